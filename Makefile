@@ -1,0 +1,49 @@
+# Jury analytics workbench. Quick start: `make report` (demo festival) and `make test`.
+# Every target sets up what it needs: the virtual environment in .venv, the Python
+# packages from pyproject.toml, and (for tests) the Debian packages chromium and fonts-noto-cjk.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+FESTIVAL ?= data/demo
+OUT    ?= build/demo
+
+.PHONY: help install system-deps test report lab bench demo clean
+
+help:
+	@echo "make report   check data/demo and execute the notebooks into build/demo/"
+	@echo "make test     run the whole test suite (sets everything up first)"
+	@echo "make lab      open JupyterLab on notebooks/"
+	@echo "make bench    run the benchmarks in benchmarks/"
+	@echo "make demo     regenerate data/demo with the committed seed"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	bash scripts/system-deps.sh
+
+test: install system-deps
+	$(BIN)/python -m pytest
+
+report: install
+	$(BIN)/jury report $(FESTIVAL) --out $(OUT)
+
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+bench: install
+	$(BIN)/python benchmarks/bench_load.py
+
+demo: install
+	$(BIN)/jury demo --out data/demo --seed 2026
+
+clean:
+	rm -rf build

@@ -1,0 +1,85 @@
+"""The column vocabulary: every input and result column name, defined once.
+
+Input tables follow the festival data contract (``design.md`` section 3). Code refers to
+columns through these names, never through string literals scattered across modules.
+"""
+
+# identifiers
+ENTRY_ID = "entry_id"
+JUROR_ID = "juror_id"
+CRITERION = "criterion"
+LANE = "lane"
+
+# entries.csv
+TITLE = "title"
+CATEGORY = "category"  # the lane an entry competes in, as written in entries.csv
+RUNTIME_MIN = "runtime_min"
+AI_SHARE = "ai_share"
+SHARE_PREFIX = "share_"  # share_<dimension>, one per participation dimension
+TOOLS = "tools"
+RESOLUTION = "resolution"
+LOSSLESS_AUDIO = "lossless_audio"
+APPENDIX_PREFIX = "appendix_"  # appendix_<part>
+AUTHORSHIP_PROOF = "authorship_proof"
+COUNTRY = "country"
+
+# jurors.csv
+NAME = "name"
+PANEL = "panel"  # the lane a juror judges
+FACTION = "faction"
+ROLE = "role"
+
+# scores.csv
+SCORE = "score"
+ROUND = "round"
+SUBMITTED_AT = "submitted_at"
+COMMENT = "comment"
+
+# conflicts.csv
+REASON = "reason"
+
+# decisions.csv
+FLAG_ID = "flag_id"
+ACTION = "action"
+DECIDED_BY = "decided_by"
+DECIDED_AT = "decided_at"
+
+# added at load: the row of the input file as a spreadsheet user counts it (header = row 1)
+SOURCE_ROW = "source_row"
+
+# problems (FestivalDataError.to_frame)
+FILE = "file"
+ROW = "row"
+COLUMN = "column"
+VALUE = "value"
+EXPECTED = "expected"
+
+# coverage and summaries
+STATUS = "status"
+N_EXPECTED = "n_expected"
+N_SCORED = "n_scored"
+N_MISSING = "n_missing"
+N_ENTRIES = "n_entries"
+N_JURORS = "n_jurors"
+N_SCORES = "n_scores"
+N_CONFLICTS = "n_conflicts"
+N_UNASSIGNED = "n_unassigned"
+MEAN_SCORE = "mean_score"
+
+
+def share_column(dimension: str) -> str:
+    """Name of the entries column holding one participation dimension's share.
+
+    >>> share_column("writing")
+    'share_writing'
+    """
+    return f"{SHARE_PREFIX}{dimension}"
+
+
+def appendix_column(part: str) -> str:
+    """Name of the entries column saying whether the pipeline appendix covers ``part``.
+
+    >>> appendix_column("seeds")
+    'appendix_seeds'
+    """
+    return f"{APPENDIX_PREFIX}{part}"

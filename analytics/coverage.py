@@ -1,0 +1,121 @@
+"""Who scored what: coverage of the assignments, and counts per lane, juror and criterion.
+
+A (juror, entry) pair is *expected* when the juror is assigned the entry and has not
+declared a conflict with it; an expected pair should carry one score per criterion.
+
+``status`` of a pair:
+
+- ``complete``: expected, every criterion scored;
+- ``partial``: expected, some criteria scored;
+- ``missing``: expected, nothing scored;
+- ``conflict``: a declared conflict, not scored (as it should be);
+- ``conflict_scored``: a declared conflict that was scored anyway;
+- ``unassigned``: scored although not assigned (only with an assignments table).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import columns as col
+from .festival import Festival
+
+STATUSES = ("complete", "partial", "missing", "conflict", "conflict_scored", "unassigned")
+
+
+def coverage(festival: Festival) -> pd.DataFrame:
+    """One row per (lane, juror, entry) pair that is assigned, scored or conflicted.
+
+    Columns: ``lane, juror_id, entry_id, n_expected, n_scored, status`` (see module notes).
+
+    >>> from analytics import load_festival
+    >>> table = coverage(load_festival("data/demo"))
+    >>> table.set_index(["juror_id", "entry_id"]).loc[("J06", "GC-17"), "status"]
+    'partial'
+    """
+    keys = [col.JUROR_ID, col.ENTRY_ID]
+    n_criteria = len(festival.config.criteria)
+    scored = festival.scores.groupby(keys, sort=False).size().rename(col.N_SCORED)
+    assigned = festival.assignments[keys].assign(assigned=True).set_index(keys)["assigned"]
+    conflicted = festival.conflicts[keys].assign(conflict=True).set_index(keys)["conflict"]
+    conflicted = conflicted[~conflicted.index.duplicated()]
+    pairs = pd.concat([assigned, scored, conflicted], axis=1)
+    pairs = pairs[pairs["assigned"].notna() | pairs[col.N_SCORED].notna()].reset_index()
+    pairs.columns = [col.JUROR_ID, col.ENTRY_ID, "assigned", col.N_SCORED, "conflict"]
+    lane_of_entry = festival.entries.set_index(col.ENTRY_ID)[col.CATEGORY]
+    pairs.insert(0, col.LANE, pairs[col.ENTRY_ID].map(lane_of_entry))
+    is_assigned = pairs["assigned"].notna().to_numpy()
+    is_conflict = pairs["conflict"].notna().to_numpy()
+    n_scored = pairs[col.N_SCORED].fillna(0).astype(np.int64)
+    expected = is_assigned & ~is_conflict
+    pairs[col.N_SCORED] = n_scored
+    pairs[col.N_EXPECTED] = np.where(expected, n_criteria, 0)
+    pairs[col.STATUS] = np.select(
+        [is_conflict & (n_scored > 0), is_conflict, ~is_assigned, n_scored >= n_criteria, n_scored > 0],
+        ["conflict_scored", "conflict", "unassigned", "complete", "partial"], default="missing")
+    out = pairs[[col.LANE, col.JUROR_ID, col.ENTRY_ID, col.N_EXPECTED, col.N_SCORED, col.STATUS]]
+    return out.sort_values([col.LANE, col.JUROR_ID, col.ENTRY_ID], ignore_index=True)
+
+
+def missing_scores(festival: Festival) -> pd.DataFrame:
+    """Every expected score that is absent: ``lane, juror_id, entry_id, criterion``.
+
+    >>> from analytics import load_festival
+    >>> missing_scores(load_festival("data/demo")).to_dict("records")
+    [{'lane': 'generative_cinema', 'juror_id': 'J06', 'entry_id': 'GC-17', 'criterion': 'ethics'}]
+    """
+    pairs = coverage(festival)
+    open_pairs = pairs.loc[pairs[col.STATUS].isin(["partial", "missing"]), [col.LANE, col.JUROR_ID, col.ENTRY_ID]]
+    criteria = pd.DataFrame({col.CRITERION: festival.config.criterion_ids})
+    expected = open_pairs.merge(criteria, how="cross")
+    have = festival.scores[[col.JUROR_ID, col.ENTRY_ID, col.CRITERION]].assign(present=True)
+    merged = expected.merge(have, on=[col.JUROR_ID, col.ENTRY_ID, col.CRITERION], how="left")
+    return merged.loc[merged["present"].isna(), [col.LANE, col.JUROR_ID, col.ENTRY_ID, col.CRITERION]].reset_index(drop=True)
+
+
+def lane_summary(festival: Festival) -> pd.DataFrame:
+    """Per lane: entries, jurors, scores received and expected, and how many are missing,
+    conflicted or unassigned. Lanes in the order of ``festival.toml``."""
+    pairs = coverage(festival)
+    status = pd.crosstab(pairs[col.LANE], pairs[col.STATUS]).reindex(columns=list(STATUSES), fill_value=0)
+    lanes = pd.Index(festival.config.lane_ids, name=col.LANE)
+    out = pd.DataFrame({
+        col.N_ENTRIES: festival.entries[col.CATEGORY].value_counts(),
+        col.N_JURORS: festival.jurors[col.PANEL].value_counts(),
+        col.N_SCORES: festival.scores[col.LANE].value_counts(),
+        col.N_EXPECTED: pairs.groupby(col.LANE)[col.N_EXPECTED].sum(),
+        col.N_MISSING: _open(pairs).groupby(pairs[col.LANE]).sum(),
+        col.N_CONFLICTS: status["conflict"] + status["conflict_scored"],
+        "n_conflicts_scored": status["conflict_scored"],
+        col.N_UNASSIGNED: status["unassigned"],
+    }).reindex(lanes).fillna(0).astype(np.int64)
+    return out.reset_index()
+
+
+def _open(pairs: pd.DataFrame) -> pd.Series:
+    """Per pair, how many expected scores are absent."""
+    return (pairs[col.N_EXPECTED] - pairs[col.N_SCORED]).clip(lower=0).where(pairs[col.N_EXPECTED] > 0, 0)
+
+
+def juror_summary(festival: Festival) -> pd.DataFrame:
+    """Per juror: lane, entries assigned, scores given and missing, mean score."""
+    pairs = coverage(festival)
+    out = festival.jurors[[col.JUROR_ID, col.PANEL, col.FACTION, col.ROLE]].set_index(col.JUROR_ID)
+    out[col.N_ENTRIES] = (pairs[col.N_EXPECTED] > 0).groupby(pairs[col.JUROR_ID]).sum()
+    out[col.N_SCORES] = festival.scores.groupby(col.JUROR_ID).size()
+    out[col.N_MISSING] = _open(pairs).groupby(pairs[col.JUROR_ID]).sum()
+    out[col.MEAN_SCORE] = festival.scores.groupby(col.JUROR_ID)[col.SCORE].mean()
+    counts = [col.N_ENTRIES, col.N_SCORES, col.N_MISSING]
+    out[counts] = out[counts].fillna(0).astype(np.int64)
+    return out.reset_index()
+
+
+def criterion_summary(festival: Festival) -> pd.DataFrame:
+    """Per lane and criterion: number of scores, mean and standard deviation."""
+    grouped = festival.scores.groupby([col.LANE, col.CRITERION], sort=False)[col.SCORE]
+    out = grouped.agg(n_scores="size", mean_score="mean", sd_score="std").reset_index()
+    order = {c: i for i, c in enumerate(festival.config.criterion_ids)}
+    lanes = {lane: i for i, lane in enumerate(festival.config.lane_ids)}
+    return out.sort_values([col.LANE, col.CRITERION], key=lambda s: s.map(lanes if s.name == col.LANE else order),
+                           ignore_index=True)

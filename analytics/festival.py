@@ -1,0 +1,155 @@
+"""The load boundary: a festival folder in, one validated :class:`Festival` out.
+
+After :func:`load_festival` returns, the rest of the package trusts the data: every id a
+score names exists, every score is on the scale, every juror scores in their own lane.
+When anything is wrong it raises one :class:`~analytics.problems.FestivalDataError`
+listing every problem; :func:`validate_festival` returns the same list as a table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+import pandas as pd
+
+from . import columns as col
+from .config import CONFIG_FILE, FestivalConfig, parse_config
+from .problems import FestivalDataError, ProblemLog, problems_frame
+from .reading import read_config_text, read_tables
+from .schema import table_specs
+from .validation import check_references, typed_table
+
+DEFAULT_ASSIGNMENTS = "every panel member × every entry of the panel's lane (no assignments table)"
+
+
+@dataclass(frozen=True, repr=False)
+class Festival:
+    """A festival's rules and typed tables, as validated at load.
+
+    Tables (pandas DataFrames, one row per input row, with ``source_row`` = the row in the
+    input file as a spreadsheet counts it):
+
+    - ``entries``: ids and titles as text, ``runtime_min`` and shares as float (NaN when
+      not declared), yes/no columns as nullable boolean; extra columns kept as text.
+    - ``jurors``: ``juror_id, name, panel, faction, role``.
+    - ``scores``: ``entry_id, juror_id, criterion, score`` (float) and the entry's ``lane``.
+    - ``assignments``: ``juror_id, entry_id, lane``; the declared table, or when there is
+      none, every panel member × every entry of their lane (``source_row`` is then empty).
+    - ``conflicts``: ``juror_id, entry_id, reason``; empty when none are declared.
+    - ``decisions``: ``flag_id, action, reason, decided_by, decided_at``; empty when none.
+    """
+
+    folder: Path
+    config: FestivalConfig
+    entries: pd.DataFrame
+    jurors: pd.DataFrame
+    scores: pd.DataFrame
+    assignments: pd.DataFrame
+    conflicts: pd.DataFrame
+    decisions: pd.DataFrame
+    #: table -> where it was read from (file, workbook sheet, or how it was derived)
+    sources: Mapping[str, str]
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def assignments_declared(self) -> bool:
+        return self.sources["assignments"] != DEFAULT_ASSIGNMENTS
+
+    def __repr__(self) -> str:
+        synthetic = " (synthetic)" if self.config.synthetic else ""
+        return (f"<Festival {self.name!r}{synthetic}: {len(self.entries)} entries in {len(self.config.lanes)} lanes, "
+                f"{len(self.jurors)} jurors, {len(self.scores)} scores on {len(self.config.criteria)} criteria>")
+
+
+def load_festival(path: str | Path) -> Festival:
+    """Read and validate a festival folder (design section 3).
+
+    Parameters
+    ----------
+    path
+        Folder holding ``festival.toml`` and the tables, each as ``<table>.csv`` (UTF-8,
+        with or without BOM) or as a sheet of the folder's one ``.xlsx`` workbook.
+
+    Returns
+    -------
+    Festival
+        The configuration and the typed tables. The input files are only read.
+
+    Raises
+    ------
+    FestivalDataError
+        Listing every problem found, with file, row, column, value and what was expected.
+
+    Examples
+    --------
+    >>> festival = load_festival("data/demo")
+    >>> festival.config.scale.describe()
+    'a number from 1 to 10 in steps of 1'
+    >>> sorted(festival.scores.columns[:5])
+    ['criterion', 'entry_id', 'juror_id', 'score', 'source_row']
+    """
+    festival, log = _load(Path(path))
+    log.raise_if_any(str(path))
+    return festival
+
+
+def validate_festival(path: str | Path) -> pd.DataFrame:
+    """Every problem in a festival folder as a table (``file, row, column, value, expected``);
+    empty when the folder loads. For notebooks: the problem list without a traceback.
+
+    >>> validate_festival("data/demo").empty
+    True
+    """
+    _, log = _load(Path(path))
+    return problems_frame(log.problems)
+
+
+def _load(folder: Path) -> tuple[Festival | None, ProblemLog]:
+    log = ProblemLog()
+    if not folder.is_dir():
+        log.add(str(folder), None, None, None, "a festival folder holding festival.toml and the tables; no such folder")
+        return None, log
+    text = read_config_text(folder, log)
+    config = parse_config(text, log) if text is not None else None
+    specs = table_specs(config)
+    raw = read_tables(folder, specs, config.column_mapping if config else {}, log)
+    sources = {name: table.source for name, table in raw.items()}
+    tables = {name: typed_table(table, specs[name], config, log) for name, table in raw.items()}
+    if config is None:
+        return None, log
+    check_references(tables, sources, config, log)
+    if log.problems:
+        return None, log
+
+    entries, jurors, scores = tables["entries"], tables["jurors"], tables["scores"]
+    lane_of_entry = entries.set_index(col.ENTRY_ID)[col.CATEGORY]
+    scores.insert(scores.columns.get_loc(col.CRITERION) + 1, col.LANE, scores[col.ENTRY_ID].map(lane_of_entry).astype("str"))
+    if "assignments" in tables:
+        assignments = tables["assignments"]
+        assignments[col.LANE] = assignments[col.ENTRY_ID].map(lane_of_entry).astype("str")
+    else:
+        assignments = _default_assignments(entries, jurors)
+        sources["assignments"] = DEFAULT_ASSIGNMENTS
+    for name in ("conflicts", "decisions"):
+        if name not in tables:
+            tables[name] = pd.DataFrame({c.name: pd.Series(dtype="str") for c in specs[name].columns})
+            tables[name].insert(0, col.SOURCE_ROW, pd.Series(dtype="int64"))
+            sources[name] = f"(no {name}.csv: none declared)"
+    return Festival(folder, config, entries, jurors, scores, assignments,
+                    tables["conflicts"], tables["decisions"], sources), log
+
+
+def _default_assignments(entries: pd.DataFrame, jurors: pd.DataFrame) -> pd.DataFrame:
+    pairs = jurors[[col.JUROR_ID, col.PANEL]].merge(
+        entries[[col.ENTRY_ID, col.CATEGORY]], left_on=col.PANEL, right_on=col.CATEGORY)
+    out = pairs[[col.JUROR_ID, col.ENTRY_ID]].assign(**{col.LANE: pairs[col.PANEL]})
+    out.insert(0, col.SOURCE_ROW, pd.array([pd.NA] * len(out), dtype="Int64"))
+    return out.reset_index(drop=True)
+
+
+__all__ = ["Festival", "FestivalDataError", "load_festival", "validate_festival", "CONFIG_FILE"]

@@ -1,0 +1,150 @@
+"""The input tables of a festival folder, declared once (design section 3).
+
+Each :class:`TableSpec` lists its columns with a kind and whether cells may be empty; the
+reader and the validator follow these specs, and the README's input-contract table is
+checked against them by a test. The entries table depends on the configuration: one
+``share_<dimension>`` column per participation dimension and one ``appendix_<part>``
+column per required appendix part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from . import columns as col
+from .config import FestivalConfig
+
+Kind = Literal["id", "text", "number", "positive", "share", "score", "bool", "action"]
+
+#: the chair's answers to a flag (design section 5)
+ACTIONS = ("exclude_score", "exclude_juror", "disqualify_entry", "accept")
+#: spellings accepted in yes/no columns (case-insensitive)
+TRUE_WORDS = ("yes", "y", "true", "1", "是")
+FALSE_WORDS = ("no", "n", "false", "0", "否")
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    name: str
+    kind: Kind
+    nullable: bool = False  # may a cell be empty?
+    required: bool = True  # must the column be in the file?
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    columns: tuple[ColumnSpec, ...]
+    key: tuple[str, ...]  # unique together; () for none
+    required: bool  # must the file exist?
+    description: str
+
+    @property
+    def file(self) -> str:
+        return f"{self.name}.csv"
+
+    def column(self, name: str) -> ColumnSpec:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+
+DEFAULT_DIMENSIONS = ("writing", "direction", "generation", "editing", "sound", "finishing")
+DEFAULT_APPENDIX = ("tools", "seeds", "prompts", "checkpoints")
+
+
+def table_specs(config: FestivalConfig | None) -> dict[str, TableSpec]:
+    """The six input tables for a festival configured by ``config`` (``None``: the defaults
+    of design section 2, used when ``festival.toml`` itself could not be read)."""
+    dimensions = config.participation.dimensions if config else DEFAULT_DIMENSIONS
+    appendix = config.requirements.appendix if config else DEFAULT_APPENDIX
+    entries = TableSpec(
+        "entries",
+        (
+            ColumnSpec(col.ENTRY_ID, "id", description="unique id of the entry"),
+            ColumnSpec(col.TITLE, "text", description="title, in any script"),
+            ColumnSpec(col.CATEGORY, "id", description="the lane the entry competes in (a lane id of festival.toml)"),
+            ColumnSpec(col.RUNTIME_MIN, "positive", True, description="runtime in minutes"),
+            ColumnSpec(col.AI_SHARE, "share", True, description="declared holistic AI participation, 0 to 100"),
+            *(ColumnSpec(col.share_column(d), "share", True, description=f"AI share of {d}, 0 to 100") for d in dimensions),
+            ColumnSpec(col.TOOLS, "text", True, description="tools used, separated by ';'"),
+            ColumnSpec(col.RESOLUTION, "text", True, description="master resolution, e.g. 3840x2160, 4K, 1080p"),
+            ColumnSpec(col.LOSSLESS_AUDIO, "bool", True, description="lossless audio master supplied (yes/no)"),
+            *(ColumnSpec(col.appendix_column(p), "bool", True, description=f"pipeline appendix covers {p} (yes/no)") for p in appendix),
+            ColumnSpec(col.AUTHORSHIP_PROOF, "bool", True, description="proof of human authorship supplied (yes/no)"),
+            ColumnSpec(col.COUNTRY, "text", True, description="country or territory of production"),
+        ),
+        key=(col.ENTRY_ID,),
+        required=True,
+        description="one row per entry",
+    )
+    jurors = TableSpec(
+        "jurors",
+        (
+            ColumnSpec(col.JUROR_ID, "id", description="unique id of the juror"),
+            ColumnSpec(col.NAME, "text", description="name (confidential: never in public outputs)"),
+            ColumnSpec(col.PANEL, "id", description="the lane the juror judges (a lane id)"),
+            ColumnSpec(col.FACTION, "text", True, description="faction, e.g. art, technology, ethics, community"),
+            ColumnSpec(col.ROLE, "text", True, description="role, e.g. chair or member"),
+        ),
+        key=(col.JUROR_ID,),
+        required=True,
+        description="one row per juror",
+    )
+    scores = TableSpec(
+        "scores",
+        (
+            ColumnSpec(col.ENTRY_ID, "id", description="an entry_id of entries.csv"),
+            ColumnSpec(col.JUROR_ID, "id", description="a juror_id of jurors.csv"),
+            ColumnSpec(col.CRITERION, "id", description="a criterion id of festival.toml"),
+            ColumnSpec(col.SCORE, "score", description="on the scale of festival.toml"),
+            ColumnSpec(col.ROUND, "text", True, required=False, description="optional: judging round"),
+            ColumnSpec(col.SUBMITTED_AT, "text", True, required=False, description="optional: when the score was submitted"),
+            ColumnSpec(col.COMMENT, "text", True, required=False, description="optional: the juror's comment"),
+        ),
+        key=(col.ENTRY_ID, col.JUROR_ID, col.CRITERION),
+        required=True,
+        description="one row per entry × juror × criterion",
+    )
+    assignments = TableSpec(
+        "assignments",
+        (
+            ColumnSpec(col.JUROR_ID, "id", description="a juror_id"),
+            ColumnSpec(col.ENTRY_ID, "id", description="an entry_id of the juror's lane"),
+        ),
+        key=(col.JUROR_ID, col.ENTRY_ID),
+        required=False,
+        description="optional; without it every panel member scores every entry of the panel's lane",
+    )
+    conflicts = TableSpec(
+        "conflicts",
+        (
+            ColumnSpec(col.JUROR_ID, "id", description="a juror_id"),
+            ColumnSpec(col.ENTRY_ID, "id", description="an entry_id"),
+            ColumnSpec(col.REASON, "text", True, description="the declared conflict of interest"),
+        ),
+        key=(col.JUROR_ID, col.ENTRY_ID),
+        required=False,
+        description="optional; declared conflicts of interest",
+    )
+    decisions = TableSpec(
+        "decisions",
+        (
+            ColumnSpec(col.FLAG_ID, "id", description="the flag answered"),
+            ColumnSpec(col.ACTION, "action", description="one of " + ", ".join(ACTIONS)),
+            ColumnSpec(col.REASON, "text", description="why"),
+            ColumnSpec(col.DECIDED_BY, "text", description="who decided"),
+            ColumnSpec(col.DECIDED_AT, "text", True, description="when (ISO 8601)"),
+        ),
+        key=(),
+        required=False,
+        description="optional, append-only; the chair's decisions on flags",
+    )
+    return {t.name: t for t in (entries, jurors, scores, assignments, conflicts, decisions)}
+
+
+TABLE_NAMES = tuple(table_specs(None))
