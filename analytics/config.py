@@ -15,9 +15,11 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
 from typing import Any, Callable, Literal, Mapping
+
+import pandas as pd
 
 from .problems import ProblemLog
 
@@ -144,6 +146,14 @@ class FestivalConfig:
     @property
     def criterion_weights(self) -> dict[str, float]:
         return {c.id: c.weight for c in self.criteria}
+
+    def criteria_frame(self) -> pd.DataFrame:
+        """The criteria as a table: ``id, label, weight, group`` (weights as fractions)."""
+        return pd.DataFrame([asdict(c) for c in self.criteria])
+
+    def lanes_frame(self) -> pd.DataFrame:
+        """The lanes as a table, with their AI-share bands and honours."""
+        return pd.DataFrame([asdict(lane) for lane in self.lanes])
 
 
 # --- the declarative spec -------------------------------------------------------------
@@ -281,7 +291,7 @@ def _read_section(raw: Any, where: str, spec: dict[str, Key], log: ProblemLog) -
         if name not in raw:
             if key.default is _REQUIRED:
                 log.add(CONFIG_FILE, None, path, None, f"this key is missing; expected {KINDS[key.kind]}")
-            values[name] = key.default
+            values[name] = None if key.default is _REQUIRED else key.default
             continue
         value = raw[name]
         if not _kind_ok(key.kind, value):

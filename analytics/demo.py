@@ -215,12 +215,13 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
 
     below_band, inconsistent, near = "GC-21", "GC-08", "GC-14"
     shares = entries.set_index(col.ENTRY_ID)
-    for entry, level, declared_share in ((below_band, 44.0, None), (near, 52.5, None), (inconsistent, 55.0, 78.0)):
-        dims_row = _dimension_shares(rng, np.array([level]), spread=4.0)[0]
+    # (entry, declared share, what its dimensions blend to)
+    for entry, declared_share, blend in ((below_band, 44.0, 44.0), (near, 52.5, 52.5), (inconsistent, 78.0, 55.0)):
+        dims_row = _dimension_shares(rng, np.array([blend]), spread=4.0)[0]
+        dims_row = np.clip(np.round(dims_row + blend - _blend(dims_row[None, :])[0], 1), 0.0, 100.0)
         for i, d in enumerate(DIMENSIONS):
             shares.loc[entry, col.share_column(d)] = dims_row[i]
-        blend = float(_blend(dims_row[None, :])[0])
-        shares.loc[entry, col.AI_SHARE] = declared_share if declared_share is not None else round(blend + 0.4, 1)
+        shares.loc[entry, col.AI_SHARE] = declared_share
     entries = shares.reset_index()
 
     submitted = pd.Timestamp("2026-10-05T09:00:00") + pd.to_timedelta(rng.integers(0, 14 * 24 * 60, len(scores)), unit="min")

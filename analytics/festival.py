@@ -90,8 +90,8 @@ def load_festival(path: str | Path) -> Festival:
     >>> festival = load_festival("data/demo")
     >>> festival.config.scale.describe()
     'a number from 1 to 10 in steps of 1'
-    >>> sorted(festival.scores.columns[:5])
-    ['criterion', 'entry_id', 'juror_id', 'score', 'source_row']
+    >>> list(festival.scores.columns[:6])
+    ['source_row', 'entry_id', 'juror_id', 'criterion', 'lane', 'score']
     """
     festival, log = _load(Path(path))
     log.raise_if_any(str(path))
@@ -112,7 +112,7 @@ def validate_festival(path: str | Path) -> pd.DataFrame:
 def _load(folder: Path) -> tuple[Festival | None, ProblemLog]:
     log = ProblemLog()
     if not folder.is_dir():
-        log.add(str(folder), None, None, None, "a festival folder holding festival.toml and the tables; no such folder")
+        log.add(str(folder), None, None, None, "no such folder; expected a festival folder holding festival.toml and the tables")
         return None, log
     text = read_config_text(folder, log)
     config = parse_config(text, log) if text is not None else None

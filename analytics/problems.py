@@ -37,13 +37,24 @@ class Problem:
 
     def sentence(self) -> str:
         """The problem as one line a spreadsheet user can act on."""
+        toml = self.file.endswith(".toml")
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{'line' if toml else 'row'} {self.row}")
         if self.column is not None:
-            where.append(f"{'key' if self.file.endswith('.toml') else 'column'} {self.column}")
-        found = "" if self.value is None else f"found {_quote(self.value)}; "
-        return f"{', '.join(where)}: {found}{self.expected}"
+            where.append(f"{'key' if toml else 'column'} {self.column}")
+        if self.value is None:
+            return f"{', '.join(where)}: {self.expected}"
+        expected = self.expected if self.expected.startswith("expected") else f"expected {self.expected}"
+        return f"{', '.join(where)}: found {_quote(self.value)}; {expected}"
+
+
+#: problems are listed in the order a person fixes them: rules first, then the tables
+FILE_ORDER = ("festival.toml", "entries", "jurors", "scores", "assignments", "conflicts", "decisions")
+
+
+def _file_rank(file: str) -> int:
+    return next((i for i, name in enumerate(FILE_ORDER) if name in file), len(FILE_ORDER))
 
 
 def _quote(value: str, limit: int = 60) -> str:
@@ -60,7 +71,7 @@ class FestivalDataError(ValueError):
 
     def __init__(self, folder: str, problems: list[Problem]):
         self.folder = folder
-        self.problems = list(problems)
+        self.problems = sorted(problems, key=lambda p: (_file_rank(p.file), p.file, p.row or 0))
         super().__init__(self._message())
 
     def _message(self) -> str:

@@ -118,14 +118,13 @@ def _read_csv(path: Path, file: str, log: ProblemLog) -> pd.DataFrame | None:
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         log.add(file, None, None, None, "the file is empty; expected a header row naming the columns, then one row per record")
         return None
-    text = _decode(data, file, log)
-    if text is None:
+    if _decode(data, file, log) is None:  # the strict UTF-8 check; pandas then parses the bytes
         return None
     try:
-        grid = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
+        grid = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", header=None, dtype=str, keep_default_na=False,
                            na_filter=False, skip_blank_lines=False)
     except pd.errors.ParserError:
-        _report_ragged_rows(text, file, log)
+        _report_ragged_rows(data.decode("utf-8-sig"), file, log)
         return None
     return grid.fillna("")
 
@@ -136,7 +135,7 @@ def _report_ragged_rows(text: str, file: str, log: ProblemLog) -> None:
     for number, row in enumerate(rows[1:], start=2):
         if len(row) > width:
             log.add(file, number, None, ",".join(row),
-                    f"expected at most {width} values (the header has {width}); a value containing a comma must be in double quotes")
+                    f"at most {width} values (the header has {width}); a value containing a comma must be in double quotes")
 
 
 def _read_workbook(path: Path, log: ProblemLog) -> dict[str, pd.DataFrame]:
@@ -182,13 +181,13 @@ def _with_header(grid: pd.DataFrame, spec: TableSpec, source: str, mapping: dict
             log.add(source, 1, f"#{position + 1}", "", "a name for every column that holds values")
             ok = False
     for dup in sorted({h for h in header if h and header.count(h) > 1}):
-        log.add(source, 1, dup, None, f"each column name once; '{dup}' appears {header.count(dup)} times")
+        log.add(source, 1, dup, None, f"expected each column name once; '{dup}' appears {header.count(dup)} times")
         ok = False
     found = ", ".join(h for h in header if h) or "none"
     for name in spec.required_columns:
         if name not in header:
             hint = f"; if your export names it differently, map it in festival.toml under [columns.{spec.name}]"
-            log.add(source, 1, name, None, f"a column named '{name}' (the columns found are: {found}){hint}")
+            log.add(source, 1, name, None, f"expected a column named '{name}' (the columns found are: {found}){hint}")
             ok = False
     if not ok:
         return None

@@ -137,7 +137,7 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
         both = known_entry & known_juror
         entry_lane = table.loc[both, col.ENTRY_ID].map(lane_of_entry)
         juror_lane = table.loc[both, col.JUROR_ID].map(panel_of_juror)
-        outside = (entry_lane != juror_lane) & entry_lane.notna() & juror_lane.notna()
+        outside = (entry_lane != juror_lane) & entry_lane.isin(lanes) & juror_lane.isin(lanes)
         idx = outside[outside].index
         verb = "scored" if name == "scores" else "is assigned"
         for i, juror, entry in zip(idx, table.loc[idx, col.JUROR_ID], table.loc[idx, col.ENTRY_ID]):

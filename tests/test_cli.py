@@ -1,0 +1,70 @@
+"""The jury command: exit codes, summaries, the problem list without a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analytics import cli
+
+from .conftest import BROKEN, DEMO, REPO
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "analytics", *args], capture_output=True, text=True, cwd=REPO,
+                          timeout=300)
+
+
+def test_check_demo_prints_the_summary_and_exits_0(tmp_path):
+    result = run("check", str(DEMO), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Hong Kong AI International Film Festival (synthetic demo) (SYNTHETIC DATA)" in out
+    assert "Generative Cinema" in out and "scores per criterion" in out
+    assert "juror J06 has not scored GC-17 on ethics" in out
+    assert "1 declared conflict scored anyway" in out
+    assert pd.read_csv(tmp_path / "lanes.csv")["n_entries"].tolist() == [25, 12, 12, 11]
+    assert len(pd.read_csv(tmp_path / "missing_scores.csv")) == 1
+
+
+def test_check_broken_folder_lists_problems_without_traceback_and_exits_2(tmp_path):
+    result = run("check", str(BROKEN), "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    assert "14 problems found" in result.stderr
+    assert "scores.csv, row 3, column score: found '11'" in result.stderr
+    assert len(pd.read_csv(tmp_path / "problems.csv")) == 14
+
+
+def test_jury_entry_point_is_the_same_command():
+    jury = REPO / ".venv" / "bin" / "jury"
+    if not jury.exists():
+        pytest.skip("the jury script is installed by `make install`")
+    result = subprocess.run([str(jury), "check", str(BROKEN)], capture_output=True, text=True)
+    assert result.returncode == 2 and result.stderr == run("check", str(BROKEN)).stderr
+
+
+def test_demo_command_writes_the_demo(tmp_path):
+    result = run("demo", "--out", str(tmp_path / "d"), "--seed", "2026")
+    assert result.returncode == 0
+    assert (tmp_path / "d" / "scores.csv").read_bytes() == (DEMO / "scores.csv").read_bytes()
+
+
+def test_unexpected_errors_do_not_show_a_traceback(monkeypatch, capsys):
+    def boom(_):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(cli, "load_festival", boom)
+    monkeypatch.delenv("JURY_DEBUG", raising=False)
+    assert cli.main(["check", str(DEMO)]) == cli.EXIT_INTERNAL
+    err = capsys.readouterr().err
+    assert "unexpected error (RuntimeError: disk on fire)" in err and "Traceback" not in err
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["check"])
+    assert caught.value.code == 2

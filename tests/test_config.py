@@ -1,0 +1,112 @@
+"""festival.toml: parsing, normalised weights, and every kind of invalid rule reported at once."""
+
+from __future__ import annotations
+
+import pytest
+
+from analytics.config import parse_config
+from analytics.demo import CONFIG_TEXT
+from analytics.problems import ProblemLog
+
+from .conftest import MINI
+
+
+def parse(text: str):
+    log = ProblemLog()
+    return parse_config(text, log), log.problems
+
+
+def mini_text() -> str:
+    return (MINI / "festival.toml").read_text(encoding="utf-8")
+
+
+def by_key(found) -> dict:
+    return {p.column: p for p in found}
+
+
+def test_demo_config_encodes_the_generative_cinema_rules():
+    config, found = parse(CONFIG_TEXT)
+    assert found == []
+    # design.md section 2: the published 51% standard weights the six dimensions 20/20/20/15/15/10
+    assert dict(config.participation.weights) == pytest.approx(
+        {"writing": 0.20, "direction": 0.20, "generation": 0.20, "editing": 0.15, "sound": 0.15, "finishing": 0.10})
+    gc = config.lane("generative_cinema")
+    assert (gc.ai_share_min, gc.ai_share_typical_max, gc.honour) == (51.0, 70.0, "Best Generative Cinema")
+    assert len(config.lanes) == 4 and len(config.criteria) == 6
+    assert sum(c.weight for c in config.criteria) == pytest.approx(1.0)
+    assert config.scale.describe() == "a number from 1 to 10 in steps of 1"
+    assert (config.requirements.feature_min_runtime, config.requirements.short_min_runtime) == (30.0, 5.0)
+    assert config.aggregation.jurors == "mean" and config.synthetic is True
+
+
+def test_weights_as_fractions_or_percentages_mean_the_same():
+    percent, _ = parse(mini_text().replace("weight = 0.5", "weight = 50").replace("weight = 0.3", "weight = 30")
+                       .replace("weight = 0.2", "weight = 20"))
+    fraction, _ = parse(mini_text())
+    assert percent.criterion_weights == pytest.approx(fraction.criterion_weights)
+
+
+def test_defaults_fill_optional_sections():
+    config, found = parse(mini_text())
+    assert found == []
+    assert config.checks.agreement_min_alpha == 0.667  # Krippendorff (2004) lowest acceptable alpha
+    assert config.requirements.appendix == ("tools", "seeds", "prompts", "checkpoints")
+    assert config.factions == () and config.column_mapping == {}
+
+
+def test_malformed_toml_names_the_line():
+    _, found = parse(mini_text().replace('label = "Story"', 'label = "Story'))
+    (problem,) = found
+    assert problem.file == "festival.toml" and problem.row is not None
+    assert "not valid TOML" in problem.expected
+
+
+@pytest.mark.parametrize("old, new, key, expected", [
+    ("[scale]\nmin = 1", "[scale]\nmin = 1\ncolour = \"red\"", "scale.colour", "unknown key; the keys of [scale] are: max, min, step"),
+    ("max = 10", 'max = "ten"', "scale.max", "expected a number"),
+    ("step = 0.5", "step = 0.7", "scale.step", "expected a step that divides the range 1 to 10 into whole steps"),
+    ("max = 10", "max = 1", "scale", "expected min below max"),
+    ("weight = 0.2", "weight = 0.3", "criteria.weight", "expected weights that sum to 1 (or to 100 when written as percentages)"),
+    ("weight = 0.2", "weight = -0.2", "criteria[3].weight", "expected a number above 0"),
+    ("ai_share_min = 51", "ai_share_min = 80", "lanes[1]", "expected ai_share_min at or below ai_share_typical_max"),
+    ("ai_share_typical_max = 70", "ai_share_typical_max = 170", "lanes[1].ai_share_typical_max", "expected a number from 0 to 100"),
+    ("finishing = 10", "finishing = 20", "participation.weights", "expected weights that sum to 1 (or to 100 when written as percentages)"),
+    ('id = "ethics"', 'id = "story"', "criteria.id", "expected each criterion id once; this id appears 2 times"),
+    ('id = "ethics"', 'id = "Ethics Score"', "criteria[3].id",
+     "expected an identifier: lower-case letters, digits and _, starting with a letter"),
+    ('synthetic = true', 'synthetic = "yes"', "festival.synthetic", "expected true or false"),
+])
+def test_each_invalid_rule_is_reported_with_its_key(old, new, key, expected):
+    _, found = parse(mini_text().replace(old, new, 1))
+    assert key in by_key(found), [p.sentence() for p in found]
+    assert by_key(found)[key].expected == expected
+
+
+def test_every_problem_is_reported_at_once():
+    text = (mini_text().replace("max = 10", 'max = "ten"').replace("weight = 0.2", "weight = 0.9")
+            .replace("ai_share_min = 51", "ai_share_min = 80") + '\n[extras]\nx = 1\n')
+    config, found = parse(text)
+    assert config is None
+    assert {"scale.max", "criteria.weight", "lanes[1]", "extras"} <= set(by_key(found))
+
+
+def test_missing_sections_and_keys():
+    _, found = parse('[festival]\nname = "x"\n[scale]\nmin = 1\n')
+    keys = by_key(found)
+    assert keys["scale.max"].expected == "this key is missing; expected a number"
+    assert keys["criteria"].expected == "the section [criteria] is missing; add at least one [[criteria]] table"
+    assert {"lanes", "participation"} <= set(keys)
+
+
+def test_requirements_must_be_possible():
+    text = mini_text() + "\n[requirements]\nshort_min_runtime = 40\nmin_resolution_lines = 2160\npreferred_resolution_lines = 1080\n"
+    _, found = parse(text)
+    assert [p.expected for p in found] == [
+        "expected the shortest short to run less than the feature threshold",
+        "expected the minimum resolution at or below the preferred one"]
+
+
+def test_column_mapping_is_inverted_per_table():
+    config, found = parse(mini_text() + '\n[columns.scores]\njuror_id = "Judge ID"\nscore = "Points"\n')
+    assert found == []
+    assert dict(config.column_mapping["scores"]) == {"Judge ID": "juror_id", "Points": "score"}

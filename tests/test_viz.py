@@ -1,0 +1,56 @@
+"""Charts: the offline renderer, the CJK font, and the coverage chart's spec."""
+
+from __future__ import annotations
+
+import base64
+
+import altair as alt
+import pandas as pd
+import pytest
+import vl_convert as vlc
+
+from analytics import load_festival, viz
+
+from .conftest import DEMO
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def test_enable_registers_the_offline_renderer_and_theme():
+    viz.enable()
+    assert alt.renderers.active == viz.RENDERER and alt.theme.active == viz.THEME
+    chart = alt.Chart(pd.DataFrame({"x": [1, 2]})).mark_point().encode(x="x:Q")
+    bundle = alt.renderers.get()(chart.to_dict())
+    assert set(bundle) == {viz.VEGALITE_MIME, "image/png", "text/plain"}
+    assert base64.b64decode(bundle["image/png"]).startswith(PNG_MAGIC)
+    assert bundle[viz.VEGALITE_MIME]["config"]["font"] == viz.FONT
+    assert "http" not in str(bundle[viz.VEGALITE_MIME].get("data", ""))  # data inline, nothing fetched
+
+
+def test_a_cjk_font_is_installed():
+    assert viz.cjk_font_file() is not None, (
+        "no Noto Sans CJK font found: Traditional Chinese titles would render as boxes. "
+        "Install the Debian package fonts-noto-cjk (make test does this when run as root).")
+
+
+def _png(text: str) -> bytes:
+    chart = alt.Chart(pd.DataFrame({"t": [text]})).mark_text(font=viz.FONT, fontSize=40).encode(text="t:N")
+    return vlc.vegalite_to_png(chart.to_dict(), scale=1)
+
+
+def test_traditional_chinese_renders_as_glyphs_not_boxes():
+    """Missing glyphs all draw the same box, so two different titles would give identical images."""
+    viz.enable()
+    if viz.cjk_font_file() is None:
+        pytest.skip("no CJK font (see test_a_cjk_font_is_installed)")
+    assert _png("霓虹之夢") != _png("海港迴聲")
+
+
+def test_coverage_chart_has_one_cell_per_pair_and_titles_in_tooltips():
+    festival = load_festival(DEMO)
+    spec = viz.coverage_chart(festival).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == 400  # 9×25 + 5×12 + 5×12 + 5×11 pairs, conflicts included
+    assert {r["status"] for r in rows} == {"complete", "partial", "conflict", "conflict_scored"}
+    assert any(r["title"] == "霓虹之夢" for r in rows)
+    assert spec["resolve"]["scale"] == {"x": "independent", "y": "independent"}
