@@ -20,6 +20,8 @@ import pandas as pd
 from . import columns as col
 
 CONFIG_TEXT = resources.files("analytics").joinpath("resources/demo-festival.toml").read_text(encoding="utf-8")
+DEMO_NAME_LINE = 'name = "Hong Kong AI International Film Festival (synthetic demo)"'
+CONFERENCE_NAME_LINE = 'name = "Conference-scale festival (synthetic)"'
 CRITERIA = ("conducting", "cohesion", "ethics", "risk", "orchestration", "failure_logs")
 WEIGHTS_TENTHS = np.array([2, 2, 2, 2, 1, 1])  # the criteria weights of demo-festival.toml, in tenths
 DIMENSIONS = ("writing", "direction", "generation", "editing", "sound", "finishing")
@@ -354,8 +356,9 @@ def write_conference(out: str | Path, seed: int = DEMO_SEED, **sizes) -> Path:
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     tables = conference_tables(seed, **sizes)
-    _write(folder, "festival.toml", CONFIG_TEXT.replace('name = "Hong Kong AI International Film Festival (synthetic demo)"',
-                                                        'name = "Conference-scale festival (synthetic)"'))
+    if DEMO_NAME_LINE not in CONFIG_TEXT:
+        raise RuntimeError("demo-festival.toml lost its name line; update DEMO_NAME_LINE")
+    _write(folder, "festival.toml", CONFIG_TEXT.replace(DEMO_NAME_LINE, CONFERENCE_NAME_LINE))
     _write(folder, "entries.csv", _csv_text(_format_entries(tables["entries"])))
     for name in ("jurors", "scores", "assignments"):
         _write(folder, f"{name}.csv", _csv_text(tables[name]))

@@ -8,9 +8,9 @@ listing every problem; :func:`validate_festival` returns the same list as a tabl
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 

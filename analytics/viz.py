@@ -15,7 +15,6 @@ import base64
 from pathlib import Path
 
 import altair as alt
-import pandas as pd
 import vl_convert as vlc
 
 from . import columns as col
@@ -83,7 +82,6 @@ def coverage_chart(festival: Festival) -> alt.FacetChart:
     names = {lane.id: lane.name for lane in festival.config.lanes}
     titles = festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
     data = pairs.assign(lane_name=pairs[col.LANE].map(names), title=pairs[col.ENTRY_ID].map(titles))
-    data = pd.DataFrame(data)
     base = alt.Chart(data).mark_rect(stroke="white", strokeWidth=1).encode(
         x=alt.X(f"{col.ENTRY_ID}:N", title="entry", sort="ascending", axis=alt.Axis(labelAngle=-60)),
         y=alt.Y(f"{col.JUROR_ID}:N", title="juror", sort="ascending"),

@@ -16,7 +16,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 else
   echo "note: missing system packages ${missing[*]}; install them (Debian: sudo apt-get install ${missing[*]})." >&2
   echo "      Without fonts-noto-cjk, Chinese titles show as boxes in charts; without chromium, browser tests are skipped." >&2

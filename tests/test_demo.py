@@ -60,7 +60,7 @@ def official(demo) -> pd.Series:
     weights = {c: Fraction(w).limit_denominator(100) for c, w in demo.config.criterion_weights.items()}
     s = demo.scores
     per_juror = {}
-    for (entry, juror), group in s.groupby(["entry_id", "juror_id"]):
+    for (entry, _juror), group in s.groupby(["entry_id", "juror_id"]):
         per_juror.setdefault(entry, []).append(sum(weights[c] * Fraction(int(v)) for c, v in zip(group["criterion"], group["score"])))
     return pd.Series({e: sum(v) / len(v) for e, v in per_juror.items()})
 
@@ -133,3 +133,4 @@ def test_conference_folder_loads(tmp_path):
     folder = write_conference(tmp_path / "conf", seed=3, n_entries=200, n_jurors=40)
     festival = load_festival(folder)
     assert festival.assignments_declared and len(festival.scores) == 200 * 4 * 6
+    assert festival.name == "Conference-scale festival (synthetic)"
