@@ -8,6 +8,7 @@ Modules: ``config`` (festival.toml), ``schema`` (the input tables), ``reading`` 
 ``cli`` (the ``jury`` command).
 """
 
+from . import flags
 from .festival import Festival, load_festival, validate_festival
 from .problems import FestivalDataError, Problem
 

@@ -31,9 +31,15 @@ class AdditiveFit:
     rater_component: np.ndarray
 
 
+#: below this many raters the juror system is solved densely (scipy.sparse's overhead dominates)
+DENSE_MAX_RATERS = 64
+
+
 def fit_additive(unit: np.ndarray, rater: np.ndarray, y: np.ndarray, n_units: int, n_raters: int) -> AdditiveFit:
     """Fit the additive model to ratings coded as integer ``unit`` and ``rater`` arrays
     (each pair at most once). Cost: the ratings plus a sparse solve of the juror system."""
+    if n_raters <= DENSE_MAX_RATERS:
+        return _fit_small(unit, rater, y, n_units, n_raters)
     n = len(y)
     ones = np.ones(n)
     incidence = sparse.csr_matrix((ones, (unit, rater)), shape=(n_units, n_raters))
@@ -65,3 +71,33 @@ def fit_additive(unit: np.ndarray, rater: np.ndarray, y: np.ndarray, n_units: in
     b = b - shift[rater_component]
     a = (y_u - incidence @ b) / np.maximum(n_u, 1)
     return AdditiveFit(a, b, a[unit] + b[rater], n_components, unit_component, rater_component)
+
+
+def _fit_small(unit: np.ndarray, rater: np.ndarray, y: np.ndarray, n_units: int, n_raters: int) -> AdditiveFit:
+    """The same fit for a panel of at most ``DENSE_MAX_RATERS`` raters: the juror system is
+    raters × raters and dense; the units are never expanded into a matrix."""
+    n_u = np.bincount(unit, minlength=n_units).astype(float)
+    n_r = np.bincount(rater, minlength=n_raters).astype(float)
+    y_u = np.bincount(unit, weights=y, minlength=n_units)
+    y_r = np.bincount(rater, weights=y, minlength=n_raters)
+    # N' D_u^-1 N summed over ratings that share a unit: pairs (j, k) within each unit
+    order = np.argsort(unit, kind="stable")
+    u_sorted, r_sorted = unit[order], rater[order]
+    starts = np.searchsorted(u_sorted, np.arange(n_units + 1))
+    system = np.diag(n_r)
+    cross = np.zeros((n_raters, n_raters))
+    for size in np.unique(np.diff(starts)):
+        units = np.flatnonzero(np.diff(starts) == size)
+        block = r_sorted[starts[units][:, None] + np.arange(size)]  # units × size rater codes
+        j, k = np.repeat(block, size, axis=1).ravel(), np.tile(block, (1, size)).ravel()
+        np.add.at(cross, (j, k), 1.0 / size)
+    system -= cross
+    rhs = y_r - np.bincount(rater, weights=(y_u / n_u)[unit], minlength=n_raters)
+    b = np.linalg.lstsq(system, rhs, rcond=None)[0]  # minimum norm: sums to zero in each connected part
+    n_components, labels = csgraph.connected_components(cross > 0, directed=False)
+    sums = np.bincount(labels, weights=b, minlength=n_components)
+    counts = np.bincount(labels, minlength=n_components)
+    b = b - (sums / counts)[labels]
+    a = (y_u - np.bincount(unit, weights=b[rater], minlength=n_units)) / n_u
+    unit_component = labels[r_sorted[starts[:-1]]]
+    return AdditiveFit(a, b, a[unit] + b[rater], n_components, unit_component, labels)

@@ -14,16 +14,12 @@ import sys
 import traceback
 from pathlib import Path
 
-import pandas as pd
-
-from . import columns as col
-from .coverage import lane_summary, missing_scores
+from .check import run_check, summary_text
 from .demo import DEMO_SEED, write_conference, write_demo
 from .festival import Festival, load_festival
 from .problems import FestivalDataError
 
 EXIT_OK, EXIT_BLOCKERS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-SHOWN_MISSING = 20
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -94,11 +90,12 @@ def _check(folder: Path, out: Path | None) -> int:
     festival = _load_or_report(folder, out)
     if festival is None:
         return EXIT_BAD_INPUT
-    print(summary_text(festival))
+    result = run_check(festival)
+    print(summary_text(result))
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        lane_summary(festival).to_csv(out / "lanes.csv", index=False)
-        missing_scores(festival).to_csv(out / "missing_scores.csv", index=False)
+        for name, table in result.tables().items():
+            table.to_csv(out / f"{name}.csv", index=False)
     return EXIT_OK
 
 
@@ -111,39 +108,3 @@ def _report(folder: Path, out: Path) -> int:
     for path in execute_notebooks(folder, out):
         print(f"executed {path}")
     return status
-
-
-def summary_text(festival: Festival) -> str:
-    """What ``jury check`` prints: the festival, its sources, counts per lane, criterion and juror, what is missing."""
-    config = festival.config
-    lines = [f"{config.name}{' (SYNTHETIC DATA)' if config.synthetic else ''}", f"folder: {festival.folder}"]
-    lines += [f"  {name:<12} {source}" for name, source in festival.sources.items()]
-    lanes = lane_summary(festival).set_index(col.LANE)
-    lines.append("")
-    lines.append(_table(lanes.rename(index={lane.id: lane.name for lane in config.lanes}), "per lane"))
-    counts = festival.scores.pivot_table(index=col.LANE, columns=col.CRITERION, values=col.SCORE, aggfunc="size", fill_value=0)
-    counts = counts.reindex(index=list(config.lane_ids), columns=list(config.criterion_ids), fill_value=0)
-    lines.append(_table(counts, "scores per criterion"))
-    per_juror = festival.scores.groupby([col.LANE, col.JUROR_ID]).size()
-    spread = per_juror.groupby(level=0).agg(["min", "median", "max"]).reindex(list(config.lane_ids))
-    lines.append(_table(spread.rename(columns=lambda c: f"{c} per juror"), "scores per juror"))
-    missing = missing_scores(festival)
-    if missing.empty:
-        lines.append("missing: no expected score is missing")
-    else:
-        lines.append(f"missing: {len(missing)} expected score{'s' * (len(missing) != 1)} absent")
-        for row in missing.head(SHOWN_MISSING).itertuples(index=False):
-            lines.append(f"  - juror {row.juror_id} has not scored {row.entry_id} on {row.criterion}")
-        if len(missing) > SHOWN_MISSING:
-            lines.append(f"  - … and {len(missing) - SHOWN_MISSING} more (see missing_scores.csv with --out)")
-    scored_conflicts = int(lanes["n_conflicts_scored"].sum())
-    if scored_conflicts:
-        lines.append(f"conflicts: {scored_conflicts} declared conflict{'s' * (scored_conflicts != 1)} "
-                     "scored anyway (see the coverage chart in notebooks/01-load-and-validate)")
-    lines.append("loaded and validated: every input row is used")
-    return "\n".join(lines)
-
-
-def _table(frame: pd.DataFrame, title: str) -> str:
-    with pd.option_context("display.width", 160, "display.max_columns", 20):
-        return f"{title}:\n{frame.to_string()}\n"

@@ -247,6 +247,9 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
                 "declares 52.5%, within the 3-point margin above the 51% line"),
         Anomaly("near_tie", "blocker", "generative_cinema", "entry", f"{a}:{b}",
                 f"{a} leads {b} by 1/90 of a point on the official weighted mean"),
+        Anomaly("low_agreement", "warning", "generative_cinema", "lane", "generative_cinema",
+                f"a consequence of {lenient} and {straight_liner}: every criterion's alpha falls below 0.667, "
+                "and rises above it when both are left out"),
     ]
     tables = {"entries": entries, "jurors": jurors, "scores": scores,
               "conflicts": conflicts.sort_values([col.JUROR_ID, col.ENTRY_ID]).reset_index(drop=True)}
@@ -336,12 +339,14 @@ def conference_tables(seed: int = DEMO_SEED, n_entries: int = 20_000, n_jurors: 
     jurors = pd.DataFrame({col.JUROR_ID: juror_ids, col.NAME: [f"Juror {i}" for i in range(1, n_jurors + 1)],
                            col.PANEL: juror_lane, col.FACTION: rng.choice(FACTIONS, size=n_jurors),
                            col.ROLE: "member"})
-    # balanced assignment: within a lane, entry k takes the next jurors_per_entry jurors of a shuffled panel
+    # balanced and connected: within a lane, entry k takes the jurors at positions k + offset of a
+    # shuffled panel, offsets 0, 1, 3, 7, ... so neighbouring entries share jurors (one connected design)
+    offsets = np.array([0] + [2**i - 1 for i in range(1, jurors_per_entry)])
     assigned = []
     for lane in lane_ids:
         lane_entries = rng.permutation(entry_ids[entry_lane == lane])
         panel = rng.permutation(juror_ids[juror_lane == lane])
-        slots = (np.arange(len(lane_entries))[:, None] * jurors_per_entry + np.arange(jurors_per_entry)) % len(panel)
+        slots = (np.arange(len(lane_entries))[:, None] + offsets) % len(panel)
         assigned.append(pd.DataFrame({col.JUROR_ID: panel[slots].ravel(),
                                       col.ENTRY_ID: np.repeat(lane_entries, jurors_per_entry)}))
     assignments = pd.concat(assigned, ignore_index=True)

@@ -60,6 +60,13 @@ class Festival:
     def assignments_declared(self) -> bool:
         return self.sources["assignments"] != DEFAULT_ASSIGNMENTS
 
+    def juror_labels(self) -> dict[str, str]:
+        """``juror_id -> "J01 · name"`` for the chair's charts (confidential: names)."""
+        return {j: f"{j} · {n}" for j, n in zip(self.jurors[col.JUROR_ID], self.jurors[col.NAME])}
+
+    def lane_names(self) -> dict[str, str]:
+        return {lane.id: lane.name for lane in self.config.lanes}
+
     def __repr__(self) -> str:
         synthetic = " (synthetic)" if self.config.synthetic else ""
         return (f"<Festival {self.name!r}{synthetic}: {len(self.entries)} entries in {len(self.config.lanes)} lanes, "

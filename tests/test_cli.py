@@ -28,6 +28,13 @@ def test_check_demo_prints_the_summary_and_exits_0(tmp_path):
     assert "1 declared conflict scored anyway" in out
     assert pd.read_csv(tmp_path / "lanes.csv")["n_entries"].tolist() == [25, 12, 12, 11]
     assert len(pd.read_csv(tmp_path / "missing_scores.csv")) == 1
+    assert "agreement (Krippendorff's alpha, interval" in out and "0 blockers, 8 warnings" in out
+    agreement = pd.read_csv(tmp_path / "agreement.csv")
+    assert set(agreement["statistic"]) == {"alpha_interval", "alpha_ordinal", "icc_a1", "icc_ak", "kendall_w"}
+    flags = pd.read_csv(tmp_path / "flags.csv")
+    assert list(flags.columns) == ["flag_id", "check", "severity", "lane", "entity", "entity_id", "message", "value",
+                                   "threshold"]
+    assert "agreement_low:generative_cinema:weighted_total" in set(flags["flag_id"])
 
 
 def test_check_broken_folder_lists_problems_without_traceback_and_exits_2(tmp_path):

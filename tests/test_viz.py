@@ -54,3 +54,20 @@ def test_coverage_chart_has_one_cell_per_pair_and_titles_in_tooltips():
     assert {r["status"] for r in rows} == {"complete", "partial", "conflict", "conflict_scored"}
     assert any(r["title"] == "霓虹之夢" for r in rows)
     assert spec["resolve"]["scale"] == {"x": "independent", "y": "independent"}
+
+
+def test_agreement_charts_on_the_demo():
+    from analytics.agreement import panels, rank_correlations
+
+    festival = load_festival(DEMO)
+    table = panels.agreement_table(festival, n_boot=100)
+    forest = viz.alpha_forest_chart(table, lane_names=festival.lane_names()).to_dict()
+    rows = next(iter(forest["datasets"].values()))
+    assert len(rows) == 28 and {r["lane_name"] for r in rows} >= {"Generative Cinema"}
+    gc = panels.scope_ratings(festival, "generative_cinema", "weighted_total")
+    heat = viz.rank_correlation_chart(rank_correlations(gc), labels=festival.juror_labels()).to_dict()
+    cells = next(iter(heat["datasets"].values()))
+    assert len(cells) == 81 and any("陳" in c["juror_a"] or "李" in c["juror_a"] or "·" in c["juror_a"] for c in cells)
+    removed = panels.alpha_if_removed(festival, lanes=["generative_cinema"])
+    bars = viz.alpha_if_removed_chart(removed, lane="generative_cinema", scope="weighted_total").to_dict()
+    assert len(next(iter(bars["datasets"].values()))) == 9

@@ -30,7 +30,7 @@ DESCRIPTIONS = {
     "ICC2k": "mean of k raters, two-way random, absolute agreement",
     "ICC3k": "mean of k raters, two-way mixed, consistency",
 }
-TABLE_COLUMNS = ["form", "description", "estimate", "f", "df1", "df2", "p_value", "ci_low", "ci_high"]
+TABLE_COLUMNS = ["form", "description", "estimate", "f", "df1", "df2", "p_value", "ci_low", "ci_high", "interval"]
 
 
 def _components(r: Ratings) -> dict[str, float]:
@@ -118,13 +118,13 @@ def _complete_table(r: Ratings, confidence: float) -> pd.DataFrame:
     for form in FORMS:
         f, d1, d2 = tests.get(form, (f3, df1_3, df2_3))
         rows.append([form, DESCRIPTIONS[form], float(estimates[form]), float(f), d1, d2, float(stats.f.sf(f, d1, d2)),
-                     float(intervals[form][0]), float(intervals[form][1])])
+                     float(intervals[form][0]), float(intervals[form][1]), "F"])
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
 
 def _incomplete_table(estimates: dict[str, float]) -> pd.DataFrame:
     nan = float("nan")
-    rows = [[form, DESCRIPTIONS[form], float(estimates[form]), nan, nan, nan, nan, nan, nan] for form in FORMS]
+    rows = [[form, DESCRIPTIONS[form], float(estimates[form]), nan, nan, nan, nan, nan, nan, ""] for form in FORMS]
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
 
@@ -142,8 +142,9 @@ def icc(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_
     confidence
         Level of the F-based intervals (complete designs) and of the bootstrap interval.
     n_boot, random_state
-        With ``n_boot > 0``, ``ci_low``/``ci_high`` of ``form`` come from a percentile
-        bootstrap over units (``random_state`` required), on any design.
+        With ``n_boot > 0``, every interval (``ci_low``/``ci_high`` and the table's) is a
+        percentile bootstrap over units (``random_state`` required), on any design; the
+        table's ``interval`` column says which kind each row has.
 
     Notes
     -----
@@ -197,7 +198,8 @@ def icc(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_
     rng = require_seed(n_boot, random_state)
     r = ratings(data, unit, rater, value)
     name = f"icc_{form}"
-    base = {"n_units": r.n_units, "n_raters": r.n_raters, "n_ratings": len(r), "form": form}
+    empty = _incomplete_table(dict.fromkeys(FORMS, float("nan")))  # the six rows, NaN, when undefined
+    base = {"n_units": r.n_units, "n_raters": r.n_raters, "n_ratings": len(r), "form": form, "table": empty}
     if r.n_raters < 2 or r.n_units < 2:
         return ICCResult(name, float("nan"), reason="an ICC needs at least two units and two raters", **base)
     complete = len(r) == r.n_units * r.n_raters
@@ -208,23 +210,27 @@ def icc(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_
                          reason="every rating has the same value: with no variation, the ICC is undefined", **base)
     components = _components(r)
     table = _complete_table(r, confidence) if complete else _incomplete_table(_from_components(components))
-    row = table.set_index("form").loc[form]
-    low, high = float(row["ci_low"]), float(row["ci_high"])
     details = {k: float(v) for k, v in components.items()}
     if rng is not None:
-        boot = _bootstrap(r, form, n_boot, rng)
-        low, high = percentile_interval(boot, confidence)
+        boot = _bootstrap(r, n_boot, rng)
+        bounds = [percentile_interval(boot[:, i], confidence) for i in range(len(FORMS))]
+        table["ci_low"], table["ci_high"] = [b[0] for b in bounds], [b[1] for b in bounds]
+        table["interval"] = "bootstrap"
         details["n_boot"] = n_boot
+    row = table.set_index("form").loc[form]
+    low, high = float(row["ci_low"]), float(row["ci_high"])
     estimate = float(row["estimate"])
+    base["table"] = table
     return ICCResult(name, estimate, ci_low=low, ci_high=high, band=band(estimate, ICC_BANDS), details=details,
-                     complete=complete, table=table, **base)
+                     complete=complete, **base)
 
 
-def _bootstrap(r: Ratings, form: str, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """Percentile bootstrap over units: each resample relabels drawn units as new units."""
+def _bootstrap(r: Ratings, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """All six forms on ``n_boot`` resamples of the units (resamples × forms); a drawn unit
+    becomes a new unit each time it is drawn."""
     by_unit = np.argsort(r.unit, kind="stable")
     starts = np.searchsorted(r.unit[by_unit], np.arange(r.n_units + 1))
-    out = np.empty(n_boot)
+    out = np.full((n_boot, len(FORMS)), np.nan)
     for b in range(n_boot):
         drawn = rng.integers(0, r.n_units, r.n_units)
         lengths = starts[drawn + 1] - starts[drawn]
@@ -233,6 +239,7 @@ def _bootstrap(r: Ratings, form: str, n_boot: int, rng: np.random.Generator) -> 
         sample = Ratings(np.repeat(np.arange(r.n_units), lengths), r.rater[rows], r.value[rows], r.units, r.raters)
         used = np.unique(sample.rater)
         sample = Ratings(sample.unit, np.searchsorted(used, sample.rater), sample.value, sample.units, r.raters[used])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[b] = _from_components(_components(sample))[form] if np.ptp(sample.value) > 0 else np.nan
+        if np.ptp(sample.value) > 0:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out[b] = list(_from_components(_components(sample)).values())
     return out
