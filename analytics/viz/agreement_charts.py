@@ -24,7 +24,8 @@ def alpha_forest_chart(table: pd.DataFrame, *, bar: float = 0.667, lane_names: M
     'point'
     """
     data = table[table["statistic"] == statistic][["lane", "scope", "estimate", "ci_low", "ci_high", "band"]]
-    data = data.assign(lane_name=data["lane"].map(lane_names or {}).fillna(data["lane"]))
+    names = dict(lane_names or {})
+    data = data.assign(lane_name=data["lane"].map(lambda lane: names.get(lane, lane)))
     order = list(dict.fromkeys(data["scope"]))
     y = alt.Y("scope:N", sort=order, title=None)
     x_scale = alt.Scale(domain=[min(-0.2, float(data["ci_low"].min(skipna=True) or 0)), 1])
@@ -94,7 +95,8 @@ def alpha_if_removed_chart(removed: pd.DataFrame, *, lane: str, scope: str,
 def faction_chart(factions: pd.DataFrame, *, scope: str, lane_names: Mapping[str, str] | None = None) -> alt.FacetChart:
     """Alpha within each faction and between factions, with intervals, one panel per lane."""
     data = factions[factions["scope"] == scope]
-    data = data.assign(lane_name=data["lane"].map(lane_names or {}).fillna(data["lane"]))
+    names = dict(lane_names or {})
+    data = data.assign(lane_name=data["lane"].map(lambda lane: names.get(lane, lane)))
     y = alt.Y("group:N", title=None)
     rule = alt.Chart().mark_rule(color="#666", strokeWidth=2).encode(x=alt.X("ci_low:Q", title="alpha (95% interval)"),
                                                                      x2="ci_high:Q", y=y)
