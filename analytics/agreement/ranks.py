@@ -115,7 +115,8 @@ def rank_correlations(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: st
     """Pairwise rank correlation of raters as a square matrix (rater × rater).
 
     Spearman's rho or Kendall's tau-b, each on the units both raters scored (pairwise
-    complete); 1 on the diagonal; NaN where two raters share fewer than 3 units. The matrix
+    complete); 1 on the diagonal; NaN where two raters share fewer than 3 units (a rater
+    named in the table whose ratings are all missing has a row of NaN). The matrix
     is raters × raters: meant for one panel (for a conference-scale pool use
     :func:`rank_correlation_pairs`).
 
@@ -126,7 +127,7 @@ def rank_correlations(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: st
     np.float64(-1.0)
     """
     pairs = rank_correlation_pairs(data, unit=unit, rater=rater, value=value, method=method)
-    raters = pd.Index(sorted(pd.unique(data.loc[data[value].notna(), rater])), name=rater)
+    raters = pd.Index(sorted(pd.unique(data[rater])), name=rater)  # every rater named, even one with no rating
     values = np.full((len(raters), len(raters)), np.nan)
     a, b = raters.get_indexer(pairs["rater_a"]), raters.get_indexer(pairs["rater_b"])
     values[a, b] = values[b, a] = pairs["correlation"].to_numpy()
