@@ -1,4 +1,4 @@
-"""What ``jury check`` computes and prints: coverage, agreement and the flags so far.
+"""What ``jury check`` computes and prints: coverage, eligibility, agreement and the flags so far.
 
 :func:`run_check` runs every check on a loaded festival and returns the tables;
 :func:`summary_text` is the chair's summary of them. The CLI only prints and writes.
@@ -14,6 +14,7 @@ import pandas as pd
 from . import columns as col
 from .agreement.panels import agreement_flags, agreement_table
 from .coverage import lane_summary, missing_scores
+from .eligibility import effect_flags, eligibility_flags, eligibility_table, score_effects
 from .festival import Festival
 from .flags import SEVERITIES, flags_frame
 from .scoring import WEIGHTED_TOTAL
@@ -26,19 +27,25 @@ class CheckResult:
     festival: Festival
     lanes: pd.DataFrame
     missing: pd.DataFrame
+    eligibility: pd.DataFrame
+    effects: pd.DataFrame
     agreement: pd.DataFrame
     flags: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables ``jury check --out`` writes, by file name (without ``.csv``)."""
-        return {"lanes": self.lanes, "missing_scores": self.missing, "agreement": self.agreement, "flags": self.flags}
+        return {"lanes": self.lanes, "missing_scores": self.missing, "eligibility": self.eligibility,
+                "score_effects": self.effects, "agreement": self.agreement, "flags": self.flags}
 
 
 def run_check(festival: Festival) -> CheckResult:
     """Every check on a loaded festival (seeded by ``festival.toml``: same inputs, same numbers)."""
+    eligibility = eligibility_table(festival)
+    effects = score_effects(festival)
     agreement = agreement_table(festival)
-    flags = flags_frame(agreement_flags(festival, agreement))
-    return CheckResult(festival, lane_summary(festival), missing_scores(festival), agreement, flags)
+    flags = flags_frame([*eligibility_flags(festival, eligibility), *effect_flags(festival, effects),
+                         *agreement_flags(festival, agreement)])
+    return CheckResult(festival, lane_summary(festival), missing_scores(festival), eligibility, effects, agreement, flags)
 
 
 def summary_text(result: CheckResult) -> str:
@@ -71,9 +78,22 @@ def summary_text(result: CheckResult) -> str:
         lines.append(f"conflicts: {scored_conflicts} declared conflict{'s' * (scored_conflicts != 1)} "
                      "scored anyway (see the coverage chart in notebooks/01-load-and-validate)")
     lines.append("")
+    lines.append(_eligibility_text(result))
     lines.append(_agreement_text(result))
     lines.append(_flags_text(result.flags))
     return "\n".join(lines)
+
+
+def _eligibility_text(result: CheckResult) -> str:
+    table = result.eligibility
+    lines = ["eligibility (rules of festival.toml; every rule's outcome per entry in eligibility.csv):"]
+    for lane in result.festival.config.lanes:
+        rows = table[table["lane"] == lane.id]
+        band = f"AI share band {lane.ai_share_min:g}%+" if lane.ai_share_min is not None else "no AI-share band"
+        lines.append(f"  {lane.name}: {int(rows['eligible'].sum())} of {len(rows)} entries eligible ({band}); "
+                     f"{int(rows['near_threshold'].sum())} near the line, "
+                     f"{int((rows['disclosure'] != 'consistent').sum())} with a disclosure to check")
+    return "\n".join(lines) + "\n"
 
 
 def _agreement_text(result: CheckResult) -> str:
@@ -96,7 +116,10 @@ def _flags_text(flags: pd.DataFrame) -> str:
     counts = flags["severity"].value_counts()
     summary = ", ".join(f"{counts.get(s, 0)} {s}{'s' if counts.get(s, 0) != 1 and s != 'info' else ''}" for s in SEVERITIES)
     lines = [f"flags: {summary}"]
-    lines += [f"  [{row.severity}] {row.message}" for row in flags.itertuples(index=False)]
+    shown = flags[flags["severity"] != "info"]
+    lines += [f"  [{row.severity}] {row.message}" for row in shown.itertuples(index=False)]
+    if counts.get("info", 0):
+        lines.append(f"  (and {counts['info']} for information: see flags.csv)")
     return "\n".join(lines)
 
 

@@ -115,6 +115,7 @@ class Checks:
     p_first_min: float = 0.8
     bootstrap_resamples: int = 1000
     seed: int = 2026
+    effect_p_max: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,7 @@ SPEC: dict[str, dict[str, Key]] = {
         "p_first_min": Key("number", 0.8, _between(0, 1)),
         "bootstrap_resamples": Key("int", 1000, lambda v: None if v >= 100 else "expected a whole number of at least 100"),
         "seed": Key("int", 2026, lambda v: None if v >= 0 else "expected a whole number of at least 0"),
+        "effect_p_max": Key("number", 0.05, _between(0, 1)),
     },
     "jury": {
         "factions": Key("str_list", []),

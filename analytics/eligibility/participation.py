@@ -1,0 +1,157 @@
+"""What the lanes look like in AI participation and tools, and whether scores follow them.
+
+The festival is tool-agnostic: a jury should neither reward nor punish a brand. For each
+lane, :func:`score_effects` measures how entry scores move with the declared AI share
+(Spearman's rho) and with each tool (mean score of the films that used it minus the
+others'), each with a bootstrap interval over entries and a permutation p-value; tool
+p-values are Holm-adjusted within the lane. A tool effect below ``[checks] effect_p_max``
+after adjustment is a warning for the chair; an AI-share trend is information.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import columns as col
+from ..festival import Festival
+from ..flags import Flag, make_flag
+from ..scoring import entry_scores
+from .tools import TOOLS, tools_long
+
+EFFECT_COLUMNS = ["lane", "factor", "effect", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted", "n_with",
+                  "n_without"]
+MIN_GROUP = 3
+
+
+def entry_tools(festival: Festival) -> pd.DataFrame:
+    """One row per entry × tool: ``lane, entry_id, tool, spelling`` (festival tool names)."""
+    tools = tools_long(festival.entries)
+    lane = festival.entries.set_index(col.ENTRY_ID)[col.CATEGORY]
+    return tools.assign(lane=tools[col.ENTRY_ID].map(lane))[[col.LANE, col.ENTRY_ID, "tool", "spelling"]]
+
+
+def tool_usage(festival: Festival) -> pd.DataFrame:
+    """Per lane and tool: how many entries used it and their share of the lane."""
+    tools = entry_tools(festival)
+    counts = tools.groupby([col.LANE, "tool"]).size().rename("n_entries").reset_index()
+    lane_size = festival.entries[col.CATEGORY].value_counts()
+    counts["share_of_lane"] = counts["n_entries"] / counts[col.LANE].map(lane_size)
+    order = {t: i for i, t in enumerate(TOOLS)}
+    return counts.sort_values([col.LANE, "tool"], key=lambda s: s.map(order) if s.name == "tool" else s,
+                              ignore_index=True)
+
+
+def tools_per_entry(festival: Festival) -> pd.DataFrame:
+    """``lane, entry_id, n_tools``: how many distinct tools each film orchestrates."""
+    tools = entry_tools(festival)
+    n = tools.groupby(col.ENTRY_ID).size()
+    entries = festival.entries[[col.CATEGORY, col.ENTRY_ID]].rename(columns={col.CATEGORY: col.LANE})
+    return entries.assign(n_tools=entries[col.ENTRY_ID].map(n).fillna(0).astype(np.int64)).reset_index(drop=True)
+
+
+def _spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Spearman's rho of ``x`` with each row of ``y`` (rows are permutations or resamples)."""
+    rx = pd.Series(x).rank().to_numpy()
+    ry = pd.DataFrame(y).rank(axis=1).to_numpy() if y.ndim == 2 else pd.Series(y).rank().to_numpy()[None, :]
+    rx = rx - rx.mean()
+    ry = ry - ry.mean(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (ry @ rx) / np.sqrt((ry * ry).sum(axis=1) * (rx @ rx))
+
+
+def _mean_difference(values: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """Mean of the users minus mean of the others, for each row of the 0/1 matrix ``used``."""
+    n_with = used.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (used @ values) / n_with - ((1 - used) @ values) / (len(values) - n_with)
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjustment (Holm 1979)."""
+    order = np.argsort(p)
+    adjusted = np.minimum(1, np.maximum.accumulate((len(p) - np.arange(len(p))) * p[order]))
+    out = np.empty_like(adjusted)
+    out[order] = adjusted
+    return out
+
+
+def score_effects(festival: Festival, *, n_resamples: int | None = None, random_state: int | None = None) -> pd.DataFrame:
+    """Per lane: does the official entry score move with AI share, or with any tool?
+
+    Rows: ``factor = "ai_share"`` (``effect = "spearman_rho"``) and ``factor = "tool:<name>"``
+    (``effect = "mean_difference"``, in score points) for each tool used by at least 3
+    entries and not used by at least 3. Intervals: percentile bootstrap over entries;
+    p-values: two-sided permutation tests (``(1 + #{|perm| >= |observed|}) / (1 + B)``);
+    ``n_resamples`` and ``random_state`` default to ``[checks]``.
+    """
+    checks = festival.config.checks
+    b = checks.bootstrap_resamples if n_resamples is None else n_resamples
+    rng = np.random.default_rng(checks.seed if random_state is None else random_state)
+    scores = entry_scores(festival).set_index(col.ENTRY_ID)[col.SCORE]
+    share = festival.entries.set_index(col.ENTRY_ID)[col.AI_SHARE]
+    tools = entry_tools(festival)
+    rows = []
+    for lane in festival.config.lane_ids:
+        ids = scores.index[scores.index.map(festival.entries.set_index(col.ENTRY_ID)[col.CATEGORY]) == lane]
+        ids = [e for e in ids if pd.notna(share.get(e))]
+        if len(ids) < 2 * MIN_GROUP:
+            continue
+        y = scores.loc[ids].to_numpy()
+        x = share.loc[ids].to_numpy()
+        n = len(ids)
+        observed = _spearman_rows(x, y)[0]
+        perms = np.argsort(rng.random((b, n)), axis=1)
+        null = _spearman_rows(x, y[perms])
+        boot = rng.integers(0, n, size=(b, n))
+        resampled = np.array([_spearman_rows(x[i], y[i])[0] for i in boot])
+        low, high = np.nanquantile(resampled, [0.025, 0.975])
+        p = (1 + np.sum(np.abs(null) >= abs(observed) - 1e-12)) / (1 + b)
+        rows.append([lane, "ai_share", "spearman_rho", observed, low, high, p, p, n, 0])
+        lane_tools = tools[tools[col.ENTRY_ID].isin(ids)]
+        tool_rows = []
+        for tool, group in lane_tools.groupby("tool", sort=True):
+            used = np.isin(ids, group[col.ENTRY_ID].unique()).astype(float)
+            k = int(used.sum())
+            if k < MIN_GROUP or n - k < MIN_GROUP:
+                continue
+            observed = _mean_difference(y, used[None, :])[0]
+            null = _mean_difference(y, used[perms])
+            boot_used, boot_y = used[boot], y[boot]
+            n_with = boot_used.sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                diffs = (boot_used * boot_y).sum(axis=1) / n_with - ((1 - boot_used) * boot_y).sum(axis=1) / (n - n_with)
+            low, high = np.nanquantile(diffs, [0.025, 0.975])
+            p = (1 + np.sum(np.abs(null) >= abs(observed) - 1e-12)) / (1 + b)
+            tool_rows.append([lane, f"tool:{tool}", "mean_difference", observed, low, high, p, np.nan, k, n - k])
+        if tool_rows:
+            adjusted = _holm(np.array([r[6] for r in tool_rows]))
+            for r, a in zip(tool_rows, adjusted):
+                r[7] = a
+        rows.extend(tool_rows)
+    return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
+
+
+def effect_flags(festival: Festival, effects: pd.DataFrame) -> list[Flag]:
+    """A warning for each tool whose films score differently (Holm-adjusted p below
+    ``effect_p_max``); information for a trend of scores with AI share."""
+    bar = festival.config.checks.effect_p_max
+    names = festival.lane_names()
+    flags = []
+    for row in effects.itertuples(index=False):
+        if row.p_adjusted >= bar:
+            continue
+        if row.factor == "ai_share":
+            flags.append(make_flag("score_follows_ai_share", "info", row.lane, "lane", row.lane,
+                                   f"{names[row.lane]}: scores move with the declared AI share (Spearman's rho "
+                                   f"{row.estimate:.2f}, 95% interval {row.ci_low:.2f} to {row.ci_high:.2f}, "
+                                   f"permutation p = {row.p_value:.3f}).", row.p_value, bar))
+        else:
+            tool = row.factor.split(":", 1)[1]
+            direction = "higher" if row.estimate > 0 else "lower"
+            flags.append(make_flag("tool_effect", "warning", row.lane, "lane", f"{row.lane}:{tool}",
+                                   f"{names[row.lane]}: films made with {tool} score {abs(row.estimate):.2f} points "
+                                   f"{direction} than the others (95% interval {row.ci_low:.2f} to {row.ci_high:.2f}; "
+                                   f"Holm-adjusted permutation p = {row.p_adjusted:.3f}). The festival is "
+                                   "tool-agnostic: check that the jury is.", row.p_adjusted, bar))
+    return flags
