@@ -28,7 +28,10 @@ def test_check_demo_prints_the_summary_and_exits_0(tmp_path):
     assert "1 declared conflict scored anyway" in out
     assert pd.read_csv(tmp_path / "lanes.csv")["n_entries"].tolist() == [25, 12, 12, 11]
     assert len(pd.read_csv(tmp_path / "missing_scores.csv")) == 1
-    assert "agreement (Krippendorff's alpha, interval" in out and "0 blockers, 8 warnings" in out
+    assert "agreement (Krippendorff's alpha, interval" in out and "flags: 1 blocker, 9 warnings" in out
+    assert "Generative Cinema: 24 of 25 entries eligible (AI share band 51%+)" in out
+    eligibility = pd.read_csv(tmp_path / "eligibility.csv")
+    assert len(eligibility) == 60 and eligibility.loc[eligibility["entry_id"] == "GC-21", "eligible"].item() == False  # noqa: E712
     agreement = pd.read_csv(tmp_path / "agreement.csv")
     assert set(agreement["statistic"]) == {"alpha_interval", "alpha_ordinal", "icc_a1", "icc_ak", "kendall_w"}
     flags = pd.read_csv(tmp_path / "flags.csv")

@@ -71,3 +71,22 @@ def test_agreement_charts_on_the_demo():
     removed = panels.alpha_if_removed(festival, lanes=["generative_cinema"])
     bars = viz.alpha_if_removed_chart(removed, lane="generative_cinema", scope="weighted_total").to_dict()
     assert len(next(iter(bars["datasets"].values()))) == 9
+
+
+def test_participation_charts_on_the_demo():
+    from analytics import eligibility
+
+    festival = load_festival(DEMO)
+    table = eligibility.eligibility_table(festival)
+    share = viz.ai_share_chart(festival, table).to_dict()
+    rows = next(iter(share["datasets"].values()))
+    gc = [r for r in rows if r["lane"] == "generative_cinema"]
+    assert len(rows) == 60 and {r["band_min"] for r in gc} == {51.0} and {r["band_max"] for r in gc} == {70.0}
+    blend = viz.declared_vs_blend_chart(festival, table).to_dict()
+    points = [d for d in blend["datasets"].values() if d and "disclosure" in d[0]][0]
+    assert {p["disclosure"] for p in points} == {"consistent", "inconsistent"}
+    profile = viz.dimension_profile_chart(festival, "generative_cinema").to_dict()
+    cells = next(iter(profile["datasets"].values()))
+    assert len(cells) == 25 * 6 and any("霓虹" in c["film"] or "數碼" in c["film"] for c in cells)
+    effects = viz.score_effect_chart(festival, eligibility.score_effects(festival, n_resamples=100)).to_dict()
+    assert next(iter(effects["datasets"].values()))[0]["tool"]
