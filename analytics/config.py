@@ -116,6 +116,11 @@ class Checks:
     bootstrap_resamples: int = 1000
     seed: int = 2026
     effect_p_max: float = 0.05
+    severity_max: float = 1.0
+    halo_min: float = 0.9
+    halo_margin: float = 0.2
+    out_of_line_max_rho: float = 0.3
+    disagreement_z: float = 2.5
 
 
 @dataclass(frozen=True)
@@ -245,6 +250,11 @@ SPEC: dict[str, dict[str, Key]] = {
         "bootstrap_resamples": Key("int", 1000, lambda v: None if v >= 100 else "expected a whole number of at least 100"),
         "seed": Key("int", 2026, lambda v: None if v >= 0 else "expected a whole number of at least 0"),
         "effect_p_max": Key("number", 0.05, _between(0, 1)),
+        "severity_max": Key("number", 1.0, _positive),
+        "halo_min": Key("number", 0.9, _between(-1, 1)),
+        "halo_margin": Key("number", 0.2, _between(0, 2)),
+        "out_of_line_max_rho": Key("number", 0.3, _between(-1, 1)),
+        "disagreement_z": Key("number", 2.5, _positive),
     },
     "jury": {
         "factions": Key("str_list", []),

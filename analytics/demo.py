@@ -180,8 +180,9 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
     for _, prefix, n, _ in LANES[1:]:
         quality[f"{prefix}-{rng.integers(1, n + 1):02d}"] = 8.5
     severity = pd.Series(rng.normal(0.0, 0.35, len(juror_ids)), index=juror_ids)
-    lenient, straight_liner = "J04", "J07"
+    lenient, straight_liner, harsh = "J04", "J07", "J01"
     severity[lenient] = 1.8
+    severity[harsh] = -1.2
 
     pairs = jurors[[col.JUROR_ID, col.PANEL]].merge(entries[[col.ENTRY_ID, col.CATEGORY]],
                                                     left_on=col.PANEL, right_on=col.CATEGORY)
@@ -206,7 +207,7 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
             break
         target, step = (b, 1) if gap > 1 else (b, -1)
         candidates = scores.index[(scores[col.ENTRY_ID] == target) & scores[col.CRITERION].isin(CRITERIA[4:])
-                                  & ~scores[col.JUROR_ID].isin([lenient, straight_liner])
+                                  & ~scores[col.JUROR_ID].isin([lenient, straight_liner, harsh])
                                   & scores[col.SCORE].between(SCALE_MIN - min(step, 0), SCALE_MAX - max(step, 0))]
         scores.loc[candidates[int(rng.integers(len(candidates)))], col.SCORE] += step
     else:  # pragma: no cover - the loop converges for any seed in practice
@@ -233,6 +234,8 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
     anomalies = [
         Anomaly("lenient_juror", "warning", "generative_cinema", "juror", lenient,
                 "scores about 1.8 points above the panel on every entry"),
+        Anomaly("harsh_juror", "warning", "generative_cinema", "juror", harsh,
+                "scores about 1.2 points below the panel on every entry"),
         Anomaly("straight_liner", "warning", "generative_cinema", "juror", straight_liner,
                 "gives 7 to nearly everything (8 on about 4% of scores)"),
         Anomaly("counted_conflict", "blocker", "generative_cinema", "score", "J02:GC-11",
@@ -248,8 +251,8 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
         Anomaly("near_tie", "blocker", "generative_cinema", "entry", f"{a}:{b}",
                 f"{a} leads {b} by 1/90 of a point on the official weighted mean"),
         Anomaly("low_agreement", "warning", "generative_cinema", "lane", "generative_cinema",
-                f"a consequence of {lenient} and {straight_liner}: every criterion's alpha falls below 0.667, "
-                "and rises above it when both are left out"),
+                f"a consequence of {harsh}, {lenient} and {straight_liner}: every criterion's alpha falls below 0.667, "
+                "and rises above it when the three are left out"),
     ]
     tables = {"entries": entries, "jurors": jurors, "scores": scores,
               "conflicts": conflicts.sort_values([col.JUROR_ID, col.ENTRY_ID]).reset_index(drop=True)}
