@@ -34,13 +34,13 @@ test: install system-deps
 	$(BIN)/python -m pytest
 
 report: install
-	$(BIN)/jury report $(FESTIVAL) --out $(OUT)
+	$(BIN)/jury report $(FESTIVAL) --out $(OUT) --draft
 
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: install
-	$(BIN)/python benchmarks/bench_load.py
+	$(BIN)/python benchmarks/bench_load.py && $(BIN)/python benchmarks/bench_agreement.py
 
 demo: install
 	$(BIN)/jury demo --out data/demo --seed 2026

@@ -1,56 +1,37 @@
-"""What ``jury check`` computes and prints: coverage, eligibility, agreement and the flags so far.
+"""What ``jury check`` prints and writes: the gate summary of :func:`analytics.gate.run_gate`.
 
-:func:`run_check` runs every check on a loaded festival and returns the tables;
-:func:`summary_text` is the chair's summary of them. The CLI only prints and writes.
+:func:`summary_text` is the chair's summary (counts, eligibility, agreement, the gate per
+lane with every blocker in a sentence, the decisions taken, the standings with their
+robustness); :func:`output_tables` are the CSV files of ``--out``. The CLI only prints and writes.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from . import columns as col
-from .agreement.panels import agreement_flags, agreement_table
-from .coverage import lane_summary, missing_scores
-from .eligibility import effect_flags, eligibility_flags, eligibility_table, score_effects
-from .festival import Festival
-from .flags import SEVERITIES, flags_frame
+from .flags import SEVERITIES
+from .gate import CheckResult, GateResult
 from .scoring import WEIGHTED_TOTAL
+
+SHOWN_STANDINGS = 5
+
+
+def output_tables(gate: GateResult) -> dict[str, pd.DataFrame]:
+    """The tables ``jury check --out`` writes, by file name (without ``.csv``); all after the decisions."""
+    after = gate.after
+    return {"flags": gate.flags, "rankings": after.rankings, "eligibility": after.eligibility,
+            "agreement": after.agreement, "juror_severity": after.severity, "score_effects": after.effects,
+            "lanes": after.lanes, "missing_scores": after.missing, "decisions_applied": gate.decisions}
 
 SHOWN_MISSING = 20
 
 
-@dataclass(frozen=True)
-class CheckResult:
-    festival: Festival
-    lanes: pd.DataFrame
-    missing: pd.DataFrame
-    eligibility: pd.DataFrame
-    effects: pd.DataFrame
-    agreement: pd.DataFrame
-    flags: pd.DataFrame
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables ``jury check --out`` writes, by file name (without ``.csv``)."""
-        return {"lanes": self.lanes, "missing_scores": self.missing, "eligibility": self.eligibility,
-                "score_effects": self.effects, "agreement": self.agreement, "flags": self.flags}
-
-
-def run_check(festival: Festival) -> CheckResult:
-    """Every check on a loaded festival (seeded by ``festival.toml``: same inputs, same numbers)."""
-    eligibility = eligibility_table(festival)
-    effects = score_effects(festival)
-    agreement = agreement_table(festival)
-    flags = flags_frame([*eligibility_flags(festival, eligibility), *effect_flags(festival, effects),
-                         *agreement_flags(festival, agreement)])
-    return CheckResult(festival, lane_summary(festival), missing_scores(festival), eligibility, effects, agreement, flags)
-
-
-def summary_text(result: CheckResult) -> str:
-    """What ``jury check`` prints: the festival, its sources, counts per lane, criterion and
-    juror, what is missing, agreement per criterion, and the flags."""
+def summary_text(gate: GateResult) -> str:
+    """What ``jury check`` prints: the festival, its sources, counts, what is missing,
+    eligibility, agreement, the gate and the standings (all after the chair's decisions)."""
+    result = gate.after
     festival = result.festival
     config = festival.config
     lines = [f"{config.name}{' (SYNTHETIC DATA)' if config.synthetic else ''}", f"folder: {festival.folder}"]
@@ -80,7 +61,8 @@ def summary_text(result: CheckResult) -> str:
     lines.append("")
     lines.append(_eligibility_text(result))
     lines.append(_agreement_text(result))
-    lines.append(_flags_text(result.flags))
+    lines.append(_standings_text(result))
+    lines.append(_gate_text(gate))
     return "\n".join(lines)
 
 
@@ -112,12 +94,45 @@ def _agreement_text(result: CheckResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _flags_text(flags: pd.DataFrame) -> str:
-    counts = flags["severity"].value_counts()
+def _standings_text(result: CheckResult) -> str:
+    lines = ["standings (official method; p(first), p(top 3) and 95% rank interval over resampled juries; "
+             "ranks with one juror left out):"]
+    for lane in result.festival.config.lanes:
+        rows = result.rankings[result.rankings["lane"] == lane.id].head(SHOWN_STANDINGS)
+        if rows.empty:
+            continue
+        lines.append(f"  {lane.name} ({lane.honour or 'no honour'})")
+        for r in rows.itertuples(index=False):
+            lines.append(f"    {int(r.rank):>2}. {r.entry_id:<8} {r.score:6.3f}  p(first) {r.p_first:4.0%}  p(top 3) {r.p_top3:4.0%}"
+                         f"  rank {int(r.rank_low)}–{int(r.rank_high)}  leave-one-out {int(r.loo_rank_best)}–{int(r.loo_rank_worst)}"
+                         f"  {r.title}")
+    return "\n".join(lines) + "\n"
+
+
+def _gate_text(gate: GateResult) -> str:
+    flags = gate.flags
+    live = flags[flags["status"].isin(["open", "accepted"])]
+    counts = live["severity"].value_counts()
     summary = ", ".join(f"{counts.get(s, 0)} {s}{'s' if counts.get(s, 0) != 1 and s != 'info' else ''}" for s in SEVERITIES)
-    lines = [f"flags: {summary}"]
-    shown = flags[flags["severity"] != "info"]
-    lines += [f"  [{row.severity}] {row.message}" for row in shown.itertuples(index=False)]
+    verdict = "PUBLISHABLE: no blocker is open" if gate.publishable else (
+        f"NOT PUBLISHABLE: {len(gate.open_blockers)} blocker{'s' * (len(gate.open_blockers) != 1)} open")
+    lines = [f"GATE: {verdict}", f"  flags: {summary}"]
+    for lane in gate.after.festival.config.lanes:
+        lane_flags = live[live["lane"] == lane.id]
+        if lane_flags.empty:
+            continue
+        c = lane_flags["severity"].value_counts()
+        lines.append(f"  {lane.name}: {c.get('blocker', 0)} blockers, {c.get('warning', 0)} warnings, {c.get('info', 0)} info")
+    for row in gate.open_blockers.itertuples(index=False):
+        lines.append(f"  [blocker] {row.message}  ({row.flag_id})")
+    decided = flags[flags["decision"] != ""]
+    if not decided.empty:
+        lines.append(f"  decisions applied ({len(decided)}):")
+        lines += [f"    {r.decision:<16} {r.flag_id}  -> {r.status}" for r in decided.itertuples(index=False)]
+    warnings = live[(live["severity"] == "warning")]
+    if not warnings.empty:
+        lines.append(f"  warnings ({len(warnings)}):")
+        lines += [f"    {row.message}" for row in warnings.itertuples(index=False)]
     if counts.get("info", 0):
         lines.append(f"  (and {counts['info']} for information: see flags.csv)")
     return "\n".join(lines)

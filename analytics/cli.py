@@ -14,7 +14,8 @@ import sys
 import traceback
 from pathlib import Path
 
-from .check import run_check, summary_text
+from .check import output_tables, summary_text
+from .gate import run_gate
 from .demo import DEMO_SEED, write_conference, write_demo
 from .festival import Festival, load_festival
 from .problems import FestivalDataError
@@ -30,12 +31,15 @@ def _parser() -> argparse.ArgumentParser:
                                 description="Load and validate DIR; print counts per lane, juror and criterion and what is missing. "
                                             "Exit 0 when it loads, 2 when it cannot be loaded.")
     check.add_argument("dir", type=Path, help="festival folder (festival.toml, entries, jurors, scores, ...)")
-    check.add_argument("--out", type=Path, help="also write the summary tables (or problems.csv) to this folder")
+    check.add_argument("--out", type=Path, help="also write flags.csv, rankings.csv and the other tables (or problems.csv) here")
+    check.add_argument("--decisions", type=Path, help="a decisions file to use instead of DIR/decisions.csv")
 
     report = commands.add_parser("report", help="check a festival and execute the notebooks on it",
                                  description="Check DIR as `jury check` does, then execute the notebooks on it into OUT/notebooks/.")
     report.add_argument("dir", type=Path)
     report.add_argument("--out", type=Path, help="output folder (default: build/<festival folder name>)")
+    report.add_argument("--decisions", type=Path, help="a decisions file to use instead of DIR/decisions.csv")
+    report.add_argument("--draft", action="store_true", help="exit 0 even when blockers are open (the results are a draft)")
 
     demo = commands.add_parser("demo", help="write a synthetic festival",
                                description="Write a synthetic festival: the demo (with planted, documented anomalies) "
@@ -53,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             return _demo(args)
         if args.command == "check":
-            return _check(args.dir, args.out)
-        return _report(args.dir, args.out or Path("build") / args.dir.resolve().name)
+            return _check(args.dir, args.out, args.decisions)
+        return _report(args.dir, args.out or Path("build") / args.dir.resolve().name, args.decisions, args.draft)
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # the last line of defence: no traceback for a jury chair
@@ -86,25 +90,42 @@ def _load_or_report(folder: Path, out: Path | None) -> Festival | None:
         return None
 
 
-def _check(folder: Path, out: Path | None) -> int:
+def _with_decisions(festival: Festival, path: Path | None) -> Festival:
+    """The festival with the decisions file given on the command line in place of decisions.csv."""
+    if path is None:
+        return festival
+    from dataclasses import replace
+
+    from .festival import read_decisions
+
+    return replace(festival, decisions=read_decisions(path), sources={**festival.sources, "decisions": path.name})
+
+
+def _check(folder: Path, out: Path | None, decisions_file: Path | None = None) -> int:
     festival = _load_or_report(folder, out)
     if festival is None:
         return EXIT_BAD_INPUT
-    result = run_check(festival)
-    print(summary_text(result))
+    try:
+        gate = run_gate(_with_decisions(festival, decisions_file))
+    except FestivalDataError as error:
+        print(error, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(summary_text(gate))
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        for name, table in result.tables().items():
+        for name, table in output_tables(gate).items():
             table.to_csv(out / f"{name}.csv", index=False)
-    return EXIT_OK
+    return EXIT_OK if gate.publishable else EXIT_BLOCKERS
 
 
-def _report(folder: Path, out: Path) -> int:
-    status = _check(folder, out)
+def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool) -> int:
+    status = _check(folder, out, decisions_file)
     if status == EXIT_BAD_INPUT:
         return status
     from .report import execute_notebooks
 
     for path in execute_notebooks(folder, out):
         print(f"executed {path}")
-    return status
+    if status == EXIT_BLOCKERS:
+        print("blockers are open: these results are a DRAFT, not for publication" + (" (--draft given)" if draft else ""))
+    return EXIT_OK if draft else status

@@ -110,7 +110,7 @@ class Checks:
     """Thresholds of the checks and the seed of every resampling."""
 
     agreement_min_alpha: float = 0.667
-    residual_cutoff: float = 3.0
+    residual_cutoff: float = 3.5
     straightline_max_sd: float = 0.5
     p_first_min: float = 0.8
     bootstrap_resamples: int = 1000
@@ -244,7 +244,7 @@ SPEC: dict[str, dict[str, Key]] = {
     },
     "checks": {
         "agreement_min_alpha": Key("number", 0.667, _between(-1, 1)),
-        "residual_cutoff": Key("number", 3.0, _positive),
+        "residual_cutoff": Key("number", 3.5, _positive),
         "straightline_max_sd": Key("number", 0.5, lambda v: None if v >= 0 else "expected a number of at least 0"),
         "p_first_min": Key("number", 0.8, _between(0, 1)),
         "bootstrap_resamples": Key("int", 1000, lambda v: None if v >= 100 else "expected a whole number of at least 100"),

@@ -20,6 +20,7 @@ import pandas as pd
 
 from . import columns as col
 from .festival import Festival
+from .flags import Flag, make_flag
 
 STATUSES = ("complete", "partial", "missing", "conflict", "conflict_scored", "unassigned")
 
@@ -49,10 +50,12 @@ def coverage(festival: Festival) -> pd.DataFrame:
     is_conflict = pairs["conflict"].notna().to_numpy()
     n_scored = pairs[col.N_SCORED].fillna(0).astype(np.int64)
     expected = is_assigned & ~is_conflict
+    n_excluded = festival.excluded.groupby(keys).size().reindex(pd.MultiIndex.from_frame(pairs[keys])).fillna(0)
+    n_wanted = n_criteria - n_excluded.to_numpy(dtype=np.int64)
     pairs[col.N_SCORED] = n_scored
-    pairs[col.N_EXPECTED] = np.where(expected, n_criteria, 0)
+    pairs[col.N_EXPECTED] = np.where(expected, n_wanted, 0)
     pairs[col.STATUS] = np.select(
-        [is_conflict & (n_scored > 0), is_conflict, ~is_assigned, n_scored >= n_criteria, n_scored > 0],
+        [is_conflict & (n_scored > 0), is_conflict, ~is_assigned, n_scored >= n_wanted, n_scored > 0],
         ["conflict_scored", "conflict", "unassigned", "complete", "partial"], default="missing")
     out = pairs[[col.LANE, col.JUROR_ID, col.ENTRY_ID, col.N_EXPECTED, col.N_SCORED, col.STATUS]]
     return out.sort_values([col.LANE, col.JUROR_ID, col.ENTRY_ID], ignore_index=True)
@@ -69,7 +72,8 @@ def missing_scores(festival: Festival) -> pd.DataFrame:
     open_pairs = pairs.loc[pairs[col.STATUS].isin(["partial", "missing"]), [col.LANE, col.JUROR_ID, col.ENTRY_ID]]
     criteria = pd.DataFrame({col.CRITERION: festival.config.criterion_ids})
     expected = open_pairs.merge(criteria, how="cross")
-    have = festival.scores[[col.JUROR_ID, col.ENTRY_ID, col.CRITERION]].assign(present=True)
+    have = pd.concat([festival.scores[[col.JUROR_ID, col.ENTRY_ID, col.CRITERION]],
+                      festival.excluded[[col.JUROR_ID, col.ENTRY_ID, col.CRITERION]]]).assign(present=True)
     merged = expected.merge(have, on=[col.JUROR_ID, col.ENTRY_ID, col.CRITERION], how="left")
     return merged.loc[merged["present"].isna(), [col.LANE, col.JUROR_ID, col.ENTRY_ID, col.CRITERION]].reset_index(drop=True)
 
@@ -119,3 +123,23 @@ def criterion_summary(festival: Festival) -> pd.DataFrame:
     lanes = {lane: i for i, lane in enumerate(festival.config.lane_ids)}
     return out.sort_values([col.LANE, col.CRITERION], key=lambda s: s.map(lanes if s.name == col.LANE else order),
                            ignore_index=True)
+
+
+def coverage_flags(festival: Festival) -> list[Flag]:
+    """Blockers for a declared conflict whose scores are counted and for every expected score
+    that is missing; a warning for scores from a juror not assigned the entry."""
+    pairs = coverage(festival)
+    names = festival.lane_names()
+    flags = []
+    for row in pairs[pairs[col.STATUS] == "conflict_scored"].itertuples(index=False):
+        flags.append(make_flag("conflict_scored", "blocker", row.lane, "score", f"{row.juror_id}:{row.entry_id}",
+                               f"{names[row.lane]}: juror {row.juror_id} declared a conflict with {row.entry_id}, yet their "
+                               f"{row.n_scored} scores for it are counted."))
+    for row in missing_scores(festival).itertuples(index=False):
+        flags.append(make_flag("score_missing", "blocker", row.lane, "score", f"{row.juror_id}:{row.entry_id}:{row.criterion}",
+                               f"{names[row.lane]}: juror {row.juror_id} is assigned {row.entry_id} but has not scored "
+                               f"{row.criterion}."))
+    for row in pairs[pairs[col.STATUS] == "unassigned"].itertuples(index=False):
+        flags.append(make_flag("score_unassigned", "warning", row.lane, "score", f"{row.juror_id}:{row.entry_id}",
+                               f"{names[row.lane]}: juror {row.juror_id} scored {row.entry_id} without being assigned it."))
+    return flags

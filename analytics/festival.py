@@ -9,7 +9,7 @@ listing every problem; :func:`validate_festival` returns the same list as a tabl
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +17,7 @@ import pandas as pd
 from . import columns as col
 from .config import CONFIG_FILE, FestivalConfig, parse_config
 from .problems import FestivalDataError, ProblemLog, problems_frame
-from .reading import read_config_text, read_tables
+from .reading import _read_csv, _with_header, read_config_text, read_tables
 from .schema import table_specs
 from .validation import check_references, typed_table
 
@@ -51,6 +51,8 @@ class Festival:
     decisions: pd.DataFrame
     #: table -> where it was read from (file, workbook sheet, or how it was derived)
     sources: Mapping[str, str]
+    #: scores the chair excluded by decision (``juror_id, entry_id, criterion``): no longer expected
+    excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[col.JUROR_ID, col.ENTRY_ID, col.CRITERION]))
 
     @property
     def name(self) -> str:
@@ -114,6 +116,23 @@ def validate_festival(path: str | Path) -> pd.DataFrame:
     """
     _, log = _load(Path(path))
     return problems_frame(log.problems)
+
+
+def read_decisions(path: str | Path) -> pd.DataFrame:
+    """A decisions file (the columns of ``decisions.csv``) read and validated on its own,
+    for ``jury check --decisions FILE``. Raises FestivalDataError listing every problem."""
+    path = Path(path)
+    log = ProblemLog()
+    spec = table_specs(None)["decisions"]
+    if not path.is_file():
+        log.add(path.name, None, None, None, "the file is missing; expected a decisions file with the columns "
+                + ", ".join(spec.required_columns))
+        log.raise_if_any(str(path.parent))
+    grid = _read_csv(path, path.name, log)
+    raw = _with_header(grid, spec, path.name, {}, log) if grid is not None else None
+    table = typed_table(raw, spec, None, log) if raw is not None else None
+    log.raise_if_any(str(path.parent))
+    return table
 
 
 def _load(folder: Path) -> tuple[Festival | None, ProblemLog]:

@@ -18,9 +18,9 @@ def run(*args: str) -> subprocess.CompletedProcess:
                           timeout=300)
 
 
-def test_check_demo_prints_the_summary_and_exits_0(tmp_path):
+def test_check_demo_prints_the_summary_and_exits_1_with_its_planted_blockers(tmp_path):
     result = run("check", str(DEMO), "--out", str(tmp_path))
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr
     out = result.stdout
     assert "Hong Kong AI International Film Festival (synthetic demo) (SYNTHETIC DATA)" in out
     assert "Generative Cinema" in out and "scores per criterion" in out
@@ -28,7 +28,7 @@ def test_check_demo_prints_the_summary_and_exits_0(tmp_path):
     assert "1 declared conflict scored anyway" in out
     assert pd.read_csv(tmp_path / "lanes.csv")["n_entries"].tolist() == [25, 12, 12, 11]
     assert len(pd.read_csv(tmp_path / "missing_scores.csv")) == 1
-    assert "agreement (Krippendorff's alpha, interval" in out and "flags: 1 blocker, 9 warnings" in out
+    assert "agreement (Krippendorff's alpha, interval" in out and "GATE: NOT PUBLISHABLE: 6 blockers open" in out
     assert "Generative Cinema: 24 of 25 entries eligible (AI share band 51%+)" in out
     eligibility = pd.read_csv(tmp_path / "eligibility.csv")
     assert len(eligibility) == 60 and eligibility.loc[eligibility["entry_id"] == "GC-21", "eligible"].item() == False  # noqa: E712
@@ -36,8 +36,26 @@ def test_check_demo_prints_the_summary_and_exits_0(tmp_path):
     assert set(agreement["statistic"]) == {"alpha_interval", "alpha_ordinal", "icc_a1", "icc_ak", "kendall_w"}
     flags = pd.read_csv(tmp_path / "flags.csv")
     assert list(flags.columns) == ["flag_id", "check", "severity", "lane", "entity", "entity_id", "message", "value",
-                                   "threshold"]
+                                   "threshold", "decision", "status"]
     assert "agreement_low:generative_cinema:weighted_total" in set(flags["flag_id"])
+    rankings = pd.read_csv(tmp_path / "rankings.csv")
+    assert rankings.groupby("lane").first().loc["generative_cinema", "entry_id"] == "GC-06"
+
+
+def test_check_with_the_chairs_decisions_passes_the_gate(tmp_path):
+    result = run("check", str(DEMO), "--decisions", str(REPO / "data/examples/demo-decisions.csv"), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "GATE: PUBLISHABLE: no blocker is open" in result.stdout
+    assert "disqualify_entry ai_share_below_band:generative_cinema:GC-21  -> excluded" in result.stdout
+    assert "GC-21" not in set(pd.read_csv(tmp_path / "rankings.csv")["entry_id"])
+
+
+def test_unknown_flag_in_decisions_is_a_load_error(tmp_path):
+    bad = tmp_path / "decisions.csv"
+    bad.write_text("flag_id,action,reason,decided_by,decided_at\nnot_a_flag:x:y,accept,because,chair,\n", encoding="utf-8")
+    result = run("check", str(DEMO), "--decisions", str(bad))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "decisions.csv, row 2, column flag_id: found 'not_a_flag:x:y'; expected a flag_id of this festival" in result.stderr
 
 
 def test_check_broken_folder_lists_problems_without_traceback_and_exits_2(tmp_path):

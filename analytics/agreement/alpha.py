@@ -77,8 +77,18 @@ def _parts(r: Ratings, level: str) -> _Parts:
     return _Parts(level, m, d, None, None, counts, None, delta)
 
 
-def _alpha(parts: _Parts, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Alpha, observed and expected disagreement for each row of unit weights ``w``."""
+def _alpha(parts: _Parts, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Alpha, observed and expected disagreement for each row of unit weights ``w``
+    (``None``: every unit once, by plain sums rather than matrix products)."""
+    if w is None and parts.level == "interval":
+        n, s1, s2 = np.array([parts.m.sum()]), parts.s1.sum(), parts.s2.sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            observed = parts.d.sum() / n
+            expected = 2 * (n * s2 - s1 * s1) / (n * (n - 1))
+            alpha = 1 - observed / expected
+        return np.where(expected > 1e-12 * np.maximum(observed, 1), alpha, np.nan), observed, expected
+    if w is None:
+        w = np.ones((1, len(parts.m)))
     n = w @ parts.m
     with np.errstate(divide="ignore", invalid="ignore"):
         if parts.level == "interval":
@@ -175,7 +185,7 @@ def krippendorff_alpha(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: s
     if len(parts.m) == 0:
         return undefined(name, "no unit has two or more ratings, so no two ratings can be compared",
                          r.n_units, r.n_raters, len(r))
-    alpha, observed, expected = _alpha(parts, np.ones((1, len(parts.m))))
+    alpha, observed, expected = _alpha(parts, None)
     details = {"observed": float(observed[0]), "expected": float(expected[0]), "n_pairable": int(parts.m.sum())}
     if np.isnan(alpha[0]):
         return undefined(name, "every pairable rating has the same value: with no variation, alpha is undefined",

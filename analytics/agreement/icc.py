@@ -237,8 +237,10 @@ def _bootstrap(r: Ratings, n_boot: int, rng: np.random.Generator) -> np.ndarray:
         begin = np.repeat(starts[drawn] - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
         rows = by_unit[begin + np.arange(lengths.sum())]
         sample = Ratings(np.repeat(np.arange(r.n_units), lengths), r.rater[rows], r.value[rows], r.units, r.raters)
-        used = np.unique(sample.rater)
-        sample = Ratings(sample.unit, np.searchsorted(used, sample.rater), sample.value, sample.units, r.raters[used])
+        seen = np.zeros(r.n_raters, dtype=bool)
+        seen[sample.rater] = True
+        recode = np.cumsum(seen) - 1  # lookup table: old rater code -> code among the raters drawn
+        sample = Ratings(sample.unit, recode[sample.rater], sample.value, sample.units, r.raters[seen])
         if np.ptp(sample.value) > 0:
             with np.errstate(divide="ignore", invalid="ignore"):
                 out[b] = list(_from_components(_components(sample)).values())

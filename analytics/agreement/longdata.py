@@ -60,7 +60,8 @@ def ratings(data: pd.DataFrame, unit: str = col.ENTRY_ID, rater: str = col.JUROR
     unit_codes, units = pd.factorize(frame[unit], sort=True)
     rater_codes, raters = pd.factorize(frame[rater], sort=True)
     pair = unit_codes.astype(np.int64) * max(len(raters), 1) + rater_codes
-    if len(np.unique(pair)) != len(pair):
+    ordered = np.sort(pair)
+    if (ordered[1:] == ordered[:-1]).any():
         dup = frame.loc[pd.Series(pair).duplicated().to_numpy(), [unit, rater]].head(3)
         shown = "; ".join(f"{u} × {r}" for u, r in dup.itertuples(index=False))
         raise ValueError(f"each {unit} × {rater} pair may be rated once; repeated: {shown}")

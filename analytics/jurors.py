@@ -1,0 +1,160 @@
+"""Juror behaviour: severity with error bars, straight-lining, halo, and jurors out of line.
+
+Severity comes from the crossed additive model score = entry + juror + noise
+(:mod:`analytics.additive`), fitted per lane on each criterion and on the weighted total,
+so an incomplete design works and a juror who happened to get weaker entries is not
+called harsh. A juror's effect is relative to the panel (effects sum to zero within each
+connected part of the design); jurors in different parts cannot be compared, and
+:func:`design_parts` names them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from . import columns as col
+from .additive import DENSE_MAX_RATERS, fit_additive
+from .agreement.panels import scope_ratings, scopes
+from .festival import Festival
+from .flags import Flag, make_flag
+from .scoring import WEIGHTED_TOTAL, weighted_totals
+
+SEVERITY_COLUMNS = ["lane", "scope", "juror_id", "severity", "se", "ci_low", "ci_high", "n_scores", "part"]
+
+
+def _severity_one(data: pd.DataFrame) -> pd.DataFrame:
+    unit, units = pd.factorize(data[col.ENTRY_ID])
+    rater, raters = pd.factorize(data[col.JUROR_ID])
+    y = data[col.SCORE].to_numpy(dtype=float)
+    fit = fit_additive(unit, rater, y, len(units), len(raters))
+    df = len(y) - len(units) - len(raters) + fit.n_components
+    sigma2 = float(((y - fit.fitted) ** 2).sum() / df) if df > 0 else np.nan
+    se = np.full(len(raters), np.nan)
+    if len(raters) <= DENSE_MAX_RATERS * 8 and not np.isnan(sigma2):
+        # covariance of the centred juror effects: sigma^2 times the pseudo-inverse of the juror system
+        n_u = np.bincount(unit, minlength=len(units)).astype(float)
+        system = np.diag(np.bincount(rater, minlength=len(raters)).astype(float))
+        cross = np.zeros_like(system)
+        weights = 1.0 / n_u[unit]
+        by_unit = pd.DataFrame({"u": unit, "r": rater, "w": weights})
+        pairs = by_unit.merge(by_unit[["u", "r"]], on="u")
+        np.add.at(cross, (pairs["r_x"].to_numpy(), pairs["r_y"].to_numpy()), pairs["w"].to_numpy())
+        se = np.sqrt(np.maximum(np.diag(np.linalg.pinv(system - cross)), 0) * sigma2)
+    counts = np.bincount(rater, minlength=len(raters))
+    z = stats.norm.ppf(0.975)
+    return pd.DataFrame({col.JUROR_ID: np.asarray(raters), "severity": fit.b, "se": se, "ci_low": fit.b - z * se,
+                         "ci_high": fit.b + z * se, "n_scores": counts, "part": fit.rater_component})
+
+
+def juror_severity(festival: Festival) -> pd.DataFrame:
+    """Per lane, scope (criterion or weighted total) and juror: the juror effect of the
+    additive model in score points (positive: more lenient than the panel), its standard
+    error and 95% interval, the number of scores, and the connected ``part`` of the design.
+
+    Notes
+    -----
+    With residual variance :math:`\\hat\\sigma^2 = SSE / (N - n - J + c)`, the centred juror
+    effects have covariance :math:`\\hat\\sigma^2 C^+`, where C is the juror system of the
+    least-squares fit (:mod:`analytics.additive`) and :math:`C^+` its pseudo-inverse; SEs
+    are computed for panels of up to 512 jurors (NaN beyond).
+    """
+    frames = []
+    for lane in festival.config.lane_ids:
+        for scope in scopes(festival):
+            data = scope_ratings(festival, lane, scope)
+            if data.empty:
+                continue
+            frames.append(_severity_one(data).assign(lane=lane, scope=scope))
+    return pd.concat(frames, ignore_index=True)[SEVERITY_COLUMNS]
+
+
+def design_parts(festival: Festival) -> pd.DataFrame:
+    """The connected parts of each lane's design: ``lane, part, n_jurors, n_entries, jurors,
+    entries``. More than one part in a lane means some jurors' severities cannot be
+    compared (no chain of shared entries links them)."""
+    rows = []
+    totals = festival.scores.drop_duplicates([col.LANE, col.ENTRY_ID, col.JUROR_ID])
+    for lane, data in totals.groupby(col.LANE, sort=False):
+        unit, units = pd.factorize(data[col.ENTRY_ID])
+        rater, raters = pd.factorize(data[col.JUROR_ID])
+        fit = fit_additive(unit, rater, np.zeros(len(unit)), len(units), len(raters))
+        for part in range(fit.n_components):
+            jurors = sorted(raters[fit.rater_component == part])
+            entries = sorted(units[fit.unit_component == part])
+            rows.append([lane, part, len(jurors), len(entries), ";".join(jurors), ";".join(entries)])
+    return pd.DataFrame(rows, columns=["lane", "part", "n_jurors", "n_entries", "jurors", "entries"])
+
+
+def juror_behaviour(festival: Festival) -> pd.DataFrame:
+    """Per lane and juror: ``sd`` of all their scores (straight-lining), ``halo`` (mean
+    correlation between their criteria across entries), and ``rho_rest`` (Spearman
+    correlation of their weighted totals with the mean of the other jurors' on the same
+    entries)."""
+    rows = []
+    totals = weighted_totals(festival)
+    for lane in festival.config.lane_ids:
+        s = festival.scores[festival.scores[col.LANE] == lane]
+        t = totals[totals[col.LANE] == lane]
+        entry_sum = t.groupby(col.ENTRY_ID)[col.SCORE].sum()
+        entry_n = t.groupby(col.ENTRY_ID)[col.SCORE].size()
+        for juror, own in s.groupby(col.JUROR_ID, sort=True):
+            wide = own.pivot_table(index=col.ENTRY_ID, columns=col.CRITERION, values=col.SCORE)
+            corr = wide.corr().to_numpy() if len(wide) >= 3 else np.full((1, 1), np.nan)
+            upper = corr[np.triu_indices_from(corr, k=1)]
+            halo = float(np.nanmean(upper)) if np.isfinite(upper).any() else np.nan
+            mine = t[t[col.JUROR_ID] == juror].set_index(col.ENTRY_ID)[col.SCORE]
+            others_n = entry_n.reindex(mine.index) - 1
+            rest = (entry_sum.reindex(mine.index) - mine) / others_n
+            keep = others_n > 0
+            rho = np.nan
+            if keep.sum() >= 3 and mine[keep].nunique() > 1 and rest[keep].nunique() > 1:
+                rho = float(stats.spearmanr(mine[keep], rest[keep]).statistic)
+            rows.append([lane, juror, len(own), float(own[col.SCORE].std(ddof=1)) if len(own) > 1 else np.nan, halo, rho])
+    return pd.DataFrame(rows, columns=["lane", "juror_id", "n_scores", "sd", "halo", "rho_rest"])
+
+
+def juror_flags(festival: Festival, severity: pd.DataFrame, behaviour: pd.DataFrame, parts: pd.DataFrame) -> list[Flag]:
+    """Warnings for lenient or harsh jurors (weighted total, beyond ``severity_max`` points
+    with an interval that excludes 0), straight-liners (sd below ``straightline_max_sd``),
+    halo (mean criterion correlation at least ``halo_min`` and ``halo_margin`` above the
+    panel's median), jurors out of line (``rho_rest`` below ``out_of_line_max_rho``), and a
+    warning per lane whose design falls apart."""
+    checks = festival.config.checks
+    names = festival.lane_names()
+    flags = []
+    total = severity[severity["scope"] == WEIGHTED_TOTAL]
+    for row in total.itertuples(index=False):
+        if abs(row.severity) >= checks.severity_max and (row.ci_low > 0 or row.ci_high < 0):
+            kind = "more lenient" if row.severity > 0 else "harsher"
+            flags.append(make_flag("juror_severity", "warning", row.lane, "juror", row.juror_id,
+                                   f"{names[row.lane]}: juror {row.juror_id} scores {abs(row.severity):.2f} points {kind} "
+                                   f"than the panel on the weighted total (95% interval {row.ci_low:+.2f} to "
+                                   f"{row.ci_high:+.2f}), after allowing for which entries they judged.",
+                                   row.severity, checks.severity_max))
+    for lane, group in behaviour.groupby("lane", sort=False):
+        panel_halo = group["halo"].median()
+        for row in group.itertuples(index=False):
+            if row.sd < checks.straightline_max_sd:
+                flags.append(make_flag("straight_lining", "warning", lane, "juror", row.juror_id,
+                                       f"{names[lane]}: juror {row.juror_id} gives nearly the same score to everything "
+                                       f"(standard deviation {row.sd:.2f} over {row.n_scores} scores).",
+                                       row.sd, checks.straightline_max_sd))
+            if row.halo >= checks.halo_min and row.halo - panel_halo >= checks.halo_margin:
+                flags.append(make_flag("halo", "warning", lane, "juror", row.juror_id,
+                                       f"{names[lane]}: juror {row.juror_id}'s criteria move together (mean correlation "
+                                       f"{row.halo:.2f}, panel median {panel_halo:.2f}): one impression may drive every score.",
+                                       row.halo, checks.halo_min))
+            if row.rho_rest < checks.out_of_line_max_rho:
+                flags.append(make_flag("juror_out_of_line", "warning", lane, "juror", row.juror_id,
+                                       f"{names[lane]}: juror {row.juror_id} ranks the entries unlike the rest of the "
+                                       f"panel (Spearman {row.rho_rest:.2f} with the others' mean).",
+                                       row.rho_rest, checks.out_of_line_max_rho))
+    for lane, group in parts.groupby("lane", sort=False):
+        if len(group) > 1:
+            listing = "; ".join(f"{{{r.jurors.replace(';', ', ')}}}" for r in group.itertuples(index=False))
+            flags.append(make_flag("design_disconnected", "warning", lane, "lane", lane,
+                                   f"{names[lane]}: the jurors fall into {len(group)} groups that share no entry, so "
+                                   f"their severities cannot be compared: {listing}."))
+    return flags
