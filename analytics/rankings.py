@@ -10,7 +10,8 @@ Methods (each a score per entry from the jurors' weighted totals):
 
 Robustness: the rank of each entry with each juror left out in turn (best and worst), and
 a bootstrap over jurors (resampled with replacement, ``[checks] bootstrap_resamples`` and
-``seed``): the probability of first place and of the top three, and a 95% rank interval.
+``seed``): the probability of first place (an exact tie for first counts as a share, so
+the probabilities of a lane sum to 1) and of the top three, and a 95% rank interval.
 The first place is a blocker when leaving out one juror changes it, when its bootstrap
 probability is below ``p_first_min``, or when the top two are tied within noise (the 95%
 bootstrap interval of their difference includes zero).
@@ -91,7 +92,8 @@ def _lane_rankings(festival: Festival, lane: str, totals: pd.DataFrame, rng: np.
     np.add.at(weights, (np.repeat(np.arange(n_boot), n_j), draws.ravel()), 1.0)
     boot = _combine(matrix, present, weights, method.jurors, method.trim)
     boot_ranks = pd.DataFrame(np.where(np.isnan(boot), -np.inf, boot)).rank(axis=1, ascending=False, method="min").to_numpy()
-    out["p_first"] = (boot_ranks == 1).mean(axis=0)
+    first = boot_ranks == 1
+    out["p_first"] = (first / first.sum(axis=1, keepdims=True)).mean(axis=0)  # a shared first place counts as a share
     out["p_top3"] = (boot_ranks <= 3).mean(axis=0)
     out["rank_low"] = np.quantile(boot_ranks, 0.025, axis=0)
     out["rank_high"] = np.quantile(boot_ranks, 0.975, axis=0)

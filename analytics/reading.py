@@ -197,7 +197,7 @@ def _with_header(grid: pd.DataFrame, spec: TableSpec, source: str, mapping: dict
     body.insert(0, col.SOURCE_ROW, np.arange(2, len(body) + 2, dtype=np.int64))
     filled = body.drop(columns=col.SOURCE_ROW).apply(lambda s: s.str.strip() != "").any(axis=1)
     body = body.loc[filled].reset_index(drop=True)
-    if body.empty:
+    if body.empty and spec.required:
         log.add(source, None, None, None, "the table has a header but no rows; expected one row per record")
         return None
-    return RawTable(spec.name, source, body)
+    return RawTable(spec.name, source, body)  # an optional table with only its header declares nothing

@@ -52,6 +52,13 @@ def test_header_without_rows(mini):
     assert found[0].sentence() == "jurors.csv: the table has a header but no rows; expected one row per record"
 
 
+def test_an_optional_table_with_only_its_header_declares_nothing(mini):
+    (mini / "conflicts.csv").write_text("juror_id,entry_id,reason\n", encoding="utf-8")
+    (mini / "decisions.csv").write_text("flag_id,action,reason,decided_by,decided_at\n", encoding="utf-8")
+    festival = load_festival(mini)
+    assert festival.conflicts.empty and festival.decisions.empty
+
+
 def test_missing_column_names_what_was_found_and_how_to_map(mini):
     replace(mini / "scores.csv", "entry_id,juror_id,criterion,score", "entry_id,judge,criterion,score")
     problem = only_problem(mini)

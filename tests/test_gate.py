@@ -1,0 +1,106 @@
+"""The gate: every planted anomaly flagged as intended, decisions applied reproducibly, the verdict."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from analytics import FestivalDataError, load_festival
+from analytics.festival import read_decisions
+from analytics.gate import GATE_COLUMNS, run_gate
+
+from .conftest import DEMO, REPO
+
+#: planted anomaly kind -> the check that must flag it
+CHECK_OF = {"lenient_juror": "juror_severity", "harsh_juror": "juror_severity", "straight_liner": "straight_lining",
+            "counted_conflict": "conflict_scored", "missing_score": "score_missing", "below_band": "ai_share_below_band",
+            "inconsistent_disclosure": "disclosure_inconsistent", "near_threshold": "ai_share_near_threshold",
+            "near_tie": "first_place_tie", "low_agreement": "agreement_low"}
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load_festival(DEMO)
+
+
+@pytest.fixture(scope="module")
+def gate(demo):
+    return run_gate(demo)
+
+
+@pytest.fixture(scope="module")
+def quick(demo):
+    """The demo with 200 resamples instead of 1,000: for tests of the decision mechanics only."""
+    return replace(demo, config=replace(demo.config, checks=replace(demo.config.checks, bootstrap_resamples=200)))
+
+
+def decisions_frame(rows: list[tuple[str, str]]) -> pd.DataFrame:
+    return pd.DataFrame({"source_row": range(2, 2 + len(rows)), "flag_id": [r[0] for r in rows],
+                         "action": [r[1] for r in rows], "reason": "test", "decided_by": "chair", "decided_at": pd.NA})
+
+
+def test_every_planted_anomaly_is_flagged_with_its_intended_severity(gate):
+    planted = json.loads((DEMO / "planted.json").read_text(encoding="utf-8"))["anomalies"]
+    flags = gate.flags
+    for anomaly in planted:
+        check = flags[(flags["check"] == CHECK_OF[anomaly["kind"]]) & (flags["lane"] == anomaly["lane"])]
+        if anomaly["entity"] == "lane":
+            found = check
+        else:
+            target = anomaly["entity_id"].split(":")[0] if anomaly["kind"] == "near_tie" else anomaly["entity_id"]
+            found = check[check["entity_id"] == target]
+        assert not found.empty, anomaly["kind"]
+        assert set(found["severity"]) == {anomaly["severity"]}, anomaly["kind"]
+
+
+def test_nothing_unplanted_is_a_blocker(gate):
+    blockers = set(zip(gate.flags.loc[gate.flags["severity"] == "blocker", "check"],
+                       gate.flags.loc[gate.flags["severity"] == "blocker", "entity_id"]))
+    assert blockers == {("ai_share_below_band", "GC-21"), ("conflict_scored", "J02:GC-11"),
+                        ("score_missing", "J06:GC-17:ethics"), ("first_place_tie", "GC-06"),
+                        ("first_place_uncertain", "GC-06"), ("first_place_unstable", "GC-06")}  # the last two: the near-tie
+    assert not gate.publishable and list(gate.flags.columns) == GATE_COLUMNS
+
+
+def test_flag_ids_are_stable_across_runs(demo, gate):
+    assert run_gate(demo).flags["flag_id"].tolist() == gate.flags["flag_id"].tolist()
+
+
+def test_the_shipped_decisions_pass_the_gate_and_are_shown(demo):
+    decided = run_gate(demo, read_decisions(REPO / "data/examples/demo-decisions.csv"))
+    assert decided.publishable
+    status = decided.flags.set_index("flag_id")["status"]
+    assert status["conflict_scored:generative_cinema:J02:GC-11"] == "excluded"
+    assert status["ai_share_below_band:generative_cinema:GC-21"] == "excluded"
+    assert status["first_place_tie:generative_cinema:GC-06"] == "accepted"
+    after = decided.after.festival
+    assert "GC-21" not in set(after.entries["entry_id"])
+    assert not ((after.scores["juror_id"] == "J02") & (after.scores["entry_id"] == "GC-11")).any()
+    assert "GC-21" not in set(decided.after.rankings["entry_id"])
+    assert decided.after.missing.empty  # the excluded criterion is no longer expected
+
+
+def test_exclude_juror_removes_their_scores_in_the_lane(quick):
+    decided = run_gate(quick, decisions_frame([("straight_lining:generative_cinema:J07", "exclude_juror")]))
+    assert "J07" not in set(decided.after.festival.scores["juror_id"])
+    assert decided.flags.set_index("flag_id").loc["straight_lining:generative_cinema:J07", "status"] == "excluded"
+    assert not decided.publishable  # the other blockers are still open
+
+
+def test_the_last_decision_on_a_flag_wins(quick):
+    rows = [("straight_lining:generative_cinema:J07", "exclude_juror"), ("straight_lining:generative_cinema:J07", "accept")]
+    decided = run_gate(quick, decisions_frame(rows))
+    assert decided.decisions["action"].tolist() == ["accept"]
+    assert "J07" in set(decided.after.festival.scores["juror_id"])
+
+
+def test_unknown_flags_and_actions_that_do_not_fit_are_errors_naming_the_row(quick):
+    rows = [("no_such_flag:x:y", "accept"), ("agreement_low:generative_cinema:ethics", "disqualify_entry"),
+            ("ai_share_below_band:generative_cinema:GC-21", "exclude_score")]
+    with pytest.raises(FestivalDataError) as caught:
+        run_gate(replace(quick, sources={**quick.sources, "decisions": "decisions.csv"}), decisions_frame(rows))
+    found = [(p.row, p.column, p.value) for p in caught.value.problems]
+    assert found == [(2, "flag_id", "no_such_flag:x:y"), (3, "action", "disqualify_entry"), (4, "action", "exclude_score")]
