@@ -125,7 +125,9 @@ def krippendorff_alpha(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: s
         ``"nominal"``, ``"ordinal"``, ``"interval"`` or ``"ratio"``: the metric of the values.
     n_boot, confidence, random_state
         With ``n_boot > 0``, a percentile interval from ``n_boot`` resamples of the units
-        (``random_state`` is then required).
+        (``random_state`` is then required). With few units (a lane of a dozen entries)
+        resampling repeats units, and the interval is wide and leans towards lower values:
+        read it as a range of plausible values, not a symmetric error bar.
 
     Returns
     -------
