@@ -124,7 +124,7 @@ def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool) -
         return status
     from .report import execute_notebooks
 
-    for path in execute_notebooks(folder, out):
+    for path in execute_notebooks(folder, out, decisions_file=decisions_file):
         print(f"executed {path}")
     if status == EXIT_BLOCKERS:
         print("blockers are open: these results are a DRAFT, not for publication" + (" (--draft given)" if draft else ""))

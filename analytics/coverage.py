@@ -61,14 +61,14 @@ def coverage(festival: Festival) -> pd.DataFrame:
     return out.sort_values([col.LANE, col.JUROR_ID, col.ENTRY_ID], ignore_index=True)
 
 
-def missing_scores(festival: Festival) -> pd.DataFrame:
+def missing_scores(festival: Festival, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every expected score that is absent: ``lane, juror_id, entry_id, criterion``.
 
     >>> from analytics import load_festival
     >>> missing_scores(load_festival("data/demo")).to_dict("records")
     [{'lane': 'generative_cinema', 'juror_id': 'J06', 'entry_id': 'GC-17', 'criterion': 'ethics'}]
     """
-    pairs = coverage(festival)
+    pairs = coverage(festival) if pairs is None else pairs
     open_pairs = pairs.loc[pairs[col.STATUS].isin(["partial", "missing"]), [col.LANE, col.JUROR_ID, col.ENTRY_ID]]
     criteria = pd.DataFrame({col.CRITERION: festival.config.criterion_ids})
     expected = open_pairs.merge(criteria, how="cross")
@@ -135,7 +135,7 @@ def coverage_flags(festival: Festival) -> list[Flag]:
         flags.append(make_flag("conflict_scored", "blocker", row.lane, "score", f"{row.juror_id}:{row.entry_id}",
                                f"{names[row.lane]}: juror {row.juror_id} declared a conflict with {row.entry_id}, yet their "
                                f"{row.n_scored} scores for it are counted."))
-    for row in missing_scores(festival).itertuples(index=False):
+    for row in missing_scores(festival, pairs).itertuples(index=False):
         flags.append(make_flag("score_missing", "blocker", row.lane, "score", f"{row.juror_id}:{row.entry_id}:{row.criterion}",
                                f"{names[row.lane]}: juror {row.juror_id} is assigned {row.entry_id} but has not scored "
                                f"{row.criterion}."))

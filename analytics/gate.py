@@ -19,6 +19,7 @@ no blocker is ``open``. An unknown flag id, or an action that does not fit the f
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pandas as pd
 
@@ -26,7 +27,7 @@ from . import columns as col
 from .agreement.panels import agreement_flags, agreement_table
 from .coverage import coverage_flags, lane_summary, missing_scores
 from .eligibility import effect_flags, eligibility_flags, eligibility_table, score_effects
-from .festival import Festival
+from .festival import Festival, read_decisions
 from .flags import FLAG_COLUMNS, flags_frame
 from .jurors import design_parts, juror_behaviour, juror_flags, juror_severity
 from .outliers import disagreement, outlier_flags, score_residuals
@@ -147,9 +148,12 @@ def apply_decisions(festival: Festival, flags: pd.DataFrame, decisions: pd.DataF
     return decided, latest.reset_index(drop=True)
 
 
-def run_gate(festival: Festival, decisions: pd.DataFrame | None = None) -> GateResult:
-    """Check the festival, apply the decisions (``festival.decisions`` unless given), check
-    again, and say whether the results are publishable."""
+def run_gate(festival: Festival, decisions: pd.DataFrame | str | Path | None = None) -> GateResult:
+    """Check the festival, apply the decisions, check again, and say whether the results are
+    publishable. ``decisions``: a table like ``decisions.csv``, or the path of such a file;
+    ``None`` or ``""`` means the folder's own ``decisions.csv``."""
+    if isinstance(decisions, (str, Path)):
+        decisions = read_decisions(decisions) if str(decisions) else None
     decisions = festival.decisions if decisions is None else decisions
     before = run_checks(festival)
     if decisions.empty:

@@ -16,7 +16,8 @@ from scipy import stats
 
 from . import columns as col
 from .additive import DENSE_MAX_RATERS, fit_additive
-from .agreement.panels import scope_ratings, scopes
+from .agreement.panels import scope_ratings
+from .agreement.panels import scopes as all_scopes
 from .festival import Festival
 from .flags import Flag, make_flag
 from .scoring import WEIGHTED_TOTAL, weighted_totals
@@ -48,7 +49,7 @@ def _severity_one(data: pd.DataFrame) -> pd.DataFrame:
                          "ci_high": fit.b + z * se, "n_scores": counts, "part": fit.rater_component})
 
 
-def juror_severity(festival: Festival) -> pd.DataFrame:
+def juror_severity(festival: Festival, *, lanes: list[str] | None = None, scopes: list[str] | None = None) -> pd.DataFrame:
     """Per lane, scope (criterion or weighted total) and juror: the juror effect of the
     additive model in score points (positive: more lenient than the panel), its standard
     error and 95% interval, the number of scores, and the connected ``part`` of the design.
@@ -61,13 +62,13 @@ def juror_severity(festival: Festival) -> pd.DataFrame:
     are computed for panels of up to 512 jurors (NaN beyond).
     """
     frames = []
-    for lane in festival.config.lane_ids:
-        for scope in scopes(festival):
+    for lane in lanes or festival.config.lane_ids:
+        for scope in scopes or all_scopes(festival):
             data = scope_ratings(festival, lane, scope)
             if data.empty:
                 continue
             frames.append(_severity_one(data).assign(lane=lane, scope=scope))
-    return pd.concat(frames, ignore_index=True)[SEVERITY_COLUMNS]
+    return pd.concat(frames, ignore_index=True)[SEVERITY_COLUMNS] if frames else pd.DataFrame(columns=SEVERITY_COLUMNS)
 
 
 def design_parts(festival: Festival) -> pd.DataFrame:
@@ -87,31 +88,38 @@ def design_parts(festival: Festival) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["lane", "part", "n_jurors", "n_entries", "jurors", "entries"])
 
 
-def juror_behaviour(festival: Festival) -> pd.DataFrame:
+def juror_behaviour(festival: Festival, *, lanes: list[str] | None = None) -> pd.DataFrame:
     """Per lane and juror: ``sd`` of all their scores (straight-lining), ``halo`` (mean
     correlation between their criteria across entries), and ``rho_rest`` (Spearman
     correlation of their weighted totals with the mean of the other jurors' on the same
     entries)."""
     rows = []
     totals = weighted_totals(festival)
-    for lane in festival.config.lane_ids:
+    for lane in lanes or festival.config.lane_ids:
         s = festival.scores[festival.scores[col.LANE] == lane]
         t = totals[totals[col.LANE] == lane]
         entry_sum = t.groupby(col.ENTRY_ID)[col.SCORE].sum()
         entry_n = t.groupby(col.ENTRY_ID)[col.SCORE].size()
-        for juror, own in s.groupby(col.JUROR_ID, sort=True):
-            wide = own.pivot_table(index=col.ENTRY_ID, columns=col.CRITERION, values=col.SCORE)
-            corr = wide.corr().to_numpy() if len(wide) >= 3 else np.full((1, 1), np.nan)
-            upper = corr[np.triu_indices_from(corr, k=1)]
-            halo = float(np.nanmean(upper)) if np.isfinite(upper).any() else np.nan
-            mine = t[t[col.JUROR_ID] == juror].set_index(col.ENTRY_ID)[col.SCORE]
+        # one reshape for the lane: rows (juror, entry), one column per criterion
+        wide = s.set_index([col.JUROR_ID, col.ENTRY_ID, col.CRITERION])[col.SCORE].unstack(col.CRITERION)
+        spread = s.groupby(col.JUROR_ID)[col.SCORE].agg(["size", "std"])
+        totals_by_juror = dict(tuple(t.groupby(col.JUROR_ID)))
+        for juror in spread.index:
+            values = wide.loc[juror].dropna().to_numpy()
+            halo = np.nan
+            if len(values) >= 3:
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    corr = np.corrcoef(values, rowvar=False)
+                upper = corr[np.triu_indices_from(corr, k=1)]
+                halo = float(np.nanmean(upper)) if np.isfinite(upper).any() else np.nan
+            mine = totals_by_juror.get(juror, t.iloc[:0]).set_index(col.ENTRY_ID)[col.SCORE]
             others_n = entry_n.reindex(mine.index) - 1
             rest = (entry_sum.reindex(mine.index) - mine) / others_n
             keep = others_n > 0
             rho = np.nan
             if keep.sum() >= 3 and mine[keep].nunique() > 1 and rest[keep].nunique() > 1:
                 rho = float(stats.spearmanr(mine[keep], rest[keep]).statistic)
-            rows.append([lane, juror, len(own), float(own[col.SCORE].std(ddof=1)) if len(own) > 1 else np.nan, halo, rho])
+            rows.append([lane, juror, int(spread.at[juror, "size"]), float(spread.at[juror, "std"]), halo, rho])
     return pd.DataFrame(rows, columns=["lane", "juror_id", "n_scores", "sd", "halo", "rho_rest"])
 
 

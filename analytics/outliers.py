@@ -1,7 +1,7 @@
 """Scores far from what the model expects, and the entries the jury disagrees on most.
 
 A score's expected value is entry effect + juror effect from the additive model fitted to
-its lane and criterion; its residual is scaled robustly (1.4826 × the median absolute
+its lane and criterion, kept within the score scale; its residual is scaled robustly (1.4826 × the median absolute
 residual of the lane and criterion, so the outliers themselves do not inflate the scale).
 """
 
@@ -28,12 +28,14 @@ def score_residuals(festival: Festival) -> pd.DataFrame:
         rater, raters = pd.factorize(data[col.JUROR_ID])
         y = data[col.SCORE].to_numpy(dtype=float)
         fit = fit_additive(unit, rater, y, len(units), len(raters))
-        residual = y - fit.fitted
+        scale_ = festival.config.scale
+        expected = np.clip(fit.fitted, scale_.minimum, scale_.maximum)  # no score can exceed the scale
+        residual = y - expected
         scale = MAD_TO_SD * np.median(np.abs(residual - np.median(residual)))
         with np.errstate(divide="ignore", invalid="ignore"):
             z = residual / scale if scale > 0 else np.full(len(y), np.nan)
         frames.append(data[[col.LANE, col.ENTRY_ID, col.JUROR_ID, col.CRITERION, col.SCORE]].assign(
-            expected=fit.fitted, residual=residual, z=z))
+            expected=expected, residual=residual, z=z))
     return pd.concat(frames, ignore_index=True)
 
 

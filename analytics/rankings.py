@@ -106,17 +106,20 @@ def _lane_rankings(festival: Festival, lane: str, totals: pd.DataFrame, rng: np.
     return out, juror_index, leaders, gap
 
 
-def rankings(festival: Festival, *, n_boot: int | None = None, random_state: int | None = None) -> tuple[pd.DataFrame, list[Flag]]:
-    """The standings of every lane (one row per entry, best first; see :data:`RANKING_COLUMNS`)
-    and the flags about each lane's first place."""
+def rankings(festival: Festival, *, n_boot: int | None = None, random_state: int | None = None,
+             lanes: list[str] | None = None, totals: pd.DataFrame | None = None) -> tuple[pd.DataFrame, list[Flag]]:
+    """The standings of every lane (or of ``lanes``; one row per entry, best first; see
+    :data:`RANKING_COLUMNS`) and the flags about each lane's first place. ``totals``
+    (``lane, entry_id, juror_id, score``) defaults to the jurors' weighted totals; pass one
+    criterion's scores to rank on that criterion."""
     checks = festival.config.checks
     rng = np.random.default_rng(checks.seed if random_state is None else random_state)
     n_boot = checks.bootstrap_resamples if n_boot is None else n_boot
-    totals = weighted_totals(festival)
+    totals = weighted_totals(festival) if totals is None else totals
     titles = festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
     names = festival.lane_names()
     frames, flags = [], []
-    for lane in festival.config.lane_ids:
+    for lane in lanes or festival.config.lane_ids:
         if not (totals[col.LANE] == lane).any():
             continue
         table, jurors, leaders, gap = _lane_rankings(festival, lane, totals, rng, n_boot)

@@ -19,8 +19,10 @@ def report_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
     return [p for p in sorted(notebooks_dir.glob("[0-9][0-9]-*.ipynb")) if p.name not in INTERACTIVE]
 
 
-def execute_notebooks(festival_dir: str | Path, out: str | Path, notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """Run every report notebook on ``festival_dir``; return the executed copies' paths.
+def execute_notebooks(festival_dir: str | Path, out: str | Path, notebooks_dir: Path = NOTEBOOKS_DIR,
+                      decisions_file: str | Path | None = None) -> list[Path]:
+    """Run every report notebook on ``festival_dir`` (and, where a notebook takes it, the
+    ``decisions_file``; empty: the folder's own decisions.csv); return the executed copies' paths.
 
     Raises ``papermill.PapermillExecutionError`` naming the cell when a notebook fails.
     """
@@ -31,7 +33,10 @@ def execute_notebooks(festival_dir: str | Path, out: str | Path, notebooks_dir: 
     written = []
     for notebook in report_notebooks(notebooks_dir):
         executed = target / notebook.name
-        papermill.execute_notebook(str(notebook), str(executed), parameters={"festival_dir": str(Path(festival_dir).resolve())},
+        parameters = {"festival_dir": str(Path(festival_dir).resolve())}
+        if "decisions_file" in notebook.read_text(encoding="utf-8"):
+            parameters["decisions_file"] = str(Path(decisions_file).resolve()) if decisions_file else ""
+        papermill.execute_notebook(str(notebook), str(executed), parameters=parameters,
                                    cwd=str(notebooks_dir), kernel_name="python3", progress_bar=False)
         written.append(executed)
     return written

@@ -1,0 +1,223 @@
+"""Charts of the jurors and of the scores that stand out (tables from :mod:`analytics.jurors`
+and :mod:`analytics.outliers`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import altair as alt
+import pandas as pd
+
+from .. import columns as col
+from ..config import Checks
+from ..festival import Festival
+from ..scoring import WEIGHTED_TOTAL, weighted_totals
+
+SEVERITY_COLOURS = {"more lenient": "#e0a030", "harsher": "#4a7fb5", "in line with the panel": "#999999"}
+BEYOND_COLOURS = {"beyond the line": "#d1495b", "within": "#8c9bab"}
+#: juror_behaviour column -> panel title (what a low or high value means)
+BEHAVIOUR_MEASURES = {"sd": "sd of their scores (low: straight-lining)",
+                      "halo": "halo (high: one impression drives all)",
+                      "rho_rest": "rank like the others (low: out of line)"}
+
+
+def _lane_rows(table: pd.DataFrame, lane: str, what: str) -> pd.DataFrame:
+    """The rows of ``lane``; a lane the table does not hold is a bad argument."""
+    rows = table[table[col.LANE] == lane]
+    if rows.empty:
+        known = ", ".join(map(repr, dict.fromkeys(table[col.LANE]))) or "none"
+        raise ValueError(f"the {what} table has no rows for lane {lane!r}; its lanes are {known}")
+    return rows
+
+
+def _juror_label(ids: pd.Series, labels: Mapping[str, str] | None) -> pd.Series:
+    names = dict(labels or {})
+    return ids.map(lambda j: names.get(j, str(j)))
+
+
+def juror_severity_chart(severity: pd.DataFrame, *, lane: str, scope: str = WEIGHTED_TOTAL,
+                         labels: Mapping[str, str] | None = None, checks: Checks | None = None) -> alt.LayerChart:
+    """Forest plot of the juror effects of one lane and scope (from
+    :func:`analytics.jurors.juror_severity`): each juror's effect in score points with its 95%
+    interval, a line at zero (the panel) and dashed lines at ± ``checks.severity_max`` (the
+    flag's bar; the package default when ``checks`` is None). Most lenient juror on top.
+
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"lane": ["a", "a"], "scope": ["weighted_total"] * 2, "juror_id": ["J1", "J2"],
+    ...                   "severity": [0.5, -0.5], "se": [0.1, 0.1], "ci_low": [0.3, -0.7], "ci_high": [0.7, -0.3],
+    ...                   "n_scores": [4, 4], "part": [0, 0]})
+    >>> spec = juror_severity_chart(s, lane="a", labels={"J1": "J1 · 陳"}).to_dict()
+    >>> [layer["mark"]["type"] for layer in spec["layer"]]
+    ['rule', 'rule', 'rule', 'point']
+    >>> sorted(r["juror"] for r in spec["datasets"][spec["data"]["name"]])
+    ['J1 · 陳', 'J2']
+    """
+    rows = _lane_rows(severity, lane, "severity")
+    data = rows[rows["scope"] == scope]
+    if data.empty:
+        raise ValueError(f"the severity table has no scope {scope!r} in lane {lane!r}; its scopes are "
+                         f"{', '.join(map(repr, dict.fromkeys(rows['scope'])))}")
+    bar = (checks or Checks()).severity_max
+    data = data.assign(juror=_juror_label(data[col.JUROR_ID], labels),
+                       reading=["more lenient" if lo > 0 else "harsher" if hi < 0 else "in line with the panel"
+                                for lo, hi in zip(data["ci_low"], data["ci_high"])])
+    order = list(data.sort_values("severity", ascending=False)["juror"])
+    reach = max(bar, float(data[["ci_low", "ci_high"]].abs().max().max())) + 0.2
+    x_scale = alt.Scale(domain=[-reach, reach])
+    y = alt.Y("juror:N", sort=order, title=None)
+    interval = alt.Chart().mark_rule(strokeWidth=2, color="#666").encode(
+        x=alt.X("ci_low:Q", scale=x_scale, title="juror effect in points (− harsher, + more lenient), 95% interval"),
+        x2="ci_high:Q", y=y)
+    zero = alt.Chart().mark_rule(color="#333").encode(x=alt.datum(0))
+    lines = alt.Chart().mark_rule(strokeDash=[4, 3], color="#d1495b").encode(
+        x=alt.X("line:Q")).transform_fold(["low", "high"], as_=["side", "line_name"]).transform_calculate(
+        line=f"datum.side == 'low' ? {-bar} : {bar}")
+    point = alt.Chart().mark_point(filled=True, size=90, opacity=1).encode(
+        x=alt.X("severity:Q", scale=x_scale), y=y,
+        color=alt.Color("reading:N", scale=alt.Scale(domain=list(SEVERITY_COLOURS), range=list(SEVERITY_COLOURS.values())),
+                        title="95% interval"),
+        tooltip=["juror:N", alt.Tooltip("severity:Q", format="+.2f"), alt.Tooltip("ci_low:Q", format="+.2f"),
+                 alt.Tooltip("ci_high:Q", format="+.2f"), alt.Tooltip("se:Q", format=".3f"), "n_scores:Q", "part:Q"])
+    title = f"Juror severity, {lane} · {scope} (dashed: ±{bar:g}, the flag's bar)"
+    if data["part"].nunique() > 1:
+        point = point.encode(shape=alt.Shape("part:N", title="design part"))
+        title += "; parts that share no entry cannot be compared"
+    return alt.layer(interval, zero, lines, point, data=data).properties(width=380, height=alt.Step(24), title=title)
+
+
+def juror_behaviour_chart(behaviour: pd.DataFrame, *, lane: str, labels: Mapping[str, str] | None = None,
+                          checks: Checks | None = None) -> alt.HConcatChart:
+    """Three dot plots side by side, one row per juror of the lane (from
+    :func:`analytics.jurors.juror_behaviour`): the spread of their scores (a straight-liner
+    sits far left), how much their criteria move together (halo, far right), and how well
+    they rank the entries like the rest of the panel (out of line: far left). The dashed
+    line in each panel is the bar of ``checks`` (the package defaults when None); points
+    beyond it are red.
+
+    >>> import pandas as pd
+    >>> b = pd.DataFrame({"lane": ["a", "a"], "juror_id": ["J1", "J2"], "n_scores": [12, 12],
+    ...                   "sd": [1.4, 0.2], "halo": [0.6, 0.5], "rho_rest": [0.9, 0.1]})
+    >>> spec = juror_behaviour_chart(b, lane="a", labels={"J2": "J2 · 李"}).to_dict()
+    >>> [panel["layer"][2]["encoding"]["x"]["field"] for panel in spec["hconcat"]]
+    ['value', 'value', 'value']
+    >>> rows = spec["datasets"][spec["data"]["name"]]
+    >>> sorted((r["juror"], r["column"]) for r in rows if r["reading"] == "beyond the line")
+    [('J2 · 李', 'rho_rest'), ('J2 · 李', 'sd')]
+    """
+    checks = checks or Checks()
+    data = _lane_rows(behaviour, lane, "behaviour")
+    data = data.assign(juror=_juror_label(data[col.JUROR_ID], labels))
+    long = data.melt(id_vars=[col.JUROR_ID, "juror", col.N_SCORES], value_vars=list(BEHAVIOUR_MEASURES),
+                     var_name="column", value_name="value")
+    bars = {"sd": checks.straightline_max_sd, "halo": checks.halo_min, "rho_rest": checks.out_of_line_max_rho}
+    long["line"] = long["column"].map(bars)
+    beyond = ((long["column"] == "halo") & (long["value"] >= long["line"])) | (
+        (long["column"] != "halo") & (long["value"] < long["line"]))
+    long["reading"] = beyond.map({True: "beyond the line", False: "within"})
+    long["measure"] = long["column"].map(BEHAVIOUR_MEASURES)
+    long["low"] = long["value"].clip(upper=0)  # stems run from zero to the value
+    order = sorted(data["juror"])
+    colour = alt.Color("reading:N", scale=alt.Scale(domain=list(BEYOND_COLOURS), range=list(BEYOND_COLOURS.values())),
+                       title=None)
+    panels = []
+    for i, (column, title) in enumerate(BEHAVIOUR_MEASURES.items()):
+        values = long.loc[long["column"] == column, "value"]
+        top = max(float(values.max(skipna=True) if values.notna().any() else 0), bars[column]) * 1.05
+        domain = [0, top] if column == "sd" else [min(0.0, float(values.min(skipna=True) or 0)), 1]
+        x = alt.X("value:Q", scale=alt.Scale(domain=domain, nice=False), title=title)
+        y = alt.Y("juror:N", sort=order, title=None) if i == 0 else alt.Y("juror:N", sort=order, axis=None)
+        stem = alt.Chart().mark_rule(color="#ccc").encode(x=alt.X("low:Q", scale=alt.Scale(domain=domain, nice=False)),
+                                                          x2="value:Q", y=y)
+        line = alt.Chart().mark_rule(strokeDash=[4, 3], color="#d1495b").encode(x=alt.datum(bars[column]))
+        point = alt.Chart().mark_point(filled=True, size=80, opacity=1).encode(
+            x=x, y=y, color=colour,
+            tooltip=["juror:N", "measure:N", alt.Tooltip("value:Q", format=".2f"),
+                     alt.Tooltip("line:Q", format=".2f", title="flag's bar"), f"{col.N_SCORES}:Q"])
+        panels.append(alt.layer(stem, line, point).transform_filter(alt.datum.column == column).properties(
+            width=190, height=alt.Step(22)))
+    return alt.hconcat(*panels, data=long, spacing=14).properties(
+        title=f"How each juror scores, {lane} (dashed: the flags' bars)")
+
+
+def residual_chart(residuals: pd.DataFrame, *, lane: str, labels: Mapping[str, str] | None = None,
+                   cutoff: float = 3.5) -> alt.LayerChart:
+    """Every score of the lane as its robust z (from :func:`analytics.outliers.score_residuals`:
+    how far it is from what the entry and the juror lead one to expect), one row per juror,
+    spread vertically by criterion; scores beyond ± ``cutoff`` are red and larger.
+
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({"lane": ["a"] * 3, "entry_id": ["E1", "E2", "E3"], "juror_id": ["J1"] * 3,
+    ...                   "criterion": ["c"] * 3, "score": [5.0, 6.0, 9.0], "expected": [5.1, 6.0, 4.0],
+    ...                   "residual": [-0.1, 0.0, 5.0], "z": [-0.2, 0.0, 4.1]})
+    >>> spec = residual_chart(r, lane="a").to_dict()
+    >>> [row["reading"] for row in spec["datasets"][spec["data"]["name"]]]
+    ['within', 'within', 'beyond the line']
+    """
+    data = _lane_rows(residuals, lane, "residuals")
+    data = data.assign(juror=_juror_label(data[col.JUROR_ID], labels),
+                       reading=(data["z"].abs() > cutoff).map({True: "beyond the line", False: "within"}))
+    reach = max(cutoff + 0.5, float(data["z"].abs().max(skipna=True) or 0) + 0.3)
+    x = alt.X("z:Q", scale=alt.Scale(domain=[-reach, reach]),
+              title="robust z of the score (− lower, + higher than the entry and the juror lead one to expect)")
+    y = alt.Y("juror:N", sort=sorted(data["juror"].unique()), title=None)
+    n_jurors = data["juror"].nunique()
+    zero = alt.Chart().mark_rule(color="#333").encode(x=alt.datum(0))
+    lines = alt.Chart().mark_rule(strokeDash=[4, 3], color="#d1495b").encode(x="line:Q").transform_fold(
+        ["low", "high"], as_=["side", "line_name"]).transform_calculate(line=f"datum.side == 'low' ? {-cutoff} : {cutoff}")
+    points = alt.Chart().mark_point(filled=True).encode(
+        x=x, y=y, yOffset=alt.YOffset(f"{col.CRITERION}:N"),
+        color=alt.Color("reading:N", scale=alt.Scale(domain=list(BEYOND_COLOURS), range=list(BEYOND_COLOURS.values())),
+                        title=f"|z| > {cutoff:g}"),
+        size=alt.Size("reading:N", scale=alt.Scale(domain=list(BEYOND_COLOURS), range=[70, 14]), legend=None),
+        opacity=alt.Opacity("reading:N", scale=alt.Scale(domain=list(BEYOND_COLOURS), range=[1, 0.45]), legend=None),
+        order=alt.Order("reading:N", sort="ascending"),
+        tooltip=["juror:N", f"{col.ENTRY_ID}:N", f"{col.CRITERION}:N", alt.Tooltip(f"{col.SCORE}:Q", format="g"),
+                 alt.Tooltip("expected:Q", format=".1f"), alt.Tooltip("z:Q", format="+.1f")])
+    return alt.layer(zero, lines, points, data=data).properties(
+        width=460, height=30 * n_jurors,
+        title=f"Scores far from expectation, {lane} (dashed: ±{cutoff:g}; each row spread by criterion)")
+
+
+def disagreement_chart(spread: pd.DataFrame, festival: Festival, *, lane: str) -> alt.LayerChart:
+    """Per entry of the lane, the jurors' weighted totals (grey ticks) from lowest to highest,
+    with their mean (black), entries sorted by how much the jurors disagree (standard
+    deviation, from :func:`analytics.outliers.disagreement`; most on top). Entries whose
+    disagreement is unusual for the lane (robust z above ``disagreement_z``) are red.
+
+    >>> from analytics import load_festival
+    >>> from analytics.outliers import disagreement
+    >>> f = load_festival("data/demo")
+    >>> spec = disagreement_chart(disagreement(f), f, lane="generative_cinema").to_dict()
+    >>> [layer["mark"]["type"] for layer in spec["layer"]]
+    ['rule', 'tick', 'point', 'text']
+    """
+    bar = festival.config.checks.disagreement_z
+    rows = _lane_rows(spread, lane, "disagreement")
+    titles = festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
+    data = rows.assign(film=rows[col.ENTRY_ID] + " · " + rows[col.ENTRY_ID].map(titles).fillna(""),
+                       reading=(rows["z"] > bar).map({True: "unusual for the lane", False: "usual"}))
+    order = list(data.sort_values("sd", ascending=False)["film"])
+    totals = weighted_totals(festival)
+    totals = totals[(totals[col.LANE] == lane) & totals[col.ENTRY_ID].isin(data[col.ENTRY_ID])]
+    totals = totals.assign(film=totals[col.ENTRY_ID].map(dict(zip(data[col.ENTRY_ID], data["film"]))),
+                           juror=_juror_label(totals[col.JUROR_ID], festival.juror_labels()))
+    scale = festival.config.scale
+    x_scale = alt.Scale(domain=[scale.minimum, scale.maximum])
+    y = alt.Y("film:N", sort=order, title=None)
+    colours = alt.Scale(domain=["unusual for the lane", "usual"], range=["#d1495b", "#8c9bab"])
+    span = alt.Chart(data).mark_rule(strokeWidth=3, opacity=0.6).encode(
+        x=alt.X("low:Q", scale=x_scale, title="jurors' weighted totals (points): each tick one juror, dot the mean"),
+        x2="high:Q", y=y, color=alt.Color("reading:N", scale=colours, title=f"spread (robust z > {bar:g})"))
+    ticks = alt.Chart(totals).mark_tick(color="#444", thickness=1.5, size=12).encode(
+        x=alt.X(f"{col.SCORE}:Q", scale=x_scale), y=y,
+        tooltip=["film:N", "juror:N", alt.Tooltip(f"{col.SCORE}:Q", format=".2f", title="total")])
+    mean = alt.Chart(data).mark_point(filled=True, color="black", size=45, opacity=1).encode(
+        x=alt.X("mean:Q", scale=x_scale), y=y,
+        tooltip=["film:N", "n_jurors:Q", alt.Tooltip("mean:Q", format=".2f"), alt.Tooltip("sd:Q", format=".2f"),
+                 alt.Tooltip("low:Q", format=".1f"), alt.Tooltip("high:Q", format=".1f"),
+                 alt.Tooltip("z:Q", format="+.1f")])
+    label = alt.Chart(data.assign(sd_text=data["sd"].map("sd {:.2f}".format))).mark_text(
+        align="left", dx=8, fontSize=10, color="#555").encode(x=alt.X("high:Q", scale=x_scale), y=y, text="sd_text:N")
+    return alt.layer(span, ticks, mean, label).properties(
+        width=420, height=alt.Step(18),
+        title=f"Where the jurors disagree: {festival.lane_names().get(lane, lane)} (most spread on top)")
