@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
 import nbformat
 
 from analytics.report import execute_notebooks, report_notebooks
 
-from .conftest import DEMO
+from .conftest import DEMO, REPO
 
 
 def test_report_notebooks_are_the_numbered_batch_notebooks():
@@ -16,8 +18,13 @@ def test_report_notebooks_are_the_numbered_batch_notebooks():
 
 
 def test_execute_notebooks_injects_the_folder_and_keeps_outputs(tmp_path):
-    written = execute_notebooks(DEMO, tmp_path)
-    assert [p.parent for p in written] == [tmp_path / "notebooks"] * len(written)
+    # one notebook is enough to test the runner (nbval executes all of them elsewhere in the suite)
+    notebooks = tmp_path / "notebooks-in"
+    notebooks.mkdir()
+    shutil.copy(REPO / "notebooks" / "01-load-and-validate.ipynb", notebooks)
+    written = execute_notebooks(DEMO, tmp_path / "out", notebooks_dir=notebooks)
+    assert [p.name for p in written] == ["01-load-and-validate.ipynb"]
+    assert written[0].parent == tmp_path / "out" / "notebooks"
     nb = nbformat.read(written[0], as_version=4)
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert str(DEMO) in injected.source
