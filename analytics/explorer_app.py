@@ -27,6 +27,8 @@ from .festival import Festival
 from .scoring import WEIGHTED_TOTAL
 
 SELECTED = "#d1495b"
+#: a heatmap cell in the selected juror's row or the selected entry's column (an empty selection selects nothing)
+SELECTED_CELL = {"or": [{"param": "juror", "empty": False}, {"param": "entry", "empty": False}]}
 
 
 def linked_chart(explorer: Explorer) -> alt.VConcatChart:
@@ -51,21 +53,22 @@ def linked_chart(explorer: Explorer) -> alt.VConcatChart:
     order = standings[col.ENTRY_ID].tolist()
     severity = alt.Chart(panel).mark_point(filled=True, size=90).encode(
         x=alt.X("severity:Q", title="severity (points; + lenient)"), y=alt.Y("label:N", title=None, sort="-x"),
-        color=alt.condition(juror, alt.value(SELECTED), alt.value("#4a7fb5")),
+        color=alt.condition(juror, alt.value(SELECTED), alt.value("#4a7fb5"), empty=False),
         tooltip=["label:N", alt.Tooltip("severity:Q", format="+.2f"), alt.Tooltip("alpha_without:Q", format=".3f"),
                  "n_flags:Q"],
     ).add_params(juror).properties(width=260, height=alt.Step(18), title="Jurors (click one)")
     bars = alt.Chart(standings).mark_bar().encode(
         x=alt.X("score:Q", title=f"score ({explorer.method})"), y=alt.Y("label:N", sort=order, title=None),
-        color=alt.condition(entry, alt.value(SELECTED), alt.value("#4c9a6a")),
+        color=alt.condition(entry, alt.value(SELECTED), alt.value("#4c9a6a"), empty=False),
         tooltip=["label:N", alt.Tooltip("score:Q", format=".3f"), alt.Tooltip("p_first:Q", format=".0%"), "rank:Q"],
     ).add_params(entry).properties(width=260, height=alt.Step(14), title="Standings (click an entry)")
     heat = alt.Chart(ratings).mark_rect().encode(
         x=alt.X(f"{col.ENTRY_ID}:N", sort=order, title=None, axis=alt.Axis(labelAngle=-60)),
         y=alt.Y("juror:N", title=None),
         color=alt.Color("difference:Q", scale=alt.Scale(scheme="redblue", domainMid=0), title="− panel mean"),
-        opacity=alt.condition(juror | entry, alt.value(1.0), alt.value(0.35)),
-        stroke=alt.condition(juror | entry, alt.value("black"), alt.value(None)),
+        # selected juror row or entry column outlined; nothing outlined while nothing is selected
+        stroke={"condition": {"test": SELECTED_CELL, "value": "black"}, "value": None},
+        strokeWidth={"condition": {"test": SELECTED_CELL, "value": 2}, "value": 0},
         tooltip=["juror:N", f"{col.ENTRY_ID}:N", "title:N", alt.Tooltip(f"{col.SCORE}:Q", format=".2f"),
                  alt.Tooltip("difference:Q", format="+.2f")],
     ).properties(width=alt.Step(16), height=alt.Step(16), title="Scores against the panel mean")

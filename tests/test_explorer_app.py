@@ -57,6 +57,7 @@ def test_linked_chart_links_juror_and_entry_selections():
 
     spec = linked_chart(Explorer(load_festival(DEMO), n_boot=50)).to_dict()
     heat = spec["vconcat"][1]
-    assert "condition" in heat["encoding"]["opacity"] and "condition" in heat["encoding"]["stroke"]
+    test = heat["encoding"]["stroke"]["condition"]["test"]
+    assert test == {"or": [{"param": "juror", "empty": False}, {"param": "entry", "empty": False}]}
     rows = [r for d in spec["datasets"].values() for r in d if "juror" in r and "difference" in r]
     assert any("周曉彤" in r["juror"] or "吳俊傑" in r["juror"] for r in rows)
