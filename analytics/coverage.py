@@ -125,10 +125,12 @@ def criterion_summary(festival: Festival) -> pd.DataFrame:
                            ignore_index=True)
 
 
-def coverage_flags(festival: Festival) -> list[Flag]:
+def coverage_flags(festival: Festival, *, lanes: list[str] | None = None) -> list[Flag]:
     """Blockers for a declared conflict whose scores are counted and for every expected score
-    that is missing; a warning for scores from a juror not assigned the entry."""
+    that is missing; a warning for scores from a juror not assigned the entry (in ``lanes``, or all)."""
     pairs = coverage(festival)
+    if lanes is not None:
+        pairs = pairs[pairs[col.LANE].isin(lanes)]
     names = festival.lane_names()
     flags = []
     for row in pairs[pairs[col.STATUS] == "conflict_scored"].itertuples(index=False):

@@ -215,7 +215,7 @@ class Explorer:
             parts = design_parts(festival)
             jflags = juror_flags(festival, severity, juror_behaviour(festival, lanes=[self.lane]),
                                  parts[parts["lane"] == self.lane])
-            lane_coverage = [f for f in coverage_flags(festival) if f.lane == self.lane]
+            lane_coverage = coverage_flags(festival, lanes=[self.lane])
             eligible = self._eligibility[self._eligibility["lane"] == self.lane]
             self._cache[key] = pd.concat([flags_frame([*lane_coverage, *ranking_flags, *jflags]), eligible],
                                          ignore_index=True)

@@ -34,6 +34,17 @@ RANKING_COLUMNS = ["lane", "entry_id", "title", "n_jurors", "score", "rank", "sc
                    "loo_rank_worst", "p_first", "p_top3", "rank_low", "rank_high"]
 
 
+def _trimmed_means(t: pd.DataFrame, trim: float) -> pd.Series:
+    """Per entry, the mean of its jurors' totals after dropping ``int(trim * n)`` from each end
+    (scipy.stats.trim_mean's rule), vectorised over entries."""
+    ordered = t.sort_values([col.ENTRY_ID, col.SCORE])
+    position = ordered.groupby(col.ENTRY_ID).cumcount()
+    n = ordered.groupby(col.ENTRY_ID)[col.SCORE].transform("size")
+    cut = (trim * n).astype(int)
+    kept = ordered[(position >= cut) & (position < n - cut)]
+    return kept.groupby(col.ENTRY_ID)[col.SCORE].mean()
+
+
 def _rank(scores: pd.Series) -> pd.Series:
     return scores.rank(ascending=False, method="min").astype("Int64")
 
@@ -72,7 +83,7 @@ def _lane_rankings(festival: Festival, lane: str, totals: pd.DataFrame, rng: np.
     z = t.groupby(col.JUROR_ID)[col.SCORE].transform(lambda s: (s - s.mean()) / s.std(ddof=1) if len(s) > 1 and s.std() > 0 else s * np.nan)
     out["score_z"] = z.groupby(t[col.ENTRY_ID]).mean()
     out["score_median"] = grouped.median()
-    out["score_trimmed"] = grouped.agg(lambda s: stats.trim_mean(s, method.trim))
+    out["score_trimmed"] = _trimmed_means(t, method.trim)
     fit = fit_additive(entries, jurors, y, n_e, n_j)
     out["score_model"] = fit.a
     for name in ("", "_z", "_median", "_trimmed", "_model"):

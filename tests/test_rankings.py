@@ -84,3 +84,15 @@ def test_a_winner_carried_by_one_juror_is_unstable(mini):
     unstable = [f for f in flags if f.check == "first_place_unstable"]
     assert [(f.lane, f.entity_id) for f in unstable] == [("digital_being", "DB-2")]
     assert "without B2 DB-1 wins" in unstable[0].message
+
+
+@pytest.mark.parametrize("trim", [0.0, 0.1, 0.2, 0.34])
+def test_trimmed_mean_equals_scipy(demo, trim):
+    from scipy import stats  # peer: scipy.stats.trim_mean(values, proportiontocut)
+
+    from analytics.rankings import _trimmed_means
+    from analytics.scoring import weighted_totals
+
+    totals = weighted_totals(demo)
+    expected = totals.groupby("entry_id")["score"].agg(lambda s: stats.trim_mean(s, trim))
+    np.testing.assert_allclose(_trimmed_means(totals, trim).sort_index(), expected.sort_index(), atol=1e-12)
