@@ -9,12 +9,13 @@ STAMP  := $(VENV)/.installed
 FESTIVAL ?= data/demo
 OUT    ?= build/demo
 
-.PHONY: help install system-deps test report lab bench demo clean
+.PHONY: help install system-deps test report lab dashboard bench demo clean
 
 help:
 	@echo "make report   check data/demo and execute the notebooks into build/demo/"
 	@echo "make test     run the whole test suite (sets everything up first)"
 	@echo "make lab      open JupyterLab on notebooks/"
+	@echo "make dashboard serve the chair explorer with Voila on http://127.0.0.1:8866"
 	@echo "make bench    run the benchmarks in benchmarks/"
 	@echo "make demo     regenerate data/demo with the committed seed"
 
@@ -39,8 +40,11 @@ report: install
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+dashboard: install
+	$(BIN)/voila notebooks/10-chair-explorer.ipynb --port 8866 --no-browser --Voila.ip=127.0.0.1
+
 bench: install
-	$(BIN)/python benchmarks/bench_load.py && $(BIN)/python benchmarks/bench_agreement.py
+	$(BIN)/python benchmarks/bench_load.py && $(BIN)/python benchmarks/bench_agreement.py && $(BIN)/python benchmarks/bench_explorer.py
 
 demo: install
 	$(BIN)/jury demo --out data/demo --seed 2026

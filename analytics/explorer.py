@@ -44,9 +44,9 @@ class Exclusion:
     entry_id: str | None = None
     criterion: str | None = None
 
-    def describe(self) -> str:
+    def describe(self, lane_names: dict[str, str] | None = None) -> str:
         if self.entry_id is None:
-            return f"juror {self.juror_id} left out of {self.lane}"
+            return f"juror {self.juror_id} left out of {(lane_names or {}).get(self.lane, self.lane)}"
         what = f"{self.criterion} score" if self.criterion else "scores"
         return f"juror {self.juror_id}'s {what} for {self.entry_id} left out"
 

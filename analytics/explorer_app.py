@@ -137,14 +137,18 @@ class ExplorerApp:
         self.refresh()
 
     def _on_leave_juror(self, _=None) -> None:
-        if self.juror.value:
-            self.explorer.exclude_juror(self.juror.value)
-            self.refresh()
+        if not self.juror.value:
+            self.status.value = "<b>Choose a juror first</b> (in the list, or by clicking one in the chart)."
+            return
+        self.explorer.exclude_juror(self.juror.value)
+        self.refresh()
 
     def _on_leave_score(self, _=None) -> None:
-        if self.juror.value and self.entry.value:
-            self.explorer.exclude_score(self.juror.value, self.entry.value, self.criterion.value or None)
-            self.refresh()
+        if not (self.juror.value and self.entry.value):
+            self.status.value = "<b>Choose a juror and an entry first.</b>"
+            return
+        self.explorer.exclude_score(self.juror.value, self.entry.value, self.criterion.value or None)
+        self.refresh()
 
     def _on_undo(self, _=None) -> None:
         self.explorer.undo()
@@ -190,12 +194,13 @@ class ExplorerApp:
 
     def refresh(self) -> None:
         ex = self.explorer
-        self.juror.options = ex.jurors()
-        entries = ex.standings()[col.ENTRY_ID].tolist()
-        self.entry.options = entries
+        # nothing chosen after a change: a second click must not act on a juror nobody picked
+        self.juror.options, self.juror.value = ex.jurors(), None
+        self.entry.options, self.entry.value = ex.standings()[col.ENTRY_ID].tolist(), None
         agreement = ex.agreement()
         blockers = ex.blockers()
-        excluded = "; ".join(e.describe() for e in ex.exclusions) or "none"
+        names = ex.festival.lane_names()
+        excluded = "; ".join(e.describe(names) for e in ex.exclusions) or "none"
         self.status.value = (f"alpha on this scope <b>{agreement['alpha']:.3f}</b> (was {agreement['alpha_before']:.3f}; "
                              f"bar {agreement['bar']:g}) · open blockers in this lane: <b>{len(blockers)}</b> · "
                              f"what-ifs: {excluded}")

@@ -21,7 +21,10 @@ def test_controls_drive_the_explorer(app):
     app.juror.value = "J06"
     app.leave_juror.click()
     assert app.explorer.standings().iloc[0]["entry_id"] == "GC-19"
-    assert "juror J06 left out" in app.status.value
+    assert "juror J06 left out of Generative Cinema" in app.status.value
+    assert app.juror.value is None  # nothing pre-chosen: a second click does nothing
+    app.leave_juror.click()
+    assert len(app.explorer.exclusions) == 1 and "Choose a juror first" in app.status.value
     app.undo_button.click()
     assert app.explorer.exclusions == [] and app.explorer.standings().iloc[0]["entry_id"] == "GC-06"
     app.lane.value = "digital_being"
