@@ -76,7 +76,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 # stdlib-only, like this script; also reused: the folder is generated/reused the same way
-from bench_load import BENCH_DIR, MIB, ROOT, ensure_folder, peak_mib, timing
+from bench_load import BENCH_DIR, MIB, ROOT, ensure_folder, peak_mib, timing, write_results
 
 TOLERANCE = 1e-9
 WARMUP_ROWS = 1_000
@@ -555,11 +555,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         print("\ncProfile of our calls (one extra run, not timed), by own time:")
         print(run_child("profile", args)["profile"].strip())
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nwrote {args.out.relative_to(ROOT) if args.out.resolve().is_relative_to(ROOT) else args.out}")
-    for message in missed:
-        print(f"TARGET MISSED: {message}", file=sys.stderr)
+    write_results(args.out, results, missed)
     if not missed:
         worst = max(max(x for x in (ours[m]["increment_over_baseline_mib"], ours[m]["increment_in_process_mib"])
                         if x is not None) for m in OURS)

@@ -82,7 +82,7 @@ from pathlib import Path
 
 # stdlib-only, like this script
 from bench_agreement import BUSY_NOTE_PERCENT, cpu_busy_percent
-from bench_load import BENCH_DIR, MIB, ROOT
+from bench_load import BENCH_DIR, MIB, ROOT, write_results
 
 DEMO_FOLDER = ROOT / "data" / "demo"
 LANE = "generative_cinema"
@@ -493,11 +493,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"CPU busy with other processes: {busy_before}% before, {busy_during}% during the timed runs")
     for kind, prof in profiles.items():
         print("\n" + profile_text(kind, prof, festivals[kind]["default"]["update"]["median_ms"]))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nwrote {args.out.relative_to(ROOT) if args.out.resolve().is_relative_to(ROOT) else args.out}")
-    for message in missed:
-        print(f"TARGET MISSED: {message}", file=sys.stderr)
+    write_results(args.out, results, missed)
     if not missed:
         print("targets met: " + ", ".join(f"{kind} median update {t['median_ms']:.1f} ms <= {t['target_ms']:g} ms"
                                          for kind, t in target_info.items()))

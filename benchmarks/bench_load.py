@@ -169,6 +169,15 @@ def table(results: dict) -> str:
     return "\n".join(lines)
 
 
+
+def write_results(out: Path, results: dict, missed: list[str]) -> None:
+    """Write the JSON results and name every missed target on stderr (shared by the benchmarks)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nwrote {out.relative_to(ROOT) if out.resolve().is_relative_to(ROOT) else out}")
+    for message in missed:
+        print(f"TARGET MISSED: {message}", file=sys.stderr)
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2026, help="seed of the conference folder (default 2026)")
@@ -219,11 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.profile:
         print("\ncProfile of load_festival (one extra run, not timed), analytics/ by cumulative time:")
         print(run_child("profile", folder, args.seed)["profile"].strip())
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
-    print(f"\nwrote {args.out.relative_to(ROOT) if args.out.resolve().is_relative_to(ROOT) else args.out}")
-    for message in missed:
-        print(f"TARGET MISSED: {message}", file=sys.stderr)
+    write_results(args.out, results, missed)
     if not missed:
         print(f"targets met: median check {results['check']['median_s']:.2f} s <= {args.max_check_s:.0f} s, "
               f"peak {results['check']['peak_rss_mib']:.0f} MiB <= {args.max_rss_mib:.0f} MiB")
