@@ -2,13 +2,20 @@
 
 The public API: :func:`load_festival` (the validated load boundary), :func:`validate_festival`
 (the same checks as a problem table), :class:`Festival`, :class:`FestivalDataError`.
-Modules: ``config`` (festival.toml), ``schema`` (the input tables), ``reading`` and
-``validation`` (the load boundary's two halves), ``coverage`` (who scored what), ``viz``
-(charts, offline), ``demo`` (synthetic festivals), ``report`` (executing the notebooks),
-``cli`` (the ``jury`` command).
+Modules, by concern:
+
+- the load boundary: ``config`` (festival.toml), ``schema`` (the input tables), ``reading``
+  and ``validation`` (its two halves), ``festival``, ``problems``;
+- the checks: ``coverage`` (who scored what), ``eligibility`` (rules, tools, participation),
+  ``agreement`` (the statistics and their per-festival table), ``jurors``, ``outliers``,
+  ``rankings``, with ``scoring`` (weighted totals) and ``additive`` (the crossed model);
+- the gate: ``flags``, ``gate`` (all checks, decisions, verdict), ``check`` (its summary);
+- the chair: ``explorer`` (what-if logic), ``explorer_app`` and ``widgets`` (ipywidgets);
+- output: ``viz`` (charts, offline), ``report`` (executing the notebooks), ``cli`` (``jury``),
+  ``demo`` (synthetic festivals).
 """
 
-from . import flags
+from . import flags  # noqa: F401  (analytics.flags for notebooks: analytics.flags.flags_frame)
 from .festival import Festival, load_festival, validate_festival
 from .problems import FestivalDataError, Problem
 

@@ -15,9 +15,9 @@ import traceback
 from pathlib import Path
 
 from .check import output_tables, summary_text
-from .gate import run_gate
 from .demo import DEMO_SEED, write_conference, write_demo
 from .festival import Festival, load_festival
+from .gate import run_gate
 from .problems import FestivalDataError
 
 EXIT_OK, EXIT_BLOCKERS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import altair as alt
 import ipywidgets as widgets
-import pandas as pd
 from IPython.display import display
 
 from . import columns as col

@@ -403,7 +403,7 @@ def table(res: dict) -> str:
                  + (f"{a['difference']:.3g}" if a["difference"] is not None else "—")
                  + f" ({'OK' if a['ok'] else 'FAILED'}, tolerance {TOLERANCE:g})")
     c = checks["icc_complete_vs_pingouin"]
-    lines.append(f"  ICC, complete data, six forms: max |difference| "
+    lines.append("  ICC, complete data, six forms: max |difference| "
                  + (f"{c['max_difference']:.3g}" if c["max_difference"] is not None else "—")
                  + f" ({'OK' if c['ok'] else 'FAILED'}); ours " + ", ".join(f"{k} {v:.6f}" for k, v in c["ours"].items()))
     lines.append(f"  ICC, incomplete design ({d['entries']:,} entries, "

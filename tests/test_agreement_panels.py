@@ -9,8 +9,16 @@ import pytest
 from analytics import load_festival
 from analytics.agreement import krippendorff_alpha
 from analytics.agreement.panels import (
-    BETWEEN_FACTIONS, STATISTICS, TABLE_COLUMNS, agreement_flags, agreement_reading, agreement_table, alpha_if_removed,
-    faction_agreement, scope_ratings)
+    BETWEEN_FACTIONS,
+    STATISTICS,
+    TABLE_COLUMNS,
+    agreement_flags,
+    agreement_reading,
+    agreement_table,
+    alpha_if_removed,
+    faction_agreement,
+    scope_ratings,
+)
 
 from .conftest import DEMO
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Callable
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
@@ -20,8 +20,17 @@ from analytics import load_festival
 from analytics.explorer import Explorer
 from analytics.scoring import WEIGHTED_TOTAL
 
-from .browser import (NOTEBOOKS, SCREENSHOTS, SKIP_NO_CHROMIUM, chromium, jupyter_lab, launch_chromium, repo_untouched,
-                      voila, wait_kernel_idle)
+from .browser import (
+    NOTEBOOKS,
+    SCREENSHOTS,
+    SKIP_NO_CHROMIUM,
+    chromium,
+    jupyter_lab,
+    launch_chromium,
+    repo_untouched,
+    voila,
+    wait_kernel_idle,
+)
 from .conftest import DEMO
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(chromium() is None, reason=SKIP_NO_CHROMIUM)]

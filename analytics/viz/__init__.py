@@ -7,8 +7,15 @@ tested with ``chart.to_dict()`` and reused by notebooks and reports.
 from .agreement_charts import alpha_forest_chart, alpha_if_removed_chart, faction_chart, rank_correlation_chart
 from .coverage_charts import coverage_chart
 from .juror_charts import disagreement_chart, juror_behaviour_chart, juror_severity_chart, residual_chart
-from .participation_charts import (ai_share_chart, declared_vs_blend_chart, dimension_chart, dimension_profile_chart,
-                                   score_effect_chart, tool_usage_chart, tools_per_film_chart)
+from .participation_charts import (
+    ai_share_chart,
+    declared_vs_blend_chart,
+    dimension_chart,
+    dimension_profile_chart,
+    score_effect_chart,
+    tool_usage_chart,
+    tools_per_film_chart,
+)
 from .ranking_charts import method_comparison_chart, standings_chart
 from .theme import CJK_FONT, FONT, RENDERER, THEME, VEGALITE_MIME, cjk_font_file, enable, mimebundle
 
