@@ -8,7 +8,9 @@ as loaded, then applies ``decisions.csv`` (design section 5) and checks again:
 - ``disqualify_entry`` on an entry or score flag removes the entry from the lane;
 - ``accept`` on any flag: the chair has looked and it no longer blocks.
 
-The decision log is append-only: when a flag is decided twice, the later row wins. Every
+The decision log is append-only: when a flag is decided twice, the later row wins. A
+decision may answer a flag that only appears once other decisions are applied (up to
+``ROUNDS`` deep). Every
 flag of the data as loaded keeps its row in the output, with the ``decision`` taken and a
 ``status``: ``open``, ``accepted``, ``resolved`` (gone after the decisions) or
 ``excluded`` (its scores, juror or entry were taken out). The results are publishable when
@@ -35,6 +37,7 @@ from .problems import ProblemLog
 from .rankings import rankings
 
 GATE_COLUMNS = [*FLAG_COLUMNS, "decision", "status"]
+ROUNDS = 3  # decisions answering flags that earlier decisions brought up: at most this deep
 
 
 @dataclass(frozen=True)
@@ -96,9 +99,11 @@ def _target(flag: pd.Series, part: str) -> str | None:
     return flag["entity_id"] if flag["entity"] == part else None
 
 
-def apply_decisions(festival: Festival, flags: pd.DataFrame, decisions: pd.DataFrame) -> tuple[Festival, pd.DataFrame]:
+def apply_decisions(festival: Festival, flags: pd.DataFrame, decisions: pd.DataFrame, *,
+                    strict: bool = True) -> tuple[Festival, pd.DataFrame]:
     """The festival with the decisions' exclusions applied, and the decisions that count
-    (the last per flag). Raises FestivalDataError listing every decision that cannot apply."""
+    (the last per flag). Raises FestivalDataError listing every decision that cannot apply
+    (``strict=False``: skips them, for the intermediate rounds of :func:`run_gate`)."""
     log = ProblemLog()
     known = flags.set_index("flag_id")
     source = festival.sources.get("decisions", "decisions.csv")
@@ -141,11 +146,17 @@ def apply_decisions(festival: Festival, flags: pd.DataFrame, decisions: pd.DataF
             scores = scores.loc[scores[col.ENTRY_ID] != entry]
             entries = entries.loc[entries[col.ENTRY_ID] != entry]
             assignments = assignments.loc[assignments[col.ENTRY_ID] != entry]
-    log.raise_if_any(str(festival.folder))
+    if strict:
+        log.raise_if_any(str(festival.folder))
     decided = replace(festival, scores=scores.reset_index(drop=True), entries=entries.reset_index(drop=True),
                       assignments=assignments.reset_index(drop=True),
                       excluded=pd.concat(excluded, ignore_index=True).drop_duplicates())
     return decided, latest.reset_index(drop=True)
+
+
+def _changed(festival: Festival, decided: Festival) -> bool:
+    return (len(decided.scores), len(decided.entries), len(decided.assignments), len(decided.excluded)) != (
+        len(festival.scores), len(festival.entries), len(festival.assignments), len(festival.excluded))
 
 
 def run_gate(festival: Festival, decisions: pd.DataFrame | str | Path | None = None) -> GateResult:
@@ -159,10 +170,23 @@ def run_gate(festival: Festival, decisions: pd.DataFrame | str | Path | None = N
     if decisions.empty:
         flags = before.flags.assign(decision="", status="open")
         return GateResult(before, before, flags[GATE_COLUMNS], decisions)
-    decided, latest = apply_decisions(festival, before.flags, decisions)
-    changed = len(decided.scores) != len(festival.scores) or len(decided.entries) != len(festival.entries) or (
-        len(decided.assignments) != len(festival.assignments)) or len(decided.excluded) != len(festival.excluded)
-    after = run_checks(decided) if changed else before
+    # A decision may answer a flag that appears only once other decisions are applied (exclude a
+    # juror, and the lead passes to another entry with flags of its own): apply what can be
+    # answered, check again, and repeat, at most ROUNDS times.
+    latest = decisions.drop_duplicates(col.FLAG_ID, keep="last")
+    known, after, applied, decided = before.flags, before, frozenset(), festival
+    for _ in range(ROUNDS):
+        answerable = latest[latest[col.FLAG_ID].isin(known["flag_id"])]
+        ids = frozenset(answerable[col.FLAG_ID])
+        if ids == applied:
+            break
+        decided, _ = apply_decisions(festival, known, answerable, strict=False)
+        after = run_checks(decided) if _changed(festival, decided) else before
+        applied = ids
+        known = pd.concat([before.flags, after.flags]).drop_duplicates("flag_id")
+    decided, latest = apply_decisions(festival, known, decisions)  # every decision must answer a known flag
+    if frozenset(latest[col.FLAG_ID]) != applied:  # the rounds ran out: check what was finally applied
+        after = run_checks(decided) if _changed(festival, decided) else before
     action = dict(zip(latest[col.FLAG_ID], latest[col.ACTION]))
     still = set(after.flags["flag_id"])
     rows = [after.flags, before.flags[~before.flags["flag_id"].isin(still)]]

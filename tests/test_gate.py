@@ -104,3 +104,13 @@ def test_unknown_flags_and_actions_that_do_not_fit_are_errors_naming_the_row(qui
         run_gate(replace(quick, sources={**quick.sources, "decisions": "decisions.csv"}), decisions_frame(rows))
     found = [(p.row, p.column, p.value) for p in caught.value.problems]
     assert found == [(2, "flag_id", "no_such_flag:x:y"), (3, "action", "disqualify_entry"), (4, "action", "exclude_score")]
+
+
+def test_a_decision_may_answer_a_flag_that_earlier_decisions_brought_up(quick):
+    # leaving J06 out hands the lead to GC-19, whose near-tie is then flagged under its own id
+    rows = [("score_missing:generative_cinema:J06:GC-17:ethics", "exclude_juror"),
+            ("first_place_tie:generative_cinema:GC-19", "accept")]
+    decided = run_gate(quick, decisions_frame(rows))
+    status = decided.flags.set_index("flag_id")["status"]
+    assert status["first_place_tie:generative_cinema:GC-19"] == "accepted"
+    assert "J06" not in set(decided.after.festival.scores["juror_id"])
