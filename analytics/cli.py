@@ -16,8 +16,10 @@ from pathlib import Path
 
 from .check import output_tables, summary_text
 from .demo import DEMO_SEED, write_conference, write_demo
+from .exports import write_tables
 from .festival import Festival, load_festival
 from .gate import run_gate
+from .manifest import MANIFEST, build_manifest, verify
 from .problems import FestivalDataError
 
 EXIT_OK, EXIT_BLOCKERS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
@@ -41,6 +43,11 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--decisions", type=Path, help="a decisions file to use instead of DIR/decisions.csv")
     report.add_argument("--draft", action="store_true", help="exit 0 even when blockers are open (the results are a draft)")
 
+    verify = commands.add_parser("verify", help="check an output folder against its manifest.json",
+                                 description="Hash the inputs and outputs recorded in OUT/manifest.json again and say "
+                                             "whether anything changed. Exit 0 unchanged, 1 changed, 2 no manifest.")
+    verify.add_argument("out", type=Path)
+
     demo = commands.add_parser("demo", help="write a synthetic festival",
                                description="Write a synthetic festival: the demo (with planted, documented anomalies) "
                                            "or a conference-scale one for benchmarks. The same seed writes the same bytes.")
@@ -58,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(args)
         if args.command == "check":
             return _check(args.dir, args.out, args.decisions)
+        if args.command == "verify":
+            return _verify(args.out)
         return _report(args.dir, args.out or Path("build") / args.dir.resolve().name, args.decisions, args.draft)
     except KeyboardInterrupt:
         return 130
@@ -112,10 +121,30 @@ def _check(folder: Path, out: Path | None, decisions_file: Path | None = None) -
         return EXIT_BAD_INPUT
     print(summary_text(gate))
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
-        for name, table in output_tables(gate).items():
-            table.to_csv(out / f"{name}.csv", index=False)
+        write_tables(out, output_tables(gate))
+        _write_manifest(folder, out, festival.config.checks.seed, gate.publishable)
     return EXIT_OK if gate.publishable else EXIT_BLOCKERS
+
+
+def _write_manifest(folder: Path, out: Path, seed: int, publishable: bool) -> None:
+    text = build_manifest(folder, out, seed=seed, gate="publishable" if publishable else "blockers open")
+    staging = out / f".{MANIFEST}.tmp"
+    staging.write_text(text, encoding="utf-8")
+    os.replace(staging, out / MANIFEST)
+
+
+def _verify(out: Path) -> int:
+    try:
+        problems = verify(out)
+    except (FileNotFoundError, KeyError, ValueError) as error:
+        print(f"jury verify: no readable {MANIFEST} in {out} ({type(error).__name__}: {error})", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if problems:
+        print(f"{out}: {len(problems)} difference{'s' * (len(problems) != 1)} from {MANIFEST}:")
+        print("\n".join(f"  - {p}" for p in problems))
+        return EXIT_BLOCKERS
+    print(f"{out}: every input and output matches {MANIFEST}")
+    return EXIT_OK
 
 
 def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool) -> int:
@@ -126,6 +155,8 @@ def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool) -
 
     for path in execute_notebooks(folder, out, decisions_file=decisions_file):
         print(f"executed {path}")
+    festival = load_festival(folder)
+    _write_manifest(folder, out, festival.config.checks.seed, status == EXIT_OK)
     if status == EXIT_BLOCKERS:
         print("blockers are open: these results are a DRAFT, not for publication" + (" (--draft given)" if draft else ""))
     return EXIT_OK if draft else status

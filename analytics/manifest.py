@@ -1,0 +1,68 @@
+"""``manifest.json``: which inputs an output folder came from, and ``jury verify``.
+
+The manifest records the SHA-256 of every input file of the festival folder and of every
+output file written beside it, the package versions, the seed, the gate status and the time
+of the run. :func:`verify` hashes them again and lists every file that changed, appeared or
+disappeared, so anyone can check which inputs a published result came from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+MANIFEST = "manifest.json"
+PACKAGES = ("jury-analytics", "numpy", "pandas", "scipy", "altair", "vl-convert-python", "openpyxl")
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _hashes(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): sha256(p) for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in skip and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
+
+
+def build_manifest(festival_dir: str | Path, out: str | Path, *, seed: int, gate: str) -> str:
+    """The manifest text for the outputs already in ``out`` (the manifest itself excluded)."""
+    festival_dir, out = Path(festival_dir).resolve(), Path(out)
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return json.dumps({
+        "festival_dir": str(festival_dir), "inputs": _hashes(festival_dir), "outputs": _hashes(out, (MANIFEST,)),
+        "seed": seed, "gate": gate, "versions": versions,
+        "created_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }, indent=2, ensure_ascii=False) + "\n"
+
+
+def verify(out: str | Path) -> list[str]:
+    """Every difference between the files now and the manifest of ``out``; empty when nothing changed.
+
+    Raises FileNotFoundError when there is no manifest.
+    """
+    out = Path(out)
+    recorded = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    problems = []
+    for kind, folder, skip in (("input", Path(recorded["festival_dir"]), ()), ("output", out, (MANIFEST,))):
+        then = recorded[f"{kind}s"]
+        now = _hashes(folder, skip) if folder.is_dir() else {}
+        for name in sorted(then.keys() | now.keys()):
+            if name not in now:
+                problems.append(f"{kind} {name}: missing (it was in the manifest)")
+            elif name not in then:
+                problems.append(f"{kind} {name}: not in the manifest (added since)")
+            elif then[name] != now[name]:
+                problems.append(f"{kind} {name}: changed since the manifest (SHA-256 differs)")
+    return problems
