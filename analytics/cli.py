@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             return _demo(args)
         if args.command == "check":
-            return _check(args.dir, args.out, args.decisions)
+            return _check(args.dir, args.out, args.decisions)[0]
         if args.command == "verify":
             return _verify(args.out)
         return _report(args.dir, args.out or Path("build") / args.dir.resolve().name, args.decisions, args.draft)
@@ -110,20 +110,21 @@ def _with_decisions(festival: Festival, path: Path | None) -> Festival:
     return replace(festival, decisions=read_decisions(path), sources={**festival.sources, "decisions": path.name})
 
 
-def _check(folder: Path, out: Path | None, decisions_file: Path | None = None) -> int:
+def _check(folder: Path, out: Path | None, decisions_file: Path | None = None) -> tuple[int, Festival | None]:
+    """Run the gate; the exit code, and the festival when it loaded."""
     festival = _load_or_report(folder, out)
     if festival is None:
-        return EXIT_BAD_INPUT
+        return EXIT_BAD_INPUT, None
     try:
         gate = run_gate(_with_decisions(festival, decisions_file))
     except FestivalDataError as error:
         print(error, file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return EXIT_BAD_INPUT, festival
     print(summary_text(gate))
     if out is not None:
         write_tables(out, output_tables(gate))
         _write_manifest(folder, out, festival.config.checks.seed, gate.publishable)
-    return EXIT_OK if gate.publishable else EXIT_BLOCKERS
+    return (EXIT_OK if gate.publishable else EXIT_BLOCKERS), festival
 
 
 def _write_manifest(folder: Path, out: Path, seed: int, publishable: bool) -> None:
@@ -148,14 +149,13 @@ def _verify(out: Path) -> int:
 
 
 def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool) -> int:
-    status = _check(folder, out, decisions_file)
+    status, festival = _check(folder, out, decisions_file)
     if status == EXIT_BAD_INPUT:
         return status
     from .report import execute_notebooks
 
     for path in execute_notebooks(folder, out, decisions_file=decisions_file):
         print(f"executed {path}")
-    festival = load_festival(folder)
     _write_manifest(folder, out, festival.config.checks.seed, status == EXIT_OK)
     if status == EXIT_BLOCKERS:
         print("blockers are open: these results are a DRAFT, not for publication" + (" (--draft given)" if draft else ""))

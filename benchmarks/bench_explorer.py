@@ -82,7 +82,7 @@ from pathlib import Path
 
 # stdlib-only, like this script
 from bench_agreement import BUSY_NOTE_PERCENT, cpu_busy_percent
-from bench_load import BENCH_DIR, MIB, ROOT, write_results
+from bench_load import BENCH_DIR, MIB, ROOT, cached_folder, write_results
 
 DEMO_FOLDER = ROOT / "data" / "demo"
 LANE = "generative_cinema"
@@ -313,28 +313,11 @@ def run_child(mode: str, args: argparse.Namespace, *, kind: str = "scale", folde
 # ---------------------------------------------------------------- the festival folder
 
 def ensure_folder(args: argparse.Namespace) -> tuple[Path, float | None]:
-    """The scale folder, written first if missing or incomplete; also the seconds it took
-    to write (``None`` when reused)."""
+    """The scale folder (see ``bench_load.cached_folder``)."""
     folder = BENCH_DIR / f"explorer-{SCALE_ENTRIES}x{SCALE_JURORS}-seed{args.seed}{'-lanes' * args.other_lanes}"
     design = {"seed": args.seed, "entries": SCALE_ENTRIES, "jurors": SCALE_JURORS, "offsets": list(OFFSETS),
               "other_lanes": args.other_lanes}
-    try:
-        manifest = json.loads((folder / MANIFEST).read_text())
-        if manifest.get("design") == design and all(
-                (folder / name).stat().st_size == manifest["sizes"].get(name) for name in FILES):
-            return folder, None
-    except (OSError, ValueError, KeyError):
-        pass
-    partial = folder.with_name(folder.name + ".partial")
-    shutil.rmtree(partial, ignore_errors=True)
-    start = time.perf_counter()
-    run_child("generate", args, folder=partial)
-    seconds = time.perf_counter() - start
-    sizes = {name: (partial / name).stat().st_size for name in FILES}
-    (partial / MANIFEST).write_text(json.dumps({"design": design, "sizes": sizes}, indent=1))
-    shutil.rmtree(folder, ignore_errors=True)
-    partial.rename(folder)
-    return folder, seconds
+    return cached_folder(folder, design, lambda path: run_child("generate", args, folder=path))
 
 
 # ---------------------------------------------------------------- report

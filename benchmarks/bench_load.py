@@ -107,32 +107,34 @@ def run_child(mode: str, folder: Path, seed: int) -> dict:
 
 # ---------------------------------------------------------------- the festival folder
 
-def is_complete(folder: Path, seed: int) -> bool:
+def cached_folder(folder: Path, design: dict, generate) -> tuple[Path, float | None]:
+    """``folder`` as ``generate(path)`` writes it for ``design``, written again only when its
+    manifest names another design or a file's size differs; also the seconds it took to write
+    (``None`` when reused). Written into ``<folder>.partial`` and renamed when complete."""
     try:
         manifest = json.loads((folder / MANIFEST).read_text())
-    except (OSError, ValueError):
-        return False
-    return manifest.get("seed") == seed and all(
-        (folder / name).is_file() and (folder / name).stat().st_size == manifest["sizes"].get(name)
-        for name in FILES)
-
-
-def ensure_folder(seed: int) -> tuple[Path, float | None]:
-    """The conference folder for ``seed``, written first if missing or incomplete;
-    also the seconds it took to write (``None`` when reused)."""
-    folder = BENCH_DIR / f"conference-seed{seed}"
-    if is_complete(folder, seed):
-        return folder, None
+        if manifest.get("design") == design and all(
+                (folder / name).is_file() and (folder / name).stat().st_size == manifest["sizes"].get(name)
+                for name in FILES):
+            return folder, None
+    except (OSError, ValueError, KeyError):
+        pass
     partial = folder.with_name(folder.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
     start = time.perf_counter()
-    run_child("generate", partial, seed)
+    generate(partial)
     seconds = time.perf_counter() - start
     sizes = {name: (partial / name).stat().st_size for name in FILES}
-    (partial / MANIFEST).write_text(json.dumps({"seed": seed, "sizes": sizes}, indent=1))
+    (partial / MANIFEST).write_text(json.dumps({"design": design, "sizes": sizes}, indent=1))
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
     return folder, seconds
+
+
+def ensure_folder(seed: int) -> tuple[Path, float | None]:
+    """The conference folder for ``seed`` (see :func:`cached_folder`)."""
+    return cached_folder(BENCH_DIR / f"conference-seed{seed}", {"seed": seed},
+                         lambda path: run_child("generate", path, seed))
 
 
 # ---------------------------------------------------------------- report
