@@ -32,7 +32,7 @@ def coverage(festival: Festival) -> pd.DataFrame:
 
     >>> from analytics import load_festival
     >>> table = coverage(load_festival("data/demo"))
-    >>> table.set_index(["juror_id", "entry_id"]).loc[("J06", "GC-17"), "status"]
+    >>> table.set_index(["juror_id", "entry_id"]).loc[("JR06", "GC-17"), "status"]
     'partial'
     """
     keys = [col.JUROR_ID, col.ENTRY_ID]
@@ -66,7 +66,7 @@ def missing_scores(festival: Festival, pairs: pd.DataFrame | None = None) -> pd.
 
     >>> from analytics import load_festival
     >>> missing_scores(load_festival("data/demo")).to_dict("records")
-    [{'lane': 'generative_cinema', 'juror_id': 'J06', 'entry_id': 'GC-17', 'criterion': 'ethics'}]
+    [{'lane': 'generative_cinema', 'juror_id': 'JR06', 'entry_id': 'GC-17', 'criterion': 'ethics'}]
     """
     pairs = coverage(festival) if pairs is None else pairs
     open_pairs = pairs.loc[pairs[col.STATUS].isin(["partial", "missing"]), [col.LANE, col.JUROR_ID, col.ENTRY_ID]]

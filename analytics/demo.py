@@ -164,7 +164,7 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
     })
 
     panel_sizes = [m for *_, m in LANES]
-    juror_ids = [f"J{i:02d}" for i in range(1, sum(panel_sizes) + 1)]
+    juror_ids = [f"JR{i:02d}" for i in range(1, sum(panel_sizes) + 1)]
     panels = np.concatenate([[lane] * m for lane, _, _, m in LANES])
     gc_factions = ["art", "art", "art", "technology", "technology", "ethics", "ethics", "community", "community"]
     factions = gc_factions + [FACTIONS[i % len(FACTIONS)] for i in range(len(juror_ids) - len(gc_factions))]
@@ -180,16 +180,16 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
     for _, prefix, n, _ in LANES[1:]:
         quality[f"{prefix}-{rng.integers(1, n + 1):02d}"] = 8.5
     severity = pd.Series(rng.normal(0.0, 0.35, len(juror_ids)), index=juror_ids)
-    lenient, straight_liner, harsh = "J04", "J07", "J01"
+    lenient, straight_liner, harsh = "JR04", "JR07", "JR01"
     severity[lenient] = 1.8
     severity[harsh] = -1.2
 
     pairs = jurors[[col.JUROR_ID, col.PANEL]].merge(entries[[col.ENTRY_ID, col.CATEGORY]],
                                                     left_on=col.PANEL, right_on=col.CATEGORY)
-    conflicts = pd.DataFrame({col.JUROR_ID: ["J02", "J05", "J12"], col.ENTRY_ID: ["GC-11", "GC-03", "IN-04"],
+    conflicts = pd.DataFrame({col.JUROR_ID: ["JR02", "JR05", "JR12"], col.ENTRY_ID: ["GC-11", "GC-03", "IN-04"],
                               col.REASON: ["co-producer of the entry", "former student of the director",
                                            "same studio as the lead artist"]})
-    respected = {("J05", "GC-03"), ("J12", "IN-04")}  # declared and not scored: as it should be
+    respected = {("JR05", "GC-03"), ("JR12", "IN-04")}  # declared and not scored: as it should be
     keep = [(j, e) not in respected for j, e in zip(pairs[col.JUROR_ID], pairs[col.ENTRY_ID])]
     scores = _scores(rng, pairs.loc[keep].reset_index(drop=True), quality, severity)
 
@@ -213,7 +213,7 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
     else:  # pragma: no cover - the loop converges for any seed in practice
         raise RuntimeError("could not plant the near-tie")
 
-    missing = (scores[col.JUROR_ID] == "J06") & (scores[col.ENTRY_ID] == "GC-17") & (scores[col.CRITERION] == "ethics")
+    missing = (scores[col.JUROR_ID] == "JR06") & (scores[col.ENTRY_ID] == "GC-17") & (scores[col.CRITERION] == "ethics")
     scores = scores.loc[~missing].reset_index(drop=True)
 
     below_band, inconsistent, near = "GC-21", "GC-08", "GC-14"
@@ -238,10 +238,10 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
                 "scores about 1.2 points below the panel on every entry"),
         Anomaly("straight_liner", "warning", "generative_cinema", "juror", straight_liner,
                 "gives 7 to nearly everything (8 on about 4% of scores)"),
-        Anomaly("counted_conflict", "blocker", "generative_cinema", "score", "J02:GC-11",
-                "J02 declared a conflict with GC-11 (co-producer) and their scores for it are counted"),
-        Anomaly("missing_score", "blocker", "generative_cinema", "score", "J06:GC-17:ethics",
-                "J06 is assigned GC-17 but left the ethics criterion unscored"),
+        Anomaly("counted_conflict", "blocker", "generative_cinema", "score", "JR02:GC-11",
+                "JR02 declared a conflict with GC-11 (co-producer) and their scores for it are counted"),
+        Anomaly("missing_score", "blocker", "generative_cinema", "score", "JR06:GC-17:ethics",
+                "JR06 is assigned GC-17 but left the ethics criterion unscored"),
         Anomaly("below_band", "blocker", "generative_cinema", "entry", below_band,
                 "declares 44% AI participation, below the lane's 51% minimum"),
         Anomaly("inconsistent_disclosure", "warning", "generative_cinema", "entry", inconsistent,

@@ -63,7 +63,7 @@ class Festival:
         return self.sources["assignments"] != DEFAULT_ASSIGNMENTS
 
     def juror_labels(self) -> dict[str, str]:
-        """``juror_id -> "J01 · name"`` for the chair's charts (confidential: names)."""
+        """``juror_id -> "JR01 · name"`` for the chair's charts (confidential: names)."""
         return {j: f"{j} · {n}" for j, n in zip(self.jurors[col.JUROR_ID], self.jurors[col.NAME])}
 
     def lane_names(self) -> dict[str, str]:

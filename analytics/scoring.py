@@ -23,7 +23,7 @@ def weighted_totals(festival: Festival) -> pd.DataFrame:
 
     >>> from analytics import load_festival
     >>> totals = weighted_totals(load_festival("data/demo"))
-    >>> len(totals), ("GC-17", "J06") in set(zip(totals["entry_id"], totals["juror_id"]))
+    >>> len(totals), ("GC-17", "JR06") in set(zip(totals["entry_id"], totals["juror_id"]))
     (397, False)
     """
     scores = festival.scores

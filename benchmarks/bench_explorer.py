@@ -9,9 +9,9 @@ exclude/undo call to the end of ``gate()``, on the lane in view (the first lane,
 Two festivals:
 
 - ``demo``: ``analytics.load_festival("data/demo")``. The lane in view has 25 entries and
-  9 jurors (J01–J09), every juror scores every entry. Updates, in this order: exclude J06,
-  J04, J01 (stacked: three out at once), undo three times, then exclude-and-undo each of
-  J02, J03, J05, J07, J08, J09: 18 updates per process.
+  9 jurors (JR01–JR09), every juror scores every entry. Updates, in this order: exclude JR06,
+  JR04, JR01 (stacked: three out at once), undo three times, then exclude-and-undo each of
+  JR02, JR03, JR05, JR07, JR08, JR09: 18 updates per process.
 - ``scale``: a festival whose lane in view holds 1,000 entries and 40 jurors; each entry is
   scored by 8 of the 40 (a cyclic design: entry k takes the jurors at positions k + 0, 1,
   3, 7, 12, 20, 30, 37 of a shuffled panel, so the design is balanced, 200 entries per
@@ -93,8 +93,8 @@ FILES = ("festival.toml", "entries.csv", "jurors.csv", "assignments.csv", "score
 MANIFEST = ".bench-manifest.json"  # written last: its presence means the folder is complete
 CLOSE_SHARE = 0.8  # a median at this share of its target or more counts as close: profiled
 PARTS = ("change", "standings", "juror_panel", "agreement", "gate")
-DEMO_STACK = ("J06", "J04", "J01")
-DEMO_SINGLES = ("J02", "J03", "J05", "J07", "J08", "J09")
+DEMO_STACK = ("JR06", "JR04", "JR01")
+DEMO_SINGLES = ("JR02", "JR03", "JR05", "JR07", "JR08", "JR09")
 SCALE_STACK, SCALE_SINGLES = 5, 3
 
 

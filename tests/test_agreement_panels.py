@@ -58,7 +58,7 @@ def test_table_alpha_is_the_statistic_on_the_scope(demo, table):
 def test_planted_jurors_are_the_ones_that_pull_agreement_down(demo):
     removed = alpha_if_removed(demo, lanes=["generative_cinema"])
     total = removed[removed["scope"] == "weighted_total"].set_index("juror_id")["change"]
-    planted = ["J01", "J04", "J07"]  # the harsh and the lenient juror, and the straight-liner
+    planted = ["JR01", "JR04", "JR07"]  # the harsh and the lenient juror, and the straight-liner
     assert set(total.nlargest(3).index) == set(planted)
     assert (total.drop(planted) < 0).all()
 
@@ -76,14 +76,14 @@ def test_factions_within_and_between(demo):
     gc = factions[(factions["lane"] == "generative_cinema") & (factions["scope"] == "weighted_total")].set_index("group")
     assert set(gc.index) == {"art", "technology", "ethics", "community", BETWEEN_FACTIONS}
     assert gc.loc[BETWEEN_FACTIONS, "n_raters"] == 4
-    assert gc.loc["ethics", "estimate"] < 0  # J06 with the straight-liner J07
+    assert gc.loc["ethics", "estimate"] < 0  # JR06 with the straight-liner JR07
 
 
 def test_reading_names_the_lane_the_bar_and_the_jurors(demo, table):
     text = agreement_reading(demo, table, alpha_if_removed(demo))
     first = text.splitlines()[0]
     assert first.startswith("- **Generative Cinema**: on the weighted total, alpha is 0.53 (unreliable")
-    assert "6 of 6 criteria fall below it" in first and "J07 (+0.10), J04 (+0.08), J01 (+0.06)" in first
+    assert "6 of 6 criteria fall below it" in first and "JR07 (+0.10), JR04 (+0.08), JR01 (+0.06)" in first
     assert "Every criterion clears the bar" in text
 
 

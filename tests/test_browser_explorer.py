@@ -1,7 +1,7 @@
 """The chair explorer (notebooks/10-chair-explorer.ipynb) in a real browser: JupyterLab and Voila.
 
 Debian Chromium, driven by Playwright, with no network: the widgets must render, the linked
-vega chart must draw, and leaving juror J06 out must reorder the standings exactly as
+vega chart must draw, and leaving juror JR06 out must reorder the standings exactly as
 :class:`analytics.explorer.Explorer` says. Screenshots go to build/browser/ (look at them:
 the chart and the Traditional Chinese names must be visible). Skipped without chromium.
 """
@@ -36,7 +36,7 @@ from .conftest import DEMO
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(chromium() is None, reason=SKIP_NO_CHROMIUM)]
 
 NOTEBOOK = "10-chair-explorer.ipynb"
-JUROR = "J06"
+JUROR = "JR06"
 FIRST_RENDER = 120_000  # ms: kernel start, the festival loaded, the app built, vega drawn
 UPDATE = 60_000  # ms: one round trip to the kernel and a redraw
 CHART_ORDER = r"""root => [...document.querySelectorAll(`${root} .vega-embed .role-axis-label text`)]
@@ -66,7 +66,7 @@ def expected() -> dict:
             break
     ex.set_view(scope=WEIGHTED_TOTAL)
     assert "criterion" in out, "no criterion reorders the second lane: pick another view for the test"
-    assert out["before"][0] != out["after"][0], "leaving J06 out no longer changes the winner in data/demo"
+    assert out["before"][0] != out["after"][0], "leaving JR06 out no longer changes the winner in data/demo"
     return out
 
 
@@ -244,7 +244,7 @@ def test_explorer_in_jupyterlab(lab: str, page: Page, expected: dict):
     expect(app.entries).to_have_text(expected["before"], timeout=UPDATE)
     expect(app.juror_points).to_have_count(len(expected["jurors"]), timeout=UPDATE)
 
-    # leave J06 out: the order the analytics layer computes (GC-19 first instead of GC-06)
+    # leave JR06 out: the order the analytics layer computes (GC-19 first instead of GC-06)
     app.leave_juror_out(JUROR)
     expect(app.entries.first).to_have_text(expected["after"][0], timeout=UPDATE)
     expect(app.entries).to_have_text(expected["after"], timeout=UPDATE)

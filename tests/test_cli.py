@@ -24,7 +24,7 @@ def test_check_demo_prints_the_summary_and_exits_1_with_its_planted_blockers(tmp
     out = result.stdout
     assert "Hong Kong AI International Film Festival (synthetic demo) (SYNTHETIC DATA)" in out
     assert "Generative Cinema" in out and "scores per criterion" in out
-    assert "juror J06 has not scored GC-17 on ethics" in out
+    assert "juror JR06 has not scored GC-17 on ethics" in out
     assert "1 declared conflict scored anyway" in out
     assert pd.read_csv(tmp_path / "lanes.csv")["n_entries"].tolist() == [25, 12, 12, 11]
     assert len(pd.read_csv(tmp_path / "missing_scores.csv")) == 1

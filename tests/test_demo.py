@@ -70,15 +70,15 @@ def test_planted_anomalies_are_in_the_data(demo, planted):
     gc = s[s["lane"] == "generative_cinema"]
     by_juror = gc.groupby("juror_id")["score"]
     # lenient juror: the highest mean of the panel, more than a point above the panel's median juror
-    assert by_juror.mean().idxmax() == planted["lenient_juror"]["entity_id"] == "J04"
-    assert by_juror.mean()["J04"] - by_juror.mean().median() > 1.0
+    assert by_juror.mean().idxmax() == planted["lenient_juror"]["entity_id"] == "JR04"
+    assert by_juror.mean()["JR04"] - by_juror.mean().median() > 1.0
     # straight-liner: far below the straight-lining bar of festival.toml
-    assert by_juror.std()["J07"] < demo.config.checks.straightline_max_sd < by_juror.std().drop("J07").min()
+    assert by_juror.std()["JR07"] < demo.config.checks.straightline_max_sd < by_juror.std().drop("JR07").min()
     # counted conflict: declared and scored
-    assert ((s["juror_id"] == "J02") & (s["entry_id"] == "GC-11")).sum() == 6
-    assert {("J02", "GC-11")} <= set(zip(demo.conflicts["juror_id"], demo.conflicts["entry_id"]))
+    assert ((s["juror_id"] == "JR02") & (s["entry_id"] == "GC-11")).sum() == 6
+    assert {("JR02", "GC-11")} <= set(zip(demo.conflicts["juror_id"], demo.conflicts["entry_id"]))
     # missing score
-    assert ((s["juror_id"] == "J06") & (s["entry_id"] == "GC-17")).sum() == 5
+    assert ((s["juror_id"] == "JR06") & (s["entry_id"] == "GC-17")).sum() == 5
     entries = demo.entries.set_index("entry_id")
     assert entries.loc["GC-21", "ai_share"] < 51
     blend = entries[[f"share_{d}" for d in DIMENSIONS]].to_numpy() @ DIMENSION_WEIGHTS

@@ -34,21 +34,21 @@ def test_first_view_matches_the_full_rankings(demo, explorer):
 
 def test_leaving_a_juror_out_changes_what_it_should_and_undo_restores_it(demo, explorer):
     before = explorer.standings()
-    explorer.exclude_juror("J06")
+    explorer.exclude_juror("JR06")
     after = explorer.standings()
-    assert after.iloc[0]["entry_id"] == "GC-19"  # GC-06's lead rests on J06 (the planted near-tie)
-    assert "J06" not in explorer.jurors()
+    assert after.iloc[0]["entry_id"] == "GC-19"  # GC-06's lead rests on JR06 (the planted near-tie)
+    assert "JR06" not in explorer.jurors()
     without = scope_ratings(demo, "generative_cinema", "weighted_total")
-    expected = krippendorff_alpha(without[without["juror_id"] != "J06"]).estimate
+    expected = krippendorff_alpha(without[without["juror_id"] != "JR06"]).estimate
     assert explorer.agreement()["alpha"] == pytest.approx(expected, abs=1e-12)
     explorer.undo()
     pd.testing.assert_frame_equal(explorer.standings(), before)
 
 
 def test_excluding_the_conflicted_scores_clears_that_blocker(explorer):
-    assert "conflict_scored:generative_cinema:J02:GC-11" in set(explorer.blockers()["flag_id"])
-    explorer.exclude_score("J02", "GC-11")
-    assert "conflict_scored:generative_cinema:J02:GC-11" not in set(explorer.blockers()["flag_id"])
+    assert "conflict_scored:generative_cinema:JR02:GC-11" in set(explorer.blockers()["flag_id"])
+    explorer.exclude_score("JR02", "GC-11")
+    assert "conflict_scored:generative_cinema:JR02:GC-11" not in set(explorer.blockers()["flag_id"])
 
 
 def test_the_explorer_gate_agrees_with_the_full_gate(demo, explorer):
@@ -70,11 +70,11 @@ def test_views_criterion_and_method(explorer):
 
 
 def test_exclusions_become_decision_rows_answering_flags(explorer):
-    explorer.exclude_juror("J07")  # flagged as a straight-liner
-    explorer.exclude_juror("J05")  # no flag: cannot be recorded
-    explorer.exclude_score("J02", "GC-11")
+    explorer.exclude_juror("JR07")  # flagged as a straight-liner
+    explorer.exclude_juror("JR05")  # no flag: cannot be recorded
+    explorer.exclude_score("JR02", "GC-11")
     rows = explorer.decision_rows(decided_by="chair")
-    assert rows["flag_id"].tolist() == ["juror_out_of_line:generative_cinema:J07", "",
-                                        "conflict_scored:generative_cinema:J02:GC-11"] or rows["flag_id"].iloc[0].endswith(":J07")
+    assert rows["flag_id"].tolist() == ["juror_out_of_line:generative_cinema:JR07", "",
+                                        "conflict_scored:generative_cinema:JR02:GC-11"] or rows["flag_id"].iloc[0].endswith(":JR07")
     assert rows["action"].tolist() == ["exclude_juror", "exclude_juror", "exclude_score"]
     assert rows.loc[1, "note"].startswith("no flag to answer")

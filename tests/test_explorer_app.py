@@ -18,31 +18,31 @@ def app(tmp_path):
 
 def test_controls_drive_the_explorer(app):
     assert app.explorer.standings().iloc[0]["entry_id"] == "GC-06"
-    app.juror.value = "J06"
+    app.juror.value = "JR06"
     app.leave_juror.click()
     assert app.explorer.standings().iloc[0]["entry_id"] == "GC-19"
-    assert "juror J06 left out of Generative Cinema" in app.status.value
+    assert "juror JR06 left out of Generative Cinema" in app.status.value
     assert app.juror.value is None  # nothing pre-chosen: a second click does nothing
     app.leave_juror.click()
     assert len(app.explorer.exclusions) == 1 and "Choose a juror first" in app.status.value
     app.undo_button.click()
     assert app.explorer.exclusions == [] and app.explorer.standings().iloc[0]["entry_id"] == "GC-06"
     app.lane.value = "digital_being"
-    assert app.explorer.lane == "digital_being" and set(app.juror.options) == {"J20", "J21", "J22", "J23", "J24"}
+    assert app.explorer.lane == "digital_being" and set(app.juror.options) == {"JR20", "JR21", "JR22", "JR23", "JR24"}
     app.scope.value = "ethics"
     assert app.explorer.scope == "ethics"
 
 
 def test_a_chart_selection_reaches_python(app):
-    # what the browser sends when the chair clicks J04 in the severity chart (vega's point-selection store)
-    store = [{"unit": "concat_0_concat_0", "fields": [{"field": "juror_id", "channel": "y", "type": "E"}], "values": ["J04"]}]
-    app.chart._vl_selections = {"juror": {"value": {"vlPoint": {"or": [{"juror_id": "J04"}]}}, "store": store}}
-    assert app.chart.selections.juror.value == [{"juror_id": "J04"}]
-    assert app.juror.value == "J04"
+    # what the browser sends when the chair clicks JR04 in the severity chart (vega's point-selection store)
+    store = [{"unit": "concat_0_concat_0", "fields": [{"field": "juror_id", "channel": "y", "type": "E"}], "values": ["JR04"]}]
+    app.chart._vl_selections = {"juror": {"value": {"vlPoint": {"or": [{"juror_id": "JR04"}]}}, "store": store}}
+    assert app.chart.selections.juror.value == [{"juror_id": "JR04"}]
+    assert app.juror.value == "JR04"
 
 
 def test_decisions_are_appended_only_after_confirmation(app, tmp_path):
-    app.juror.value = "J07"
+    app.juror.value = "JR07"
     app.leave_juror.click()
     app.to_decisions.click()
     assert app.append_button.disabled
@@ -52,7 +52,7 @@ def test_decisions_are_appended_only_after_confirmation(app, tmp_path):
     assert app._on_append() == 1
     written = pd.read_csv(tmp_path / "decisions.csv")
     assert list(written.columns) == ["flag_id", "action", "reason", "decided_by", "decided_at"]
-    assert written["flag_id"].iloc[0].endswith(":J07") and written["action"].iloc[0] == "exclude_juror"
+    assert written["flag_id"].iloc[0].endswith(":JR07") and written["action"].iloc[0] == "exclude_juror"
 
 
 def test_linked_chart_links_juror_and_entry_selections():

@@ -16,10 +16,10 @@ def test_empty_flags_have_the_columns_of_the_design():
 
 def test_ids_are_stable_and_blockers_come_first():
     flags = [make_flag("agreement_low", "warning", "gc", "criterion", "ethics", "low", 0.5, 0.667),
-             make_flag("conflict_scored", "blocker", "gc", "score", "J02:GC-11", "counted"),
+             make_flag("conflict_scored", "blocker", "gc", "score", "JR02:GC-11", "counted"),
              make_flag("agreement_undefined", "info", "db", "criterion", "risk", "n/a")]
     frame = flags_frame(flags)
-    assert frame["flag_id"].tolist() == ["conflict_scored:gc:J02:GC-11", "agreement_low:gc:ethics", "agreement_undefined:db:risk"]
+    assert frame["flag_id"].tolist() == ["conflict_scored:gc:JR02:GC-11", "agreement_low:gc:ethics", "agreement_undefined:db:risk"]
     assert flags_frame(flags)["flag_id"].tolist() == frame["flag_id"].tolist()
 
 

@@ -59,8 +59,8 @@ def test_every_planted_anomaly_is_flagged_with_its_intended_severity(gate):
 def test_nothing_unplanted_is_a_blocker(gate):
     blockers = set(zip(gate.flags.loc[gate.flags["severity"] == "blocker", "check"],
                        gate.flags.loc[gate.flags["severity"] == "blocker", "entity_id"]))
-    assert blockers == {("ai_share_below_band", "GC-21"), ("conflict_scored", "J02:GC-11"),
-                        ("score_missing", "J06:GC-17:ethics"), ("first_place_tie", "GC-06"),
+    assert blockers == {("ai_share_below_band", "GC-21"), ("conflict_scored", "JR02:GC-11"),
+                        ("score_missing", "JR06:GC-17:ethics"), ("first_place_tie", "GC-06"),
                         ("first_place_uncertain", "GC-06"), ("first_place_unstable", "GC-06")}  # the last two: the near-tie
     assert not gate.publishable and list(gate.flags.columns) == GATE_COLUMNS
 
@@ -73,28 +73,28 @@ def test_the_shipped_decisions_pass_the_gate_and_are_shown(demo):
     decided = run_gate(demo, read_decisions(REPO / "data/examples/demo-decisions.csv"))
     assert decided.publishable
     status = decided.flags.set_index("flag_id")["status"]
-    assert status["conflict_scored:generative_cinema:J02:GC-11"] == "excluded"
+    assert status["conflict_scored:generative_cinema:JR02:GC-11"] == "excluded"
     assert status["ai_share_below_band:generative_cinema:GC-21"] == "excluded"
     assert status["first_place_tie:generative_cinema:GC-06"] == "accepted"
     after = decided.after.festival
     assert "GC-21" not in set(after.entries["entry_id"])
-    assert not ((after.scores["juror_id"] == "J02") & (after.scores["entry_id"] == "GC-11")).any()
+    assert not ((after.scores["juror_id"] == "JR02") & (after.scores["entry_id"] == "GC-11")).any()
     assert "GC-21" not in set(decided.after.rankings["entry_id"])
     assert decided.after.missing.empty  # the excluded criterion is no longer expected
 
 
 def test_exclude_juror_removes_their_scores_in_the_lane(quick):
-    decided = run_gate(quick, decisions_frame([("straight_lining:generative_cinema:J07", "exclude_juror")]))
-    assert "J07" not in set(decided.after.festival.scores["juror_id"])
-    assert decided.flags.set_index("flag_id").loc["straight_lining:generative_cinema:J07", "status"] == "excluded"
+    decided = run_gate(quick, decisions_frame([("straight_lining:generative_cinema:JR07", "exclude_juror")]))
+    assert "JR07" not in set(decided.after.festival.scores["juror_id"])
+    assert decided.flags.set_index("flag_id").loc["straight_lining:generative_cinema:JR07", "status"] == "excluded"
     assert not decided.publishable  # the other blockers are still open
 
 
 def test_the_last_decision_on_a_flag_wins(quick):
-    rows = [("straight_lining:generative_cinema:J07", "exclude_juror"), ("straight_lining:generative_cinema:J07", "accept")]
+    rows = [("straight_lining:generative_cinema:JR07", "exclude_juror"), ("straight_lining:generative_cinema:JR07", "accept")]
     decided = run_gate(quick, decisions_frame(rows))
     assert decided.decisions["action"].tolist() == ["accept"]
-    assert "J07" in set(decided.after.festival.scores["juror_id"])
+    assert "JR07" in set(decided.after.festival.scores["juror_id"])
 
 
 def test_unknown_flags_and_actions_that_do_not_fit_are_errors_naming_the_row(quick):
@@ -107,10 +107,10 @@ def test_unknown_flags_and_actions_that_do_not_fit_are_errors_naming_the_row(qui
 
 
 def test_a_decision_may_answer_a_flag_that_earlier_decisions_brought_up(quick):
-    # leaving J06 out hands the lead to GC-19, whose near-tie is then flagged under its own id
-    rows = [("score_missing:generative_cinema:J06:GC-17:ethics", "exclude_juror"),
+    # leaving JR06 out hands the lead to GC-19, whose near-tie is then flagged under its own id
+    rows = [("score_missing:generative_cinema:JR06:GC-17:ethics", "exclude_juror"),
             ("first_place_tie:generative_cinema:GC-19", "accept")]
     decided = run_gate(quick, decisions_frame(rows))
     status = decided.flags.set_index("flag_id")["status"]
     assert status["first_place_tie:generative_cinema:GC-19"] == "accepted"
-    assert "J06" not in set(decided.after.festival.scores["juror_id"])
+    assert "JR06" not in set(decided.after.festival.scores["juror_id"])

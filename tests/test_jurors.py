@@ -38,8 +38,8 @@ def test_severity_and_se_equal_ols_with_sum_to_zero_juror_effects(seed, share):
 def test_demo_severity_finds_the_planted_jurors():
     severity = juror_severity(load_festival(DEMO))
     total = severity[(severity["lane"] == "generative_cinema") & (severity["scope"] == "weighted_total")].set_index("juror_id")
-    assert total["severity"].idxmax() == "J04" and total["severity"].idxmin() == "J01"
-    assert total.loc["J04", "ci_low"] > 1 and total.loc["J01", "ci_high"] < -1
+    assert total["severity"].idxmax() == "JR04" and total["severity"].idxmin() == "JR01"
+    assert total.loc["JR04", "ci_low"] > 1 and total.loc["JR01", "ci_high"] < -1
     assert abs(total["severity"].sum()) < 1e-9  # centred on the panel
 
 
@@ -47,10 +47,10 @@ def test_behaviour_and_flags_on_the_demo():
     festival = load_festival(DEMO)
     severity, behaviour, parts = juror_severity(festival), juror_behaviour(festival), design_parts(festival)
     flags = {(f.check, f.entity_id): f.severity for f in juror_flags(festival, severity, behaviour, parts)}
-    assert flags == {("juror_severity", "J01"): "warning", ("juror_severity", "J04"): "warning",
-                     ("straight_lining", "J07"): "warning", ("juror_out_of_line", "J07"): "warning"}
+    assert flags == {("juror_severity", "JR01"): "warning", ("juror_severity", "JR04"): "warning",
+                     ("straight_lining", "JR07"): "warning", ("juror_out_of_line", "JR07"): "warning"}
     gc = behaviour[behaviour["lane"] == "generative_cinema"].set_index("juror_id")
-    assert gc.loc["J07", "sd"] < 0.5 < gc.drop("J07")["sd"].min()
+    assert gc.loc["JR07", "sd"] < 0.5 < gc.drop("JR07")["sd"].min()
 
 
 def test_halo_is_flagged_for_a_juror_whose_criteria_move_together(mini):

@@ -24,7 +24,7 @@ def test_a_wild_score_is_flagged_and_the_straight_liner_dominates_the_demo(mini)
     residuals, spread = score_residuals(festival), disagreement(festival)
     flags = [f for f in outlier_flags(festival, residuals, spread) if f.check == "score_outlier"]
     jurors = [f.entity_id.split(":")[0] for f in flags]
-    assert jurors.count("J07") >= len(jurors) - 2  # the planted straight-liner's 7s are far from expectation
+    assert jurors.count("JR07") >= len(jurors) - 2  # the planted straight-liner's 7s are far from expectation
     assert all(abs(f.value) > festival.config.checks.residual_cutoff for f in flags)
 
 

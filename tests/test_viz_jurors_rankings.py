@@ -1,7 +1,7 @@
 """Charts of the jurors, the outlying scores and the standings, on the demo festival.
 
 The expected numbers come from the demo's planted anomalies (``data/demo/planted.json``):
-J04 lenient, J01 harsh, J07 a straight-liner, GC-06 and GC-19 a near tie.
+JR04 lenient, JR01 harsh, JR07 a straight-liner, GC-06 and GC-19 a near tie.
 """
 
 from __future__ import annotations
@@ -41,9 +41,9 @@ def test_severity_chart_puts_the_lenient_juror_on_top_and_the_harsh_one_at_the_b
     rows = {r["juror_id"]: r for r in _rows(spec)}
     assert len(rows) == 9 and {r["scope"] for r in rows.values()} == {"weighted_total"}
     order = spec["layer"][0]["encoding"]["y"]["sort"]
-    assert order[0].startswith("J04 · ") and order[-1].startswith("J01 · ")
-    assert rows["J04"]["reading"] == "more lenient" and rows["J01"]["reading"] == "harsher"
-    assert rows["J02"]["juror"] == "J02 · 周曉彤"  # Traditional Chinese names reach the axis
+    assert order[0].startswith("JR04 · ") and order[-1].startswith("JR01 · ")
+    assert rows["JR04"]["reading"] == "more lenient" and rows["JR01"]["reading"] == "harsher"
+    assert rows["JR02"]["juror"] == "JR02 · 周曉彤"  # Traditional Chinese names reach the axis
     assert "±1," in spec["title"]  # the flag's bar, severity_max = 1.0 in festival.toml
 
 
@@ -64,7 +64,7 @@ def test_behaviour_chart_marks_only_the_straight_liner(demo, tables):
     rows = _rows(spec)
     assert len(rows) == 9 * 3 and len(spec["hconcat"]) == 3
     beyond = sorted((r["juror_id"], r["column"]) for r in rows if r["reading"] == "beyond the line")
-    assert beyond == [("J07", "rho_rest"), ("J07", "sd")]  # straight-lining, and so out of line
+    assert beyond == [("JR07", "rho_rest"), ("JR07", "sd")]  # straight-lining, and so out of line
     assert "axis" not in spec["hconcat"][0]["layer"][2]["encoding"]["y"]  # juror labels on the first panel only
     assert spec["hconcat"][1]["layer"][2]["encoding"]["y"]["axis"] is None
 
@@ -80,7 +80,7 @@ def test_residual_chart_highlights_exactly_the_scores_beyond_the_cutoff(demo, ta
     assert len(beyond) == int((lane["z"].abs() > cutoff).sum()) > 0
     assert all(abs(r["z"]) > cutoff for r in beyond)
     jurors = [r["juror_id"] for r in beyond]
-    assert jurors.count("J07") >= len(jurors) - 1  # the straight-liner's 7s, far from what the entries earn
+    assert jurors.count("JR07") >= len(jurors) - 1  # the straight-liner's 7s, far from what the entries earn
 
 
 def test_disagreement_chart_sorts_by_spread_and_shows_every_jurors_total(demo, tables):
@@ -90,7 +90,7 @@ def test_disagreement_chart_sorts_by_spread_and_shows_every_jurors_total(demo, t
     assert len(order) == 25 and order[0] == "GC-01 · 月下剪輯室"
     spread = _rows(spec, span["data"]["name"])
     assert [r["film"] for r in sorted(spread, key=lambda r: -r["sd"])] == order
-    assert len(_rows(spec, ticks["data"]["name"])) == 223  # 25 × 9 totals, less GC-17 by J06 and J05's conflict
+    assert len(_rows(spec, ticks["data"]["name"])) == 223  # 25 × 9 totals, less GC-17 by JR06 and JR05's conflict
     unusual = sorted(r["entry_id"] for r in spread if r["reading"] == "unusual for the lane")
     assert unusual == ["GC-01", "GC-16", "GC-22", "GC-24"]
 
@@ -117,10 +117,10 @@ def test_method_comparison_chart_has_a_cell_per_entry_and_method(tables):
 def test_labels_only_rename(tables):
     """Juror labels change what the axis says, nothing else."""
     plain = _rows(viz.juror_severity_chart(tables["severity"], lane=LANE).to_dict())
-    named = _rows(viz.juror_severity_chart(tables["severity"], lane=LANE, labels={"J01": "陳"}).to_dict())
+    named = _rows(viz.juror_severity_chart(tables["severity"], lane=LANE, labels={"JR01": "陳"}).to_dict())
     assert [{k: v for k, v in r.items() if k != "juror"} for r in plain] == [
         {k: v for k, v in r.items() if k != "juror"} for r in named]
-    assert [r["juror"] for r in named if r["juror_id"] == "J01"] == ["陳"]
+    assert [r["juror"] for r in named if r["juror_id"] == "JR01"] == ["陳"]
 
 
 @pytest.mark.parametrize("name", ["severity", "behaviour", "residual", "disagreement", "standings", "methods"])
