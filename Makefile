@@ -34,7 +34,7 @@ system-deps:
 test: install system-deps
 	$(BIN)/python -m pytest
 
-report: install
+report: install system-deps
 	$(BIN)/jury report $(FESTIVAL) --out $(OUT) --draft
 
 lab: install

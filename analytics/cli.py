@@ -36,12 +36,16 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--out", type=Path, help="also write flags.csv, rankings.csv and the other tables (or problems.csv) here")
     check.add_argument("--decisions", type=Path, help="a decisions file to use instead of DIR/decisions.csv")
 
-    report = commands.add_parser("report", help="check a festival and execute the notebooks on it",
-                                 description="Check DIR as `jury check` does, then execute the notebooks on it into OUT/notebooks/.")
+    report = commands.add_parser("report", help="write the post-festival report (public and confidential) and its tables",
+                                 description="Check DIR as `jury check` does, execute the notebooks on it, and write OUT/: "
+                                             "report.html and report.pdf (public), public/ (CSV, XLSX), chair.html and "
+                                             "confidential/ (jury room only), manifest.json. With blockers open every page "
+                                             "says DRAFT — NOT FOR PUBLICATION and the exit code is 1 unless --draft is given.")
     report.add_argument("dir", type=Path)
     report.add_argument("--out", type=Path, help="output folder (default: build/<festival folder name>)")
     report.add_argument("--decisions", type=Path, help="a decisions file to use instead of DIR/decisions.csv")
-    report.add_argument("--draft", action="store_true", help="exit 0 even when blockers are open (the results are a draft)")
+    report.add_argument("--draft", action="store_true", help="exit 0 even when blockers are open (the report is marked DRAFT)")
+    report.add_argument("--no-pdf", action="store_true", help="do not print report.pdf (it needs Chromium)")
 
     verify = commands.add_parser("verify", help="check an output folder against its manifest.json",
                                  description="Hash the inputs and outputs recorded in OUT/manifest.json again and say "
@@ -67,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args.dir, args.out, args.decisions)[0]
         if args.command == "verify":
             return _verify(args.out)
-        return _report(args.dir, args.out or Path("build") / args.dir.resolve().name, args.decisions, args.draft)
+        return _report(args.dir, args.out or Path("build") / args.dir.resolve().name, args.decisions, args.draft,
+                       pdf=not args.no_pdf)
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # the last line of defence: no traceback for a jury chair
@@ -110,17 +115,26 @@ def _with_decisions(festival: Festival, path: Path | None) -> Festival:
     return replace(festival, decisions=read_decisions(path), sources={**festival.sources, "decisions": path.name})
 
 
-def _check(folder: Path, out: Path | None, decisions_file: Path | None = None) -> tuple[int, Festival | None]:
-    """Run the gate; the exit code, and the festival when it loaded."""
+def _gate(folder: Path, out: Path | None, decisions_file: Path | None):
+    """Load the folder and run the gate, printing the summary; the gate, or None when the input is bad."""
     festival = _load_or_report(folder, out)
     if festival is None:
-        return EXIT_BAD_INPUT, None
+        return None
     try:
         gate = run_gate(_with_decisions(festival, decisions_file))
     except FestivalDataError as error:
         print(error, file=sys.stderr)
-        return EXIT_BAD_INPUT, festival
+        return None
     print(summary_text(gate))
+    return gate
+
+
+def _check(folder: Path, out: Path | None, decisions_file: Path | None = None) -> tuple[int, Festival | None]:
+    """Run the gate; the exit code, and the festival when it loaded."""
+    gate = _gate(folder, out, decisions_file)
+    if gate is None:
+        return EXIT_BAD_INPUT, None
+    festival = gate.before.festival
     if out is not None:
         write_tables(out, output_tables(gate))
         _write_manifest(folder, out, festival.config.checks.seed, gate.publishable)
@@ -148,15 +162,29 @@ def _verify(out: Path) -> int:
     return EXIT_OK
 
 
-def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool) -> int:
-    status, festival = _check(folder, out, decisions_file)
-    if status == EXIT_BAD_INPUT:
-        return status
-    from .report import execute_notebooks
+def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool, *, pdf: bool = True) -> int:
+    gate = _gate(folder, None, decisions_file)
+    if gate is None:
+        return EXIT_BAD_INPUT
+    from papermill import PapermillExecutionError
 
-    for path in execute_notebooks(folder, out, decisions_file=decisions_file):
-        print(f"executed {path}")
-    _write_manifest(folder, out, festival.config.checks.seed, status == EXIT_OK)
-    if status == EXIT_BLOCKERS:
-        print("blockers are open: these results are a DRAFT, not for publication" + (" (--draft given)" if draft else ""))
-    return EXIT_OK if draft else status
+    from .report import IdentityLeak, build_report
+
+    try:
+        outcome = build_report(folder, out, gate, decisions_file=decisions_file, pdf=pdf)
+    except IdentityLeak as error:
+        print(f"jury report: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except PapermillExecutionError as error:
+        print(f"jury report: a notebook failed, so no report was written ({out} is unchanged): "
+              f"{error.ename}: {error.evalue} (cell {error.exec_count})", file=sys.stderr)
+        return EXIT_INTERNAL
+    print(f"\nwrote {out}/: report.html{', report.pdf' if outcome.pdf_problem is None and pdf else ''}, public/ "
+          "(safe to hand out); chair.html, confidential/ (jury room only); manifest.json")
+    if outcome.pdf_problem:
+        print(f"jury report: report.pdf not written: {outcome.pdf_problem}", file=sys.stderr)
+    if outcome.draft:
+        print(f"DRAFT — NOT FOR PUBLICATION: {len(gate.open_blockers)} blocker(s) open; every page of the report says so"
+              + (" (--draft given)" if draft else "; decide on them in decisions.csv, or pass --draft to accept a draft"))
+        return EXIT_OK if draft else EXIT_BLOCKERS
+    return EXIT_OK

@@ -1,42 +1,199 @@
-"""Executing the notebooks on a festival folder, with papermill, into an output folder.
+"""``jury report``: the output folder of a festival, written atomically.
 
-Each notebook's ``parameters`` cell names the festival folder; papermill injects the folder
-given here, runs every cell in a fresh kernel and keeps the executed copy (outputs included)
-under ``<out>/notebooks/``. The executed copies hold jury data: ``build/`` is not committed.
+The folder (default ``build/<festival>/``)::
+
+    report.html        public report, self-contained (jurors pseudonymised)
+    report.pdf         the same, printed (A4) for partners who want paper
+    public/            public tables: <table>.csv and results.xlsx
+    chair.html         confidential report: juror names, every flag and decision
+    confidential/      the chair's tables (as `jury check --out`), results.xlsx,
+                       and notebooks/ (every notebook executed on the festival)
+    manifest.json      SHA-256 of every input and output, versions, seed, gate, time
+    README.txt         which file may be handed out
+
+Everything is written into a staging folder beside ``out`` and swapped in at the end, so a
+failed run leaves the previous report untouched. Before anything public is written, every
+public file is searched for juror ids and names (:func:`~analytics.publish.identity_leaks`);
+one found stops the run.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from .exports import staging_folder, swap_in, write_csvs, xlsx_bytes
+from .gate import GateResult
+from .manifest import MANIFEST, build_manifest
+from .publish.assemble import notebook_body
+from .publish.html import page
+from .publish.pdf import PdfUnavailable, print_pdf
+from .publish.pseudonyms import identity_leaks
+from .publish.sections import Report, input_fingerprint
+from .publish.tables import chair_tables, public_tables
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 #: notebooks that need a person at the controls, not run in a batch
 INTERACTIVE = ("10-chair-explorer.ipynb",)
+#: the report's narrative: run once per audience and assembled into report.html and chair.html
+REPORT_NOTEBOOK = "20-post-festival-report.ipynb"
+PAGES = {"public": "report.html", "chair": "chair.html"}
+KERNEL_LOG = "kernel-messages.log"  # beside the executed notebooks
+README = """\
+This folder was written by `jury report`.
+
+SAFE TO HAND OUT (jurors pseudonymised as J1 ... Jn; no juror name or id, no reasons):
+  report.html   the post-festival report (one self-contained file; opens offline)
+  report.pdf    the same, printed
+  public/       its tables as CSV and results.xlsx
+
+CONFIDENTIAL (jury room only: juror names, every flag, every decision and its reason):
+  chair.html
+  confidential/ the chair's tables and the executed notebooks
+
+manifest.json records the SHA-256 of every input and output; `jury verify <this folder>`
+checks that nothing changed since.
+"""
+
+
+class IdentityLeak(RuntimeError):
+    """A public file would name a juror."""
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    out: Path
+    draft: bool
+    pdf_problem: str | None  # why report.pdf is missing, or None
 
 
 def report_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """The notebooks a report executes, in their numbered order."""
-    return [p for p in sorted(notebooks_dir.glob("[0-9][0-9]-*.ipynb")) if p.name not in INTERACTIVE]
+    """The analysis notebooks a report executes once each, in their numbered order (the
+    chair explorer and the report notebook itself excluded)."""
+    return [p for p in sorted(notebooks_dir.glob("[0-9][0-9]-*.ipynb")) if p.name not in (*INTERACTIVE, REPORT_NOTEBOOK)]
 
 
-def execute_notebooks(festival_dir: str | Path, out: str | Path, notebooks_dir: Path = NOTEBOOKS_DIR,
-                      decisions_file: str | Path | None = None) -> list[Path]:
-    """Run every report notebook on ``festival_dir`` (and, where a notebook takes it, the
-    ``decisions_file``; empty: the folder's own decisions.csv); return the executed copies' paths.
+@contextmanager
+def _kernel_messages_to(log: Path):
+    """Send what kernels print on their standard error (start-up warnings) to ``log``, not the terminal."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with log.open("ab") as handle:
+        os.dup2(handle.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
-    Raises ``papermill.PapermillExecutionError`` naming the cell when a notebook fails.
-    """
+
+def _execute(notebook: Path, executed: Path, parameters: dict, notebooks_dir: Path) -> Path:
     import papermill  # imported here: heavy, and only this command needs it
 
-    target = Path(out) / "notebooks"
-    target.mkdir(parents=True, exist_ok=True)
-    written = []
-    for notebook in report_notebooks(notebooks_dir):
-        executed = target / notebook.name
-        parameters = {"festival_dir": str(Path(festival_dir).resolve())}
-        if "decisions_file" in notebook.read_text(encoding="utf-8"):
-            parameters["decisions_file"] = str(Path(decisions_file).resolve()) if decisions_file else ""
-        papermill.execute_notebook(str(notebook), str(executed), parameters=parameters,
-                                   cwd=str(notebooks_dir), kernel_name="python3", progress_bar=False)
-        written.append(executed)
-    return written
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    with _kernel_messages_to(executed.parent / KERNEL_LOG):
+        papermill.execute_notebook(str(notebook), str(executed), parameters=parameters, cwd=str(notebooks_dir),
+                                   kernel_name="python3", progress_bar=False)
+    return executed
+
+
+def _parameters(notebook: Path, festival_dir: str | Path, decisions_file: str | Path | None, **extra) -> dict:
+    parameters = {"festival_dir": str(Path(festival_dir).resolve()), **extra}
+    if "decisions_file" in notebook.read_text(encoding="utf-8"):
+        parameters["decisions_file"] = str(Path(decisions_file).resolve()) if decisions_file else ""
+    return parameters
+
+
+def execute_notebooks(festival_dir: str | Path, target: str | Path, notebooks_dir: Path = NOTEBOOKS_DIR,
+                      decisions_file: str | Path | None = None) -> list[Path]:
+    """Run every analysis notebook on ``festival_dir`` (and, where a notebook takes it, the
+    ``decisions_file``; empty: the folder's own decisions.csv) into ``target``; return the
+    executed copies' paths. Raises ``papermill.PapermillExecutionError`` naming the cell when a notebook fails.
+    """
+    return [_execute(nb, Path(target) / nb.name, _parameters(nb, festival_dir, decisions_file), notebooks_dir)
+            for nb in report_notebooks(notebooks_dir)]
+
+
+def execute_report_notebook(festival_dir: str | Path, target: str | Path, audience: str,
+                            notebooks_dir: Path = NOTEBOOKS_DIR, decisions_file: str | Path | None = None) -> Path:
+    """Run notebook 20 for ``audience`` into ``target/20-post-festival-report.<audience>.ipynb``."""
+    notebook = notebooks_dir / REPORT_NOTEBOOK
+    executed = Path(target) / f"{notebook.stem}.{audience}.ipynb"
+    return _execute(notebook, executed, _parameters(notebook, festival_dir, decisions_file, audience=audience),
+                    notebooks_dir)
+
+
+def _write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    write_csvs(folder, tables)
+    (folder / "results.xlsx").write_bytes(xlsx_bytes(tables))
+
+
+def _check_public(staging: Path, festival) -> None:
+    leaks = []
+    for path in [staging / PAGES["public"], *sorted((staging / "public").glob("*.csv"))]:
+        leaks += [f"{path.name}: {found}" for found in identity_leaks(path.read_text(encoding="utf-8"), festival)]
+    if leaks:
+        raise IdentityLeak("refusing to write the public report: it would name jurors:\n" +
+                           "\n".join(f"  - {leak}" for leak in leaks) +
+                           "\n(if a film title or country merely contains a juror's name, give the juror a distinct "
+                           "name in jurors.csv's name column, e.g. with an initial)")
+
+
+def build_report(festival_dir: str | Path, out: str | Path, gate: GateResult, *,
+                 decisions_file: str | Path | None = None, notebooks_dir: Path | None = None,
+                 pdf: bool = True) -> ReportOutcome:
+    """Write the whole output folder for ``gate`` (the festival in ``festival_dir`` after its decisions).
+
+    ``notebooks_dir`` (default: the repository's ``notebooks/``) holds the notebooks to execute;
+    it must hold ``20-post-festival-report.ipynb``. ``pdf=False`` skips report.pdf.
+    """
+    notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
+    out = Path(out)
+    staging = staging_folder(out)
+    try:
+        festival = gate.before.festival
+        _write_tables(staging / "confidential", chair_tables(gate))
+        _write_tables(staging / "public", public_tables(gate))
+        notebooks = staging / "confidential" / "notebooks"
+        execute_notebooks(festival_dir, notebooks, notebooks_dir, decisions_file)
+        fingerprint = input_fingerprint(festival_dir)
+        for audience, name in PAGES.items():
+            executed = execute_report_notebook(festival_dir, notebooks, audience, notebooks_dir, decisions_file)
+            report = Report(gate, audience, fingerprint)
+            body = notebook_body(nbformat.read(executed, as_version=4), executed.name)
+            (staging / name).write_text(page(body, title=report.title, draft=report.draft,
+                                             confidential=audience == "chair", footer=report.footer()), encoding="utf-8")
+        _check_public(staging, festival)
+        (staging / "README.txt").write_text(README, encoding="utf-8")
+        pdf_problem = None
+        if pdf:
+            try:
+                print_pdf(staging / PAGES["public"], staging / "report.pdf")
+            except PdfUnavailable as error:
+                pdf_problem = str(error)
+        manifest = build_manifest(festival_dir, staging, seed=festival.config.checks.seed,
+                                  gate="publishable" if gate.publishable else "blockers open")
+        (staging / MANIFEST).write_text(manifest, encoding="utf-8")
+        swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return ReportOutcome(out, not gate.publishable, pdf_problem)
+
+
+__all__ = [
+    "IdentityLeak",
+    "ReportOutcome",
+    "build_report",
+    "execute_notebooks",
+    "execute_report_notebook",
+    "report_notebooks",
+]

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from analytics import FestivalDataError, load_festival
+from analytics.gate import run_gate
+from analytics.report import REPORT_NOTEBOOK, build_report
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = REPO / "tests" / "fixtures" / "mini"
@@ -44,3 +46,78 @@ def only_problem(folder: Path):
     found = problems(folder)
     assert len(found) == 1, "\n".join(p.sentence() for p in found)
     return found[0]
+
+
+DEMO_DECISIONS = REPO / "data" / "examples" / "demo-decisions.csv"
+
+
+def _built_report(tmp_path_factory, name: str, decisions: Path | None) -> Path:
+    """``jury report`` (the library call behind it) on data/demo into a fresh folder."""
+    out = tmp_path_factory.mktemp(name) / "demo"
+    festival = load_festival(DEMO)
+    gate = run_gate(festival, decisions) if decisions else run_gate(festival)
+    build_report(DEMO, out, gate, decisions_file=decisions)
+    return out
+
+
+@pytest.fixture(scope="session")
+def draft_report(tmp_path_factory) -> Path:
+    """The demo's report with its planted blockers open (a DRAFT): built once per test run."""
+    return _built_report(tmp_path_factory, "draft-report", None)
+
+
+@pytest.fixture(scope="session")
+def final_report(tmp_path_factory) -> Path:
+    """The demo's report with data/examples/demo-decisions.csv applied (publishable)."""
+    return _built_report(tmp_path_factory, "final-report", DEMO_DECISIONS)
+
+
+SCRIPT_TITLE = '<script>alert("title")</script>'
+IMG_TITLE = "<img src=x onerror=alert(1)>"
+FORMULA_TITLE = '=HYPERLINK("http://example.invalid","open me")'
+
+
+def only_report_notebook(tmp_path: Path) -> Path:
+    """A notebooks folder holding only notebook 20, so a build runs the report alone."""
+    folder = tmp_path / "notebooks-20"
+    folder.mkdir()
+    shutil.copy(REPO / "notebooks" / REPORT_NOTEBOOK, folder)
+    return folder
+
+
+def quick_build(festival_dir: Path, out: Path, tmp_path: Path, decisions: Path | None = None, **options):
+    festival = load_festival(festival_dir)
+    gate = run_gate(festival, decisions) if decisions else run_gate(festival)
+    return build_report(festival_dir, out, gate, decisions_file=decisions,
+                        notebooks_dir=options.pop("notebooks_dir", only_report_notebook(tmp_path)),
+                        pdf=options.pop("pdf", False), **options)
+
+
+def csv_field(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def hostile_festival(tmp_path: Path) -> tuple[Path, Path]:
+    """The demo with titles and a decision reason that are HTML, script or spreadsheet formulas."""
+    folder = Path(shutil.copytree(DEMO, tmp_path / "hostile"))
+    entries = folder / "entries.csv"
+    # the first three of the lane: their titles are in the report's text, tables and charts
+    replace(entries, "GC-06,Checkpoint Seven,", f"GC-06,{csv_field(SCRIPT_TITLE)},")
+    replace(entries, "GC-19,潛在空間的九龍,", f"GC-19,{IMG_TITLE},")
+    replace(entries, "GC-07,沉睡的提示詞,", f"GC-07,{csv_field(FORMULA_TITLE)},")
+    replace(folder / "scores.csv", "Strong prompt discipline.", csv_field("<script>alert('comment')</script>"))
+    decisions = tmp_path / "hostile-decisions.csv"
+    text = (REPO / "data" / "examples" / "demo-decisions.csv").read_text(encoding="utf-8")
+    decisions.write_text(text.replace("(co-producer)", "(co-producer) <script>alert('reason')</script>"), encoding="utf-8")
+    return folder, decisions
+
+
+@pytest.fixture(scope="session")
+def hostile_report(tmp_path_factory) -> Path:
+    tmp_path = tmp_path_factory.mktemp("hostile")
+    festival, decisions = hostile_festival(tmp_path)
+    out = tmp_path / "out"
+    quick_build(festival, out, tmp_path, decisions)
+    return out
+
+

@@ -1,20 +1,104 @@
-"""Executing the notebooks on a festival folder (what `make report` runs)."""
+"""`jury report`: the output folder, safe to hand out, self-contained, reproducible, atomic.
+
+The demo's report is built twice per test run (conftest: ``draft_report`` with the planted
+blockers open, ``final_report`` with data/examples/demo-decisions.csv); tests that need a
+festival of their own run only notebook 20 (``notebooks_dir``) to stay quick.
+"""
 
 from __future__ import annotations
 
+import html
+import json
+import re
 import shutil
+from html.parser import HTMLParser
+from pathlib import Path
 
 import nbformat
+import openpyxl
+import pandas as pd
+import pytest
 
-from analytics.report import execute_notebooks, report_notebooks
+import analytics.report as report_module
+from analytics.cli import main
+from analytics.festival import load_festival
+from analytics.gate import run_gate
+from analytics.manifest import sha256, verify
+from analytics.publish.html import CONFIDENTIAL_MARK, DRAFT_MARK
+from analytics.report import (
+    REPORT_NOTEBOOK,
+    execute_notebooks,
+    report_notebooks,
+)
 
-from .conftest import DEMO, REPO
+from .conftest import (
+    DEMO,
+    FORMULA_TITLE,
+    IMG_TITLE,
+    REPO,
+    SCRIPT_TITLE,
+    only_report_notebook,
+    quick_build,
+    replace,
+)
+
+JURORS = pd.read_csv(DEMO / "jurors.csv", dtype=str)
+PUBLIC_TEXT_FILES = ("report.html",)
 
 
-def test_report_notebooks_are_the_numbered_batch_notebooks():
+
+# -- helpers ---------------------------------------------------------------------------
+
+def identity_hits(text: str) -> list[str]:
+    """Juror ids (as words) and juror names (anywhere) of the demo found in ``text``."""
+    plain = html.unescape(text)
+    hits = [j for j in JURORS["juror_id"] if re.search(rf"(?<![\w-]){re.escape(j)}(?![\w-])", plain)]
+    return hits + [n for n in JURORS["name"] if n in plain]
+
+
+def xlsx_text(path: Path) -> str:
+    workbook = openpyxl.load_workbook(path)
+    return "\n".join(str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row
+                     if cell.value is not None)
+
+
+def folder_hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text of <style> elements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.styles: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag):
+        self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            self.styles.append(data)
+
+
+def parse(path: Path) -> Tags:
+    parser = Tags()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+# -- notebooks -------------------------------------------------------------------------
+
+def test_report_notebooks_are_the_numbered_analysis_notebooks():
     names = [p.name for p in report_notebooks()]
     assert names[0] == "01-load-and-validate.ipynb"
-    assert "10-chair-explorer.ipynb" not in names
+    assert "10-chair-explorer.ipynb" not in names and REPORT_NOTEBOOK not in names
 
 
 def test_execute_notebooks_injects_the_folder_and_keeps_outputs(tmp_path):
@@ -24,10 +108,185 @@ def test_execute_notebooks_injects_the_folder_and_keeps_outputs(tmp_path):
     shutil.copy(REPO / "notebooks" / "01-load-and-validate.ipynb", notebooks)
     written = execute_notebooks(DEMO, tmp_path / "out", notebooks_dir=notebooks)
     assert [p.name for p in written] == ["01-load-and-validate.ipynb"]
-    assert written[0].parent == tmp_path / "out" / "notebooks"
+    assert written[0].parent == tmp_path / "out"
     nb = nbformat.read(written[0], as_version=4)
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
     assert str(DEMO) in injected.source
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the coverage chart, drawn offline
+
+
+# -- the folder ------------------------------------------------------------------------
+
+def test_the_folder_holds_both_reports_the_exports_and_the_manifest(draft_report: Path):
+    files = {p.relative_to(draft_report).as_posix() for p in draft_report.rglob("*") if p.is_file()}
+    for name in ("report.html", "chair.html", "manifest.json", "README.txt", "public/results.xlsx",
+                 "confidential/results.xlsx", "confidential/notebooks/20-post-festival-report.public.ipynb",
+                 "confidential/notebooks/20-post-festival-report.chair.ipynb",
+                 "confidential/notebooks/05-rankings-and-gate.ipynb"):
+        assert name in files
+    for table in ("rankings", "agreement", "eligibility", "jurors", "decisions", "flags_summary"):
+        assert f"public/{table}.csv" in files
+    for table in ("flags", "rankings", "agreement", "eligibility", "juror_severity"):
+        assert f"confidential/{table}.csv" in files
+    sheets = openpyxl.load_workbook(draft_report / "public" / "results.xlsx").sheetnames
+    assert {"rankings", "agreement", "eligibility", "jurors"} <= set(sheets)
+    assert verify(draft_report) == []  # the manifest covers every file
+
+
+def test_the_public_numbers_are_the_gate_numbers(final_report: Path):
+    festival = load_festival(DEMO)
+    gate = run_gate(festival, REPO / "data" / "examples" / "demo-decisions.csv")
+    rankings = pd.read_csv(final_report / "public" / "rankings.csv")
+    expected = gate.after.rankings.reset_index(drop=True)
+    pd.testing.assert_series_equal(rankings["score"], expected["score"], check_names=False, rtol=1e-12)
+    assert list(rankings["entry_id"]) == list(expected["entry_id"])
+    winner = expected.iloc[0]
+    text = (final_report / "report.html").read_text(encoding="utf-8")
+    assert f"official score {winner['score']:.2f}" in text and f"{winner['p_first']:.0%} of resampled juries" in text
+
+
+# -- safe to hand out ------------------------------------------------------------------
+
+@pytest.mark.parametrize("which", ["draft_report", "final_report"])
+def test_no_juror_name_or_id_in_any_public_file(which, request):
+    folder = request.getfixturevalue(which)
+    public = {"report.html": (folder / "report.html").read_text(encoding="utf-8")}
+    public |= {f"public/{p.name}": p.read_text(encoding="utf-8") for p in (folder / "public").glob("*.csv")}
+    public["public/results.xlsx"] = xlsx_text(folder / "public" / "results.xlsx")
+    if (folder / "report.pdf").exists():
+        import pypdfium2
+
+        document = pypdfium2.PdfDocument(folder / "report.pdf")
+        public["report.pdf"] = "\n".join(page.get_textpage().get_text_range() for page in document)
+    leaks = {name: identity_hits(text) for name, text in public.items() if identity_hits(text)}
+    assert leaks == {}
+    # the test can fail: the confidential report does name them
+    chair = (folder / "chair.html").read_text(encoding="utf-8")
+    assert "JR04" in identity_hits(chair) and "周曉彤" in identity_hits(chair)
+    assert re.search(r">J\d+<", public["report.html"])  # jurors appear as J1 … Jn instead
+
+
+def test_public_decisions_say_what_was_done_but_not_why_or_by_whom(final_report: Path):
+    decisions = pd.read_csv(final_report / "public" / "decisions.csv")
+    assert set(decisions["decision"]) == {"exclude_score", "disqualify_entry", "accept"}
+    assert not {"reason", "decided_by", "flag_id", "juror_id"} & set(decisions.columns)
+    report = (final_report / "report.html").read_text(encoding="utf-8")
+    assert "co-producer" not in report and "recorded vote" not in report  # words of the reasons
+    chair = (final_report / "chair.html").read_text(encoding="utf-8")
+    assert "co-producer" in chair and "recorded vote of 6 to 3" in chair
+
+
+@pytest.mark.parametrize("name", ["report.html", "chair.html"])
+def test_html_is_self_contained(draft_report: Path, name: str):
+    parsed = parse(draft_report / name)
+    tags = [tag for tag, _ in parsed.tags]
+    assert not {"script", "link", "iframe", "object", "embed", "base", "frame", "video", "audio", "source"} & set(tags)
+    for tag, attrs in parsed.tags:
+        assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
+        for attribute in ("src", "srcset", "data", "poster", "background"):
+            if attribute in attrs:
+                assert attrs[attribute].startswith("data:"), (tag, attrs[attribute][:60])
+        if "href" in attrs:
+            assert attrs["href"].startswith("#"), attrs["href"]
+        assert "url(" not in attrs.get("style", "")
+    css = "".join(parsed.styles)
+    assert "@import" not in css and "url(" not in css and "@font-face" not in css
+    charts = [a["src"] for t, a in parsed.tags if t == "img" and a.get("src", "").startswith("data:image/svg+xml;base64,")]
+    assert len(charts) >= 10  # AI share, dimensions, tools, agreement, 4 severity, 4 standings
+
+
+def test_draft_marks_when_blockers_are_open(draft_report: Path, final_report: Path):
+    draft = (draft_report / "report.html").read_text(encoding="utf-8")
+    assert f'<div class="mark">{DRAFT_MARK}</div>' in draft  # the banner on screen
+    assert "@top-center" in draft and "DRAFT" in draft.split("@top-center")[1][:200]  # every printed page
+    final = (final_report / "report.html").read_text(encoding="utf-8")
+    assert "DRAFT" not in final and "Publishable" in final
+    chair = (final_report / "chair.html").read_text(encoding="utf-8")
+    assert f'<div class="mark confidential">{CONFIDENTIAL_MARK}</div>' in chair and "DRAFT" not in chair
+
+
+def test_hostile_titles_and_reasons_are_shown_as_text(hostile_report: Path):
+    for name in ("report.html", "chair.html"):
+        text = (hostile_report / name).read_text(encoding="utf-8")
+        parsed = parse(hostile_report / name)
+        assert "script" not in [t for t, _ in parsed.tags]
+        assert not [a for _, a in parsed.tags if "onerror" in a]
+        assert html.escape(SCRIPT_TITLE, quote=True) in text and html.escape(IMG_TITLE, quote=True) in text
+    assert html.escape("<script>alert('reason')</script>", quote=True) in (hostile_report / "chair.html").read_text("utf-8")
+
+
+def test_hostile_titles_are_neutralised_in_csv_and_xlsx(hostile_report: Path):
+    for folder in ("public", "confidential"):
+        rankings = pd.read_csv(hostile_report / folder / "rankings.csv", dtype=str)
+        titles = set(rankings["title"])
+        assert "'" + FORMULA_TITLE in titles and FORMULA_TITLE not in titles
+        assert SCRIPT_TITLE in titles  # text stays text in a table: escaping is the HTML's job
+        sheet = openpyxl.load_workbook(hostile_report / folder / "results.xlsx")["rankings"]
+        cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+        assert cells and all(c.value == "'" + FORMULA_TITLE and c.data_type == "s" for c in cells)
+
+
+# -- reproducible, verifiable, atomic ---------------------------------------------------
+
+def test_two_runs_give_identical_reports_and_exports_and_leave_the_inputs_alone(draft_report: Path, tmp_path: Path):
+    inputs = folder_hashes(DEMO)
+    again = tmp_path / "again"
+    quick_build(DEMO, again, tmp_path)
+    assert folder_hashes(DEMO) == inputs
+    for name in ("report.html", "chair.html", "public/results.xlsx", "confidential/results.xlsx",
+                 *[f"public/{p.name}" for p in (draft_report / "public").glob("*.csv")],
+                 *[f"confidential/{p.name}" for p in (draft_report / "confidential").glob("*.csv")]):
+        assert (again / name).read_bytes() == (draft_report / name).read_bytes(), name
+
+
+def test_verify_detects_a_changed_input_and_a_changed_output(hostile_report: Path, tmp_path: Path):
+    out = Path(shutil.copytree(hostile_report, tmp_path / "copy"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    festival = Path(shutil.copytree(manifest["festival_dir"], tmp_path / "festival"))
+    manifest["festival_dir"] = str(festival)  # the copy, so the shared fixture stays as it was
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert verify(out) == []
+    replace(festival / "scores.csv", "DB-11,JR24,orchestration,8,", "DB-11,JR24,orchestration,9,")
+    (out / "public" / "rankings.csv").write_text("changed", encoding="utf-8")
+    assert verify(out) == ["input scores.csv: changed since the manifest (SHA-256 differs)",
+                           "output public/rankings.csv: changed since the manifest (SHA-256 differs)"]
+    assert main(["verify", str(out)]) == 1
+
+
+def test_a_failed_run_leaves_the_previous_report_untouched(draft_report: Path, tmp_path: Path, monkeypatch):
+    out = Path(shutil.copytree(draft_report, tmp_path / "demo"))
+    before = folder_hashes(out)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the printer caught fire")
+
+    monkeypatch.setattr(report_module, "print_pdf", broken)
+    with pytest.raises(RuntimeError, match="caught fire"):
+        quick_build(DEMO, out, tmp_path, pdf=True)
+    assert folder_hashes(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo", "notebooks-20"]  # no staging folder left
+
+
+def test_a_report_that_would_name_a_juror_is_refused(tmp_path: Path):
+    folder = Path(shutil.copytree(DEMO, tmp_path / "leaky"))
+    # a juror whose name is also a film's title: the public report would print it
+    replace(folder / "jurors.csv", "Priya Duval", "Checkpoint Seven")
+    out = tmp_path / "out"
+    with pytest.raises(report_module.IdentityLeak, match="report.html: juror name 'Checkpoint Seven'"):
+        quick_build(folder, out, tmp_path)
+    assert not out.exists()
+
+
+# -- the command -----------------------------------------------------------------------
+
+def test_jury_report_exits_1_on_a_draft_unless_draft_is_given(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setattr(report_module, "NOTEBOOKS_DIR", only_report_notebook(tmp_path))
+    assert main(["report", str(DEMO), "--out", str(tmp_path / "a"), "--no-pdf"]) == 1
+    out = capsys.readouterr().out
+    assert "DRAFT — NOT FOR PUBLICATION: 6 blocker(s) open" in out and "pass --draft" in out
+    assert (tmp_path / "a" / "report.html").exists()  # written, and marked
+    decisions = REPO / "data" / "examples" / "demo-decisions.csv"
+    assert main(["report", str(DEMO), "--out", str(tmp_path / "b"), "--no-pdf", "--decisions", str(decisions)]) == 0
+    assert "DRAFT" not in capsys.readouterr().out

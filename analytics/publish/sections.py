@@ -1,0 +1,398 @@
+"""The post-festival report, section by section, for one audience.
+
+:class:`Report` holds the gate result of a festival and renders each part of the report as
+a :class:`~analytics.publish.html.Section`: notebook ``20-post-festival-report`` shows them
+one per cell, and ``jury report`` assembles the executed notebook into ``report.html``
+(``audience="public"``) and ``chair.html`` (``audience="chair"``).
+
+The two audiences differ in what they may see:
+
+- **public**: jurors appear as pseudonyms (J1 … Jn, see :mod:`.pseudonyms`); flags are
+  counted, never quoted (their sentences name jurors); decisions say what was done to which
+  entry, never the reason given, who decided, or which juror a score belonged to;
+- **chair**: jurors by id and name, every flag with its sentence, every decision in full.
+
+The field of submissions (overview, AI participation, tools) is described as entered; the
+agreement, jurors and standings after the chair's decisions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .. import columns as col
+from ..eligibility.participation import tool_usage
+from ..festival import Festival, load_festival
+from ..flags import SEVERITIES
+from ..gate import GateResult, run_gate
+from ..manifest import sha256
+from ..scoring import WEIGHTED_TOTAL
+from ..viz.agreement_charts import alpha_forest_chart
+from ..viz.juror_charts import juror_severity_chart
+from ..viz.participation_charts import ai_share_chart, dimension_chart, tool_usage_chart
+from ..viz.ranking_charts import standings_chart
+from . import methods
+from .html import Section, chart_html, esc, paragraph, table_html
+from .pseudonyms import pseudonyms
+
+Audience = Literal["public", "chair"]
+AUDIENCES = ("public", "chair")
+SHOWN_STANDINGS = 10  # rows per lane in the standings table and chart
+SHOWN_COUNTRIES = 15
+
+ACTION_WORDS = {"exclude_score": "scores not counted", "exclude_juror": "the juror's scores in this lane not counted",
+                "disqualify_entry": "entry taken out of competition", "accept": "reviewed and accepted"}
+STATUS_WORDS = {"open": "open", "accepted": "accepted by the chair", "resolved": "resolved by the decisions",
+                "excluded": "the data concerned taken out"}
+
+
+def check_words(check: str) -> str:
+    """A flag's check as words: ``conflict_scored`` -> ``conflict scored``."""
+    return check.replace("_", " ")
+
+
+def _pct(value: object) -> str:
+    return f"{float(value):.0%}"
+
+
+def _ci(low: object, high: object, fmt: str = ".2f") -> str:
+    if pd.isna(low) or pd.isna(high):
+        return "–"
+    return f"[{format(float(low), fmt)}, {format(float(high), fmt)}]"
+
+
+@dataclass(frozen=True)
+class Report:
+    """The report of one festival for one audience; each method returns a :class:`Section`."""
+
+    gate: GateResult
+    audience: Audience = "public"
+    fingerprint: str = ""  # SHA-256 over the input files, shortened: which inputs the report came from
+
+    def __post_init__(self) -> None:
+        if self.audience not in AUDIENCES:
+            raise ValueError(f"audience must be one of {AUDIENCES}; got {self.audience!r}")
+
+    @classmethod
+    def build(cls, festival_dir: str | Path, *, decisions_file: str | Path | None = None,
+              audience: Audience = "public") -> Report:
+        """Load the folder, run the gate (with ``decisions_file`` in place of the folder's
+        ``decisions.csv`` when given) and return the report for ``audience``."""
+        festival = load_festival(festival_dir)
+        gate = run_gate(festival, decisions_file) if decisions_file else run_gate(festival)
+        return cls(gate, audience, input_fingerprint(festival_dir))
+
+    # -- what every section needs --------------------------------------------------------
+    @property
+    def festival(self) -> Festival:
+        return self.gate.before.festival
+
+    @property
+    def public(self) -> bool:
+        return self.audience == "public"
+
+    @property
+    def draft(self) -> bool:
+        return not self.gate.publishable
+
+    @property
+    def title(self) -> str:
+        config = self.festival.config
+        return f"{config.name} {config.year}: {'post-festival report' if self.public else 'chair report'}"
+
+    def juror_labels(self) -> dict[str, str]:
+        """The names jurors go by in this report: pseudonyms (public) or ``id · name`` (chair)."""
+        return pseudonyms(self.festival) if self.public else self.festival.juror_labels()
+
+    def lane_names(self) -> dict[str, str]:
+        return self.festival.lane_names()
+
+    # -- sections ------------------------------------------------------------------------
+    def heading(self) -> Section:
+        config = self.festival.config
+        parts = [f"<h1>{esc(config.name)} {esc(config.year)}</h1>",
+                 f'<p class="subtitle">{"Post-festival report: results, agreement and method" if self.public else "Chair report: confidential, with juror names, every flag and every decision"}</p>']
+        if config.synthetic:
+            parts.append('<p class="synthetic">Synthetic data: every entry, juror and score in this report was '
+                         "invented by <code>jury demo</code>; no real film or person is described.</p>")
+        parts.append(self._status_box())
+        return Section("".join(parts))
+
+    def _status_box(self) -> str:
+        open_blockers = len(self.gate.open_blockers)
+        if open_blockers:
+            text = (f"Not publishable: {open_blockers} blocker{'s' * (open_blockers != 1)} still open. "
+                    "This report is a draft; the chair must decide on every blocker first.")
+            return f'<div class="status blocked">{esc(text)}</div>'
+        return '<div class="status">Publishable: every blocker raised by the checks has been answered by a recorded decision.</div>'
+
+    def overview(self) -> Section:
+        f = self.festival
+        after = self.gate.after
+        eligibility = self.gate.before.eligibility
+        lanes = self.gate.before.lanes.set_index(col.LANE)
+        eligible = eligibility.groupby(col.LANE)["eligible"].sum()
+        rows = []
+        for lane in f.config.lanes:
+            in_competition = int((after.rankings[col.LANE] == lane.id).sum())
+            rows.append({"lane": lane.name, "honour": lane.honour or "", "entries": int(lanes.at[lane.id, col.N_ENTRIES]),
+                         "eligible": int(eligible.get(lane.id, 0)), "ranked": in_competition,
+                         "jurors": int(lanes.at[lane.id, col.N_JURORS]), "scores": int(lanes.at[lane.id, "n_scores"])})
+        per_lane = pd.DataFrame(rows)
+        text = (f"{len(f.entries)} entries competed in {len(f.config.lanes)} lanes. {len(f.jurors)} jurors gave "
+                f"{len(f.scores):,} scores on {len(f.config.criteria)} criteria, on a scale of "
+                f"{f.config.scale.minimum:g} to {f.config.scale.maximum:g}.")
+        lane_table = table_html(per_lane, [("lane", "Lane", None), ("honour", "Honour", None), ("entries", "Entries", None),
+                                           ("eligible", "Eligible", None), ("ranked", "Ranked", None),
+                                           ("jurors", "Jurors", None), ("scores", "Scores", None)],
+                                caption="Entries, jurors and scores per lane")
+        runtime = pd.crosstab(eligibility[col.LANE].map(self.lane_names()), eligibility["runtime_class"].fillna("unknown"))
+        runtime = runtime.reindex([lane.name for lane in f.config.lanes]).fillna(0).astype(int).reset_index()
+        runtime_table = table_html(runtime, [(c, "Lane" if c == col.LANE else c, None) for c in runtime.columns],
+                                   caption="Entries by runtime class (festival.toml: short and feature thresholds)")
+        countries = f.entries[col.COUNTRY].fillna("not given").value_counts()
+        top = countries.head(SHOWN_COUNTRIES)
+        if len(countries) > SHOWN_COUNTRIES:
+            top = pd.concat([top, pd.Series({f"{len(countries) - SHOWN_COUNTRIES} other countries": countries.iloc[SHOWN_COUNTRIES:].sum()})])
+        country_table = table_html(top.rename("entries").rename_axis("country").reset_index(),
+                                   [("country", "Country", None), ("entries", "Entries", None)],
+                                   caption=f"Entries by country ({len(countries)} countries)")
+        return Section(paragraph(text) + lane_table + f'<div class="row">{runtime_table}{country_table}</div>')
+
+    def participation(self) -> Section:
+        f = self.festival
+        eligibility = self.gate.before.eligibility
+        rows = []
+        for lane in f.config.lanes:
+            e = eligibility[eligibility[col.LANE] == lane.id]
+            rows.append({"lane": lane.name, "band": f"{lane.ai_share_min:g}%+" if lane.ai_share_min is not None else "none",
+                         "median": float(e[col.AI_SHARE].median()) if len(e) else np.nan,
+                         "range": f"{e[col.AI_SHARE].min():.0f}–{e[col.AI_SHARE].max():.0f}%" if len(e) else "–",
+                         "below": int((e["band"] == "below_band").sum()),
+                         "near": int(e["near_threshold"].sum()),
+                         "inconsistent": int((e["disclosure"] != "consistent").sum())})
+        table = table_html(pd.DataFrame(rows), [
+            ("lane", "Lane", None), ("band", "AI-share band", None), ("median", "Median declared share", ".1f"),
+            ("range", "Range", None), ("below", "Below the band", None), ("near", "Near the line", None),
+            ("inconsistent", "Disclosure to check", None)], caption="Declared AI participation per lane")
+        dims = f.config.participation.dimensions
+        profile = f.entries.groupby(col.CATEGORY)[[col.share_column(d) for d in dims]].mean()
+        profile = profile.reindex([lane.id for lane in f.config.lanes]).rename(index=self.lane_names())
+        profile = profile.rename(columns=lambda c: c.removeprefix(col.SHARE_PREFIX)).rename_axis("lane").reset_index()
+        profile_table = table_html(profile, [("lane", "Lane", None)] + [(d, d, ".0f") for d in dims],
+                                   caption="Mean AI share of each dimension per lane (%)")
+        weights = ", ".join(f"{d} {w:.0%}" for d, w in f.config.participation.weights.items())
+        note = paragraph(f"The holistic share blends six dimensions with the festival's weights ({weights}); a declared "
+                         f"share more than {f.config.participation.disclosure_tolerance:g} points from the blend is "
+                         "checked with the entrant.")
+        return Section(table + chart_html(ai_share_chart(f, eligibility), "Declared AI share by lane, with the lane's band")
+                       + profile_table + chart_html(dimension_chart(f), "The six participation dimensions per lane")
+                       + note)
+
+    def tools(self) -> Section:
+        f = self.festival
+        usage = tool_usage(f)
+        effects = self.gate.after.effects
+        tool_effects = effects[effects["factor"].str.startswith("tool:")].assign(
+            tool=lambda t: t["factor"].str.removeprefix("tool:"), lane=lambda t: t[col.LANE].map(self.lane_names()))
+        share = effects[effects["factor"] == col.AI_SHARE].assign(lane=lambda t: t[col.LANE].map(self.lane_names()))
+        parts = [chart_html(tool_usage_chart(f, usage), "Tools used per lane (festival vocabulary)")]
+        parts.append(table_html(share, [("lane", "Lane", None), ("estimate", "Spearman's rho, score vs AI share", "+.2f"),
+                                        ("ci_low", "95% low", "+.2f"), ("ci_high", "95% high", "+.2f"),
+                                        ("p_value", "p", ".3f")],
+                                caption="Do scores follow the declared AI share?"))
+        parts.append(table_html(tool_effects, [("lane", "Lane", None), ("tool", "Tool", None),
+                                               ("estimate", "Score difference (points)", "+.2f"),
+                                               ("ci_low", "95% low", "+.2f"), ("ci_high", "95% high", "+.2f"),
+                                               ("p_adjusted", "p (Holm)", ".3f"), ("n_with", "Films with", None),
+                                               ("n_without", "Films without", None)],
+                                caption="Do films made with a tool score differently? (mean of the films with the tool minus the others)"))
+        return Section("".join(parts))
+
+    def agreement(self) -> Section:
+        checks = self.festival.config.checks
+        table = self.gate.after.agreement
+        alpha = table[table["statistic"] == "alpha_interval"].set_index([col.LANE, "scope"])
+        icc = table[table["statistic"] == "icc_ak"].set_index([col.LANE, "scope"])
+        rows = []
+        for (lane, scope), r in alpha.iterrows():
+            i = icc.loc[(lane, scope)] if (lane, scope) in icc.index else None
+            rows.append({"lane": self.lane_names().get(lane, lane), "criterion": "weighted total" if scope == WEIGHTED_TOTAL else scope,
+                         "alpha": r["estimate"], "alpha_ci": _ci(r["ci_low"], r["ci_high"]), "band": r["band"] or r["reason"],
+                         "icc": np.nan if i is None else i["estimate"],
+                         "icc_ci": "–" if i is None else _ci(i["ci_low"], i["ci_high"]),
+                         "icc_band": "" if i is None else i["band"], "n_units": r["n_units"], "n_raters": r["n_raters"]})
+        shown = table_html(pd.DataFrame(rows), [
+            ("lane", "Lane", None), ("criterion", "Criterion", None), ("alpha", "Krippendorff's alpha", ".2f"),
+            ("alpha_ci", "95% interval", None), ("band", "Reading", None), ("icc", "ICC(A,k)", ".2f"),
+            ("icc_ci", "95% interval", None), ("icc_band", "Reading", None), ("n_units", "Entries", None),
+            ("n_raters", "Jurors", None)], caption="Agreement between jurors per criterion", numeric=("alpha", "icc"))
+        note = paragraph(f"Alpha measures whether jurors order and space the films alike (interval metric; 1 is perfect "
+                         f"agreement, 0 is chance). Krippendorff's bands: at least 0.800 reliable, {checks.agreement_min_alpha:g} "
+                         "to 0.800 tentative, below that no conclusions should rest on the criterion alone. ICC(A,k) is the "
+                         "reliability of the panel's mean score (Koo & Li bands). Intervals are 95% bootstrap intervals "
+                         f"over entries ({checks.bootstrap_resamples:,} resamples, seed {checks.seed}).")
+        chart = chart_html(alpha_forest_chart(table, bar=checks.agreement_min_alpha, lane_names=self.lane_names()),
+                           "Krippendorff's alpha per criterion and lane with 95% intervals")
+        return Section(note + chart + shown)
+
+    def jurors(self) -> Section:
+        labels = self.juror_labels()
+        after = self.gate.after
+        severity = after.severity[after.severity["scope"] == WEIGHTED_TOTAL]
+        table = severity.merge(after.behaviour, on=[col.LANE, col.JUROR_ID], how="left", suffixes=("", "_all"))
+        table = table.assign(juror=table[col.JUROR_ID].map(labels), lane=table[col.LANE].map(self.lane_names()),
+                             interval=[_ci(lo, hi, "+.2f") for lo, hi in zip(table["ci_low"], table["ci_high"])])
+        lane_order = {lane.id: i for i, lane in enumerate(self.festival.config.lanes)}
+        table = table.assign(order=[(lane_order.get(lane, len(lane_order)), _label_order(j))
+                                    for lane, j in zip(table[col.LANE], table["juror"])]).sort_values("order", kind="stable")
+        if self.public:
+            intro = ("Jurors appear as J1 … Jn: the numbers run lane by lane and say nothing about who is who; "
+                     "the same juror has the same pseudonym throughout this report.")
+        else:
+            intro = "Confidential: jurors by id and name."
+        parts = [paragraph(intro + " Severity is the juror's effect on the weighted total in score points "
+                           "(an additive model, entry plus juror, fitted on every score): negative is harsher than the "
+                           "panel, positive more lenient.")]
+        for lane in self.festival.config.lanes:
+            if (severity[col.LANE] == lane.id).any():
+                chart = juror_severity_chart(after.severity, lane=lane.id, labels=labels, checks=self.festival.config.checks)
+                parts.append(chart_html(chart.properties(title=f"Juror severity, {lane.name}: weighted total (dashed: the flag's bar)"),
+                                        f"Juror severity in {lane.name}, with 95% intervals"))
+        parts.append(table_html(table, [
+            ("lane", "Lane", None), ("juror", "Juror", None), ("n_scores", "Scores", None),
+            ("severity", "Severity (points)", "+.2f"), ("interval", "95% interval", None),
+            ("sd", "Spread of scores (SD)", ".2f"), ("halo", "Halo (criteria move together)", ".2f"),
+            ("rho_rest", "Ranks like the others (rho)", ".2f")], caption="Juror statistics (after the decisions)"))
+        return Section("".join(parts))
+
+    def winners(self) -> Section:
+        rankings = self.gate.after.rankings
+        parts = []
+        for lane in self.festival.config.lanes:
+            rows = rankings[rankings[col.LANE] == lane.id].sort_values(["rank", col.ENTRY_ID])
+            parts.append(f"<h3>{esc(lane.honour or lane.name)}</h3>")
+            if rows.empty:
+                parts.append(paragraph("No entry of this lane is ranked."))
+                continue
+            first = rows.iloc[0]
+            parts.append(f"<p><strong>{esc(first[col.TITLE])}</strong> ({esc(first[col.ENTRY_ID])}), official score "
+                         f"{first['score']:.2f}. {esc(_robustness(first))}</p>")
+            top = rows.head(SHOWN_STANDINGS).assign(
+                interval=lambda t: [f"{lo:.0f}–{hi:.0f}" for lo, hi in zip(t["rank_low"], t["rank_high"])],
+                loo=lambda t: [f"{lo:.0f}–{hi:.0f}" for lo, hi in zip(t["loo_rank_best"], t["loo_rank_worst"])])
+            parts.append(table_html(top, [
+                ("rank", "Rank", None), (col.ENTRY_ID, "Entry", None), (col.TITLE, "Title", None), ("score", "Score", ".2f"),
+                ("n_jurors", "Jurors", None), ("p_first", "First in resampled juries", _pct),
+                ("p_top3", "Top three", _pct), ("interval", "95% rank interval", None),
+                ("loo", "Rank with one juror left out", None), ("rank_trimmed", "Rank, trimmed mean", None),
+                ("rank_model", "Rank, model-adjusted", None)], caption=f"Standings, {lane.name} (top {SHOWN_STANDINGS})",
+                numeric=("interval", "loo")))
+            chart = standings_chart(top, lane=lane.id).properties(title=f"Standings, {lane.name}")
+            parts.append(chart_html(chart, f"Standings and robustness, {lane.name}"))
+        checks = self.festival.config.checks
+        intro = paragraph("The official score is the festival's aggregate (weighted criteria, then the mean over jurors). "
+                          f"Robustness: the share of {checks.bootstrap_resamples:,} resampled juries (jurors drawn with "
+                          "replacement, seed " f"{checks.seed}) that put each film first or in the top three, its 95% "
+                          "rank interval over them, and its best and worst rank when any one juror is left out.")
+        return Section(intro + "".join(parts))
+
+    def decisions(self) -> Section:
+        flags = self.gate.flags
+        decided = flags[flags["decision"] != ""]
+        if decided.empty:
+            return Section(paragraph("No decision was needed: the chair recorded none."))
+        labels = self.juror_labels()
+        titles = self.festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
+        table = decided.assign(lane=decided[col.LANE].map(self.lane_names()),
+                               what=decided["check"].map(check_words),
+                               concerning=[_concerning(r, labels, titles, public=self.public) for _, r in decided.iterrows()],
+                               done=decided["decision"].map(lambda a: ACTION_WORDS.get(a, a)),
+                               outcome=decided["status"].map(lambda s: STATUS_WORDS.get(s, s)))
+        columns = [("lane", "Lane", None), ("what", "Flag", None), ("concerning", "Concerning", None),
+                   ("done", "Decision", None), ("outcome", "Outcome", None)]
+        text = (f"The chair recorded {len(decided)} decision{'s' * (len(decided) != 1)} on the checks' flags; re-running the "
+                "checks with them gives the numbers in this report.")
+        if self.public:
+            return Section(paragraph(text + " Reasons and names stay in the jury's confidential record.")
+                           + table_html(table, columns, caption="Decisions taken"))
+        reasons = self.gate.decisions.set_index(col.FLAG_ID)
+        table = table.assign(reason=table[col.FLAG_ID].map(reasons[col.REASON]),
+                             decided_by=table[col.FLAG_ID].map(reasons[col.DECIDED_BY]),
+                             decided_at=table[col.FLAG_ID].map(reasons[col.DECIDED_AT]))
+        columns += [(col.FLAG_ID, "Flag id", None), (col.REASON, "Reason", None), (col.DECIDED_BY, "Decided by", None),
+                    (col.DECIDED_AT, "When", None)]
+        return Section(paragraph(text) + table_html(table, columns, caption="Decisions taken (decisions.csv)"))
+
+    def publication(self) -> Section:
+        flags = self.gate.flags
+        counts = (flags.assign(lane=flags[col.LANE].map(self.lane_names()), check=flags["check"].map(check_words))
+                  .groupby(["lane", "check", "severity", "status"], sort=False).size().rename("flags").reset_index())
+        counts["order"] = counts["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
+        counts = counts.sort_values(["order", "lane", "check"], kind="stable")
+        parts = [self._status_box(), paragraph(
+            "Every check raises flags: blockers must be answered by a recorded decision before results are published; "
+            "warnings and notes are for the jury's attention."),
+            table_html(counts, [("severity", "Severity", None), ("lane", "Lane", None), ("check", "Check", None),
+                                ("status", "Status", None), ("flags", "Flags", None)], caption="Flags by check")]
+        if not self.public:
+            shown = flags.assign(order=flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)})).sort_values(
+                ["order", col.LANE, "check"], kind="stable")
+            parts.append(table_html(shown, [("severity", "Severity", None), (col.FLAG_ID, "Flag id", None),
+                                            ("message", "What the check found", None), ("decision", "Decision", None),
+                                            ("status", "Status", None)], caption="Every flag"))
+        return Section("".join(parts))
+
+    def method(self) -> Section:
+        return Section(methods.notes_html(self.festival.config))
+
+    def footer(self) -> str:
+        return (f"Made by the jury analytics workbench from inputs with fingerprint {esc(self.fingerprint or 'not recorded')} "
+                "(SHA-256 over the input files; manifest.json lists each). "
+                + ("Jurors are pseudonymised." if self.public else "Confidential: do not forward."))
+
+
+def _label_order(label: str) -> tuple:
+    digits = "".join(ch for ch in str(label) if ch.isdigit())
+    return (int(digits) if digits else 0, str(label))
+
+
+def _robustness(row: pd.Series) -> str:
+    loo = ("It stays first whichever juror is left out" if row["loo_rank_worst"] == 1
+           else f"With one juror left out it ranks between {row['loo_rank_best']:.0f} and {row['loo_rank_worst']:.0f}")
+    return (f"It comes first in {row['p_first']:.0%} of resampled juries and in the top three in {row['p_top3']:.0%}; "
+            f"{loo[0].lower() + loo[1:]}.")
+
+
+def _concerning(flag: pd.Series, labels: dict[str, str], titles: pd.Series, *, public: bool) -> str:
+    """What a flag is about, in words; the public version never says which juror."""
+    parts = str(flag["entity_id"]).split(":")
+
+    def film(entry: str) -> str:
+        return f"{entry} ({titles.get(entry, '')})" if entry in titles.index else entry
+
+    if flag["entity"] == "entry":
+        return film(parts[0])
+    if flag["entity"] == "juror":
+        return "one juror of the lane" if public else f"juror {labels.get(parts[0], parts[0])}"
+    if flag["entity"] == "score":
+        whose = "one juror's" if public else f"juror {labels.get(parts[0], parts[0])}'s"
+        entry = film(parts[1]) if len(parts) > 1 else ""
+        criterion = f" on {parts[2]}" if len(parts) > 2 else ""
+        return f"{whose} score for {entry}{criterion}"
+    return f"{flag['entity']} {flag['entity_id']}"
+
+
+def input_fingerprint(festival_dir: str | Path) -> str:
+    """The first 16 hex digits of a SHA-256 over the names and SHA-256 of the folder's files."""
+    folder = Path(festival_dir)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.relative_to(folder).parts)):
+        digest.update(f"{path.relative_to(folder).as_posix()}\0{sha256(path)}\n".encode())
+    return digest.hexdigest()[:16]

@@ -1,0 +1,100 @@
+"""The report's HTML pieces: escaping, tables, charts as inline SVG images, the page, and the
+assembly of an executed notebook."""
+
+from __future__ import annotations
+
+import base64
+import xml.etree.ElementTree as ET
+
+import altair as alt
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from analytics.publish.assemble import NotebookFailed, notebook_body
+from analytics.publish.html import (
+    CONFIDENTIAL_MARK,
+    DRAFT_MARK,
+    Section,
+    chart_html,
+    esc,
+    page,
+    table_html,
+)
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+def svg_of(figure: str) -> str:
+    src = figure.split('src="', 1)[1].split('"', 1)[0]
+    assert src.startswith("data:image/svg+xml;base64,")
+    return base64.b64decode(src.split(",", 1)[1]).decode("utf-8")
+
+
+def test_esc_escapes_markup_and_quotes():
+    assert esc(HOSTILE) == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
+    assert esc(None) == "" and esc(3) == "3"
+
+
+def test_table_escapes_every_cell_and_header_and_formats_numbers():
+    frame = pd.DataFrame({"title": [HOSTILE, None], "score": [7.256, float("nan")], "lane": ["a", "b"]})
+    out = table_html(frame, [("title", "<b>Film</b>", None), ("score", "Score", ".2f"), ("missing", "Absent", None)])
+    assert "<script" not in out and "<b>" not in out
+    assert '<td class="num">7.26</td>' in out and '<td class="num">–</td>' in out and "<td>–</td>" in out
+    assert "Absent" not in out  # a column the frame lacks is left out
+    assert table_html(frame, [("lane", "Lane", None)]).count('class="nowrap"') == 2
+
+
+def test_chart_is_an_inline_svg_image_with_escaped_text():
+    data = pd.DataFrame({"film": [HOSTILE, "潛在空間的九龍"], "score": [7.0, 8.0]})
+    chart = alt.Chart(data).mark_bar().encode(x="score:Q", y="film:N")
+    figure = chart_html(chart, f"scores of {HOSTILE}")
+    assert figure.startswith("<figure><img ") and "<script" not in figure
+    svg = svg_of(figure)
+    root = ET.fromstring(svg)  # well-formed: the hostile label is escaped inside the SVG too
+    assert not [e for e in root.iter() if e.tag.endswith("script")]
+    texts = [e.text for e in root.iter() if e.tag.endswith("text")]
+    assert HOSTILE in texts and "潛在空間的九龍" in texts
+    assert "Noto Sans CJK TC" in svg  # the theme's font, which has the glyphs
+
+
+def test_section_shows_as_html_in_notebooks():
+    assert Section("<p>x</p>")._repr_html_() == '<div class="jury-section"><p>x</p></div>'
+
+
+@pytest.mark.parametrize(("draft", "confidential", "marks"), [
+    (False, False, []), (True, False, [DRAFT_MARK]), (False, True, [CONFIDENTIAL_MARK]),
+    (True, True, [CONFIDENTIAL_MARK, DRAFT_MARK])])
+def test_page_marks_the_top_of_the_screen_and_of_every_printed_page(draft, confidential, marks):
+    html = page("<p>body</p>", title="Festival", draft=draft, confidential=confidential)
+    banners = [m for m in (DRAFT_MARK, CONFIDENTIAL_MARK) if f">{m}</div>" in html]
+    assert sorted(banners) == sorted(marks)
+    assert ("@top-center" in html) == bool(marks)
+    assert html.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in html
+
+
+def test_page_title_cannot_break_out_of_the_title_or_the_style_sheet():
+    html = page("", title='Fest"</style><script>alert(1)</script>', draft=True, confidential=False)
+    assert "<script" not in html and html.count("</style>") == 1
+
+
+def test_notebook_body_keeps_the_narrative_and_the_shown_parts_only():
+    hidden = new_markdown_cell("# Notebook title")
+    hidden.metadata["tags"] = ["notebook-only"]
+    parameters = new_code_cell('festival_dir = "x"')
+    parameters.metadata["tags"] = ["parameters"]
+    shown = new_code_cell("report.overview()", outputs=[
+        new_output("stream", name="stderr", text="a warning\n"),
+        new_output("execute_result", {"text/html": "<p>overview</p>", "text/plain": "<Section>"}, execution_count=2)])
+    picture = new_code_cell("chart", outputs=[new_output("display_data", {"image/png": "iVBORw0KGgo=\n"})])
+    body = notebook_body(new_notebook(cells=[hidden, parameters, new_markdown_cell("## Numbers\n\nText."), shown, picture]))
+    assert "Notebook title" not in body and "festival_dir" not in body and "a warning" not in body
+    assert body.index("<h2") < body.index("<p>Text.</p>") < body.index("<p>overview</p>")
+    assert '<img src="data:image/png;base64,iVBORw0KGgo=" alt="chart">' in body
+
+
+def test_notebook_body_refuses_a_notebook_with_an_error():
+    failed = new_code_cell("1/0", outputs=[new_output("error", ename="ZeroDivisionError", evalue="division by zero",
+                                                      traceback=[])])
+    with pytest.raises(NotebookFailed, match="cell 2 of 20.ipynb failed: ZeroDivisionError: division by zero"):
+        notebook_body(new_notebook(cells=[new_markdown_cell("x"), failed]), "20.ipynb")
