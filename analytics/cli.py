@@ -137,12 +137,13 @@ def _check(folder: Path, out: Path | None, decisions_file: Path | None = None) -
     festival = gate.before.festival
     if out is not None:
         write_tables(out, output_tables(gate))
-        _write_manifest(folder, out, festival.config.checks.seed, gate.publishable)
+        _write_manifest(folder, out, festival.config.checks.seed, gate.publishable, decisions_file)
     return (EXIT_OK if gate.publishable else EXIT_BLOCKERS), festival
 
 
-def _write_manifest(folder: Path, out: Path, seed: int, publishable: bool) -> None:
-    text = build_manifest(folder, out, seed=seed, gate="publishable" if publishable else "blockers open")
+def _write_manifest(folder: Path, out: Path, seed: int, publishable: bool, decisions_file: Path | None) -> None:
+    text = build_manifest(folder, out, seed=seed, gate="publishable" if publishable else "blockers open",
+                          decisions_file=decisions_file)
     staging = out / f".{MANIFEST}.tmp"
     staging.write_text(text, encoding="utf-8")
     os.replace(staging, out / MANIFEST)
@@ -168,11 +169,11 @@ def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool, *
         return EXIT_BAD_INPUT
     from papermill import PapermillExecutionError
 
-    from .report import IdentityLeak, build_report
+    from .report import IdentityLeak, UnsafeOut, build_report
 
     try:
         outcome = build_report(folder, out, gate, decisions_file=decisions_file, pdf=pdf)
-    except IdentityLeak as error:
+    except (IdentityLeak, UnsafeOut) as error:
         print(f"jury report: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except PapermillExecutionError as error:

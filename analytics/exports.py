@@ -68,7 +68,11 @@ def swap_in(staging: Path, out: Path) -> None:
         previous = out.with_name(f".{out.name}.previous")
         shutil.rmtree(previous, ignore_errors=True)
         os.replace(out, previous)
-        os.replace(staging, out)
+        try:
+            os.replace(staging, out)
+        except BaseException:
+            os.replace(previous, out)  # put the old folder back
+            raise
         shutil.rmtree(previous, ignore_errors=True)
     else:
         os.replace(staging, out)

@@ -31,8 +31,10 @@ def _hashes(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
             if p.is_file() and p.name not in skip and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
 
 
-def build_manifest(festival_dir: str | Path, out: str | Path, *, seed: int, gate: str) -> str:
-    """The manifest text for the outputs already in ``out`` (the manifest itself excluded)."""
+def build_manifest(festival_dir: str | Path, out: str | Path, *, seed: int, gate: str,
+                   decisions_file: str | Path | None = None) -> str:
+    """The manifest text for the outputs already in ``out`` (the manifest itself excluded);
+    ``decisions_file``: a decisions file used instead of the folder's own, hashed too."""
     festival_dir, out = Path(festival_dir).resolve(), Path(out)
     versions = {}
     for name in PACKAGES:
@@ -42,6 +44,8 @@ def build_manifest(festival_dir: str | Path, out: str | Path, *, seed: int, gate
             versions[name] = None
     return json.dumps({
         "festival_dir": str(festival_dir), "inputs": _hashes(festival_dir), "outputs": _hashes(out, (MANIFEST,)),
+        "decisions_file": None if decisions_file is None else {
+            "path": str(Path(decisions_file).resolve()), "sha256": sha256(Path(decisions_file))},
         "seed": seed, "gate": gate, "versions": versions,
         "created_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }, indent=2, ensure_ascii=False) + "\n"
@@ -55,6 +59,13 @@ def verify(out: str | Path) -> list[str]:
     out = Path(out)
     recorded = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     problems = []
+    decisions = recorded.get("decisions_file")
+    if decisions:
+        path = Path(decisions["path"])
+        if not path.is_file():
+            problems.append(f"decisions file {path}: missing (it was in the manifest)")
+        elif sha256(path) != decisions["sha256"]:
+            problems.append(f"decisions file {path}: changed since the manifest (SHA-256 differs)")
     for kind, folder, skip in (("input", Path(recorded["festival_dir"]), ()), ("output", out, (MANIFEST,))):
         then = recorded[f"{kind}s"]
         now = _hashes(folder, skip) if folder.is_dir() else {}

@@ -12,14 +12,17 @@ The folder (default ``build/<festival>/``)::
     README.txt         which file may be handed out
 
 Everything is written into a staging folder beside ``out`` and swapped in at the end, so a
-failed run leaves the previous report untouched. Before anything public is written, every
-public file is searched for juror ids and names (:func:`~analytics.publish.identity_leaks`);
-one found stops the run.
+failed run leaves the previous report untouched; an ``out`` that is (or holds, or sits in)
+the festival folder, or that holds other files, is refused. Before the folder is swapped in,
+every public file (with the text of each embedded chart and of the workbook) is searched for
+juror ids and names (:func:`~analytics.publish.identity_leaks`); one found stops the run.
 """
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import shutil
 import sys
 from contextlib import contextmanager
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import openpyxl
 import pandas as pd
 
 from .exports import staging_folder, swap_in, write_csvs, xlsx_bytes
@@ -45,7 +49,8 @@ INTERACTIVE = ("10-chair-explorer.ipynb",)
 #: the report's narrative: run once per audience and assembled into report.html and chair.html
 REPORT_NOTEBOOK = "20-post-festival-report.ipynb"
 PAGES = {"public": "report.html", "chair": "chair.html"}
-KERNEL_LOG = "kernel-messages.log"  # beside the executed notebooks
+KERNEL_LOG = "kernel-messages.log"
+_SVG_IMAGE = re.compile(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)")  # beside the executed notebooks
 README = """\
 This folder was written by `jury report`.
 
@@ -65,6 +70,22 @@ checks that nothing changed since.
 
 class IdentityLeak(RuntimeError):
     """A public file would name a juror."""
+
+
+class UnsafeOut(ValueError):
+    """The output folder is one ``jury report`` must not replace."""
+
+
+def check_out(festival_dir: Path, out: Path) -> None:
+    """Refuse an output folder that is, holds or sits inside the festival folder, or that
+    holds files but no earlier report (its ``manifest.json``): the run replaces it whole."""
+    festival, target = Path(festival_dir).resolve(), Path(out).resolve()
+    if target == festival or festival.is_relative_to(target) or target.is_relative_to(festival):
+        raise UnsafeOut(f"the output folder {out} is, holds or sits inside the festival folder {festival_dir}; "
+                        "choose another --out (the default is build/<festival folder name>)")
+    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
+        raise UnsafeOut(f"the output folder {out} holds files but no earlier report ({MANIFEST}); a report replaces "
+                        "its folder whole, so choose an empty or new --out")
 
 
 @dataclass(frozen=True)
@@ -136,10 +157,26 @@ def _write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     (folder / "results.xlsx").write_bytes(xlsx_bytes(tables))
 
 
+def public_texts(folder: Path) -> dict[str, str]:
+    """The text of every public file of a report folder, by name: the page, the text of each
+    chart embedded in it, each CSV and the cells of the workbook (the PDF is printed from the page)."""
+    page_text = (folder / PAGES["public"]).read_text(encoding="utf-8")
+    texts = {PAGES["public"]: page_text}
+    for number, data in enumerate(_SVG_IMAGE.findall(page_text), start=1):
+        texts[f"{PAGES['public']} chart {number}"] = base64.b64decode(data).decode("utf-8")
+    for path in sorted((folder / "public").glob("*.csv")):
+        texts[f"public/{path.name}"] = path.read_text(encoding="utf-8")
+    workbook = openpyxl.load_workbook(folder / "public" / "results.xlsx", read_only=True)
+    texts["public/results.xlsx"] = "\n".join(str(value) for sheet in workbook for row in sheet.iter_rows(values_only=True)
+                                             for value in row if value is not None)
+    workbook.close()
+    return texts
+
+
 def _check_public(staging: Path, festival) -> None:
     leaks = []
-    for path in [staging / PAGES["public"], *sorted((staging / "public").glob("*.csv"))]:
-        leaks += [f"{path.name}: {found}" for found in identity_leaks(path.read_text(encoding="utf-8"), festival)]
+    for name, text in public_texts(staging).items():
+        leaks += [f"{name}: {found}" for found in identity_leaks(text, festival)]
     if leaks:
         raise IdentityLeak("refusing to write the public report: it would name jurors:\n" +
                            "\n".join(f"  - {leak}" for leak in leaks) +
@@ -157,6 +194,7 @@ def build_report(festival_dir: str | Path, out: str | Path, gate: GateResult, *,
     """
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
     out = Path(out)
+    check_out(Path(festival_dir), out)
     staging = staging_folder(out)
     try:
         festival = gate.before.festival
@@ -164,7 +202,7 @@ def build_report(festival_dir: str | Path, out: str | Path, gate: GateResult, *,
         _write_tables(staging / "public", public_tables(gate))
         notebooks = staging / "confidential" / "notebooks"
         execute_notebooks(festival_dir, notebooks, notebooks_dir, decisions_file)
-        fingerprint = input_fingerprint(festival_dir)
+        fingerprint = input_fingerprint(festival_dir, decisions_file)
         for audience, name in PAGES.items():
             executed = execute_report_notebook(festival_dir, notebooks, audience, notebooks_dir, decisions_file)
             report = Report(gate, audience, fingerprint)
@@ -180,7 +218,7 @@ def build_report(festival_dir: str | Path, out: str | Path, gate: GateResult, *,
             except PdfUnavailable as error:
                 pdf_problem = str(error)
         manifest = build_manifest(festival_dir, staging, seed=festival.config.checks.seed,
-                                  gate="publishable" if gate.publishable else "blockers open")
+                                  gate="publishable" if gate.publishable else "blockers open", decisions_file=decisions_file)
         (staging / MANIFEST).write_text(manifest, encoding="utf-8")
         swap_in(staging, out)
     except BaseException:
@@ -191,6 +229,7 @@ def build_report(festival_dir: str | Path, out: str | Path, gate: GateResult, *,
 
 __all__ = [
     "IdentityLeak",
+    "UnsafeOut",
     "ReportOutcome",
     "build_report",
     "execute_notebooks",

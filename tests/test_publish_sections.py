@@ -68,6 +68,21 @@ def test_winners_are_the_official_first_places_with_their_robustness(gate, publi
         assert f"first in {first['p_first']:.0%} of resampled juries" in public_html["winners"]
 
 
+def test_participation_counts_the_entry_below_the_band(public_html):
+    row = re.search(r"<tr><td[^>]*>Generative Cinema</td><td[^>]*>51%\+</td>(.*?)</tr>", public_html["participation"])
+    cells = re.findall(r">([^<]*)</td>", row.group(1))
+    assert cells[2:5] == ["1", "1", "1"]  # GC-21 below the band, GC-14 near the line, GC-08's disclosure
+
+
+def test_public_juror_statistics_hold_no_score_counts(public_html, chair):
+    assert "<th>Scores</th>" not in public_html["jurors"] and "<th>Scores</th>" in chair.jurors().html
+
+
+def test_no_decision_yet_is_said_as_such():
+    draft = Report(run_gate(load_festival(DEMO)), "public")
+    assert "has not recorded any decision yet" in draft.decisions().html
+
+
 def test_public_decisions_say_what_not_who_or_why(public_html, chair):
     decisions = public_html["decisions"]
     assert "one juror&#x27;s score for GC-11" in decisions and "entry taken out of competition" in decisions

@@ -7,6 +7,7 @@ festival of their own run only notebook 20 (``notebooks_dir``) to stay quick.
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
@@ -27,6 +28,7 @@ from analytics.manifest import sha256, verify
 from analytics.publish.html import CONFIDENTIAL_MARK, DRAFT_MARK
 from analytics.report import (
     REPORT_NOTEBOOK,
+    build_report,
     execute_notebooks,
     report_notebooks,
 )
@@ -153,6 +155,8 @@ def test_the_public_numbers_are_the_gate_numbers(final_report: Path):
 def test_no_juror_name_or_id_in_any_public_file(which, request):
     folder = request.getfixturevalue(which)
     public = {"report.html": (folder / "report.html").read_text(encoding="utf-8")}
+    charts = re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", public["report.html"])
+    public |= {f"chart {i}": base64.b64decode(c).decode("utf-8") for i, c in enumerate(charts, start=1)}
     public |= {f"public/{p.name}": p.read_text(encoding="utf-8") for p in (folder / "public").glob("*.csv")}
     public["public/results.xlsx"] = xlsx_text(folder / "public" / "results.xlsx")
     if (folder / "report.pdf").exists():
@@ -166,6 +170,16 @@ def test_no_juror_name_or_id_in_any_public_file(which, request):
     chair = (folder / "chair.html").read_text(encoding="utf-8")
     assert "JR04" in identity_hits(chair) and "周曉彤" in identity_hits(chair)
     assert re.search(r">J\d+<", public["report.html"])  # jurors appear as J1 … Jn instead
+
+
+def test_public_juror_table_is_in_pseudonym_order_without_score_counts(final_report: Path):
+    jurors = pd.read_csv(final_report / "public" / "jurors.csv")
+    assert "juror_id" not in jurors.columns and not {"n_scores", "n_scores_all"} & set(jurors.columns)
+    for _, rows in jurors.groupby(["lane", "scope"], sort=False):
+        numbers = [int(j[1:]) for j in rows["juror"]]
+        assert numbers == sorted(numbers)  # the order of the ids would tell who is who
+    gc = jurors[(jurors["lane"] == "generative_cinema") & (jurors["scope"] == "weighted_total")]
+    assert list(gc["juror"]) == [f"J{i}" for i in range(1, 10)]
 
 
 def test_public_decisions_say_what_was_done_but_not_why_or_by_whom(final_report: Path):
@@ -217,6 +231,12 @@ def test_hostile_titles_and_reasons_are_shown_as_text(hostile_report: Path):
     assert html.escape("<script>alert('reason')</script>", quote=True) in (hostile_report / "chair.html").read_text("utf-8")
 
 
+def test_score_comments_never_reach_the_outputs(hostile_report: Path):
+    for path in hostile_report.rglob("*"):
+        if path.suffix in (".html", ".csv"):
+            assert "alert('comment')" not in html.unescape(path.read_text(encoding="utf-8")), path.name
+
+
 def test_hostile_titles_are_neutralised_in_csv_and_xlsx(hostile_report: Path):
     for folder in ("public", "confidential"):
         rankings = pd.read_csv(hostile_report / folder / "rankings.csv", dtype=str)
@@ -253,6 +273,33 @@ def test_verify_detects_a_changed_input_and_a_changed_output(hostile_report: Pat
     assert verify(out) == ["input scores.csv: changed since the manifest (SHA-256 differs)",
                            "output public/rankings.csv: changed since the manifest (SHA-256 differs)"]
     assert main(["verify", str(out)]) == 1
+
+
+def test_verify_detects_a_changed_decisions_file(hostile_report: Path, tmp_path: Path):
+    out = Path(shutil.copytree(hostile_report, tmp_path / "copy"))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    decisions = tmp_path / "decisions.csv"
+    shutil.copy(manifest["decisions_file"]["path"], decisions)
+    manifest["decisions_file"]["path"] = str(decisions)
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert verify(out) == []
+    replace(decisions, "exclude_score", "accept")
+    assert verify(out) == [f"decisions file {decisions}: changed since the manifest (SHA-256 differs)"]
+
+
+@pytest.mark.parametrize("where", ["festival", "inside", "holds", "foreign"])
+def test_an_output_folder_that_is_not_a_reports_own_is_refused(tmp_path: Path, where: str):
+    festival = Path(shutil.copytree(DEMO, tmp_path / "festival"))
+    out = {"festival": festival, "inside": festival / "build", "holds": tmp_path, "foreign": tmp_path / "notes"}[where]
+    if where == "foreign":
+        out.mkdir()
+        (out / "minutes.txt").write_text("the jury's own notes", encoding="utf-8")
+    inputs = folder_hashes(festival)
+    with pytest.raises(report_module.UnsafeOut, match="choose"):
+        build_report(festival, out, run_gate(load_festival(festival)), pdf=False)
+    assert folder_hashes(festival) == inputs
+    if where == "foreign":
+        assert (out / "minutes.txt").read_text(encoding="utf-8") == "the jury's own notes"
 
 
 def test_a_failed_run_leaves_the_previous_report_untouched(draft_report: Path, tmp_path: Path, monkeypatch):

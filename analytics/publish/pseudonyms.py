@@ -42,8 +42,8 @@ def pseudonyms(festival: Festival) -> dict[str, str]:
     jurors = festival.jurors[[col.JUROR_ID, col.PANEL]].drop_duplicates(col.JUROR_ID)
     order = sorted(zip(jurors[col.JUROR_ID], jurors[col.PANEL]),
                    key=lambda row: (lanes.get(row[1], len(lanes)), hmac.new(key, str(row[0]).encode("utf-8"), "sha256").digest()))
-    ids = {str(j) for j, _ in order}
-    prefix = PREFIX if not ids & {f"{PREFIX}{i}" for i in range(1, len(order) + 1)} else FALLBACK_PREFIX
+    ids = {str(j).strip().lower() for j, _ in order}
+    prefix = PREFIX if not ids & {f"{PREFIX}{i}".lower() for i in range(1, len(order) + 1)} else FALLBACK_PREFIX
     return {juror: f"{prefix}{i}" for i, (juror, _) in enumerate(order, start=1)}
 
 
@@ -57,7 +57,9 @@ def _pattern(text: str) -> re.Pattern:
 def identity_leaks(text: str, festival: Festival) -> list[str]:
     """Every juror id and juror name found in ``text`` (HTML entities decoded first); empty when none.
 
-    Ids and Latin-script names match as whole words, names in other scripts anywhere.
+    Ids and Latin-script names match as whole words (any case), names in other scripts
+    anywhere. Ids made of digits only are not searched for: they cannot be told from the
+    numbers of a report (public tables hold no id column whatever the ids look like).
 
     >>> from analytics import load_festival
     >>> f = load_festival("data/demo")
@@ -69,7 +71,7 @@ def identity_leaks(text: str, festival: Festival) -> list[str]:
     plain = html.unescape(text)
     found = []
     for juror, name in zip(festival.jurors[col.JUROR_ID], festival.jurors[col.NAME]):
-        if _pattern(str(juror)).search(plain):
+        if not str(juror).strip().isdigit() and _pattern(str(juror)).search(plain):
             found.append(f"juror id {str(juror)!r}")
         if isinstance(name, str) and name.strip() and _pattern(name.strip()).search(plain):
             found.append(f"juror name {name.strip()!r}")

@@ -86,7 +86,7 @@ class Report:
         ``decisions.csv`` when given) and return the report for ``audience``."""
         festival = load_festival(festival_dir)
         gate = run_gate(festival, decisions_file) if decisions_file else run_gate(festival)
-        return cls(gate, audience, input_fingerprint(festival_dir))
+        return cls(gate, audience, input_fingerprint(festival_dir, decisions_file))
 
     # -- what every section needs --------------------------------------------------------
     @property
@@ -172,9 +172,10 @@ class Report:
         for lane in f.config.lanes:
             e = eligibility[eligibility[col.LANE] == lane.id]
             rows.append({"lane": lane.name, "band": f"{lane.ai_share_min:g}%+" if lane.ai_share_min is not None else "none",
-                         "median": float(e[col.AI_SHARE].median()) if len(e) else np.nan,
-                         "range": f"{e[col.AI_SHARE].min():.0f}–{e[col.AI_SHARE].max():.0f}%" if len(e) else "–",
-                         "below": int((e["band"] == "below_band").sum()),
+                         "median": float(e[col.AI_SHARE].median()) if e[col.AI_SHARE].notna().any() else np.nan,
+                         "range": (f"{e[col.AI_SHARE].min():.0f}–{e[col.AI_SHARE].max():.0f}%"
+                                   if e[col.AI_SHARE].notna().any() else "–"),
+                         "below": int((e["band"] == "below_minimum").sum()),
                          "near": int(e["near_threshold"].sum()),
                          "inconsistent": int((e["disclosure"] != "consistent").sum())})
         table = table_html(pd.DataFrame(rows), [
@@ -188,11 +189,11 @@ class Report:
         profile_table = table_html(profile, [("lane", "Lane", None)] + [(d, d, ".0f") for d in dims],
                                    caption="Mean AI share of each dimension per lane (%)")
         weights = ", ".join(f"{d} {w:.0%}" for d, w in f.config.participation.weights.items())
-        note = paragraph(f"The holistic share blends six dimensions with the festival's weights ({weights}); a declared "
+        note = paragraph(f"The holistic share blends {len(dims)} dimensions with the festival's weights ({weights}); a declared "
                          f"share more than {f.config.participation.disclosure_tolerance:g} points from the blend is "
                          "checked with the entrant.")
         return Section(table + chart_html(ai_share_chart(f, eligibility), "Declared AI share by lane, with the lane's band")
-                       + profile_table + chart_html(dimension_chart(f), "The six participation dimensions per lane")
+                       + profile_table + chart_html(dimension_chart(f), f"The {len(dims)} participation dimensions per lane")
                        + note)
 
     def tools(self) -> Section:
@@ -265,8 +266,9 @@ class Report:
                 chart = juror_severity_chart(after.severity, lane=lane.id, labels=labels, checks=self.festival.config.checks)
                 parts.append(chart_html(chart.properties(title=f"Juror severity, {lane.name}: weighted total (dashed: the flag's bar)"),
                                         f"Juror severity in {lane.name}, with 95% intervals"))
+        counts = [] if self.public else [("n_scores", "Scores", None)]  # a count would show whose scores were excluded
         parts.append(table_html(table, [
-            ("lane", "Lane", None), ("juror", "Juror", None), ("n_scores", "Scores", None),
+            ("lane", "Lane", None), ("juror", "Juror", None), *counts,
             ("severity", "Severity (points)", "+.2f"), ("interval", "95% interval", None),
             ("sd", "Spread of scores (SD)", ".2f"), ("halo", "Halo (criteria move together)", ".2f"),
             ("rho_rest", "Ranks like the others (rho)", ".2f")], caption="Juror statistics (after the decisions)"))
@@ -307,7 +309,10 @@ class Report:
         flags = self.gate.flags
         decided = flags[flags["decision"] != ""]
         if decided.empty:
-            return Section(paragraph("No decision was needed: the chair recorded none."))
+            if self.gate.publishable:
+                return Section(paragraph("No decision was needed: no check raised a blocker, and the chair recorded none."))
+            return Section(paragraph("The chair has not recorded any decision yet; the open blockers are listed under "
+                                     "the publication gate."))
         labels = self.juror_labels()
         titles = self.festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
         table = decided.assign(lane=decided[col.LANE].map(self.lane_names()),
@@ -332,7 +337,8 @@ class Report:
 
     def publication(self) -> Section:
         flags = self.gate.flags
-        counts = (flags.assign(lane=flags[col.LANE].map(self.lane_names()), check=flags["check"].map(check_words))
+        counts = (flags.assign(lane=flags[col.LANE].map(self.lane_names()).fillna(flags[col.LANE]),
+                               check=flags["check"].map(check_words))
                   .groupby(["lane", "check", "severity", "status"], sort=False).size().rename("flags").reset_index())
         counts["order"] = counts["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
         counts = counts.sort_values(["order", "lane", "check"], kind="stable")
@@ -389,10 +395,13 @@ def _concerning(flag: pd.Series, labels: dict[str, str], titles: pd.Series, *, p
     return f"{flag['entity']} {flag['entity_id']}"
 
 
-def input_fingerprint(festival_dir: str | Path) -> str:
-    """The first 16 hex digits of a SHA-256 over the names and SHA-256 of the folder's files."""
+def input_fingerprint(festival_dir: str | Path, decisions_file: str | Path | None = None) -> str:
+    """The first 16 hex digits of a SHA-256 over the names and SHA-256 of the folder's files
+    (and of the decisions file used instead of the folder's own, if any)."""
     folder = Path(festival_dir)
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.relative_to(folder).parts)):
         digest.update(f"{path.relative_to(folder).as_posix()}\0{sha256(path)}\n".encode())
+    if decisions_file:
+        digest.update(f"decisions\0{sha256(Path(decisions_file))}\n".encode())
     return digest.hexdigest()[:16]

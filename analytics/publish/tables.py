@@ -2,7 +2,9 @@
 the chair's (everything, as ``jury check --out`` writes them).
 
 Public tables never carry a juror id or name, a flag id (flag ids name jurors), a reason or
-who decided: jurors are pseudonyms, decisions say what was done to which entry.
+who decided: jurors are pseudonyms, listed in pseudonym order, without score counts (a juror
+with one score fewer would show whose score a decision excluded); decisions say what was
+done to which entry.
 """
 
 from __future__ import annotations
@@ -27,6 +29,15 @@ def public_tables(gate: GateResult) -> dict[str, pd.DataFrame]:
     labels = pseudonyms(festival)
     after = gate.after
     jurors = after.severity.merge(after.behaviour, on=[col.LANE, col.JUROR_ID], how="left", suffixes=("", "_all"))
+    # rows in pseudonym order (the id order would tell who is who) and no score counts (they
+    # would show whose scores a decision excluded)
+    lanes = {lane.id: i for i, lane in enumerate(festival.config.lanes)}
+    scopes = {scope: i for i, scope in enumerate(dict.fromkeys(jurors["scope"]))}
+    number = jurors[col.JUROR_ID].map(labels).map(lambda p: int("".join(ch for ch in p if ch.isdigit())))
+    jurors = (jurors.assign(_lane=jurors[col.LANE].map(lanes), _scope=jurors["scope"].map(scopes), _number=number)
+              .sort_values(["_lane", "_scope", "_number"], kind="stable")
+              .drop(columns=["_lane", "_scope", "_number", "n_scores", "n_scores_all"], errors="ignore")
+              .reset_index(drop=True))
     flags = gate.flags
     titles = festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
     decided = flags[flags["decision"] != ""]
