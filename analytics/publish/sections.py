@@ -40,22 +40,13 @@ from ..viz.ranking_charts import standings_chart
 from . import methods
 from .html import Section, chart_html, esc, paragraph, table_html
 from .pseudonyms import pseudonyms
+from .tables import SCORE_COUNTS, check_words, decisions_in_words, juror_statistics
 
 Audience = Literal["public", "chair"]
 AUDIENCES = ("public", "chair")
 SHOWN_STANDINGS = 10  # rows per lane in the standings table and chart
 SHOWN_COUNTRIES = 15
-
-ACTION_WORDS = {"exclude_score": "scores not counted", "exclude_juror": "the juror's scores in this lane not counted",
-                "disqualify_entry": "entry taken out of competition", "accept": "reviewed and accepted"}
-STATUS_WORDS = {"open": "open", "accepted": "accepted by the chair", "resolved": "resolved by the decisions",
-                "excluded": "the data concerned taken out"}
-
-
-def check_words(check: str) -> str:
-    """A flag's check as words: ``conflict_scored`` -> ``conflict scored``."""
-    return check.replace("_", " ")
-
+SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 def _pct(value: object) -> str:
     return f"{float(value):.0%}"
@@ -219,17 +210,17 @@ class Report:
     def agreement(self) -> Section:
         checks = self.festival.config.checks
         table = self.gate.after.agreement
-        alpha = table[table["statistic"] == "alpha_interval"].set_index([col.LANE, "scope"])
-        icc = table[table["statistic"] == "icc_ak"].set_index([col.LANE, "scope"])
-        rows = []
-        for (lane, scope), r in alpha.iterrows():
-            i = icc.loc[(lane, scope)] if (lane, scope) in icc.index else None
-            rows.append({"lane": self.lane_names().get(lane, lane), "criterion": "weighted total" if scope == WEIGHTED_TOTAL else scope,
-                         "alpha": r["estimate"], "alpha_ci": _ci(r["ci_low"], r["ci_high"]), "band": r["band"] or r["reason"],
-                         "icc": np.nan if i is None else i["estimate"],
-                         "icc_ci": "–" if i is None else _ci(i["ci_low"], i["ci_high"]),
-                         "icc_band": "" if i is None else i["band"], "n_units": r["n_units"], "n_raters": r["n_raters"]})
-        shown = table_html(pd.DataFrame(rows), [
+        keys = [col.LANE, "scope"]
+        alpha = table[table["statistic"] == "alpha_interval"]
+        icc = table[table["statistic"] == "icc_ak"][[*keys, "estimate", "ci_low", "ci_high", "band"]]
+        rows = alpha.merge(icc, on=keys, how="left", suffixes=("", "_icc"))
+        rows = rows.assign(lane=rows[col.LANE].map(self.lane_names()).fillna(rows[col.LANE]),
+                           criterion=rows["scope"].replace({WEIGHTED_TOTAL: "weighted total"}),
+                           alpha=rows["estimate"], alpha_ci=[_ci(lo, hi) for lo, hi in zip(rows["ci_low"], rows["ci_high"])],
+                           band=rows["band"].where(rows["band"] != "", rows["reason"]), icc=rows["estimate_icc"],
+                           icc_ci=[_ci(lo, hi) for lo, hi in zip(rows["ci_low_icc"], rows["ci_high_icc"])],
+                           icc_band=rows["band_icc"].fillna(""))
+        shown = table_html(rows, [
             ("lane", "Lane", None), ("criterion", "Criterion", None), ("alpha", "Krippendorff's alpha", ".2f"),
             ("alpha_ci", "95% interval", None), ("band", "Reading", None), ("icc", "ICC(A,k)", ".2f"),
             ("icc_ci", "95% interval", None), ("icc_band", "Reading", None), ("n_units", "Entries", None),
@@ -246,13 +237,9 @@ class Report:
     def jurors(self) -> Section:
         labels = self.juror_labels()
         after = self.gate.after
-        severity = after.severity[after.severity["scope"] == WEIGHTED_TOTAL]
-        table = severity.merge(after.behaviour, on=[col.LANE, col.JUROR_ID], how="left", suffixes=("", "_all"))
+        table = juror_statistics(self.gate, labels, scope=WEIGHTED_TOTAL)
         table = table.assign(juror=table[col.JUROR_ID].map(labels), lane=table[col.LANE].map(self.lane_names()),
                              interval=[_ci(lo, hi, "+.2f") for lo, hi in zip(table["ci_low"], table["ci_high"])])
-        lane_order = {lane.id: i for i, lane in enumerate(self.festival.config.lanes)}
-        table = table.assign(order=[(lane_order.get(lane, len(lane_order)), _label_order(j))
-                                    for lane, j in zip(table[col.LANE], table["juror"])]).sort_values("order", kind="stable")
         if self.public:
             intro = ("Jurors appear as J1 … Jn: the numbers run lane by lane and say nothing about who is who; "
                      "the same juror has the same pseudonym throughout this report.")
@@ -262,11 +249,11 @@ class Report:
                            "(an additive model, entry plus juror, fitted on every score): negative is harsher than the "
                            "panel, positive more lenient.")]
         for lane in self.festival.config.lanes:
-            if (severity[col.LANE] == lane.id).any():
+            if (after.severity[col.LANE] == lane.id).any():
                 chart = juror_severity_chart(after.severity, lane=lane.id, labels=labels, checks=self.festival.config.checks)
                 parts.append(chart_html(chart.properties(title=f"Juror severity, {lane.name}: weighted total (dashed: the flag's bar)"),
                                         f"Juror severity in {lane.name}, with 95% intervals"))
-        counts = [] if self.public else [("n_scores", "Scores", None)]  # a count would show whose scores were excluded
+        counts = [] if self.public else [(SCORE_COUNTS[0], "Scores", None)]  # a count would show whose scores were excluded
         parts.append(table_html(table, [
             ("lane", "Lane", None), ("juror", "Juror", None), *counts,
             ("severity", "Severity (points)", "+.2f"), ("interval", "95% interval", None),
@@ -306,22 +293,15 @@ class Report:
         return Section(intro + "".join(parts))
 
     def decisions(self) -> Section:
-        flags = self.gate.flags
-        decided = flags[flags["decision"] != ""]
+        decided = decisions_in_words(self.gate, self.juror_labels(), public=self.public)
         if decided.empty:
             if self.gate.publishable:
                 return Section(paragraph("No decision was needed: no check raised a blocker, and the chair recorded none."))
             return Section(paragraph("The chair has not recorded any decision yet; the open blockers are listed under "
                                      "the publication gate."))
-        labels = self.juror_labels()
-        titles = self.festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
-        table = decided.assign(lane=decided[col.LANE].map(self.lane_names()),
-                               what=decided["check"].map(check_words),
-                               concerning=[_concerning(r, labels, titles, public=self.public) for _, r in decided.iterrows()],
-                               done=decided["decision"].map(lambda a: ACTION_WORDS.get(a, a)),
-                               outcome=decided["status"].map(lambda s: STATUS_WORDS.get(s, s)))
+        table = decided.assign(lane=decided[col.LANE].map(self.lane_names()), what=decided["check"].map(check_words))
         columns = [("lane", "Lane", None), ("what", "Flag", None), ("concerning", "Concerning", None),
-                   ("done", "Decision", None), ("outcome", "Outcome", None)]
+                   ("decision_words", "Decision", None), ("status_words", "Outcome", None)]
         text = (f"The chair recorded {len(decided)} decision{'s' * (len(decided) != 1)} on the checks' flags; re-running the "
                 "checks with them gives the numbers in this report.")
         if self.public:
@@ -340,7 +320,7 @@ class Report:
         counts = (flags.assign(lane=flags[col.LANE].map(self.lane_names()).fillna(flags[col.LANE]),
                                check=flags["check"].map(check_words))
                   .groupby(["lane", "check", "severity", "status"], sort=False).size().rename("flags").reset_index())
-        counts["order"] = counts["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
+        counts["order"] = counts["severity"].map(SEVERITY_ORDER)
         counts = counts.sort_values(["order", "lane", "check"], kind="stable")
         parts = [self._status_box(), paragraph(
             "Every check raises flags: blockers must be answered by a recorded decision before results are published; "
@@ -348,7 +328,7 @@ class Report:
             table_html(counts, [("severity", "Severity", None), ("lane", "Lane", None), ("check", "Check", None),
                                 ("status", "Status", None), ("flags", "Flags", None)], caption="Flags by check")]
         if not self.public:
-            shown = flags.assign(order=flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)})).sort_values(
+            shown = flags.assign(order=flags["severity"].map(SEVERITY_ORDER)).sort_values(
                 ["order", col.LANE, "check"], kind="stable")
             parts.append(table_html(shown, [("severity", "Severity", None), (col.FLAG_ID, "Flag id", None),
                                             ("message", "What the check found", None), ("decision", "Decision", None),
@@ -364,35 +344,11 @@ class Report:
                 + ("Jurors are pseudonymised." if self.public else "Confidential: do not forward."))
 
 
-def _label_order(label: str) -> tuple:
-    digits = "".join(ch for ch in str(label) if ch.isdigit())
-    return (int(digits) if digits else 0, str(label))
-
-
 def _robustness(row: pd.Series) -> str:
     loo = ("It stays first whichever juror is left out" if row["loo_rank_worst"] == 1
            else f"With one juror left out it ranks between {row['loo_rank_best']:.0f} and {row['loo_rank_worst']:.0f}")
     return (f"It comes first in {row['p_first']:.0%} of resampled juries and in the top three in {row['p_top3']:.0%}; "
             f"{loo[0].lower() + loo[1:]}.")
-
-
-def _concerning(flag: pd.Series, labels: dict[str, str], titles: pd.Series, *, public: bool) -> str:
-    """What a flag is about, in words; the public version never says which juror."""
-    parts = str(flag["entity_id"]).split(":")
-
-    def film(entry: str) -> str:
-        return f"{entry} ({titles.get(entry, '')})" if entry in titles.index else entry
-
-    if flag["entity"] == "entry":
-        return film(parts[0])
-    if flag["entity"] == "juror":
-        return "one juror of the lane" if public else f"juror {labels.get(parts[0], parts[0])}"
-    if flag["entity"] == "score":
-        whose = "one juror's" if public else f"juror {labels.get(parts[0], parts[0])}'s"
-        entry = film(parts[1]) if len(parts) > 1 else ""
-        criterion = f" on {parts[2]}" if len(parts) > 2 else ""
-        return f"{whose} score for {entry}{criterion}"
-    return f"{flag['entity']} {flag['entity_id']}"
 
 
 def input_fingerprint(festival_dir: str | Path, decisions_file: str | Path | None = None) -> str:

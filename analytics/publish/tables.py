@@ -1,5 +1,6 @@
 """The result tables of a report folder: public (pseudonymised, no confidential detail) and
-the chair's (everything, as ``jury check --out`` writes them).
+the chair's (everything, as ``jury check --out`` writes them), and the two tables the
+report's sections share with them (juror statistics, decisions in words).
 
 Public tables never carry a juror id or name, a flag id (flag ids name jurors), a reason or
 who decided: jurors are pseudonyms, listed in pseudonym order, without score counts (a juror
@@ -9,13 +10,74 @@ done to which entry.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import columns as col
 from ..check import output_tables
 from ..gate import GateResult
 from .pseudonyms import pseudonymise, pseudonyms
-from .sections import ACTION_WORDS, STATUS_WORDS, _concerning, check_words
+
+ACTION_WORDS = {"exclude_score": "scores not counted", "exclude_juror": "the juror's scores in this lane not counted",
+                "disqualify_entry": "entry taken out of competition", "accept": "reviewed and accepted"}
+STATUS_WORDS = {"open": "open", "accepted": "accepted by the chair", "resolved": "resolved by the decisions",
+                "excluded": "the data concerned taken out"}
+SCORE_COUNTS = ["n_scores", "n_scores_all"]
+
+
+def check_words(check: str) -> str:
+    """A flag's check as words: ``conflict_scored`` -> ``conflict scored``."""
+    return check.replace("_", " ")
+
+
+def concerning(flag: pd.Series, labels: dict[str, str], titles: pd.Series, *, public: bool) -> str:
+    """What a flag is about, in words; the public version never says which juror."""
+    parts = str(flag["entity_id"]).split(":")
+
+    def film(entry: str) -> str:
+        return f"{entry} ({titles.get(entry, '')})" if entry in titles.index else entry
+
+    if flag["entity"] == "entry":
+        return film(parts[0])
+    if flag["entity"] == "juror":
+        return "one juror of the lane" if public else f"juror {labels.get(parts[0], parts[0])}"
+    if flag["entity"] == "score":
+        whose = "one juror's" if public else f"juror {labels.get(parts[0], parts[0])}'s"
+        entry = film(parts[1]) if len(parts) > 1 else ""
+        criterion = f" on {parts[2]}" if len(parts) > 2 else ""
+        return f"{whose} score for {entry}{criterion}"
+    return f"{flag['entity']} {flag['entity_id']}"
+
+
+def decisions_in_words(gate: GateResult, labels: dict[str, str], *, public: bool) -> pd.DataFrame:
+    """Every decided flag: ``lane, flag_id, check, severity, concerning, decision,
+    decision_words, status, status_words`` (``concerning`` names no juror when ``public``)."""
+    flags = gate.flags
+    decided = flags[flags["decision"] != ""]
+    titles = gate.before.festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
+    return pd.DataFrame({
+        col.LANE: decided[col.LANE], col.FLAG_ID: decided[col.FLAG_ID], "check": decided["check"],
+        "severity": decided["severity"],
+        "concerning": [concerning(r, labels, titles, public=public) for _, r in decided.iterrows()],
+        "decision": decided["decision"], "decision_words": decided["decision"].map(lambda a: ACTION_WORDS.get(a, a)),
+        col.STATUS: decided[col.STATUS], "status_words": decided[col.STATUS].map(lambda s: STATUS_WORDS.get(s, s)),
+    }).reset_index(drop=True)
+
+
+def juror_statistics(gate: GateResult, labels: dict[str, str], *, scope: str | None = None) -> pd.DataFrame:
+    """Juror severity (of ``scope``, or every scope) beside the juror's behaviour, after the
+    decisions; rows by lane (festival order), scope, then the order of ``labels`` (for
+    pseudonyms J1 … Jn: never the order of the ids, which would tell who is who)."""
+    after = gate.after
+    severity = after.severity if scope is None else after.severity[after.severity["scope"] == scope]
+    table = severity.merge(after.behaviour, on=[col.LANE, col.JUROR_ID], how="left", suffixes=("", "_all"))
+    lanes = {lane.id: i for i, lane in enumerate(gate.before.festival.config.lanes)}
+    scopes = {s: i for i, s in enumerate(dict.fromkeys(table["scope"]))}
+    position = {juror: i for i, juror in enumerate(labels)}
+    order = np.lexsort((table[col.JUROR_ID].map(position).fillna(len(position)).to_numpy(),
+                        table["scope"].map(scopes).to_numpy(),
+                        table[col.LANE].map(lanes).fillna(len(lanes)).to_numpy()))
+    return table.iloc[order].reset_index(drop=True)
 
 
 def chair_tables(gate: GateResult) -> dict[str, pd.DataFrame]:
@@ -25,30 +87,13 @@ def chair_tables(gate: GateResult) -> dict[str, pd.DataFrame]:
 
 def public_tables(gate: GateResult) -> dict[str, pd.DataFrame]:
     """The tables safe to hand out, by file name (without ``.csv``)."""
-    festival = gate.before.festival
-    labels = pseudonyms(festival)
-    after = gate.after
-    jurors = after.severity.merge(after.behaviour, on=[col.LANE, col.JUROR_ID], how="left", suffixes=("", "_all"))
-    # rows in pseudonym order (the id order would tell who is who) and no score counts (they
-    # would show whose scores a decision excluded)
-    lanes = {lane.id: i for i, lane in enumerate(festival.config.lanes)}
-    scopes = {scope: i for i, scope in enumerate(dict.fromkeys(jurors["scope"]))}
-    number = jurors[col.JUROR_ID].map(labels).map(lambda p: int("".join(ch for ch in p if ch.isdigit())))
-    jurors = (jurors.assign(_lane=jurors[col.LANE].map(lanes), _scope=jurors["scope"].map(scopes), _number=number)
-              .sort_values(["_lane", "_scope", "_number"], kind="stable")
-              .drop(columns=["_lane", "_scope", "_number", "n_scores", "n_scores_all"], errors="ignore")
-              .reset_index(drop=True))
+    labels = pseudonyms(gate.before.festival)
+    jurors = juror_statistics(gate, labels).drop(columns=SCORE_COUNTS, errors="ignore")
+    decisions = decisions_in_words(gate, labels, public=True).drop(columns=col.FLAG_ID)
     flags = gate.flags
-    titles = festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
-    decided = flags[flags["decision"] != ""]
-    decisions = pd.DataFrame({
-        col.LANE: decided[col.LANE], "check": decided["check"], "severity": decided["severity"],
-        "concerning": [_concerning(r, labels, titles, public=True) for _, r in decided.iterrows()],
-        "decision": decided["decision"], "decision_words": decided["decision"].map(lambda a: ACTION_WORDS.get(a, a)),
-        col.STATUS: decided[col.STATUS], "status_words": decided[col.STATUS].map(lambda s: STATUS_WORDS.get(s, s)),
-    }).reset_index(drop=True)
     summary = (flags.groupby([col.LANE, "check", "severity", col.STATUS], sort=False).size().rename("n_flags")
                .reset_index().assign(check_words=lambda t: t["check"].map(check_words)))
+    after = gate.after
     return {"rankings": after.rankings, "agreement": after.agreement, "eligibility": gate.before.eligibility,
             "jurors": pseudonymise(jurors, labels), "score_effects": after.effects, "lanes": gate.before.lanes,
             "decisions": decisions, "flags_summary": summary}
