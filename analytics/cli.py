@@ -14,7 +14,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .check import output_tables, summary_text
+from .summary import output_tables, summary_text
 from .demo import DEMO_SEED, write_conference, write_demo
 from .exports import write_tables
 from .festival import Festival, load_festival

@@ -1,13 +1,16 @@
-"""``festival.toml``: the festival's rules, read and validated into frozen dataclasses.
+"""``festival.toml``: the festival's rules, read and validated into frozen pydantic models.
 
 Everything that differs between festivals, lanes and years lives here, not in code: the
 score scale, the criteria and their weights, the lanes with their AI-share bands, the
 participation dimensions and their weights, the entry requirements, the check thresholds,
 the official aggregation method, and an optional column mapping for platform exports.
 
-Validation is declarative: each section is a table of :class:`Key` specs. Unknown keys,
-wrong types, weights that do not sum to 1 (or 100), impossible bands and ranges are all
-collected as :class:`~analytics.problems.Problem` records, never raised one at a time.
+Each key is declared once, with its type, its default and its rule, on the model of its
+section (:class:`Scale`, :class:`Lane`, :class:`Checks`, ...): unknown keys are refused
+(``extra="forbid"``), values are not coerced (``"10"`` is not a number), and rules that
+tie two keys together are validators of the section that holds both. Validation errors
+are mapped onto :class:`~analytics.problems.Problem` records that say which key, the value
+found and what is expected, all collected at once, never raised one at a time.
 """
 
 from __future__ import annotations
@@ -15,129 +18,276 @@ from __future__ import annotations
 import math
 import re
 import tomllib
-from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
-from types import MappingProxyType
-from typing import Any, Literal
+import types
+import typing
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 import pandas as pd
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, Strict, ValidationError, ValidationInfo,
+                      field_validator, model_validator)
+from pydantic_core import PydanticCustomError
 
 from .problems import ProblemLog
 
 CONFIG_FILE = "festival.toml"
-_REQUIRED = object()
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
+RULE = "festival_rule"  # the pydantic error type of this module's rules
 
-JurorAggregation = Literal["mean", "median", "trimmed_mean"]
 Policy = Literal["required", "preferred", "ignored"]
 
 
-@dataclass(frozen=True)
-class Scale:
+def rule_error(expected: str, *, found: str | None = None, key: str | None = None) -> PydanticCustomError:
+    """A broken rule: ``expected`` is the sentence shown; ``found`` the value shown (default:
+    the value of the key); ``key`` a key below the one validated (e.g. ``weight`` of ``criteria``)."""
+    return PydanticCustomError(RULE, expected, {"found": found, "key": key})
+
+
+def _checked(test, expected: str):
+    def check(value):
+        if not test(value):
+            raise rule_error(expected)
+        return value
+    return AfterValidator(check)
+
+
+def between(low: float, high: float):
+    return _checked(lambda v: low <= v <= high, f"expected a number from {low:g} to {high:g}")
+
+
+def at_least(low: float, what: str = "a number"):
+    return _checked(lambda v: v >= low, f"expected {what} of at least {low:g}")
+
+
+Positive = Annotated[float, _checked(lambda v: v > 0, "expected a number above 0")]
+PositiveInt = Annotated[int, _checked(lambda v: v > 0, "expected a number above 0")]
+Share = Annotated[float, between(0, 100)]
+Identifier = Annotated[str, _checked(lambda v: _ID.match(v) is not None,
+                                     "expected an identifier: lower-case letters, digits and _, starting with a letter")]
+NonEmpty = Annotated[str, _checked(lambda v: bool(v.strip()), "expected a non-empty text")]
+#: a TOML list of texts (a list, not coerced from anything else)
+Texts = Annotated[tuple[Annotated[str, Strict()], ...], Field(strict=False)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False, populate_by_name=True)
+
+
+class FestivalSection(_Section):
+    name: NonEmpty
+    year: int | None = None
+    synthetic: bool = False
+
+
+class Scale(_Section):
     """The score scale: every score is ``minimum + k * step`` for an integer ``k``."""
 
-    minimum: float
-    maximum: float
-    step: float
+    minimum: float = Field(alias="min")
+    maximum: float = Field(alias="max")
+    step: Positive = Field(default=1.0, validate_default=True)  # checked against the range
+
+    @field_validator("step")
+    @classmethod
+    def _step_divides_the_range(cls, step: float, info: ValidationInfo) -> float:
+        low, high = info.data.get("minimum"), info.data.get("maximum")
+        if low is not None and high is not None and low < high:
+            steps = (high - low) / step
+            if not math.isclose(steps, round(steps), abs_tol=1e-9):
+                raise rule_error(f"expected a step that divides the range {low:g} to {high:g} into whole steps")
+        return step
+
+    @model_validator(mode="after")
+    def _min_below_max(self) -> Scale:
+        if self.minimum >= self.maximum:
+            raise rule_error("expected min below max", found=f"min = {self.minimum:g}, max = {self.maximum:g}")
+        return self
 
     def describe(self) -> str:
         return f"a number from {self.minimum:g} to {self.maximum:g} in steps of {self.step:g}"
 
 
-@dataclass(frozen=True)
-class Criterion:
-    id: str
-    label: str
-    weight: float  # normalised: the criteria's weights sum to 1
+class Criterion(_Section):
+    id: Identifier
+    label: NonEmpty
+    weight: Positive  # normalised at load: the criteria's weights sum to 1
     group: str = ""
 
 
-@dataclass(frozen=True)
-class Lane:
+class Lane(_Section):
     """A competition lane; each ladders to one juried honour.
 
     ``ai_share_min`` is the lowest declared AI share admitted (``None``: no band);
     ``ai_share_typical_max`` the top of the typical band (above it is information only).
     """
 
-    id: str
-    name: str
+    id: Identifier
+    name: NonEmpty
     honour: str = ""
-    ai_share_min: float | None = None
-    ai_share_typical_max: float | None = None
+    ai_share_min: Share | None = None
+    ai_share_typical_max: Share | None = None
     in_competition: bool = True
     allow_under_short: bool = False
 
+    @model_validator(mode="after")
+    def _band(self) -> Lane:
+        low, high = self.ai_share_min, self.ai_share_typical_max
+        if low is not None and high is not None and low > high:
+            raise rule_error("expected ai_share_min at or below ai_share_typical_max",
+                             found=f"ai_share_min = {low:g}, ai_share_typical_max = {high:g}")
+        return self
 
-@dataclass(frozen=True)
-class Participation:
+
+def _normalised(weights: Mapping[str, float], key: str | None = None) -> dict[str, float]:
+    """Weights must sum to 1, or to 100 when written as percentages; returned as fractions."""
+    total = sum(weights.values())
+    for scale in (1.0, 100.0):
+        if math.isclose(total, scale, rel_tol=0, abs_tol=1e-6 * scale):
+            return {k: v / scale for k, v in weights.items()}
+    raise rule_error("expected weights that sum to 1 (or to 100 when written as percentages)", found=f"{total:g}", key=key)
+
+
+class Participation(_Section):
     """The holistic AI share as a weighted blend of dimension shares (weights sum to 1)."""
 
-    weights: Mapping[str, float]
-    disclosure_tolerance: float = 10.0
-    near_threshold_margin: float = 3.0
+    weights: dict[Identifier, Positive]
+    disclosure_tolerance: Share = 10.0
+    near_threshold_margin: Share = 3.0
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, weights: dict[str, float]) -> dict[str, float]:
+        if not weights:
+            raise rule_error("expected at least one dimension", found="{}")
+        return _normalised(weights)
 
     @property
     def dimensions(self) -> tuple[str, ...]:
         return tuple(self.weights)
 
 
-@dataclass(frozen=True)
-class Requirements:
+class Requirements(_Section):
     """Entry requirements. A feature runs longer than ``feature_min_runtime`` minutes; a
     short runs at least ``short_min_runtime`` and at most ``feature_min_runtime``."""
 
-    feature_min_runtime: float = 30.0
-    short_min_runtime: float = 5.0
-    min_resolution_lines: int = 1080
-    preferred_resolution_lines: int = 2160
+    short_min_runtime: Positive = 5.0
+    feature_min_runtime: Positive = Field(default=30.0, validate_default=True)  # checked against the short's minimum
+    min_resolution_lines: PositiveInt = 1080
+    preferred_resolution_lines: PositiveInt = Field(default=2160, validate_default=True)
     lossless_audio: Policy = "preferred"
-    appendix: tuple[str, ...] = ("tools", "seeds", "prompts", "checkpoints")
+    appendix: tuple[Identifier, ...] = Field(default=("tools", "seeds", "prompts", "checkpoints"), strict=False)
     authorship_proof: Policy = "required"
 
+    @field_validator("feature_min_runtime")
+    @classmethod
+    def _short_below_feature(cls, feature: float, info: ValidationInfo) -> float:
+        short = info.data.get("short_min_runtime")
+        if short is not None and short >= feature:
+            raise rule_error("expected the shortest short to run less than the feature threshold",
+                             found=f"short_min_runtime = {short:g}, feature_min_runtime = {feature:g}")
+        return feature
 
-@dataclass(frozen=True)
-class Aggregation:
+    @field_validator("preferred_resolution_lines")
+    @classmethod
+    def _minimum_below_preferred(cls, preferred: int, info: ValidationInfo) -> int:
+        low = info.data.get("min_resolution_lines")
+        if low is not None and low > preferred:
+            raise rule_error("expected the minimum resolution at or below the preferred one",
+                             found=f"min_resolution_lines = {low}, preferred_resolution_lines = {preferred}")
+        return preferred
+
+
+class Aggregation(_Section):
     """The official result: weighted mean over criteria, then ``jurors`` over jurors."""
 
     criteria: Literal["weighted_mean"] = "weighted_mean"
-    jurors: JurorAggregation = "mean"
-    trim: float = 0.1
+    jurors: Literal["mean", "median", "trimmed_mean"] = "mean"
+    trim: Annotated[float, _checked(lambda v: 0 <= v < 0.5, "expected a fraction from 0 up to (not including) 0.5")] = 0.1
 
 
-@dataclass(frozen=True)
-class Checks:
+class Checks(_Section):
     """Thresholds of the checks and the seed of every resampling."""
 
-    agreement_min_alpha: float = 0.667
-    residual_cutoff: float = 3.5
-    straightline_max_sd: float = 0.5
-    p_first_min: float = 0.8
-    bootstrap_resamples: int = 1000
-    seed: int = 2026
-    effect_p_max: float = 0.05
-    severity_max: float = 1.0
-    halo_min: float = 0.9
-    halo_margin: float = 0.2
-    out_of_line_max_rho: float = 0.3
-    disagreement_z: float = 2.5
+    agreement_min_alpha: Annotated[float, between(-1, 1)] = 0.667
+    residual_cutoff: Positive = 3.5
+    straightline_max_sd: Annotated[float, at_least(0)] = 0.5
+    p_first_min: Annotated[float, between(0, 1)] = 0.8
+    bootstrap_resamples: Annotated[int, at_least(100, "a whole number")] = 1000
+    seed: Annotated[int, at_least(0, "a whole number")] = 2026
+    effect_p_max: Annotated[float, between(0, 1)] = 0.05
+    severity_max: Positive = 1.0
+    halo_min: Annotated[float, between(-1, 1)] = 0.9
+    halo_margin: Annotated[float, between(0, 2)] = 0.2
+    out_of_line_max_rho: Annotated[float, between(-1, 1)] = 0.3
+    disagreement_z: Positive = 2.5
 
 
-@dataclass(frozen=True)
-class FestivalConfig:
-    name: str
+class Jury(_Section):
+    factions: Texts = ()
+
+
+class FestivalConfig(_Section):
+    """The whole of ``festival.toml``, one attribute per section."""
+
+    festival: FestivalSection
     scale: Scale
-    criteria: tuple[Criterion, ...]
-    lanes: tuple[Lane, ...]
+    criteria: tuple[Criterion, ...] = Field(strict=False)
+    lanes: tuple[Lane, ...] = Field(strict=False)
     participation: Participation
     requirements: Requirements = Requirements()
     aggregation: Aggregation = Aggregation()
     checks: Checks = Checks()
-    factions: tuple[str, ...] = ()
-    year: int | None = None
-    synthetic: bool = False
-    #: table -> {export column name -> contract column name}
-    column_mapping: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    jury: Jury = Jury()
+    #: [columns.<table>]: contract column = "export column"
+    columns: dict[str, dict[str, str]] = {}
+
+    @field_validator("criteria", "lanes")
+    @classmethod
+    def _unique_ids(cls, items: tuple, info: ValidationInfo) -> tuple:
+        if not items:
+            raise rule_error(f"expected at least one [[{info.field_name}]] table", found="[]")
+        ids = [item.id for item in items]
+        for dup in sorted({i for i in ids if ids.count(i) > 1}):
+            what = "criterion" if info.field_name == "criteria" else "lane"
+            raise rule_error(f"expected each {what} id once; this id appears {ids.count(dup)} times", found=dup, key="id")
+        if info.field_name == "criteria":
+            weights = _normalised({c.id: c.weight for c in items}, key="weight")
+            items = tuple(c.model_copy(update={"weight": weights[c.id]}) for c in items)
+        return items
+
+    @field_validator("columns")
+    @classmethod
+    def _one_contract_column_per_export(cls, columns: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for table, pairs in columns.items():
+            exports = list(pairs.values())
+            for dup in sorted({e for e in exports if exports.count(e) > 1}):
+                raise rule_error("expected each export column to map to one contract column", found=dup, key=table)
+        return columns
+
+    # -- what the code reads ------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.festival.name
+
+    @property
+    def year(self) -> int | None:
+        return self.festival.year
+
+    @property
+    def synthetic(self) -> bool:
+        return self.festival.synthetic
+
+    @property
+    def factions(self) -> tuple[str, ...]:
+        return self.jury.factions
+
+    @property
+    def column_mapping(self) -> dict[str, dict[str, str]]:
+        """Per table, export column -> contract column (``[columns.<table>]`` inverted)."""
+        return {table: {export: contract for contract, export in pairs.items()} for table, pairs in self.columns.items()}
+
+    def with_checks(self, **changes) -> FestivalConfig:
+        """The same rules with some ``[checks]`` thresholds changed (e.g. fewer resamples)."""
+        return self.model_copy(update={"checks": self.checks.model_copy(update=changes)})
 
     def lane(self, lane_id: str) -> Lane:
         return next(lane for lane in self.lanes if lane.id == lane_id)
@@ -156,203 +306,23 @@ class FestivalConfig:
 
     def criteria_frame(self) -> pd.DataFrame:
         """The criteria as a table: ``id, label, weight, group`` (weights as fractions)."""
-        return pd.DataFrame([asdict(c) for c in self.criteria])
+        return pd.DataFrame([c.model_dump() for c in self.criteria])
 
     def lanes_frame(self) -> pd.DataFrame:
         """The lanes as a table, with their AI-share bands and honours."""
-        return pd.DataFrame([asdict(lane) for lane in self.lanes])
+        return pd.DataFrame([lane.model_dump() for lane in self.lanes])
 
 
-# --- the declarative spec -------------------------------------------------------------
+# --- pydantic's errors in the festival's words ----------------------------------------
 
-
-@dataclass(frozen=True)
-class Key:
-    """One key of a TOML section: its kind, default (``_REQUIRED`` if none) and a rule that
-    returns what was expected when the value breaks it, else ``None``."""
-
-    kind: Literal["str", "int", "number", "bool", "str_list", "number_table", "str_table"]
-    default: Any = _REQUIRED
-    rule: Callable[[Any], str | None] | None = None
-
-
-def _between(low: float, high: float) -> Callable[[Any], str | None]:
-    return lambda v: None if low <= v <= high else f"expected a number from {low:g} to {high:g}"
-
-
-def _positive(v) -> str | None:
-    return None if v > 0 else "expected a number above 0"
-
-
-def _one_of(*options: str) -> Callable[[Any], str | None]:
-    return lambda v: None if v in options else "expected one of " + ", ".join(repr(o) for o in options)
-
-
-def _identifier(v) -> str | None:
-    ok = _ID.match(v) is not None
-    return None if ok else "expected an identifier: lower-case letters, digits and _, starting with a letter"
-
-
-def _non_empty(v) -> str | None:
-    return None if v.strip() else "expected a non-empty text"
-
-
-SPEC: dict[str, dict[str, Key]] = {
-    "festival": {
-        "name": Key("str", rule=_non_empty),
-        "year": Key("int", None),
-        "synthetic": Key("bool", False),
-    },
-    "scale": {
-        "min": Key("number"),
-        "max": Key("number"),
-        "step": Key("number", 1, _positive),
-    },
-    "criteria[]": {
-        "id": Key("str", rule=_identifier),
-        "label": Key("str", rule=_non_empty),
-        "weight": Key("number", rule=_positive),
-        "group": Key("str", ""),
-    },
-    "lanes[]": {
-        "id": Key("str", rule=_identifier),
-        "name": Key("str", rule=_non_empty),
-        "honour": Key("str", ""),
-        "ai_share_min": Key("number", None, _between(0, 100)),
-        "ai_share_typical_max": Key("number", None, _between(0, 100)),
-        "in_competition": Key("bool", True),
-        "allow_under_short": Key("bool", False),
-    },
-    "participation": {
-        "weights": Key("number_table"),
-        "disclosure_tolerance": Key("number", Participation.disclosure_tolerance, _between(0, 100)),
-        "near_threshold_margin": Key("number", Participation.near_threshold_margin, _between(0, 100)),
-    },
-    "requirements": {
-        "feature_min_runtime": Key("number", Requirements.feature_min_runtime, _positive),
-        "short_min_runtime": Key("number", Requirements.short_min_runtime, _positive),
-        "min_resolution_lines": Key("int", Requirements.min_resolution_lines, _positive),
-        "preferred_resolution_lines": Key("int", Requirements.preferred_resolution_lines, _positive),
-        "lossless_audio": Key("str", Requirements.lossless_audio, _one_of("required", "preferred", "ignored")),
-        "appendix": Key("str_list", list(Requirements.appendix)),
-        "authorship_proof": Key("str", Requirements.authorship_proof, _one_of("required", "preferred", "ignored")),
-    },
-    "aggregation": {
-        "criteria": Key("str", Aggregation.criteria, _one_of("weighted_mean")),
-        "jurors": Key("str", Aggregation.jurors, _one_of("mean", "median", "trimmed_mean")),
-        "trim": Key("number", Aggregation.trim, lambda v: None if 0 <= v < 0.5 else "expected a fraction from 0 up to (not including) 0.5"),
-    },
-    "checks": {
-        "agreement_min_alpha": Key("number", Checks.agreement_min_alpha, _between(-1, 1)),
-        "residual_cutoff": Key("number", Checks.residual_cutoff, _positive),
-        "straightline_max_sd": Key("number", Checks.straightline_max_sd, lambda v: None if v >= 0 else "expected a number of at least 0"),
-        "p_first_min": Key("number", Checks.p_first_min, _between(0, 1)),
-        "bootstrap_resamples": Key("int", Checks.bootstrap_resamples, lambda v: None if v >= 100 else "expected a whole number of at least 100"),
-        "seed": Key("int", Checks.seed, lambda v: None if v >= 0 else "expected a whole number of at least 0"),
-        "effect_p_max": Key("number", Checks.effect_p_max, _between(0, 1)),
-        "severity_max": Key("number", Checks.severity_max, _positive),
-        "halo_min": Key("number", Checks.halo_min, _between(-1, 1)),
-        "halo_margin": Key("number", Checks.halo_margin, _between(0, 2)),
-        "out_of_line_max_rho": Key("number", Checks.out_of_line_max_rho, _between(-1, 1)),
-        "disagreement_z": Key("number", Checks.disagreement_z, _positive),
-    },
-    "jury": {
-        "factions": Key("str_list", []),
-    },
-}
-REQUIRED_SECTIONS = ("festival", "scale", "criteria", "lanes", "participation")
-OPTIONAL_SECTIONS = ("requirements", "aggregation", "checks", "jury", "columns")
-KINDS = {
-    "str": "a text in quotes",
-    "int": "a whole number",
-    "number": "a number",
-    "bool": "true or false",
-    "str_list": "a list of texts, e.g. [\"a\", \"b\"]",
-    "number_table": "a table of numbers, e.g. { writing = 20, sound = 15 }",
-    "str_table": "a table of texts",
-}
-
-
-def _kind_ok(kind: str, value: Any) -> bool:
-    if kind == "str":
-        return isinstance(value, str)
-    if kind == "int":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-    if kind == "bool":
-        return isinstance(value, bool)
-    if kind == "str_list":
-        return isinstance(value, list) and all(isinstance(v, str) for v in value)
-    if kind == "number_table":
-        return isinstance(value, dict) and all(_kind_ok("number", v) for v in value.values())
-    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
-
-
-def _read_section(raw: Any, where: str, spec: dict[str, Key], log: ProblemLog) -> dict | None:
-    """Check one section against its spec; return its values with defaults filled in,
-    or ``None`` when the section itself is not a table. Problems go to ``log``."""
-    if not isinstance(raw, dict):
-        log.add(CONFIG_FILE, None, where, _show(raw), "expected a table ([section] or { ... })")
-        return None
-    values: dict[str, Any] = {}
-    for name in raw.keys() - spec.keys():
-        allowed = ", ".join(sorted(spec))
-        log.add(CONFIG_FILE, None, f"{where}.{name}", None, f"unknown key; the keys of [{where.split('[')[0]}] are: {allowed}")
-    for name, key in spec.items():
-        path = f"{where}.{name}"
-        if name not in raw:
-            if key.default is _REQUIRED:
-                log.add(CONFIG_FILE, None, path, None, f"this key is missing; expected {KINDS[key.kind]}")
-            values[name] = None if key.default is _REQUIRED else key.default
-            continue
-        value = raw[name]
-        if not _kind_ok(key.kind, value):
-            log.add(CONFIG_FILE, None, path, _show(value), f"expected {KINDS[key.kind]}")
-            values[name] = None
-            continue
-        broken = key.rule(value) if key.rule is not None and value is not None else None
-        if broken:
-            log.add(CONFIG_FILE, None, path, _show(value), broken)
-            values[name] = None
-            continue
-        values[name] = value
-    return values
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return repr(value) if isinstance(value, str) else str(value)
-
-
-def _normalised_weights(raw: Mapping[str, float], where: str, log: ProblemLog) -> dict[str, float] | None:
-    """Weights must sum to 1, or to 100 when written as percentages; returned as fractions."""
-    total = sum(raw.values())
-    if any(w <= 0 for w in raw.values()):
-        return None  # already reported by the per-key rule, or reported here for tables
-    for scale in (1.0, 100.0):
-        if math.isclose(total, scale, rel_tol=0, abs_tol=1e-6 * scale):
-            return {k: v / scale for k, v in raw.items()}
-    log.add(CONFIG_FILE, None, where, f"{total:g}", "expected weights that sum to 1 (or to 100 when written as percentages)")
-    return None
-
-
-def _read_list(raw: Any, name: str, spec: dict[str, Key], log: ProblemLog) -> list[dict]:
-    if not isinstance(raw, list) or not raw or not all(isinstance(item, dict) for item in raw):
-        log.add(CONFIG_FILE, None, name, None if raw is None else _show(raw), f"expected at least one [[{name}]] table")
-        return []
-    items = [_read_section(item, f"{name}[{i + 1}]", spec, log) for i, item in enumerate(raw)]
-    ids = [item["id"] for item in items if item and item.get("id")]
-    for dup in sorted({i for i in ids if ids.count(i) > 1}):
-        log.add(CONFIG_FILE, None, f"{name}.id", dup, f"expected each {name[:-1] if name != 'criteria' else 'criterion'} id once; this id appears {ids.count(dup)} times")
-    return [item for item in items if item is not None]
+SECTIONS = tuple(field.alias or name for name, field in FestivalConfig.model_fields.items())
+REQUIRED_SECTIONS = tuple(name for name, field in FestivalConfig.model_fields.items() if field.is_required())
+LISTS = ("criteria", "lanes")  # sections written as [[name]] tables
 
 
 def parse_config(text: str, log: ProblemLog) -> FestivalConfig | None:
     """Parse and validate ``festival.toml`` text. Problems go to ``log``; the config is
     returned only when there were none."""
-    before = len(log)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -360,113 +330,109 @@ def parse_config(text: str, log: ProblemLog) -> FestivalConfig | None:
         log.add(CONFIG_FILE, int(line.group(1)) if line else None, None, None,
                 f"this is not valid TOML ({error}); check quotes, brackets and '=' on that line")
         return None
-
-    for name in raw.keys() - set(REQUIRED_SECTIONS) - set(OPTIONAL_SECTIONS):
-        log.add(CONFIG_FILE, None, name, None,
-                "unknown section; the sections are: " + ", ".join(REQUIRED_SECTIONS + OPTIONAL_SECTIONS))
-    for name in REQUIRED_SECTIONS:
-        if name not in raw:
-            log.add(CONFIG_FILE, None, name, None, f"the section [{name}] is missing" + (
-                f"; add at least one [[{name}]] table" if name in ("criteria", "lanes") else ""))
-
-    sections = {name: _read_section(raw.get(name, {}), name, SPEC[name], log)
-                for name in ("festival", "scale", "participation", "requirements", "aggregation", "checks", "jury")
-                if name in raw or name not in REQUIRED_SECTIONS}
-    criteria = _read_list(raw.get("criteria"), "criteria", SPEC["criteria[]"], log) if "criteria" in raw else []
-    lanes = _read_list(raw.get("lanes"), "lanes", SPEC["lanes[]"], log) if "lanes" in raw else []
-
-    scale = sections.get("scale")
-    if scale and None not in (scale["min"], scale["max"], scale["step"]):
-        if scale["min"] >= scale["max"]:
-            log.add(CONFIG_FILE, None, "scale", f"min = {scale['min']:g}, max = {scale['max']:g}", "expected min below max")
-        else:
-            steps = (scale["max"] - scale["min"]) / scale["step"]
-            if not math.isclose(steps, round(steps), abs_tol=1e-9):
-                log.add(CONFIG_FILE, None, "scale.step", f"{scale['step']:g}",
-                        f"expected a step that divides the range {scale['min']:g} to {scale['max']:g} into whole steps")
-
-    criterion_weights = None
-    if criteria and all(c["weight"] is not None for c in criteria):
-        criterion_weights = _normalised_weights({c["id"]: c["weight"] for c in criteria}, "criteria.weight", log)
-
-    for i, lane in enumerate(lanes):
-        low, high = lane["ai_share_min"], lane["ai_share_typical_max"]
-        if low is not None and high is not None and low > high:
-            log.add(CONFIG_FILE, None, f"lanes[{i + 1}]", f"ai_share_min = {low:g}, ai_share_typical_max = {high:g}",
-                    "expected ai_share_min at or below ai_share_typical_max")
-
-    participation = sections.get("participation")
-    dimension_weights = None
-    if participation and participation["weights"] is not None:
-        weights = participation["weights"]
-        if not weights:
-            log.add(CONFIG_FILE, None, "participation.weights", "{}", "expected at least one dimension")
-        for dim, w in weights.items():
-            if _ID.match(dim) is None:
-                log.add(CONFIG_FILE, None, f"participation.weights.{dim}", None, _identifier(dim))
-            if w <= 0:
-                log.add(CONFIG_FILE, None, f"participation.weights.{dim}", f"{w:g}", "expected a number above 0")
-        if weights:
-            dimension_weights = _normalised_weights(weights, "participation.weights", log)
-
-    requirements = sections.get("requirements")
-    if requirements:
-        short, feature = requirements["short_min_runtime"], requirements["feature_min_runtime"]
-        if short is not None and feature is not None and short >= feature:
-            log.add(CONFIG_FILE, None, "requirements", f"short_min_runtime = {short:g}, feature_min_runtime = {feature:g}",
-                    "expected the shortest short to run less than the feature threshold")
-        low, high = requirements["min_resolution_lines"], requirements["preferred_resolution_lines"]
-        if low is not None and high is not None and low > high:
-            log.add(CONFIG_FILE, None, "requirements", f"min_resolution_lines = {low}, preferred_resolution_lines = {high}",
-                    "expected the minimum resolution at or below the preferred one")
-        for part in requirements["appendix"] or []:
-            if _ID.match(part) is None:
-                log.add(CONFIG_FILE, None, "requirements.appendix", part, _identifier(part))
-
-    column_mapping = _read_column_mapping(raw.get("columns", {}), log)
-
-    if len(log) > before:
+    try:
+        return FestivalConfig.model_validate(raw)
+    except ValidationError as error:
+        for problem in error.errors(include_url=False):
+            log.add(CONFIG_FILE, None, *_problem(problem))
         return None
-    festival = sections["festival"]
-    return FestivalConfig(
-        name=festival["name"],
-        year=festival["year"],
-        synthetic=festival["synthetic"],
-        scale=Scale(float(scale["min"]), float(scale["max"]), float(scale["step"])),
-        criteria=tuple(Criterion(c["id"], c["label"], criterion_weights[c["id"]], c["group"]) for c in criteria),
-        lanes=tuple(Lane(**{k: (float(v) if k.startswith("ai_share") and v is not None else v) for k, v in lane.items()})
-                    for lane in lanes),
-        participation=Participation(
-            MappingProxyType(dimension_weights),
-            float(participation["disclosure_tolerance"]),
-            float(participation["near_threshold_margin"]),
-        ),
-        requirements=Requirements(**{**requirements, "appendix": tuple(requirements["appendix"]),
-                                     "feature_min_runtime": float(requirements["feature_min_runtime"]),
-                                     "short_min_runtime": float(requirements["short_min_runtime"])}),
-        aggregation=Aggregation(**{**sections["aggregation"], "trim": float(sections["aggregation"]["trim"])}),
-        checks=Checks(**{k: (float(v) if isinstance(Checks.__dataclass_fields__[k].default, float) else v)
-                         for k, v in sections["checks"].items()}),
-        factions=tuple(sections["jury"]["factions"]),
-        column_mapping=MappingProxyType(column_mapping),
-    )
 
 
-def _read_column_mapping(raw: Any, log: ProblemLog) -> dict[str, dict[str, str]]:
-    """``[columns.<table>]`` maps contract names to export names: ``juror_id = "Judge ID"``.
-    Returned inverted, export name -> contract name, per table. Table and column names
-    are checked against the schema when the tables are read."""
-    if not isinstance(raw, dict):
-        log.add(CONFIG_FILE, None, "columns", _show(raw), "expected [columns.<table>] tables")
-        return {}
-    mapping: dict[str, dict[str, str]] = {}
-    for table, pairs in raw.items():
-        if not _kind_ok("str_table", pairs):
-            log.add(CONFIG_FILE, None, f"columns.{table}", None,
-                    'expected contract column = "export column" pairs, e.g. juror_id = "Judge ID"')
+def _problem(error: dict) -> tuple[str | None, str | None, str]:
+    """One pydantic error as (key, value found, what was expected)."""
+    loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
+    if "[key]" in loc:  # a key of a table (participation.weights) that breaks the rule for keys
+        return _key(loc[:loc.index("[key]")]), None, error["msg"]
+    if kind == RULE:
+        ctx = error.get("ctx") or {}
+        key = _key(loc + ((ctx["key"],) if ctx.get("key") else ()))
+        return key, ctx["found"] if ctx.get("found") is not None else _show(value), error["msg"]
+    if kind == "extra_forbidden":
+        if len(loc) == 1:
+            return loc[0], None, "unknown section; the sections are: " + ", ".join(SECTIONS)
+        model = _model_at(loc[:-1])
+        allowed = ", ".join(sorted(f.alias or n for n, f in model.model_fields.items()))
+        return _key(loc), None, f"unknown key; the keys of [{loc[0]}] are: {allowed}"
+    if kind == "missing":
+        if len(loc) == 1:
+            return loc[0], None, f"the section [{loc[0]}] is missing" + (
+                f"; add at least one [[{loc[0]}]] table" if loc[0] in LISTS else "")
+        return _key(loc), None, f"this key is missing; expected {_kind(_annotation_at(loc))}"
+    if loc[0] in LISTS and (len(loc) == 1 or (len(loc) == 2 and kind == "model_type")):
+        return loc[0], None if value is None else _show(value), f"expected at least one [[{loc[0]}]] table"
+    if kind in ("model_type", "model_attributes_type") or (kind == "dict_type" and len(loc) == 1):
+        return _key(loc), _show(value), "expected a table ([section] or { ... })"
+    if isinstance(loc[-1], int):  # an item of a list of texts
+        return _key(loc[:-1]), _show(value), f"expected {_kind(_annotation_at(loc[:-1]))}"
+    return _key(loc), _show(value), f"expected {_kind(_annotation_at(loc))}"
+
+
+def _key(loc: tuple) -> str:
+    """A pydantic location as the key a person finds in the file: ``criteria[3].weight``."""
+    out = ""
+    for part in loc:
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _field(model: type[BaseModel], name: str):
+    return next((f for n, f in model.model_fields.items() if name in (n, f.alias)), None)
+
+
+def _inner(annotation) -> Any:
+    """The model inside ``tuple[Model, ...]``, ``Model | None`` and the like, else the annotation."""
+    for arg in typing.get_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return annotation
+
+
+def _annotation_at(loc: tuple) -> Any:
+    node: Any = FestivalConfig
+    for part in loc:
+        if isinstance(part, int):
             continue
-        exports = list(pairs.values())
-        for dup in sorted({e for e in exports if exports.count(e) > 1}):
-            log.add(CONFIG_FILE, None, f"columns.{table}", dup, "expected each export column to map to one contract column")
-        mapping[table] = {export: contract for contract, export in pairs.items()}
-    return mapping
+        if isinstance(node, type) and issubclass(node, BaseModel):
+            field = _field(node, part)
+            node = _inner(field.annotation) if field is not None else None
+        else:  # a key of a table: the table's values
+            args = typing.get_args(node)
+            node = args[-1] if args else None
+    return node
+
+
+def _model_at(loc: tuple) -> type[BaseModel]:
+    node = _annotation_at(loc)
+    return node if isinstance(node, type) and issubclass(node, BaseModel) else FestivalConfig
+
+
+KINDS = {str: "a text in quotes", int: "a whole number", float: "a number", bool: "true or false"}
+
+
+def _kind(annotation) -> str:
+    """What a person must write for a value of this type."""
+    while typing.get_origin(annotation) is Annotated:
+        annotation = typing.get_args(annotation)[0]
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin in (typing.Union, types.UnionType):
+        return _kind(next(a for a in args if a is not type(None)))
+    if origin is Literal:
+        return "one of " + ", ".join(repr(a) for a in args)
+    if origin is tuple:
+        return 'a list of texts, e.g. ["a", "b"]'
+    if origin is dict:
+        values = _kind(args[1])
+        if values == "a number":
+            return "a table of numbers, e.g. { writing = 20, sound = 15 }"
+        if values == "a text in quotes":
+            return 'a table of texts, e.g. { juror_id = "Judge ID" }'
+        return 'contract column = "export column" pairs, e.g. juror_id = "Judge ID"'
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "a table ([section] or { ... })"
+    return KINDS.get(annotation, "a value")
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, str) else str(value)

@@ -21,6 +21,7 @@ import pandas as pd
 from . import columns as col
 from .festival import Festival
 from .flags import Flag, make_flag
+from .shared import Shared
 
 STATUSES = ("complete", "partial", "missing", "conflict", "conflict_scored", "unassigned")
 
@@ -61,14 +62,18 @@ def coverage(festival: Festival) -> pd.DataFrame:
     return out.sort_values([col.LANE, col.JUROR_ID, col.ENTRY_ID], ignore_index=True)
 
 
-def missing_scores(festival: Festival, pairs: pd.DataFrame | None = None) -> pd.DataFrame:
+def missing_scores(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
     """Every expected score that is absent: ``lane, juror_id, entry_id, criterion``.
 
     >>> from analytics import load_festival
     >>> missing_scores(load_festival("data/demo")).to_dict("records")
     [{'lane': 'generative_cinema', 'juror_id': 'JR06', 'entry_id': 'GC-17', 'criterion': 'ethics'}]
     """
-    pairs = coverage(festival) if pairs is None else pairs
+    shared = Shared.of(data, lanes)
+    return _missing(shared.festival, shared.pairs)
+
+
+def _missing(festival: Festival, pairs: pd.DataFrame) -> pd.DataFrame:
     open_pairs = pairs.loc[pairs[col.STATUS].isin(["partial", "missing"]), [col.LANE, col.JUROR_ID, col.ENTRY_ID]]
     criteria = pd.DataFrame({col.CRITERION: festival.config.criterion_ids})
     expected = open_pairs.merge(criteria, how="cross")
@@ -78,12 +83,13 @@ def missing_scores(festival: Festival, pairs: pd.DataFrame | None = None) -> pd.
     return merged.loc[merged["present"].isna(), [col.LANE, col.JUROR_ID, col.ENTRY_ID, col.CRITERION]].reset_index(drop=True)
 
 
-def lane_summary(festival: Festival) -> pd.DataFrame:
+def lane_summary(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
     """Per lane: entries, jurors, scores received and expected, and how many are missing,
     conflicted or unassigned. Lanes in the order of ``festival.toml``."""
-    pairs = coverage(festival)
+    shared = Shared.of(data, lanes)
+    festival, pairs = shared.festival, shared.pairs
     status = pd.crosstab(pairs[col.LANE], pairs[col.STATUS]).reindex(columns=list(STATUSES), fill_value=0)
-    lanes = pd.Index(festival.config.lane_ids, name=col.LANE)
+    lane_index = pd.Index(shared.lanes, name=col.LANE)
     out = pd.DataFrame({
         col.N_ENTRIES: festival.entries[col.CATEGORY].value_counts(),
         col.N_JURORS: festival.jurors[col.PANEL].value_counts(),
@@ -93,7 +99,7 @@ def lane_summary(festival: Festival) -> pd.DataFrame:
         col.N_CONFLICTS: status["conflict"] + status["conflict_scored"],
         "n_conflicts_scored": status["conflict_scored"],
         col.N_UNASSIGNED: status["unassigned"],
-    }).reindex(lanes).fillna(0).astype(np.int64)
+    }).reindex(lane_index).fillna(0).astype(np.int64)
     return out.reset_index()
 
 
@@ -125,23 +131,27 @@ def criterion_summary(festival: Festival) -> pd.DataFrame:
                            ignore_index=True)
 
 
-def coverage_flags(festival: Festival, *, lanes: list[str] | None = None) -> list[Flag]:
+def table(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
+    """The coverage check's table: :func:`coverage` of the lanes (all, or ``lanes``)."""
+    return Shared.of(data, lanes).pairs
+
+
+def flags(data: Festival | Shared, pairs: pd.DataFrame) -> list[Flag]:
     """Blockers for a declared conflict whose scores are counted and for every expected score
-    that is missing; a warning for scores from a juror not assigned the entry (in ``lanes``, or all)."""
-    pairs = coverage(festival)
-    if lanes is not None:
-        pairs = pairs[pairs[col.LANE].isin(lanes)]
-    names = festival.lane_names()
-    flags = []
+    that is missing; a warning for scores from a juror not assigned the entry."""
+    shared = Shared.of(data)
+    names = shared.lane_names
+    out = []
     for row in pairs[pairs[col.STATUS] == "conflict_scored"].itertuples(index=False):
-        flags.append(make_flag("conflict_scored", "blocker", row.lane, "score", f"{row.juror_id}:{row.entry_id}",
-                               f"{names[row.lane]}: juror {row.juror_id} declared a conflict with {row.entry_id}, yet their "
-                               f"{row.n_scored} scores for it are counted."))
-    for row in missing_scores(festival, pairs).itertuples(index=False):
-        flags.append(make_flag("score_missing", "blocker", row.lane, "score", f"{row.juror_id}:{row.entry_id}:{row.criterion}",
-                               f"{names[row.lane]}: juror {row.juror_id} is assigned {row.entry_id} but has not scored "
-                               f"{row.criterion}."))
+        out.append(make_flag("conflict_scored", "blocker", row.lane,
+                             f"{names[row.lane]}: juror {row.juror_id} declared a conflict with {row.entry_id}, yet their "
+                             f"{row.n_scored} scores for it are counted.", juror_id=row.juror_id, entry_id=row.entry_id))
+    for row in _missing(shared.festival, pairs).itertuples(index=False):
+        out.append(make_flag("score_missing", "blocker", row.lane,
+                             f"{names[row.lane]}: juror {row.juror_id} is assigned {row.entry_id} but has not scored "
+                             f"{row.criterion}.", juror_id=row.juror_id, entry_id=row.entry_id, criterion=row.criterion))
     for row in pairs[pairs[col.STATUS] == "unassigned"].itertuples(index=False):
-        flags.append(make_flag("score_unassigned", "warning", row.lane, "score", f"{row.juror_id}:{row.entry_id}",
-                               f"{names[row.lane]}: juror {row.juror_id} scored {row.entry_id} without being assigned it."))
-    return flags
+        out.append(make_flag("score_unassigned", "warning", row.lane,
+                             f"{names[row.lane]}: juror {row.juror_id} scored {row.entry_id} without being assigned it.",
+                             juror_id=row.juror_id, entry_id=row.entry_id))
+    return out

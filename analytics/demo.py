@@ -70,9 +70,11 @@ class Anomaly:
     kind: str
     severity: str  # the severity the checks are meant to give it
     lane: str
-    entity: str  # entry / juror / score
-    entity_id: str
     description: str
+    #: the subject, as the flag that must find it names it (empty where it does not apply)
+    juror_id: str = ""
+    entry_id: str = ""
+    criterion: str = ""
 
 
 def _csv_text(frame: pd.DataFrame) -> str:
@@ -232,25 +234,26 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
     scores[col.COMMENT] = rng.choice(COMMENTS, size=len(scores))
 
     anomalies = [
-        Anomaly("lenient_juror", "warning", "generative_cinema", "juror", lenient,
-                "scores about 1.8 points above the panel on every entry"),
-        Anomaly("harsh_juror", "warning", "generative_cinema", "juror", harsh,
-                "scores about 1.2 points below the panel on every entry"),
-        Anomaly("straight_liner", "warning", "generative_cinema", "juror", straight_liner,
-                "gives 7 to nearly everything (8 on about 4% of scores)"),
-        Anomaly("counted_conflict", "blocker", "generative_cinema", "score", "JR02:GC-11",
-                "JR02 declared a conflict with GC-11 (co-producer) and their scores for it are counted"),
-        Anomaly("missing_score", "blocker", "generative_cinema", "score", "JR06:GC-17:ethics",
-                "JR06 is assigned GC-17 but left the ethics criterion unscored"),
-        Anomaly("below_band", "blocker", "generative_cinema", "entry", below_band,
-                "declares 44% AI participation, below the lane's 51% minimum"),
-        Anomaly("inconsistent_disclosure", "warning", "generative_cinema", "entry", inconsistent,
-                "declares 78% but its six dimension shares blend to about 55%"),
-        Anomaly("near_threshold", "info", "generative_cinema", "entry", near,
-                "declares 52.5%, within the 3-point margin above the 51% line"),
-        Anomaly("near_tie", "blocker", "generative_cinema", "entry", f"{a}:{b}",
-                f"{a} leads {b} by 1/90 of a point on the official weighted mean"),
-        Anomaly("low_agreement", "warning", "generative_cinema", "lane", "generative_cinema",
+        Anomaly("lenient_juror", "warning", "generative_cinema", "scores about 1.8 points above the panel on every entry",
+                juror_id=lenient),
+        Anomaly("harsh_juror", "warning", "generative_cinema", "scores about 1.2 points below the panel on every entry",
+                juror_id=harsh),
+        Anomaly("straight_liner", "warning", "generative_cinema", "gives 7 to nearly everything (8 on about 4% of scores)",
+                juror_id=straight_liner),
+        Anomaly("counted_conflict", "blocker", "generative_cinema",
+                "JR02 declared a conflict with GC-11 (co-producer) and their scores for it are counted",
+                juror_id="JR02", entry_id="GC-11"),
+        Anomaly("missing_score", "blocker", "generative_cinema", "JR06 is assigned GC-17 but left the ethics criterion unscored",
+                juror_id="JR06", entry_id="GC-17", criterion="ethics"),
+        Anomaly("below_band", "blocker", "generative_cinema", "declares 44% AI participation, below the lane's 51% minimum",
+                entry_id=below_band),
+        Anomaly("inconsistent_disclosure", "warning", "generative_cinema",
+                "declares 78% but its six dimension shares blend to about 55%", entry_id=inconsistent),
+        Anomaly("near_threshold", "info", "generative_cinema", "declares 52.5%, within the 3-point margin above the 51% line",
+                entry_id=near),
+        Anomaly("near_tie", "blocker", "generative_cinema", f"{a} leads {b} by 1/90 of a point on the official weighted mean",
+                entry_id=a),
+        Anomaly("low_agreement", "warning", "generative_cinema",
                 f"a consequence of {harsh}, {lenient} and {straight_liner}: every criterion's alpha falls below 0.667, "
                 "and rises above it when the three are left out"),
     ]
@@ -283,8 +286,14 @@ def write_demo(out: str | Path, seed: int = DEMO_SEED) -> Path:
     return folder
 
 
+def _subject(anomaly: Anomaly) -> str:
+    parts = [f"{name} `{value}`" for name, value in (("juror", anomaly.juror_id), ("entry", anomaly.entry_id),
+                                                      ("criterion", anomaly.criterion)) if value]
+    return ", ".join(parts) or "the lane"
+
+
 def _readme(seed: int, anomalies: list[Anomaly], tables: dict[str, pd.DataFrame]) -> str:
-    rows = "\n".join(f"| `{a.kind}` | {a.severity} | `{a.entity_id}` | {a.description} |" for a in anomalies)
+    rows = "\n".join(f"| `{a.kind}` | {a.severity} | {_subject(a)} | {a.description} |" for a in anomalies)
     counts = tables["entries"][col.CATEGORY].value_counts(sort=False)
     lanes = ", ".join(f"{lane} {n}" for lane, n in counts.items())
     return f"""# Demo festival: SYNTHETIC DATA

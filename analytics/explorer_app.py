@@ -13,6 +13,7 @@ here, so the tests drive it by setting widget values, without a browser.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import altair as alt
@@ -22,6 +23,7 @@ from IPython.display import display
 from . import columns as col
 from .agreement.panels import scope_ratings
 from .explorer import METHODS, Explorer
+from .explorer_tables import decisions_html, flags_html, juror_scores_html, jurors_html, nan_to_missing, standings_html
 from .festival import Festival
 from .scoring import WEIGHTED_TOTAL
 
@@ -116,8 +118,9 @@ class ExplorerApp:
         self.widget = widgets.VBox([
             widgets.HBox([self.lane, self.scope, self.method]),
             self.status,
-            widgets.HBox([widgets.VBox([widgets.HTML("<b>Standings</b>"), self.standings_out]),
-                          widgets.VBox([widgets.HTML("<b>Jurors</b>"), self.panel_out])]),
+            widgets.Box([widgets.VBox([widgets.HTML("<b>Standings</b>"), self.standings_out]),
+                         widgets.VBox([widgets.HTML("<b>Jurors</b>"), self.panel_out])],
+                        layout=widgets.Layout(flex_flow="row wrap", grid_gap="8px 32px")),  # side by side when they fit
             self.chart,
             self.selection_out,
             widgets.HTML("<b>What if…</b>"),
@@ -165,14 +168,15 @@ class ExplorerApp:
             if juror:
                 if juror in self.juror.options:
                     self.juror.value = juror
-                display(widgets.HTML(f"<b>{juror}</b>: scores against the panel mean in this lane"))
-                display(self.explorer.juror_scores(juror).sort_values("difference", key=abs, ascending=False))
+                label = self.explorer.festival.juror_labels().get(juror, juror)
+                display(widgets.HTML(f"<b>{html.escape(label)}</b>: scores against the panel mean in this lane"))
+                display(widgets.HTML(juror_scores_html(self.explorer.juror_scores(juror), self.explorer.festival.config.scale)))
 
     def _on_to_decisions(self, _=None) -> None:
         self.decisions_out.clear_output(wait=True)
         with self.decisions_out:
             rows = self.explorer.decision_rows()
-            display(rows if not rows.empty else widgets.HTML("No exclusions to record."))
+            display(widgets.HTML(decisions_html(rows) if not rows.empty else "No exclusions to record."))
             if not rows.empty:
                 display(widgets.HTML("<pre>" + rows.drop(columns="note").to_csv(index=False) + "</pre>"))
 
@@ -200,14 +204,15 @@ class ExplorerApp:
         blockers = ex.blockers()
         names = ex.festival.lane_names()
         excluded = "; ".join(e.describe(names) for e in ex.exclusions) or "none"
-        self.status.value = (f"alpha on this scope <b>{agreement['alpha']:.3f}</b> (was {agreement['alpha_before']:.3f}; "
-                             f"bar {agreement['bar']:g}) · open blockers in this lane: <b>{len(blockers)}</b> · "
-                             f"what-ifs: {excluded}")
-        for out, frame in ((self.standings_out, ex.standings()), (self.panel_out, ex.juror_panel()),
-                           (self.gate_out, ex.gate()[["severity", "check", "entity_id", "message"]])):
+        self.status.value = (f"agreement on this scope (alpha) <b>{nan_to_missing(agreement['alpha'])}</b> (was "
+                             f"{nan_to_missing(agreement['alpha_before'])}; bar {agreement['bar']:g}) · open blockers in "
+                             f"this lane: <b>{len(blockers)}</b> · what-ifs: {html.escape(excluded)}")
+        scale = ex.festival.config.scale
+        for out, page in ((self.standings_out, standings_html(ex.standings(), scale, method=ex.method)),
+                          (self.panel_out, jurors_html(ex.juror_panel())), (self.gate_out, flags_html(ex.gate()))):
             out.clear_output(wait=True)
             with out:
-                display(frame)
+                display(widgets.HTML(page))
         self.chart.chart = linked_chart(ex)
         # a new chart gets a new ``selections`` object (altair's JupyterChart): observe it again
         self.chart.selections.observe(self._on_selection, ["juror"])

@@ -16,26 +16,24 @@ from scipy import stats
 
 from . import columns as col
 from .additive import DENSE_MAX_RATERS, fit_additive
-from .agreement.panels import scope_ratings
-from .agreement.panels import scopes as all_scopes
 from .festival import Festival
 from .flags import Flag, make_flag
-from .scoring import WEIGHTED_TOTAL, weighted_totals
+from .scoring import WEIGHTED_TOTAL
+from .shared import LaneFit, Shared
 
 SEVERITY_COLUMNS = ["lane", "scope", "juror_id", "severity", "se", "ci_low", "ci_high", "n_scores", "part"]
 
 
-def _severity_one(data: pd.DataFrame) -> pd.DataFrame:
-    unit, units = pd.factorize(data[col.ENTRY_ID])
-    rater, raters = pd.factorize(data[col.JUROR_ID])
-    y = data[col.SCORE].to_numpy(dtype=float)
-    fit = fit_additive(unit, rater, y, len(units), len(raters))
-    df = len(y) - len(units) - len(raters) + fit.n_components
+def _severity_one(lane_fit: LaneFit) -> pd.DataFrame:
+    unit, rater, raters, fit = lane_fit.unit, lane_fit.rater, lane_fit.raters, lane_fit.fit
+    n_units = len(lane_fit.units)
+    y = lane_fit.data[col.SCORE].to_numpy(dtype=float)
+    df = len(y) - n_units - len(raters) + fit.n_components
     sigma2 = float(((y - fit.fitted) ** 2).sum() / df) if df > 0 else np.nan
     se = np.full(len(raters), np.nan)
     if len(raters) <= DENSE_MAX_RATERS * 8 and not np.isnan(sigma2):
         # covariance of the centred juror effects: sigma^2 times the pseudo-inverse of the juror system
-        n_u = np.bincount(unit, minlength=len(units)).astype(float)
+        n_u = np.bincount(unit, minlength=n_units).astype(float)
         system = np.diag(np.bincount(rater, minlength=len(raters)).astype(float))
         cross = np.zeros_like(system)
         weights = 1.0 / n_u[unit]
@@ -49,7 +47,8 @@ def _severity_one(data: pd.DataFrame) -> pd.DataFrame:
                          "ci_high": fit.b + z * se, "n_scores": counts, "part": fit.rater_component})
 
 
-def juror_severity(festival: Festival, *, lanes: list[str] | None = None, scopes: list[str] | None = None) -> pd.DataFrame:
+def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
+                   scopes: list[str] | None = None) -> pd.DataFrame:
     """Per lane, scope (criterion or weighted total) and juror: the juror effect of the
     additive model in score points (positive: more lenient than the panel), its standard
     error and 95% interval, the number of scores, and the connected ``part`` of the design.
@@ -61,22 +60,23 @@ def juror_severity(festival: Festival, *, lanes: list[str] | None = None, scopes
     least-squares fit (:mod:`analytics.additive`) and :math:`C^+` its pseudo-inverse; SEs
     are computed for panels of up to 512 jurors (NaN beyond).
     """
+    shared = Shared.of(data, lanes)
     frames = []
-    for lane in lanes or festival.config.lane_ids:
-        for scope in scopes or all_scopes(festival):
-            data = scope_ratings(festival, lane, scope)
-            if data.empty:
+    for lane in shared.lanes:
+        for scope in scopes or shared.scopes:
+            if shared.ratings(lane, scope).empty:
                 continue
-            frames.append(_severity_one(data).assign(lane=lane, scope=scope))
+            frames.append(_severity_one(shared.fit(lane, scope)).assign(lane=lane, scope=scope))
     return pd.concat(frames, ignore_index=True)[SEVERITY_COLUMNS] if frames else pd.DataFrame(columns=SEVERITY_COLUMNS)
 
 
-def design_parts(festival: Festival) -> pd.DataFrame:
+def design_parts(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
     """The connected parts of each lane's design: ``lane, part, n_jurors, n_entries, jurors,
-    entries``. More than one part in a lane means some jurors' severities cannot be
-    compared (no chain of shared entries links them)."""
+    entries`` (the last two: the ids joined with ';', for reading). More than one part in a
+    lane means some jurors' severities cannot be compared (no chain of shared entries links them)."""
+    shared = Shared.of(data, lanes)
     rows = []
-    totals = festival.scores.drop_duplicates([col.LANE, col.ENTRY_ID, col.JUROR_ID])
+    totals = shared.scores.drop_duplicates([col.LANE, col.ENTRY_ID, col.JUROR_ID])
     for lane, data in totals.groupby(col.LANE, sort=False):
         unit, units = pd.factorize(data[col.ENTRY_ID])
         rater, raters = pd.factorize(data[col.JUROR_ID])
@@ -88,15 +88,16 @@ def design_parts(festival: Festival) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["lane", "part", "n_jurors", "n_entries", "jurors", "entries"])
 
 
-def juror_behaviour(festival: Festival, *, lanes: list[str] | None = None) -> pd.DataFrame:
+def juror_behaviour(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
     """Per lane and juror: ``sd`` of all their scores (straight-lining), ``halo`` (mean
     correlation between their criteria across entries), and ``rho_rest`` (Spearman
     correlation of their weighted totals with the mean of the other jurors' on the same
     entries)."""
+    shared = Shared.of(data, lanes)
     rows = []
-    totals = weighted_totals(festival)
-    for lane in lanes or festival.config.lane_ids:
-        s = festival.scores[festival.scores[col.LANE] == lane]
+    totals = shared.totals
+    for lane in shared.lanes:
+        s = shared.scores[shared.scores[col.LANE] == lane]
         t = totals[totals[col.LANE] == lane]
         entry_sum = t.groupby(col.ENTRY_ID)[col.SCORE].sum()
         entry_n = t.groupby(col.ENTRY_ID)[col.SCORE].size()
@@ -123,46 +124,60 @@ def juror_behaviour(festival: Festival, *, lanes: list[str] | None = None) -> pd
     return pd.DataFrame(rows, columns=["lane", "juror_id", "n_scores", "sd", "halo", "rho_rest"])
 
 
-def juror_flags(festival: Festival, severity: pd.DataFrame, behaviour: pd.DataFrame, parts: pd.DataFrame) -> list[Flag]:
-    """Warnings for lenient or harsh jurors (weighted total, beyond ``severity_max`` points
-    with an interval that excludes 0), straight-liners (sd below ``straightline_max_sd``),
-    halo (mean criterion correlation at least ``halo_min`` and ``halo_margin`` above the
-    panel's median), jurors out of line (``rho_rest`` below ``out_of_line_max_rho``), and a
-    warning per lane whose design falls apart."""
-    checks = festival.config.checks
-    names = festival.lane_names()
+def severity_flags(data: Festival | Shared, severity: pd.DataFrame) -> list[Flag]:
+    """A warning for each lenient or harsh juror: beyond ``severity_max`` points on the
+    weighted total, with an interval that excludes 0."""
+    shared = Shared.of(data)
+    checks, names = shared.config.checks, shared.lane_names
     flags = []
     total = severity[severity["scope"] == WEIGHTED_TOTAL]
     for row in total.itertuples(index=False):
         if abs(row.severity) >= checks.severity_max and (row.ci_low > 0 or row.ci_high < 0):
             kind = "more lenient" if row.severity > 0 else "harsher"
-            flags.append(make_flag("juror_severity", "warning", row.lane, "juror", row.juror_id,
+            flags.append(make_flag("juror_severity", "warning", row.lane,
                                    f"{names[row.lane]}: juror {row.juror_id} scores {abs(row.severity):.2f} points {kind} "
                                    f"than the panel on the weighted total (95% interval {row.ci_low:+.2f} to "
                                    f"{row.ci_high:+.2f}), after allowing for which entries they judged.",
-                                   row.severity, checks.severity_max))
+                                   juror_id=row.juror_id, value=row.severity, threshold=checks.severity_max))
+    return flags
+
+
+def behaviour_flags(data: Festival | Shared, behaviour: pd.DataFrame) -> list[Flag]:
+    """Warnings for straight-liners (sd below ``straightline_max_sd``), halo (mean criterion
+    correlation at least ``halo_min`` and ``halo_margin`` above the panel's median) and
+    jurors out of line (``rho_rest`` below ``out_of_line_max_rho``)."""
+    shared = Shared.of(data)
+    checks, names = shared.config.checks, shared.lane_names
+    flags = []
     for lane, group in behaviour.groupby("lane", sort=False):
         panel_halo = group["halo"].median()
         for row in group.itertuples(index=False):
             if row.sd < checks.straightline_max_sd:
-                flags.append(make_flag("straight_lining", "warning", lane, "juror", row.juror_id,
+                flags.append(make_flag("straight_lining", "warning", lane,
                                        f"{names[lane]}: juror {row.juror_id} gives nearly the same score to everything "
                                        f"(standard deviation {row.sd:.2f} over {row.n_scores} scores).",
-                                       row.sd, checks.straightline_max_sd))
+                                       juror_id=row.juror_id, value=row.sd, threshold=checks.straightline_max_sd))
             if row.halo >= checks.halo_min and row.halo - panel_halo >= checks.halo_margin:
-                flags.append(make_flag("halo", "warning", lane, "juror", row.juror_id,
+                flags.append(make_flag("halo", "warning", lane,
                                        f"{names[lane]}: juror {row.juror_id}'s criteria move together (mean correlation "
                                        f"{row.halo:.2f}, panel median {panel_halo:.2f}): one impression may drive every score.",
-                                       row.halo, checks.halo_min))
+                                       juror_id=row.juror_id, value=row.halo, threshold=checks.halo_min))
             if row.rho_rest < checks.out_of_line_max_rho:
-                flags.append(make_flag("juror_out_of_line", "warning", lane, "juror", row.juror_id,
+                flags.append(make_flag("juror_out_of_line", "warning", lane,
                                        f"{names[lane]}: juror {row.juror_id} ranks the entries unlike the rest of the "
                                        f"panel (Spearman {row.rho_rest:.2f} with the others' mean).",
-                                       row.rho_rest, checks.out_of_line_max_rho))
+                                       juror_id=row.juror_id, value=row.rho_rest, threshold=checks.out_of_line_max_rho))
+    return flags
+
+
+def parts_flags(data: Festival | Shared, parts: pd.DataFrame) -> list[Flag]:
+    """A warning for each lane whose design falls apart into parts that share no entry."""
+    names = Shared.of(data).lane_names
+    flags = []
     for lane, group in parts.groupby("lane", sort=False):
         if len(group) > 1:
             listing = "; ".join(f"{{{r.jurors.replace(';', ', ')}}}" for r in group.itertuples(index=False))
-            flags.append(make_flag("design_disconnected", "warning", lane, "lane", lane,
+            flags.append(make_flag("design_disconnected", "warning", lane,
                                    f"{names[lane]}: the jurors fall into {len(group)} groups that share no entry, so "
                                    f"their severities cannot be compared: {listing}."))
     return flags

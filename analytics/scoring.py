@@ -45,8 +45,12 @@ def entry_scores(festival: Festival) -> pd.DataFrame:
     >>> float(round(scores.loc["GC-06", "score"] - scores.loc["GC-19", "score"], 6))  # the planted near-tie: 1/90
     0.011111
     """
-    totals = weighted_totals(festival)
-    method = festival.config.aggregation
+    return combine_totals(weighted_totals(festival), festival.config.aggregation)
+
+
+def combine_totals(totals: pd.DataFrame, method) -> pd.DataFrame:
+    """Weighted totals (``lane, entry_id, juror_id, score``) combined over jurors per entry by
+    ``method`` (the ``[aggregation]`` of ``festival.toml``)."""
     grouped = totals.groupby([col.LANE, col.ENTRY_ID], sort=False)[col.SCORE]
     if method.jurors == "mean":
         combined = grouped.mean()

@@ -124,11 +124,11 @@ class App:
 
     @property
     def standings(self) -> Locator:
-        return self.root.locator("table.dataframe", has=self.page.locator("th", has_text=re.compile("^p_first$")))
+        return self.root.locator(".jury-explorer table", has=self.page.locator("th", has_text=re.compile("^First in resampled juries$")))
 
     @property
     def entries(self) -> Locator:
-        """The entry_id column of the standings, top first (th is the index, then rank, entry_id)."""
+        """The entry column of the standings, top first (rank, then entry: no DataFrame index)."""
         return self.standings.locator("tbody tr > td:nth-of-type(2)")
 
     @property
@@ -223,7 +223,11 @@ def test_explorer_in_jupyterlab(lab: str, page: Page, expected: dict):
     assert app.errors_shown() == []
     assert kernel_errors() == []
     expect(app.standings).to_contain_text("潛在空間的九龍", timeout=UPDATE)  # CJK text (glyphs: see the screenshot)
-    expect(app.root.locator("table.dataframe", has_text="周曉彤").first).to_be_visible(timeout=UPDATE)
+    expect(app.root.locator(".jury-explorer table", has_text="周曉彤").first).to_be_visible(timeout=UPDATE)
+    # the chair's tables, not a programmer's: no DataFrame, percentages, rank intervals, blockers marked
+    expect(app.root.locator("table.dataframe")).to_have_count(0)
+    expect(app.standings.locator("tbody tr").first).to_contain_text("%")
+    expect(app.root.locator(".jury-explorer tr.blocker").first).to_contain_text("BLOCKER")
     app.show()
     page.screenshot(path=SCREENSHOTS / "explorer-initial.png")
 
@@ -249,7 +253,7 @@ def test_explorer_in_jupyterlab(lab: str, page: Page, expected: dict):
     expect(app.entries.first).to_have_text(expected["after"][0], timeout=UPDATE)
     expect(app.entries).to_have_text(expected["after"], timeout=UPDATE)
     expect(app.juror_points).to_have_count(len(expected["jurors_after"]), timeout=UPDATE)
-    status = app.root.locator(".widget-html", has_text="what-ifs")
+    status = app.root.locator(".widget-html", has_text="open blockers in this lane")
     expect(status).to_contain_text(f"juror {JUROR} left out", timeout=UPDATE)
     app.expect_chart_order(expected["after"])
     app.show()

@@ -35,8 +35,8 @@ def test_check_demo_prints_the_summary_and_exits_1_with_its_planted_blockers(tmp
     agreement = pd.read_csv(tmp_path / "agreement.csv")
     assert set(agreement["statistic"]) == {"alpha_interval", "alpha_ordinal", "icc_a1", "icc_ak", "kendall_w"}
     flags = pd.read_csv(tmp_path / "flags.csv")
-    assert list(flags.columns) == ["flag_id", "check", "severity", "lane", "entity", "entity_id", "message", "value",
-                                   "threshold", "decision", "status"]
+    assert list(flags.columns) == ["flag_id", "check", "severity", "lane", "entity", "entity_id", "juror_id", "entry_id",
+                                   "criterion", "round", "item", "message", "value", "threshold", "decision", "status"]
     assert "agreement_low:generative_cinema:weighted_total" in set(flags["flag_id"])
     rankings = pd.read_csv(tmp_path / "rankings.csv")
     assert rankings.groupby("lane").first().loc["generative_cinema", "entry_id"] == "GC-06"

@@ -70,7 +70,7 @@ def test_planted_anomalies_are_in_the_data(demo, planted):
     gc = s[s["lane"] == "generative_cinema"]
     by_juror = gc.groupby("juror_id")["score"]
     # lenient juror: the highest mean of the panel, more than a point above the panel's median juror
-    assert by_juror.mean().idxmax() == planted["lenient_juror"]["entity_id"] == "JR04"
+    assert by_juror.mean().idxmax() == planted["lenient_juror"]["juror_id"] == "JR04"
     assert by_juror.mean()["JR04"] - by_juror.mean().median() > 1.0
     # straight-liner: far below the straight-lining bar of festival.toml
     assert by_juror.std()["JR07"] < demo.config.checks.straightline_max_sd < by_juror.std().drop("JR07").min()
@@ -90,7 +90,7 @@ def test_planted_anomalies_are_in_the_data(demo, planted):
 def test_near_tie_is_one_ninetieth_of_a_point(demo, planted):
     scores = official(demo)
     gc = scores[scores.index.str.startswith("GC")].sort_values(ascending=False)
-    assert list(gc.index[:2]) == ["GC-06", "GC-19"] and planted["near_tie"]["entity_id"] == "GC-06:GC-19"
+    assert list(gc.index[:2]) == ["GC-06", "GC-19"] and planted["near_tie"]["entry_id"] == "GC-06"
     assert gc.iloc[0] - gc.iloc[1] == Fraction(1, 90)
     assert gc.iloc[1] - gc.iloc[2] > Fraction(1, 2)  # third place is clearly behind
 

@@ -60,7 +60,8 @@ def test_a_planted_tool_effect_is_found(demo, monkeypatch):
     assert veo_gc["estimate"] - baseline == pytest.approx(3.0, abs=1e-9)  # every juror total moves by 3
     assert veo_gc["ci_low"] > 0 and veo_gc["p_adjusted"] < 0.05
     flags = [f for f in effect_flags(festival, effects.reset_index()) if f.check == "tool_effect"]
-    assert "tool_effect:generative_cinema:generative_cinema:Veo" in {f.flag_id for f in flags}
+    assert "tool_effect:generative_cinema:Veo" in {f.flag_id for f in flags}
+    assert {f.item for f in flags} == {"Veo"}
     assert all(f.severity == "warning" for f in flags)
 
 

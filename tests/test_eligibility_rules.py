@@ -29,7 +29,7 @@ def set_gc1(mini, **cells) -> None:
 def gc1(mini) -> tuple[pd.Series, dict]:
     festival = load_festival(mini)
     table = eligibility_table(festival)
-    flags = {f.check: f for f in eligibility_flags(festival, table) if f.entity_id == "GC-1"}
+    flags = {f.check: f for f in eligibility_flags(festival, table) if f.entry_id == "GC-1"}
     return table.set_index("entry_id").loc["GC-1"], flags
 
 
@@ -150,9 +150,9 @@ def test_demo_planted_eligibility_anomalies_and_nothing_else_blocks():
     festival = load_festival(DEMO)
     planted = {a["kind"]: a for a in json.loads((DEMO / "planted.json").read_text(encoding="utf-8"))["anomalies"]}
     flags = eligibility_flags(festival)
-    found = {(f.check, f.entity_id): f.severity for f in flags}
-    assert found[("ai_share_below_band", planted["below_band"]["entity_id"])] == planted["below_band"]["severity"]
-    assert found[("disclosure_inconsistent", planted["inconsistent_disclosure"]["entity_id"])] == "warning"
-    assert found[("ai_share_near_threshold", planted["near_threshold"]["entity_id"])] == "info"
+    found = {(f.check, f.entry_id): f.severity for f in flags}
+    assert found[("ai_share_below_band", planted["below_band"]["entry_id"])] == planted["below_band"]["severity"]
+    assert found[("disclosure_inconsistent", planted["inconsistent_disclosure"]["entry_id"])] == "warning"
+    assert found[("ai_share_near_threshold", planted["near_threshold"]["entry_id"])] == "info"
     assert [k for k, s in found.items() if s == "blocker"] == [("ai_share_below_band", "GC-21")]
     assert [k for k, s in found.items() if s == "warning"] == [("disclosure_inconsistent", "GC-08")]

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from analytics import load_festival
-from analytics.jurors import _severity_one, design_parts, juror_behaviour, juror_flags, juror_severity
+from analytics.jurors import (_severity_one, behaviour_flags, design_parts, juror_behaviour, juror_severity, parts_flags,
+                             severity_flags)
+from analytics.shared import LaneFit
 
 from .conftest import DEMO, append
 
@@ -27,7 +29,7 @@ def test_severity_and_se_equal_ols_with_sum_to_zero_juror_effects(seed, share):
     import statsmodels.formula.api as smf  # peer: statsmodels OLS, C(juror_id, Sum) deviation coding
 
     data, _ = synthetic(seed, share=share)
-    ours = _severity_one(data).set_index("juror_id")
+    ours = _severity_one(LaneFit.of(data)).set_index("juror_id")
     fit = smf.ols("score ~ C(entry_id) + C(juror_id, Sum)", data=data).fit()
     jurors = sorted(data["juror_id"].unique())
     names = [f"C(juror_id, Sum)[S.{j}]" for j in jurors[:-1]]
@@ -46,7 +48,8 @@ def test_demo_severity_finds_the_planted_jurors():
 def test_behaviour_and_flags_on_the_demo():
     festival = load_festival(DEMO)
     severity, behaviour, parts = juror_severity(festival), juror_behaviour(festival), design_parts(festival)
-    flags = {(f.check, f.entity_id): f.severity for f in juror_flags(festival, severity, behaviour, parts)}
+    found = [*severity_flags(festival, severity), *behaviour_flags(festival, behaviour), *parts_flags(festival, parts)]
+    flags = {(f.check, f.juror_id): f.severity for f in found}
     assert flags == {("juror_severity", "JR01"): "warning", ("juror_severity", "JR04"): "warning",
                      ("straight_lining", "JR07"): "warning", ("juror_out_of_line", "JR07"): "warning"}
     gc = behaviour[behaviour["lane"] == "generative_cinema"].set_index("juror_id")
@@ -81,6 +84,4 @@ def test_a_disconnected_design_names_its_parts(mini):
     parts = design_parts(festival)
     gc = parts[parts["lane"] == "generative_cinema"]
     assert sorted(gc["jurors"]) == ["A1", "A2"] and len(gc) == 2
-    flags = juror_flags(festival, juror_severity(festival), juror_behaviour(festival), parts)
-    assert [f.flag_id for f in flags if f.check == "design_disconnected"] == [
-        "design_disconnected:generative_cinema:generative_cinema"]
+    assert [f.flag_id for f in parts_flags(festival, parts)] == ["design_disconnected:generative_cinema"]

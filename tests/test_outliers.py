@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from analytics import load_festival
-from analytics.outliers import MAD_TO_SD, disagreement, outlier_flags, score_residuals
+from analytics.outliers import MAD_TO_SD, disagreement, disagreement_flags, residual_flags, score_residuals
 
 from .conftest import DEMO
 
@@ -21,9 +21,8 @@ def test_residuals_are_scaled_by_the_median_absolute_deviation():
 
 def test_a_wild_score_is_flagged_and_the_straight_liner_dominates_the_demo(mini):
     festival = load_festival(DEMO)
-    residuals, spread = score_residuals(festival), disagreement(festival)
-    flags = [f for f in outlier_flags(festival, residuals, spread) if f.check == "score_outlier"]
-    jurors = [f.entity_id.split(":")[0] for f in flags]
+    flags = residual_flags(festival, score_residuals(festival))
+    jurors = [f.juror_id for f in flags]
     assert jurors.count("JR07") >= len(jurors) - 2  # the planted straight-liner's 7s are far from expectation
     assert all(abs(f.value) > festival.config.checks.residual_cutoff for f in flags)
 
@@ -33,5 +32,5 @@ def test_disagreement_is_ordered_and_flagged_as_information():
     spread = disagreement(festival)
     gc = spread[spread["lane"] == "generative_cinema"]
     assert gc["sd"].is_monotonic_decreasing and (gc["range"] >= 0).all()
-    info = [f for f in outlier_flags(festival, score_residuals(festival), spread) if f.check == "entry_disagreement"]
+    info = disagreement_flags(festival, spread)
     assert info and {f.severity for f in info} == {"info"}

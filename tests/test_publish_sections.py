@@ -61,7 +61,7 @@ def test_heading_says_publishable_synthetic_and_for_whom(public_html, chair):
 
 
 def test_winners_are_the_official_first_places_with_their_robustness(gate, public_html):
-    rankings = gate.after.rankings
+    rankings = gate.after["rankings"]
     for lane in gate.before.festival.config.lanes:
         first = rankings[rankings["lane"] == lane.id].iloc[0]
         assert f"({first['entry_id']}), official score {first['score']:.2f}" in public_html["winners"]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analytics import load_festival
-from analytics.rankings import rankings
+from analytics.rankings import ranking_flags, rankings
 from analytics.scoring import entry_scores
 
 from .conftest import DEMO
@@ -20,7 +20,8 @@ def demo():
 
 @pytest.fixture(scope="module")
 def demo_rankings(demo):
-    return rankings(demo, n_boot=400)
+    table = rankings(demo, n_boot=400)
+    return table, ranking_flags(demo, table)
 
 
 def test_official_rank_follows_the_official_score(demo, demo_rankings):
@@ -39,7 +40,7 @@ def test_bootstrap_probabilities_are_probabilities(demo_rankings):
 
 def test_the_planted_near_tie_is_three_blockers_and_nothing_else(demo_rankings):
     table, flags = demo_rankings
-    assert {(f.check, f.entity_id, f.severity) for f in flags} == {
+    assert {(f.check, f.entry_id, f.severity) for f in flags} == {
         ("first_place_tie", "GC-06", "blocker"), ("first_place_uncertain", "GC-06", "blocker"),
         ("first_place_unstable", "GC-06", "blocker")}
     clear = table[(table["lane"] != "generative_cinema") & (table["rank"] == 1)]
@@ -47,8 +48,8 @@ def test_the_planted_near_tie_is_three_blockers_and_nothing_else(demo_rankings):
 
 
 def test_rankings_are_reproducible_from_the_seed(demo):
-    a, _ = rankings(demo, n_boot=200)
-    b, _ = rankings(demo, n_boot=200)
+    a = rankings(demo, n_boot=200)
+    b = rankings(demo, n_boot=200)
     pd.testing.assert_frame_equal(a, b)
 
 
@@ -67,7 +68,7 @@ def test_model_adjusted_ranking_allows_for_a_harsh_juror_on_a_subset(mini):
     (mini / "scores.csv").write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
     (mini / "assignments.csv").write_text("juror_id,entry_id\nA1,GC-1\nA1,GC-2\nA2,GC-1\nB1,DB-1\nB1,DB-2\nB1,DB-3\n"
                                           "B2,DB-1\nB2,DB-3\n", encoding="utf-8")
-    table, _ = rankings(load_festival(mini), n_boot=100)
+    table = rankings(load_festival(mini), n_boot=100)
     db = table[table["lane"] == "digital_being"].set_index("entry_id")
     assert db.loc["DB-1", "score"] < db.loc["DB-2", "score"]  # official mean: 5.5 against 7
     assert db.loc["DB-1", "score_model"] == pytest.approx(db.loc["DB-2", "score_model"])  # model: equal
@@ -80,9 +81,10 @@ def test_a_winner_carried_by_one_juror_is_unstable(mini):
     for c in ("story", "craft", "ethics"):
         rows += [f"DB-1,B1,{c},8", f"DB-2,B1,{c},7", f"DB-1,B2,{c},6", f"DB-2,B2,{c},9"]
     (mini / "scores.csv").write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
-    _, flags = rankings(load_festival(mini), n_boot=200)
+    festival = load_festival(mini)
+    flags = ranking_flags(festival, rankings(festival, n_boot=200))
     unstable = [f for f in flags if f.check == "first_place_unstable"]
-    assert [(f.lane, f.entity_id) for f in unstable] == [("digital_being", "DB-2")]
+    assert [(f.lane, f.entry_id) for f in unstable] == [("digital_being", "DB-2")]
     assert "without B2 DB-1 wins" in unstable[0].message
 
 

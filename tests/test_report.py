@@ -141,7 +141,7 @@ def test_the_public_numbers_are_the_gate_numbers(final_report: Path):
     festival = load_festival(DEMO)
     gate = run_gate(festival, REPO / "data" / "examples" / "demo-decisions.csv")
     rankings = pd.read_csv(final_report / "public" / "rankings.csv")
-    expected = gate.after.rankings.reset_index(drop=True)
+    expected = gate.after["rankings"].reset_index(drop=True)
     pd.testing.assert_series_equal(rankings["score"], expected["score"], check_names=False, rtol=1e-12)
     assert list(rankings["entry_id"]) == list(expected["entry_id"])
     winner = expected.iloc[0]

@@ -26,7 +26,7 @@ def demo():
 
 @pytest.fixture(scope="module")
 def tables(demo):
-    standings, _ = rankings(demo, n_boot=200)
+    standings = rankings(demo, n_boot=200)
     return {"severity": jurors.juror_severity(demo), "behaviour": jurors.juror_behaviour(demo),
             "residuals": outliers.score_residuals(demo), "spread": outliers.disagreement(demo), "standings": standings}
 

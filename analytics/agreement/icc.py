@@ -16,7 +16,7 @@ import pandas as pd
 from scipy import stats
 
 from .. import columns as col
-from ..additive import fit_additive
+from ..additive import DENSE_MAX_RATERS, fit_additive
 from .longdata import Ratings, percentile_interval, ratings, require_seed
 from .results import ICC_BANDS, ICCResult, band
 
@@ -30,6 +30,8 @@ DESCRIPTIONS = {
     "ICC2k": "mean of k raters, two-way random, absolute agreement",
     "ICC3k": "mean of k raters, two-way mixed, consistency",
 }
+#: a variance component within this fraction of the total variance of zero is zero (floating-point noise)
+ZERO = 1e-9
 TABLE_COLUMNS = ["form", "description", "estimate", "f", "df1", "df2", "p_value", "ci_low", "ci_high", "interval"]
 
 
@@ -56,20 +58,27 @@ def _components(r: Ratings) -> dict[str, float]:
     n0 = (n - (count_u**2).sum() / n) / (n_u - 1) if n_u > 1 else np.nan
     return {"unit": unit_var, "rater": rater_var, "error": error, "ms_between": ms_between, "ms_within": ms_within,
             "oneway_unit": (ms_between - ms_within) / n0, "k": n_u / (1 / count_u).sum(),  # harmonic mean raters/unit
-            "components": c}
+            "components": c, "total": (t0 - t_mu) / n}
 
 
 def _from_components(v: dict[str, float]) -> dict[str, float]:
-    u, k = v["unit"], v["k"]
-    u1 = v["oneway_unit"]
-    return {
-        "ICC1": u1 / (u1 + v["ms_within"]),
-        "ICC2": u / (u + v["rater"] + v["error"]),
-        "ICC3": u / (u + v["error"]),
-        "ICC1k": u1 / (u1 + v["ms_within"] / k),
-        "ICC2k": u / (u + (v["rater"] + v["error"]) / k),
-        "ICC3k": u / (u + v["error"] / k),
-    }
+    """The six forms from the variance components. A component or a denominator within
+    ``ZERO`` of the total variance of zero is taken as zero (it is rounding noise), so that a
+    degenerate sample gives NaN or an infinity whichever way its sums were added up."""
+    total = np.asarray(v["total"], dtype=float)
+
+    def snap(x):
+        x = np.asarray(x, dtype=float)
+        return np.where(np.abs(x) <= ZERO * np.abs(total), 0.0, x)
+
+    def ratio(num, den):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return snap(num) / snap(den)
+
+    u, r, e, u1, w = (snap(v[name]) for name in ("unit", "rater", "error", "oneway_unit", "ms_within"))
+    k = np.asarray(v["k"], dtype=float)
+    return {"ICC1": ratio(u1, u1 + w), "ICC2": ratio(u, u + r + e), "ICC3": ratio(u, u + e),
+            "ICC1k": ratio(u1, u1 + w / k), "ICC2k": ratio(u, u + (r + e) / k), "ICC3k": ratio(u, u + e / k)}
 
 
 def _complete_table(r: Ratings, confidence: float) -> pd.DataFrame:
@@ -227,12 +236,15 @@ def icc(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_
 
 def _bootstrap(r: Ratings, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """All six forms on ``n_boot`` resamples of the units (resamples × forms); a drawn unit
-    becomes a new unit each time it is drawn."""
+    becomes a new unit each time it is drawn. Panels of up to ``DENSE_MAX_RATERS`` raters are
+    resampled all at once (:func:`_bootstrap_small`); larger ones one resample at a time."""
+    draws = rng.integers(0, r.n_units, size=(n_boot, r.n_units))
+    if r.n_raters <= DENSE_MAX_RATERS:
+        return _bootstrap_small(r, draws)
     by_unit = np.argsort(r.unit, kind="stable")
     starts = np.searchsorted(r.unit[by_unit], np.arange(r.n_units + 1))
     out = np.full((n_boot, len(FORMS)), np.nan)
-    for b in range(n_boot):
-        drawn = rng.integers(0, r.n_units, r.n_units)
+    for b, drawn in enumerate(draws):
         lengths = starts[drawn + 1] - starts[drawn]
         begin = np.repeat(starts[drawn] - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
         rows = by_unit[begin + np.arange(lengths.sum())]
@@ -244,4 +256,70 @@ def _bootstrap(r: Ratings, n_boot: int, rng: np.random.Generator) -> np.ndarray:
         if np.ptp(sample.value) > 0:
             with np.errstate(divide="ignore", invalid="ignore"):
                 out[b] = list(_from_components(_components(sample)).values())
+    return out
+
+
+def _bootstrap_small(r: Ratings, draws: np.ndarray) -> np.ndarray:
+    """:func:`_components` on every resample at once, for a panel of at most
+    ``DENSE_MAX_RATERS`` raters (resamples × forms).
+
+    A resample is a weight per unit (how often it was drawn), and every sum Henderson's
+    method needs is linear in those weights: the resamples × units weight matrix times
+    per-unit sums gives each resample's totals, and the juror system of the least-squares
+    fit is the weighted sum of each unit's raters × raters block. Each resample's system is
+    then solved by one batched symmetric eigendecomposition, whose rank also gives the
+    design's connected parts (a weighted graph Laplacian has one zero eigenvalue per part
+    and per rater not drawn). Cost: O(resamples × (units × raters² + raters³)) arithmetic,
+    no Python loop over resamples.
+    """
+    n_boot, n_u, n_r = len(draws), r.n_units, r.n_raters
+    w = np.zeros((n_boot, n_u))
+    np.add.at(w, (np.repeat(np.arange(n_boot), n_u), draws.ravel()), 1.0)
+    y, unit, rater = r.value, r.unit, r.rater
+    c = np.bincount(unit, minlength=n_u).astype(float)
+    s = np.bincount(unit, weights=y, minlength=n_u)
+    q = np.bincount(unit, weights=y * y, minlength=n_u)
+    incidence = np.zeros((n_u, n_r))
+    incidence[unit, rater] = 1.0
+    sums = np.zeros((n_u, n_r))
+    sums[unit, rater] = y
+    blocks = (incidence[:, :, None] * incidence[:, None, :] / c[:, None, None]).reshape(n_u, n_r * n_r)
+    n = w @ c
+    t0, t_u, t_mu = w @ q, w @ (s * s / c), (w @ s) ** 2 / n
+    count_r, y_r = w @ incidence, w @ sums
+    seen = count_r > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_r = np.where(seen, y_r * y_r / np.where(seen, count_r, 1), 0).sum(axis=1)
+    system = -(w @ blocks).reshape(n_boot, n_r, n_r)
+    system[:, np.arange(n_r), np.arange(n_r)] += count_r
+    rhs = y_r - w @ (incidence * (s / c)[:, None])
+    values, vectors = np.linalg.eigh(system)
+    tol = 1e-9 * np.maximum(values.max(axis=1, keepdims=True), 1.0)
+    inverse = np.where(values > tol, 1.0 / np.where(values > tol, values, 1.0), 0.0)
+    b = np.einsum("bij,bj,bkj,bk->bi", vectors, inverse, vectors, rhs)  # minimum-norm solution
+    t_full = t_u + (b * rhs).sum(axis=1)
+    n_raters = seen.sum(axis=1)
+    parts = n_raters - (values > tol).sum(axis=1)
+    low = np.where(w > 0, _unit_extreme(r, np.minimum, np.inf), np.inf).min(axis=1)
+    high = np.where(w > 0, _unit_extreme(r, np.maximum, -np.inf), -np.inf).max(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df_e = n - n_u - n_raters + parts
+        error = np.where(df_e > 0, (t0 - t_full) / df_e, np.nan)
+        unit_var = ((t_full - t_r) - (n_u - parts) * error) / (n - n_raters)
+        rater_var = np.where(n > n_u, ((t_full - t_u) - (n_raters - parts) * error) / (n - n_u), np.nan)
+        ms_between = (t_u - t_mu) / (n_u - 1) if n_u > 1 else np.full(n_boot, np.nan)
+        ms_within = np.where(n > n_u, (t0 - t_u) / (n - n_u), np.nan)
+        n0 = (n - (w @ (c * c)) / n) / (n_u - 1) if n_u > 1 else np.full(n_boot, np.nan)
+        forms = _from_components({"unit": unit_var, "rater": rater_var, "error": error, "ms_between": ms_between,
+                                  "ms_within": ms_within, "oneway_unit": (ms_between - ms_within) / n0,
+                                  "k": n_u / (w @ (1 / c)), "total": (t0 - t_mu) / n})
+    out = np.column_stack([forms[f] for f in FORMS])
+    out[~(high > low)] = np.nan  # a resample with one value throughout: the ICC is undefined
+    return out
+
+
+def _unit_extreme(r: Ratings, ufunc, start: float) -> np.ndarray:
+    """Per unit, the smallest (``np.minimum``) or largest (``np.maximum``) rating."""
+    out = np.full(r.n_units, start)
+    ufunc.at(out, r.unit, r.value)
     return out

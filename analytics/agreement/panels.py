@@ -14,7 +14,8 @@ import pandas as pd
 from .. import columns as col
 from ..festival import Festival
 from ..flags import Flag, make_flag
-from ..scoring import WEIGHTED_TOTAL, weighted_totals
+from ..scoring import WEIGHTED_TOTAL
+from ..shared import Shared
 from .alpha import krippendorff_alpha
 from .icc import icc
 from .ranks import kendall_w
@@ -38,18 +39,9 @@ def scopes(festival: Festival) -> list[str]:
     return [*festival.config.criterion_ids, WEIGHTED_TOTAL]
 
 
-def scope_ratings(festival: Festival, lane: str, scope: str) -> pd.DataFrame:
+def scope_ratings(data: Festival | Shared, lane: str, scope: str) -> pd.DataFrame:
     """The long table (``entry_id, juror_id, score``) of one lane on one criterion or the total."""
-    if scope == WEIGHTED_TOTAL:
-        totals = weighted_totals(festival)
-        rows = totals[totals[col.LANE] == lane]
-    elif scope in festival.config.criterion_ids:
-        s = festival.scores
-        rows = s[(s[col.LANE] == lane) & (s[col.CRITERION] == scope)]
-    else:
-        raise ValueError(f"scope must be a criterion ({', '.join(festival.config.criterion_ids)}) or {WEIGHTED_TOTAL!r}; "
-                         f"got {scope!r}")
-    return rows[[col.ENTRY_ID, col.JUROR_ID, col.SCORE]].reset_index(drop=True)
+    return Shared.of(data).ratings(lane, scope)
 
 
 def _settings(festival: Festival, n_boot: int | None, random_state: int | None) -> tuple[int, int]:
@@ -63,51 +55,56 @@ def _row(lane: str, scope: str, statistic: str, result, p_value: float = float("
             result.n_raters, result.n_ratings, p_value, result.reason]
 
 
-def agreement_table(festival: Festival, *, n_boot: int | None = None, random_state: int | None = None) -> pd.DataFrame:
-    """Every lane × scope × statistic (see :data:`STATISTICS`) with intervals and bands.
+def agreement_table(data: Festival | Shared, *, lanes: list[str] | None = None, n_boot: int | None = None,
+                    random_state: int | None = None) -> pd.DataFrame:
+    """Every lane (or each of ``lanes``) × scope × statistic (see :data:`STATISTICS`) with
+    intervals and bands.
 
     Intervals: alpha by a bootstrap over entries; ICC by F on complete designs and by the
     bootstrap on incomplete ones; ``n_boot`` and ``random_state`` default to the
     ``[checks]`` of ``festival.toml``, so the same inputs give the same table.
     """
-    n_boot, seed = _settings(festival, n_boot, random_state)
+    shared = Shared.of(data, lanes)
+    n_boot, seed = _settings(shared.festival, n_boot, random_state)
     rows = []
-    for lane in festival.config.lane_ids:
-        for scope in scopes(festival):
-            data = scope_ratings(festival, lane, scope)
-            rows.append(_row(lane, scope, "alpha_interval", krippendorff_alpha(data, n_boot=n_boot, random_state=seed)))
+    for lane in shared.lanes:
+        for scope in shared.scopes:
+            ratings = shared.ratings(lane, scope)
+            rows.append(_row(lane, scope, "alpha_interval", krippendorff_alpha(ratings, n_boot=n_boot, random_state=seed)))
             rows.append(_row(lane, scope, "alpha_ordinal",
-                             krippendorff_alpha(data, level="ordinal", n_boot=n_boot, random_state=seed)))
-            complete = len(data) == data[col.ENTRY_ID].nunique() * data[col.JUROR_ID].nunique()
-            result = icc(data, n_boot=0 if complete else n_boot, random_state=seed)
+                             krippendorff_alpha(ratings, level="ordinal", n_boot=n_boot, random_state=seed)))
+            complete = len(ratings) == ratings[col.ENTRY_ID].nunique() * ratings[col.JUROR_ID].nunique()
+            result = icc(ratings, n_boot=0 if complete else n_boot, random_state=seed)
             for form, name in (("ICC2", "icc_a1"), ("ICC2k", "icc_ak")):
                 r = result.table.set_index("form").loc[form]
                 rows.append([lane, scope, name, r["estimate"], r["ci_low"], r["ci_high"],
                              band(float(r["estimate"]), ICC_BANDS), result.n_units, result.n_raters, result.n_ratings,
                              r["p_value"], result.reason])
-            w = kendall_w(data)
+            w = kendall_w(ratings)
             rows.append(_row(lane, scope, "kendall_w", w, w.details.get("p_value", float("nan"))))
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
 
-def alpha_if_removed(festival: Festival, *, lanes: list[str] | None = None) -> pd.DataFrame:
+def alpha_if_removed(data: Festival | Shared, *, lanes: list[str] | None = None,
+                     scopes: list[str] | None = None) -> pd.DataFrame:
     """For each lane, scope and juror: interval alpha with and without that juror.
 
     Columns ``lane, scope, juror_id, alpha, alpha_without, change`` (``change`` =
     without − with: positive when the panel agrees better without the juror).
     """
+    shared = Shared.of(data, lanes)
     rows = []
-    for lane in lanes or festival.config.lane_ids:
-        for scope in scopes(festival):
-            data = scope_ratings(festival, lane, scope)
-            alpha = krippendorff_alpha(data).estimate
-            for juror in sorted(data[col.JUROR_ID].unique()):
-                without = krippendorff_alpha(data[data[col.JUROR_ID] != juror]).estimate
+    for lane in shared.lanes:
+        for scope in scopes or shared.scopes:
+            ratings = shared.ratings(lane, scope)
+            alpha = krippendorff_alpha(ratings).estimate
+            for juror in sorted(ratings[col.JUROR_ID].unique()):
+                without = krippendorff_alpha(ratings[ratings[col.JUROR_ID] != juror]).estimate
                 rows.append([lane, scope, juror, alpha, without, without - alpha])
     return pd.DataFrame(rows, columns=["lane", "scope", col.JUROR_ID, "alpha", "alpha_without", "change"])
 
 
-def faction_agreement(festival: Festival, *, n_boot: int | None = None, random_state: int | None = None) -> pd.DataFrame:
+def faction_agreement(festival: Festival | Shared, *, n_boot: int | None = None, random_state: int | None = None) -> pd.DataFrame:
     """Interval alpha within each faction of a panel, and between factions.
 
     *Between factions* treats each faction as one rater whose score for an entry is the
@@ -116,17 +113,18 @@ def faction_agreement(festival: Festival, *, n_boot: int | None = None, random_s
     ci_high, band, n_raters, n_units, reason``. A faction with one juror in a lane has no
     within-faction agreement (NaN with the reason).
     """
-    n_boot, seed = _settings(festival, n_boot, random_state)
-    faction_of = festival.jurors.set_index(col.JUROR_ID)[col.FACTION]
+    shared = Shared.of(festival)
+    n_boot, seed = _settings(shared.festival, n_boot, random_state)
+    faction_of = shared.festival.jurors.set_index(col.JUROR_ID)[col.FACTION]
     rows = []
-    for lane in festival.config.lane_ids:
-        for scope in scopes(festival):
-            data = scope_ratings(festival, lane, scope)
-            data = data.assign(faction=data[col.JUROR_ID].map(faction_of).fillna("(none)"))
-            for faction, group in data.groupby("faction", sort=True):
+    for lane in shared.lanes:
+        for scope in shared.scopes:
+            ratings = shared.ratings(lane, scope)
+            ratings = ratings.assign(faction=ratings[col.JUROR_ID].map(faction_of).fillna("(none)"))
+            for faction, group in ratings.groupby("faction", sort=True):
                 r = krippendorff_alpha(group, n_boot=n_boot, random_state=seed)
                 rows.append([lane, scope, faction, r.estimate, r.ci_low, r.ci_high, r.band, r.n_raters, r.n_units, r.reason])
-            means = data.groupby([col.ENTRY_ID, "faction"], as_index=False)[col.SCORE].mean()
+            means = ratings.groupby([col.ENTRY_ID, "faction"], as_index=False)[col.SCORE].mean()
             r = krippendorff_alpha(means, rater="faction", n_boot=n_boot, random_state=seed)
             rows.append([lane, scope, BETWEEN_FACTIONS, r.estimate, r.ci_low, r.ci_high, r.band, r.n_raters, r.n_units,
                          r.reason])
@@ -134,27 +132,28 @@ def faction_agreement(festival: Festival, *, n_boot: int | None = None, random_s
                                        "n_units", "reason"])
 
 
-def agreement_flags(festival: Festival, table: pd.DataFrame) -> list[Flag]:
+def agreement_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
     """A warning for each lane × scope whose interval alpha is below ``checks.agreement_min_alpha``;
     information when alpha cannot be computed."""
-    bar = festival.config.checks.agreement_min_alpha
-    names = {lane.id: lane.name for lane in festival.config.lanes}
-    labels = {c.id: c.label for c in festival.config.criteria} | {WEIGHTED_TOTAL: "the weighted total"}
+    shared = Shared.of(data)
+    bar = shared.config.checks.agreement_min_alpha
+    names = shared.lane_names
+    labels = {c.id: c.label for c in shared.config.criteria} | {WEIGHTED_TOTAL: "the weighted total"}
     flags = []
     alphas = table[table["statistic"] == "alpha_interval"]
     for row in alphas.itertuples(index=False):
         what = labels[row.scope] if row.scope == WEIGHTED_TOTAL else f"'{labels[row.scope]}'"
         if np.isnan(row.estimate):
-            flags.append(make_flag("agreement_undefined", "info", row.lane, "criterion", row.scope,
+            flags.append(make_flag("agreement_undefined", "info", row.lane,
                                    f"{names[row.lane]}: agreement on {what} cannot be computed ({row.reason}).",
-                                   threshold=bar))
+                                   criterion=row.scope, threshold=bar))
         elif row.estimate < bar:
             interval = f" (95% interval {row.ci_low:.2f} to {row.ci_high:.2f})" if not np.isnan(row.ci_low) else ""
             flags.append(make_flag(
-                "agreement_low", "warning", row.lane, "criterion", row.scope,
+                "agreement_low", "warning", row.lane,
                 f"{names[row.lane]}: the jurors agree too little on {what}: Krippendorff's alpha {row.estimate:.2f}"
                 f"{interval} is below the bar of {bar:.3g}. Look at which jurors pull it down before relying on it.",
-                row.estimate, bar))
+                criterion=row.scope, value=row.estimate, threshold=bar))
     return flags
 
 
@@ -188,3 +187,8 @@ def agreement_reading(festival: Festival, table: pd.DataFrame, removed: pd.DataF
             text += "No single juror moves it by more than 0.05."
         lines.append(text)
     return "\n".join(lines)
+
+
+#: the check family's two calls (analytics.checks)
+table = agreement_table
+flags = agreement_flags

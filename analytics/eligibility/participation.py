@@ -16,7 +16,7 @@ import pandas as pd
 from .. import columns as col
 from ..festival import Festival
 from ..flags import Flag, make_flag
-from ..scoring import entry_scores
+from ..shared import Shared, lane_rng
 from .tools import TOOLS, tools_long
 
 EFFECT_COLUMNS = ["lane", "factor", "effect", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted", "n_with",
@@ -60,6 +60,16 @@ def _spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return (ry @ rx) / np.sqrt((ry * ry).sum(axis=1) * (rx @ rx))
 
 
+def _spearman_paired(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Spearman's rho of each row of ``x`` with the same row of ``y`` (resampled pairs)."""
+    rx = pd.DataFrame(x).rank(axis=1).to_numpy()
+    ry = pd.DataFrame(y).rank(axis=1).to_numpy()
+    rx = rx - rx.mean(axis=1, keepdims=True)
+    ry = ry - ry.mean(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (rx * ry).sum(axis=1) / np.sqrt((rx * rx).sum(axis=1) * (ry * ry).sum(axis=1))
+
+
 def _mean_difference(values: np.ndarray, used: np.ndarray) -> np.ndarray:
     """Mean of the users minus mean of the others, for each row of the 0/1 matrix ``used``."""
     n_with = used.sum(axis=1)
@@ -76,24 +86,31 @@ def _holm(p: np.ndarray) -> np.ndarray:
     return out
 
 
-def score_effects(festival: Festival, *, n_resamples: int | None = None, random_state: int | None = None) -> pd.DataFrame:
+def score_effects(data: Festival | Shared, *, lanes: list[str] | None = None, n_resamples: int | None = None,
+                  random_state: int | None = None) -> pd.DataFrame:
     """Per lane: does the official entry score move with AI share, or with any tool?
 
     Rows: ``factor = "ai_share"`` (``effect = "spearman_rho"``) and ``factor = "tool:<name>"``
     (``effect = "mean_difference"``, in score points) for each tool used by at least 3
     entries and not used by at least 3. Intervals: percentile bootstrap over entries;
     p-values: two-sided permutation tests (``(1 + #{|perm| >= |observed|}) / (1 + B)``);
-    ``n_resamples`` and ``random_state`` default to ``[checks]``.
+    ``n_resamples`` and ``random_state`` default to ``[checks]``; each lane draws from its
+    own generator (:func:`analytics.shared.lane_rng`). Cost: O(resamples × entries) per lane
+    and tool, vectorised.
     """
+    shared = Shared.of(data, lanes)
+    festival = shared.festival
     checks = festival.config.checks
     b = checks.bootstrap_resamples if n_resamples is None else n_resamples
-    rng = np.random.default_rng(checks.seed if random_state is None else random_state)
-    scores = entry_scores(festival).set_index(col.ENTRY_ID)[col.SCORE]
+    seed = checks.seed if random_state is None else random_state
+    scores = shared.entry_scores.set_index(col.ENTRY_ID)[col.SCORE]
     share = festival.entries.set_index(col.ENTRY_ID)[col.AI_SHARE]
+    lane_of = festival.entries.set_index(col.ENTRY_ID)[col.CATEGORY]
     tools = entry_tools(festival)
     rows = []
-    for lane in festival.config.lane_ids:
-        ids = scores.index[scores.index.map(festival.entries.set_index(col.ENTRY_ID)[col.CATEGORY]) == lane]
+    for lane in shared.lanes:
+        rng = lane_rng(seed, lane)
+        ids = scores.index[scores.index.map(lane_of) == lane]
         ids = [e for e in ids if pd.notna(share.get(e))]
         if len(ids) < 2 * MIN_GROUP:
             continue
@@ -104,8 +121,7 @@ def score_effects(festival: Festival, *, n_resamples: int | None = None, random_
         perms = np.argsort(rng.random((b, n)), axis=1)
         null = _spearman_rows(x, y[perms])
         boot = rng.integers(0, n, size=(b, n))
-        resampled = np.array([_spearman_rows(x[i], y[i])[0] for i in boot])
-        low, high = np.nanquantile(resampled, [0.025, 0.975])
+        low, high = np.nanquantile(_spearman_paired(x[boot], y[boot]), [0.025, 0.975])
         p = (1 + np.sum(np.abs(null) >= abs(observed) - 1e-12)) / (1 + b)
         rows.append([lane, "ai_share", "spearman_rho", observed, low, high, p, p, n, 0])
         lane_tools = tools[tools[col.ENTRY_ID].isin(ids)]
@@ -132,26 +148,34 @@ def score_effects(festival: Festival, *, n_resamples: int | None = None, random_
     return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
 
 
-def effect_flags(festival: Festival, effects: pd.DataFrame) -> list[Flag]:
+def effect_flags(data: Festival | Shared, effects: pd.DataFrame) -> list[Flag]:
     """A warning for each tool whose films score differently (Holm-adjusted p below
     ``effect_p_max``); information for a trend of scores with AI share."""
-    bar = festival.config.checks.effect_p_max
-    names = festival.lane_names()
+    shared = Shared.of(data)
+    bar = shared.config.checks.effect_p_max
+    names = shared.lane_names
     flags = []
     for row in effects.itertuples(index=False):
         if row.p_adjusted >= bar:
             continue
         if row.factor == "ai_share":
-            flags.append(make_flag("score_follows_ai_share", "info", row.lane, "lane", row.lane,
+            flags.append(make_flag("score_follows_ai_share", "info", row.lane,
                                    f"{names[row.lane]}: scores move with the declared AI share (Spearman's rho "
                                    f"{row.estimate:.2f}, 95% interval {row.ci_low:.2f} to {row.ci_high:.2f}, "
-                                   f"permutation p = {row.p_value:.3f}).", row.p_value, bar))
+                                   f"permutation p = {row.p_value:.3f}).", item=col.AI_SHARE, value=row.p_value,
+                                   threshold=bar))
         else:
-            tool = row.factor.split(":", 1)[1]
+            tool = row.factor.removeprefix("tool:")
             direction = "higher" if row.estimate > 0 else "lower"
-            flags.append(make_flag("tool_effect", "warning", row.lane, "lane", f"{row.lane}:{tool}",
+            flags.append(make_flag("tool_effect", "warning", row.lane,
                                    f"{names[row.lane]}: films made with {tool} score {abs(row.estimate):.2f} points "
                                    f"{direction} than the others (95% interval {row.ci_low:.2f} to {row.ci_high:.2f}; "
                                    f"Holm-adjusted permutation p = {row.p_adjusted:.3f}). The festival is "
-                                   "tool-agnostic: check that the jury is.", row.p_adjusted, bar))
+                                   "tool-agnostic: check that the jury is.", item=tool, value=row.p_adjusted,
+                                   threshold=bar))
     return flags
+
+
+#: the check family's two calls (analytics.checks)
+table = score_effects
+flags = effect_flags

@@ -33,6 +33,7 @@ import pandas as pd
 from .. import columns as col
 from ..festival import Festival
 from ..flags import Flag, make_flag
+from ..shared import Shared
 from .resolution import resolution_lines
 
 ELIGIBILITY_COLUMNS = [
@@ -66,19 +67,21 @@ def runtime_class(runtime: pd.Series, feature_min: float, short_min: float) -> p
                                ["unknown", "feature", "short"], default="too_short"), index=runtime.index)
 
 
-def eligibility_table(festival: Festival) -> pd.DataFrame:
-    """Every rule's outcome for every entry, one row per entry (see the module notes)."""
-    config, entries = festival.config, festival.entries
+def eligibility_table(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
+    """Every rule's outcome for every entry of the lanes (all, or ``lanes``), one row per
+    entry (see the module notes), with the number of blockers, warnings and notes the rules
+    raise and whether the entry is ``eligible`` (no blocker)."""
+    shared = Shared.of(data, lanes)
+    config, entries = shared.config, shared.entries
     p, req = config.participation, config.requirements
-    lanes = {lane.id: lane for lane in config.lanes}
+    lanes_by_id = {lane.id: lane for lane in config.lanes}
     lane = entries[col.CATEGORY]
     share = entries[col.AI_SHARE]
-    low = lane.map(lambda l: lanes[l].ai_share_min).astype(float)
-    high = lane.map(lambda l: lanes[l].ai_share_typical_max).astype(float)
+    low = lane.map(lambda l: lanes_by_id[l].ai_share_min).astype(float)
+    high = lane.map(lambda l: lanes_by_id[l].ai_share_typical_max).astype(float)
     mixed = blend(entries, dict(p.weights))
     dims = [col.share_column(d) for d in p.dimensions]
-    missing_dims = pd.Series([";".join(d for d, gone in zip(p.dimensions, row) if gone)
-                              for row in entries[dims].isna().to_numpy()], index=entries.index, dtype=object)
+    missing_dims = _joined(entries[dims].isna().to_numpy(), p.dimensions, entries.index)
     band = np.select([low.isna(), share.isna(), share < low, share > high],
                      ["no_band", "not_declared", "below_minimum", "above_typical"], default="in_band")
     near = (share >= low) & (share < low + p.near_threshold_margin)
@@ -86,8 +89,7 @@ def eligibility_table(festival: Festival) -> pd.DataFrame:
     disclosure = np.select([missing_dims != "", share.isna(), gap.abs() > p.disclosure_tolerance],
                            ["incomplete", "not_declared", "inconsistent"], default="consistent")
     confirmed = entries[[col.appendix_column(part) for part in req.appendix]].fillna(False).astype(bool)
-    appendix_missing = pd.Series([";".join(part for part, ok in zip(req.appendix, row) if not ok)
-                                  for row in confirmed.to_numpy()], index=entries.index, dtype=object)
+    appendix_missing = _joined(~confirmed.to_numpy(), req.appendix, entries.index)
     lines = entries[col.RESOLUTION].map(lambda text: resolution_lines(text) if isinstance(text, str) else None)
     lines = pd.to_numeric(lines, errors="coerce")
     master = np.select([entries[col.RESOLUTION].isna(), lines.isna(), lines < req.min_resolution_lines,
@@ -102,87 +104,108 @@ def eligibility_table(festival: Festival) -> pd.DataFrame:
         "authorship_proof": entries[col.AUTHORSHIP_PROOF].map({True: "yes", False: "no"}).fillna("not_declared"),
         "resolution": entries[col.RESOLUTION], "resolution_lines": lines, "master": master,
         "lossless_audio": entries[col.LOSSLESS_AUDIO].map({True: "yes", False: "no"}).fillna("not_declared"),
-    })
-    counts = _flags_by_entry(festival, table)
-    for severity in ("blocker", "warning", "info"):
-        table[f"n_{severity}s" if severity != "info" else "n_info"] = table["entry_id"].map(
-            counts.get(severity, {})).fillna(0).astype(np.int64)
+    }).reset_index(drop=True)
+    severities = np.stack([severity for _, _, severity in _findings(config, table)], axis=1) if len(table) else None
+    for severity, name in (("blocker", "n_blockers"), ("warning", "n_warnings"), ("info", "n_info")):
+        table[name] = (severities == severity).sum(axis=1).astype(np.int64) if severities is not None else np.int64(0)
     table["eligible"] = table["n_blockers"] == 0
-    return table[ELIGIBILITY_COLUMNS].reset_index(drop=True)
+    return table[ELIGIBILITY_COLUMNS]
 
 
-def _flags_by_entry(festival: Festival, table: pd.DataFrame) -> dict[str, dict[str, int]]:
-    counts: dict[str, dict[str, int]] = {}
-    for flag in _rule_flags(festival, table):
-        per = counts.setdefault(flag.severity, {})
-        per[flag.entity_id] = per.get(flag.entity_id, 0) + 1
-    return counts
+def _joined(gone: np.ndarray, names: tuple[str, ...], index: pd.Index) -> pd.Series:
+    """Per row, the names whose column is True, joined with ';' (a readable list, never parsed)."""
+    return pd.Series([";".join(n for n, g in zip(names, row) if g) for row in gone], index=index, dtype=object)
 
 
-def eligibility_flags(festival: Festival, table: pd.DataFrame | None = None) -> list[Flag]:
-    """The flags of every rule for every entry (ids ``check:lane:entry_id``)."""
-    return _rule_flags(festival, eligibility_table(festival) if table is None else table)
-
-
-def _rule_flags(festival: Festival, table: pd.DataFrame) -> list[Flag]:
-    config = festival.config
+def _findings(config, table: pd.DataFrame) -> list[tuple[str, object, np.ndarray]]:
+    """Each rule as ``(check, message, severity)``: ``severity`` per entry ('' where the rule
+    raises nothing), ``message(row)`` the sentence for a flagged entry. Vectorised over
+    entries; the table's counts and :func:`eligibility_flags` both read these."""
     p, req = config.participation, config.requirements
     lanes = {lane.id: lane for lane in config.lanes}
-    flags: list[Flag] = []
-    for row in table.itertuples(index=False):
-        lane = lanes[row.lane]
-        blocker = "blocker" if lane.in_competition else "warning"
+    in_competition = table["lane"].map(lambda l: lanes[l].in_competition).to_numpy(dtype=bool)
+    blocker = np.where(in_competition, "blocker", "warning")  # out of competition, blockers are warnings
+    allow_short = table["lane"].map(lambda l: lanes[l].allow_under_short).to_numpy(dtype=bool)
 
-        def add(check, severity, message, value=float("nan"), threshold=float("nan")):
-            flags.append(make_flag(check, severity, row.lane, "entry", row.entry_id,
-                                   f"{row.entry_id} ({row.title}): {message}", value, threshold))
+    def when(mask, severity) -> np.ndarray:
+        return np.where(np.asarray(mask, dtype=bool), severity, "")
 
-        if row.band == "below_minimum":
-            add("ai_share_below_band", blocker, f"declares {row.ai_share:g}% AI participation, below the "
-                f"{lane.name} minimum of {lane.ai_share_min:g}%: it does not belong in this lane.",
-                row.ai_share, lane.ai_share_min)
-        elif row.band == "not_declared":
-            add("ai_share_missing", blocker, f"declares no AI share, so its place in {lane.name} "
-                f"(minimum {lane.ai_share_min:g}%) cannot be established.", threshold=lane.ai_share_min)
-        elif row.band == "above_typical":
-            add("ai_share_above_typical", "info", f"declares {row.ai_share:g}%, above the typical "
-                f"{lane.ai_share_typical_max:g}% of {lane.name} (allowed; information only).",
-                row.ai_share, lane.ai_share_typical_max)
-        if row.near_threshold:
-            add("ai_share_near_threshold", "info", f"declares {row.ai_share:g}%, within {p.near_threshold_margin:g} "
-                f"points of the {lane.ai_share_min:g}% line: worth a second look at its disclosure.",
-                row.ai_share, lane.ai_share_min)
-        if row.disclosure == "inconsistent":
-            add("disclosure_inconsistent", "warning", f"declares {row.ai_share:g}% but its dimension shares "
-                f"blend to {row.blend:.1f}% (a gap of {abs(row.blend_gap):.1f} points, more than the "
-                f"{p.disclosure_tolerance:g} allowed).", abs(row.blend_gap), p.disclosure_tolerance)
-        elif row.disclosure == "incomplete":
-            add("dimension_share_missing", "warning", f"does not declare its share of {row.missing_dimensions.replace(';', ', ')}; "
-                "the blend cannot be checked (nothing is imputed).")
-        if row.runtime_class == "too_short":
-            severity = "info" if lane.allow_under_short else blocker
-            add("runtime_too_short", severity, f"runs {row.runtime_min:g} minutes, under the "
-                f"{req.short_min_runtime:g}-minute minimum for a short.", row.runtime_min, req.short_min_runtime)
-        elif row.runtime_class == "unknown":
-            add("runtime_missing", "warning", "declares no runtime, so its class (feature or short) is unknown.")
-        if row.appendix_missing:
-            add("appendix_incomplete", "warning", "the pipeline appendix does not confirm "
-                f"{row.appendix_missing.replace(';', ', ')}.")
-        if row.authorship_proof != "yes" and req.authorship_proof != "ignored":
-            severity = blocker if req.authorship_proof == "required" else "warning"
-            add("authorship_proof_missing", severity, "has no confirmed proof of human authorship.")
-        if row.master == "below_minimum":
-            add("master_below_minimum", blocker, f"master '{row.resolution}' ({row.resolution_lines:g} lines) is below "
-                f"the {req.min_resolution_lines}p minimum.", row.resolution_lines, req.min_resolution_lines)
-        elif row.master == "below_preferred":
-            add("master_below_preferred", "info", f"master '{row.resolution}' is below the preferred "
-                f"{req.preferred_resolution_lines}p (allowed).", row.resolution_lines, req.preferred_resolution_lines)
-        elif row.master == "unreadable":
-            add("resolution_unreadable", "warning", f"the resolution '{row.resolution}' cannot be read; "
-                "write it as e.g. 3840x2160, 4K or 1080p.")
-        elif row.master == "not_declared":
-            add("resolution_missing", "warning", "declares no master resolution.")
-        if row.lossless_audio != "yes" and req.lossless_audio != "ignored":
-            severity = blocker if req.lossless_audio == "required" else "info"
-            add("lossless_audio_missing", severity, "supplies no lossless audio master.")
+    def name(row) -> str:
+        return lanes[row.lane].name
+
+    rules = [
+        ("ai_share_below_band", lambda r: (f"declares {r.ai_share:g}% AI participation, below the {name(r)} minimum of "
+                                           f"{lanes[r.lane].ai_share_min:g}%: it does not belong in this lane.",
+                                           r.ai_share, lanes[r.lane].ai_share_min),
+         when(table["band"] == "below_minimum", blocker)),
+        ("ai_share_missing", lambda r: (f"declares no AI share, so its place in {name(r)} (minimum "
+                                        f"{lanes[r.lane].ai_share_min:g}%) cannot be established.", np.nan,
+                                        lanes[r.lane].ai_share_min),
+         when(table["band"] == "not_declared", blocker)),
+        ("ai_share_above_typical", lambda r: (f"declares {r.ai_share:g}%, above the typical "
+                                              f"{lanes[r.lane].ai_share_typical_max:g}% of {name(r)} (allowed; information only).",
+                                              r.ai_share, lanes[r.lane].ai_share_typical_max),
+         when(table["band"] == "above_typical", "info")),
+        ("ai_share_near_threshold", lambda r: (f"declares {r.ai_share:g}%, within {p.near_threshold_margin:g} points of the "
+                                               f"{lanes[r.lane].ai_share_min:g}% line: worth a second look at its disclosure.",
+                                               r.ai_share, lanes[r.lane].ai_share_min),
+         when(table["near_threshold"], "info")),
+        ("disclosure_inconsistent", lambda r: (f"declares {r.ai_share:g}% but its dimension shares blend to {r.blend:.1f}% "
+                                               f"(a gap of {abs(r.blend_gap):.1f} points, more than the "
+                                               f"{p.disclosure_tolerance:g} allowed).", abs(r.blend_gap), p.disclosure_tolerance),
+         when(table["disclosure"] == "inconsistent", "warning")),
+        ("dimension_share_missing", lambda r: (f"does not declare its share of {r.missing_dimensions.replace(';', ', ')}; "
+                                               "the blend cannot be checked (nothing is imputed).", np.nan, np.nan),
+         when(table["disclosure"] == "incomplete", "warning")),
+        ("runtime_too_short", lambda r: (f"runs {r.runtime_min:g} minutes, under the {req.short_min_runtime:g}-minute "
+                                         "minimum for a short.", r.runtime_min, req.short_min_runtime),
+         when(table["runtime_class"] == "too_short", np.where(allow_short, "info", blocker))),
+        ("runtime_missing", lambda r: ("declares no runtime, so its class (feature or short) is unknown.", np.nan, np.nan),
+         when(table["runtime_class"] == "unknown", "warning")),
+        ("appendix_incomplete", lambda r: ("the pipeline appendix does not confirm "
+                                           f"{r.appendix_missing.replace(';', ', ')}.", np.nan, np.nan),
+         when(table["appendix_missing"] != "", "warning")),
+        ("authorship_proof_missing", lambda r: ("has no confirmed proof of human authorship.", np.nan, np.nan),
+         when((table["authorship_proof"] != "yes") & (req.authorship_proof != "ignored"),
+              blocker if req.authorship_proof == "required" else "warning")),
+        ("master_below_minimum", lambda r: (f"master '{r.resolution}' ({r.resolution_lines:g} lines) is below the "
+                                            f"{req.min_resolution_lines}p minimum.", r.resolution_lines, req.min_resolution_lines),
+         when(table["master"] == "below_minimum", blocker)),
+        ("master_below_preferred", lambda r: (f"master '{r.resolution}' is below the preferred "
+                                              f"{req.preferred_resolution_lines}p (allowed).", r.resolution_lines,
+                                              req.preferred_resolution_lines),
+         when(table["master"] == "below_preferred", "info")),
+        ("resolution_unreadable", lambda r: (f"the resolution '{r.resolution}' cannot be read; write it as e.g. 3840x2160, "
+                                             "4K or 1080p.", np.nan, np.nan),
+         when(table["master"] == "unreadable", "warning")),
+        ("resolution_missing", lambda r: ("declares no master resolution.", np.nan, np.nan),
+         when(table["master"] == "not_declared", "warning")),
+        ("lossless_audio_missing", lambda r: ("supplies no lossless audio master.", np.nan, np.nan),
+         when((table["lossless_audio"] != "yes") & (req.lossless_audio != "ignored"),
+              blocker if req.lossless_audio == "required" else "info")),
+    ]
+    return [(check, message, np.broadcast_to(severity, len(table))) for check, message, severity in rules]
+
+
+def eligibility_flags(data: Festival | Shared, table: pd.DataFrame | None = None) -> list[Flag]:
+    """The flags of every rule for every entry of ``table`` (default: :func:`eligibility_table`),
+    entry by entry in the table's order."""
+    shared = Shared.of(data)
+    table = eligibility_table(shared) if table is None else table
+    rules = _findings(shared.config, table)
+    raised = sorted((i, order) for order, (_, _, severity) in enumerate(rules) for i in np.flatnonzero(severity != ""))
+    shown = sorted({i for i, _ in raised})
+    rows = dict(zip(shown, table.iloc[shown].itertuples(index=False)))
+    flags = []
+    for i, order in raised:
+        check, message, severity = rules[order]
+        row = rows[i]
+        text, value, threshold = message(row)
+        flags.append(make_flag(check, severity[i], row.lane, f"{row.entry_id} ({row.title}): {text}", entry_id=row.entry_id,
+                               value=value, threshold=threshold))
     return flags
+
+
+#: the check family's two calls (analytics.checks)
+table = eligibility_table
+flags = eligibility_flags

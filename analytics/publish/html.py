@@ -55,8 +55,9 @@ def _cell(value: object, fmt: str | Callable[[object], str] | None) -> str:
 
 
 def table_html(frame: pd.DataFrame, columns: Sequence[Column], *, caption: str | None = None,
-               numeric: Sequence[str] = ()) -> str:
-    """An HTML table of ``frame``'s ``columns`` (every cell escaped; missing values as –).
+               numeric: Sequence[str] = (), row_class: Sequence[str] | None = None) -> str:
+    """An HTML table of ``frame``'s ``columns`` (every cell escaped; missing values as –);
+    ``row_class``: a CSS class per row ('' for none).
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"title": ["<script>alert(1)</script>"], "score": [7.25]})
@@ -68,10 +69,11 @@ def table_html(frame: pd.DataFrame, columns: Sequence[Column], *, caption: str |
     short = {key for key, _, fmt in shown if max((len(_cell(v, fmt)) for v in frame[key]), default=0) <= SHORT}
     head = "".join(f"<th>{esc(header)}</th>" for _, header, _ in shown)
     rows = []
-    for record in frame[[key for key, _, _ in shown]].itertuples(index=False, name=None):
+    classes = row_class if row_class is not None else [""] * len(frame)
+    for record, kind in zip(frame[[key for key, _, _ in shown]].itertuples(index=False, name=None), classes):
         cells = "".join(f"<td{NUM if key in numbers else NOWRAP if key in short else ''}>{esc(_cell(value, fmt))}</td>"
                         for (key, _, fmt), value in zip(shown, record))
-        rows.append(f"<tr>{cells}</tr>")
+        rows.append(f'<tr class="{esc(kind)}">{cells}</tr>' if kind else f"<tr>{cells}</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 

@@ -126,12 +126,12 @@ class Report:
     def overview(self) -> Section:
         f = self.festival
         after = self.gate.after
-        eligibility = self.gate.before.eligibility
-        lanes = self.gate.before.lanes.set_index(col.LANE)
+        eligibility = self.gate.before["eligibility"]
+        lanes = self.gate.before.lane_summary.set_index(col.LANE)
         eligible = eligibility.groupby(col.LANE)["eligible"].sum()
         rows = []
         for lane in f.config.lanes:
-            in_competition = int((after.rankings[col.LANE] == lane.id).sum())
+            in_competition = int((after["rankings"][col.LANE] == lane.id).sum())
             rows.append({"lane": lane.name, "honour": lane.honour or "", "entries": int(lanes.at[lane.id, col.N_ENTRIES]),
                          "eligible": int(eligible.get(lane.id, 0)), "ranked": in_competition,
                          "jurors": int(lanes.at[lane.id, col.N_JURORS]), "scores": int(lanes.at[lane.id, "n_scores"])})
@@ -158,7 +158,7 @@ class Report:
 
     def participation(self) -> Section:
         f = self.festival
-        eligibility = self.gate.before.eligibility
+        eligibility = self.gate.before["eligibility"]
         rows = []
         for lane in f.config.lanes:
             e = eligibility[eligibility[col.LANE] == lane.id]
@@ -190,7 +190,7 @@ class Report:
     def tools(self) -> Section:
         f = self.festival
         usage = tool_usage(f)
-        effects = self.gate.after.effects
+        effects = self.gate.after["score_effects"]
         tool_effects = effects[effects["factor"].str.startswith("tool:")].assign(
             tool=lambda t: t["factor"].str.removeprefix("tool:"), lane=lambda t: t[col.LANE].map(self.lane_names()))
         share = effects[effects["factor"] == col.AI_SHARE].assign(lane=lambda t: t[col.LANE].map(self.lane_names()))
@@ -209,7 +209,7 @@ class Report:
 
     def agreement(self) -> Section:
         checks = self.festival.config.checks
-        table = self.gate.after.agreement
+        table = self.gate.after["agreement"]
         keys = [col.LANE, "scope"]
         alpha = table[table["statistic"] == "alpha_interval"]
         icc = table[table["statistic"] == "icc_ak"][[*keys, "estimate", "ci_low", "ci_high", "band"]]
@@ -249,8 +249,8 @@ class Report:
                            "(an additive model, entry plus juror, fitted on every score): negative is harsher than the "
                            "panel, positive more lenient.")]
         for lane in self.festival.config.lanes:
-            if (after.severity[col.LANE] == lane.id).any():
-                chart = juror_severity_chart(after.severity, lane=lane.id, labels=labels, checks=self.festival.config.checks)
+            if (after["juror_severity"][col.LANE] == lane.id).any():
+                chart = juror_severity_chart(after["juror_severity"], lane=lane.id, labels=labels, checks=self.festival.config.checks)
                 parts.append(chart_html(chart.properties(title=f"Juror severity, {lane.name}: weighted total (dashed: the flag's bar)"),
                                         f"Juror severity in {lane.name}, with 95% intervals"))
         counts = [] if self.public else [(SCORE_COUNTS[0], "Scores", None)]  # a count would show whose scores were excluded
@@ -262,7 +262,7 @@ class Report:
         return Section("".join(parts))
 
     def winners(self) -> Section:
-        rankings = self.gate.after.rankings
+        rankings = self.gate.after["rankings"]
         parts = []
         for lane in self.festival.config.lanes:
             rows = rankings[rankings[col.LANE] == lane.id].sort_values(["rank", col.ENTRY_ID])

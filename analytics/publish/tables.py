@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as col
-from ..check import output_tables
+from ..summary import output_tables
 from ..gate import GateResult
 from .pseudonyms import pseudonymise, pseudonyms
 
@@ -31,22 +31,24 @@ def check_words(check: str) -> str:
 
 
 def concerning(flag: pd.Series, labels: dict[str, str], titles: pd.Series, *, public: bool) -> str:
-    """What a flag is about, in words; the public version never says which juror."""
-    parts = str(flag["entity_id"]).split(":")
+    """What a flag is about, in words, from its subject columns; the public version never
+    says which juror."""
+    juror, entry, criterion, item = (str(flag.get(c) or "") for c in (col.JUROR_ID, col.ENTRY_ID, col.CRITERION, "item"))
 
     def film(entry: str) -> str:
         return f"{entry} ({titles.get(entry, '')})" if entry in titles.index else entry
 
-    if flag["entity"] == "entry":
-        return film(parts[0])
-    if flag["entity"] == "juror":
-        return "one juror of the lane" if public else f"juror {labels.get(parts[0], parts[0])}"
-    if flag["entity"] == "score":
-        whose = "one juror's" if public else f"juror {labels.get(parts[0], parts[0])}'s"
-        entry = film(parts[1]) if len(parts) > 1 else ""
-        criterion = f" on {parts[2]}" if len(parts) > 2 else ""
-        return f"{whose} score for {entry}{criterion}"
-    return f"{flag['entity']} {flag['entity_id']}"
+    on = f" on {criterion}" if criterion else ""
+    if juror and entry:
+        whose = "one juror's" if public else f"juror {labels.get(juror, juror)}'s"
+        return f"{whose} score for {film(entry)}{on}"
+    if entry:
+        return film(entry)
+    if juror:
+        return "one juror of the lane" if public else f"juror {labels.get(juror, juror)}"
+    if criterion:
+        return f"criterion {criterion}"
+    return item or "the lane"
 
 
 def decisions_in_words(gate: GateResult, labels: dict[str, str], *, public: bool) -> pd.DataFrame:
@@ -69,8 +71,8 @@ def juror_statistics(gate: GateResult, labels: dict[str, str], *, scope: str | N
     decisions; rows by lane (festival order), scope, then the order of ``labels`` (for
     pseudonyms J1 … Jn: never the order of the ids, which would tell who is who)."""
     after = gate.after
-    severity = after.severity if scope is None else after.severity[after.severity["scope"] == scope]
-    table = severity.merge(after.behaviour, on=[col.LANE, col.JUROR_ID], how="left", suffixes=("", "_all"))
+    severity = after["juror_severity"] if scope is None else after["juror_severity"][after["juror_severity"]["scope"] == scope]
+    table = severity.merge(after["juror_behaviour"], on=[col.LANE, col.JUROR_ID], how="left", suffixes=("", "_all"))
     lanes = {lane.id: i for i, lane in enumerate(gate.before.festival.config.lanes)}
     scopes = {s: i for i, s in enumerate(dict.fromkeys(table["scope"]))}
     position = {juror: i for i, juror in enumerate(labels)}
@@ -94,6 +96,6 @@ def public_tables(gate: GateResult) -> dict[str, pd.DataFrame]:
     summary = (flags.groupby([col.LANE, "check", "severity", col.STATUS], sort=False).size().rename("n_flags")
                .reset_index().assign(check_words=lambda t: t["check"].map(check_words)))
     after = gate.after
-    return {"rankings": after.rankings, "agreement": after.agreement, "eligibility": gate.before.eligibility,
-            "jurors": pseudonymise(jurors, labels), "score_effects": after.effects, "lanes": gate.before.lanes,
+    return {"rankings": after["rankings"], "agreement": after["agreement"], "eligibility": gate.before["eligibility"],
+            "jurors": pseudonymise(jurors, labels), "score_effects": after["score_effects"], "lanes": gate.before.lane_summary,
             "decisions": decisions, "flags_summary": summary}

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from . import columns as col
+from .checks import CheckResult, output_names
 from .flags import SEVERITIES
-from .gate import CheckResult, GateResult
+from .gate import GateResult
 from .scoring import WEIGHTED_TOTAL
 
 SHOWN_STANDINGS = 5
@@ -21,9 +22,8 @@ SHOWN_STANDINGS = 5
 def output_tables(gate: GateResult) -> dict[str, pd.DataFrame]:
     """The tables ``jury check --out`` writes, by file name (without ``.csv``); all after the decisions."""
     after = gate.after
-    return {"flags": gate.flags, "rankings": after.rankings, "eligibility": after.eligibility,
-            "agreement": after.agreement, "juror_severity": after.severity, "score_effects": after.effects,
-            "lanes": after.lanes, "missing_scores": after.missing, "decisions_applied": gate.decisions}
+    return {"flags": gate.flags, **{name: after[name] for name in output_names() if name in after},
+            "lanes": after.lane_summary, "missing_scores": after.missing_scores, "decisions_applied": gate.decisions}
 
 SHOWN_MISSING = 20
 
@@ -36,7 +36,7 @@ def summary_text(gate: GateResult) -> str:
     config = festival.config
     lines = [f"{config.name}{' (SYNTHETIC DATA)' if config.synthetic else ''}", f"folder: {festival.folder}"]
     lines += [f"  {name:<12} {source}" for name, source in festival.sources.items()]
-    lanes = result.lanes.set_index(col.LANE)
+    lanes = result.lane_summary.set_index(col.LANE)
     lines.append("")
     lines.append(_table(lanes.rename(index={lane.id: lane.name for lane in config.lanes}), "per lane"))
     counts = festival.scores.pivot_table(index=col.LANE, columns=col.CRITERION, values=col.SCORE, aggfunc="size", fill_value=0)
@@ -45,7 +45,7 @@ def summary_text(gate: GateResult) -> str:
     per_juror = festival.scores.groupby([col.LANE, col.JUROR_ID]).size()
     spread = per_juror.groupby(level=0).agg(["min", "median", "max"]).reindex(list(config.lane_ids))
     lines.append(_table(spread.rename(columns=lambda c: f"{c} per juror"), "scores per juror"))
-    missing = result.missing
+    missing = result.missing_scores
     if missing.empty:
         lines.append("missing: no expected score is missing")
     else:
@@ -67,7 +67,7 @@ def summary_text(gate: GateResult) -> str:
 
 
 def _eligibility_text(result: CheckResult) -> str:
-    table = result.eligibility
+    table = result["eligibility"]
     lines = ["eligibility (rules of festival.toml; every rule's outcome per entry in eligibility.csv):"]
     for lane in result.festival.config.lanes:
         rows = table[table["lane"] == lane.id]
@@ -79,7 +79,8 @@ def _eligibility_text(result: CheckResult) -> str:
 
 
 def _agreement_text(result: CheckResult) -> str:
-    alphas = result.agreement[result.agreement["statistic"] == "alpha_interval"]
+    agreement = result["agreement"]
+    alphas = agreement[agreement["statistic"] == "alpha_interval"]
     bar = result.festival.config.checks.agreement_min_alpha
     lines = [f"agreement (Krippendorff's alpha, interval; 95% bootstrap interval; bar {bar:g}):"]
     for lane in result.festival.config.lanes:
@@ -98,7 +99,7 @@ def _standings_text(result: CheckResult) -> str:
     lines = ["standings (official method; p(first), p(top 3) and 95% rank interval over resampled juries; "
              "ranks with one juror left out):"]
     for lane in result.festival.config.lanes:
-        rows = result.rankings[result.rankings["lane"] == lane.id].head(SHOWN_STANDINGS)
+        rows = result["rankings"][result["rankings"]["lane"] == lane.id].head(SHOWN_STANDINGS)
         if rows.empty:
             continue
         lines.append(f"  {lane.name} ({lane.honour or 'no honour'})")

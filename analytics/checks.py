@@ -1,0 +1,114 @@
+"""The checks: one registry, one shape, one run.
+
+Every family of checks offers the same two calls, and says what configuration it needs:
+
+- ``table(data, *, lanes=None) -> DataFrame``: what the check measures, per lane (``data``
+  is a :class:`~analytics.festival.Festival`, or the :class:`~analytics.shared.Shared` of a
+  run, which hands in what several checks use: weighted totals, ratings, model fits);
+- ``flags(data, table) -> list[Flag]``: what in that table a chair must look at;
+- ``configured(config) -> bool``: whether ``festival.toml`` sets the family up at all. A
+  family that is not configured is not run: no table, no flag.
+
+:func:`run_checks` walks :data:`REGISTRY` in order. Adding a check is one module with its
+two calls and one line here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from . import coverage, jurors, outliers, rankings
+from .agreement import panels
+from .config import FestivalConfig
+from .eligibility import participation, rules
+from .festival import Festival
+from .flags import Flag, flags_frame
+from .shared import Shared
+
+
+def always(config: FestivalConfig) -> bool:
+    """A family that every festival has (it needs only the core of ``festival.toml``)."""
+    return True
+
+
+@dataclass(frozen=True)
+class Check:
+    """One family of checks (see the module notes). ``output``: written by ``jury check
+    --out`` as ``<name>.csv``."""
+
+    name: str
+    table: Callable[..., pd.DataFrame]
+    flags: Callable[[Shared, pd.DataFrame], list[Flag]]
+    configured: Callable[[FestivalConfig], bool] = always
+    output: bool = False
+
+
+REGISTRY: tuple[Check, ...] = (
+    Check("coverage", coverage.table, coverage.flags),
+    Check("eligibility", rules.table, rules.flags, output=True),
+    Check("score_effects", participation.table, participation.flags, output=True),
+    Check("agreement", panels.table, panels.flags, output=True),
+    Check("juror_severity", jurors.juror_severity, jurors.severity_flags, output=True),
+    Check("juror_behaviour", jurors.juror_behaviour, jurors.behaviour_flags),
+    Check("design_parts", jurors.design_parts, jurors.parts_flags),
+    Check("residuals", outliers.score_residuals, outliers.residual_flags),
+    Check("disagreement", outliers.disagreement, outliers.disagreement_flags),
+    Check("rankings", rankings.rankings, rankings.ranking_flags, output=True),
+)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Every configured check's table for one festival (``result["rankings"]``), and all
+    their flags in one table."""
+
+    shared: Shared
+    tables: Mapping[str, pd.DataFrame]
+    flags: pd.DataFrame
+
+    @property
+    def festival(self) -> Festival:
+        return self.shared.festival
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.tables
+
+    @cached_property
+    def lane_summary(self) -> pd.DataFrame:
+        """Per lane: entries, jurors, scores, and what is missing (:func:`analytics.coverage.lane_summary`)."""
+        return coverage.lane_summary(self.shared)
+
+    @cached_property
+    def missing_scores(self) -> pd.DataFrame:
+        """Every expected score that is absent (:func:`analytics.coverage.missing_scores`)."""
+        return coverage.missing_scores(self.shared)
+
+
+def run_checks(festival: Festival, *, lanes: Sequence[str] | None = None,
+               registry: Sequence[Check] = REGISTRY) -> CheckResult:
+    """Every configured check of ``registry`` on the festival (or on ``lanes`` only: the
+    chair's view of one lane), sharing one :class:`~analytics.shared.Shared`. Seeded by
+    ``festival.toml``: the same inputs give the same numbers, and a lane's numbers are the
+    same whether the run covers it alone or every lane."""
+    shared = Shared(festival, lanes)
+    tables: dict[str, pd.DataFrame] = {}
+    found: list[Flag] = []
+    for check in registry:
+        if not check.configured(festival.config):
+            continue
+        table = check.table(shared)
+        tables[check.name] = table
+        found.extend(check.flags(shared, table))
+    return CheckResult(shared, tables, flags_frame(found))
+
+
+def output_names(registry: Sequence[Check] = REGISTRY) -> list[str]:
+    """The check tables ``jury check --out`` writes."""
+    return [check.name for check in registry if check.output]

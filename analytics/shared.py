@@ -1,0 +1,164 @@
+"""What several checks use, computed once per check run.
+
+A :class:`Shared` holds one festival, the lanes a run covers (all, or the lane a chair has
+in view), and the intermediates that more than one check needs: each juror's weighted total
+per entry, each lane's ratings on each criterion and on the total, the additive model fitted
+to them, who scored what. Each is computed the first time a check asks for it and then
+handed to every other check of the run.
+
+Every check's table function takes a :class:`Festival` or a :class:`Shared` as its first
+argument (``Shared.of`` turns the one into the other), so a notebook calls
+``juror_severity(festival)`` while :func:`analytics.checks.run_checks` hands every check
+the same ``Shared``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from . import columns as col
+from .additive import AdditiveFit, fit_additive
+from .festival import Festival
+from .scoring import WEIGHTED_TOTAL, weighted_totals
+
+
+def lane_rng(seed: int, lane: str) -> np.random.Generator:
+    """The random generator of one lane's resampling: seeded by the festival's seed and the
+    lane's id, so a lane draws the same resamples whether a run covers every lane or that
+    lane alone, and whatever order the lanes are listed in.
+
+    >>> float(lane_rng(2026, "gc").random()) == float(lane_rng(2026, "gc").random())
+    True
+    """
+    return np.random.default_rng([seed, zlib.crc32(lane.encode("utf-8"))])
+
+
+@dataclass(frozen=True)
+class LaneFit:
+    """The additive model fitted to one lane's ratings on one scope: the ratings, their
+    entries and jurors as codes (``unit``, ``rater``) and labels (``units``, ``raters``)."""
+
+    data: pd.DataFrame
+    unit: np.ndarray
+    rater: np.ndarray
+    units: pd.Index
+    raters: pd.Index
+    fit: AdditiveFit
+
+    @classmethod
+    def of(cls, data: pd.DataFrame) -> LaneFit:
+        """Fit a long table of ratings (``entry_id, juror_id, score``, each pair at most once)."""
+        unit, units = pd.factorize(data[col.ENTRY_ID])
+        rater, raters = pd.factorize(data[col.JUROR_ID])
+        y = data[col.SCORE].to_numpy(dtype=float)
+        return cls(data, unit, rater, pd.Index(units), pd.Index(raters), fit_additive(unit, rater, y, len(units), len(raters)))
+
+
+class Shared:
+    """One check run: a festival, the lanes it covers, and intermediates computed once."""
+
+    def __init__(self, festival: Festival, lanes: Sequence[str] | None = None):
+        known = festival.config.lane_ids
+        if lanes is not None:
+            unknown = [lane for lane in lanes if lane not in known]
+            if unknown:
+                raise ValueError(f"lanes must be lane ids of festival.toml ({', '.join(known)}); got {', '.join(map(repr, unknown))}")
+        self.festival = festival
+        self.lanes: tuple[str, ...] = known if lanes is None else tuple(lane for lane in known if lane in set(lanes))
+        self._ratings: dict[tuple[str, str], pd.DataFrame] = {}
+        self._fits: dict[tuple[str, str], LaneFit] = {}
+        self._memo: dict[tuple, object] = {}
+
+    @classmethod
+    def of(cls, data: Festival | Shared, lanes: Sequence[str] | None = None) -> Shared:
+        """``data`` itself when it is a run over ``lanes`` already, else a new run."""
+        if isinstance(data, Shared):
+            if lanes is None or tuple(lanes) == data.lanes:
+                return data
+            return cls(data.festival, lanes)
+        return cls(data, lanes)
+
+    @property
+    def config(self):
+        return self.festival.config
+
+    @property
+    def all_lanes(self) -> bool:
+        return self.lanes == self.festival.config.lane_ids
+
+    @cached_property
+    def lane_names(self) -> dict[str, str]:
+        return self.festival.lane_names()
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        """The scores of the run's lanes."""
+        s = self.festival.scores
+        return s if self.all_lanes else s[s[col.LANE].isin(self.lanes)]
+
+    @cached_property
+    def entries(self) -> pd.DataFrame:
+        """The entries of the run's lanes."""
+        e = self.festival.entries
+        return e if self.all_lanes else e[e[col.CATEGORY].isin(self.lanes)]
+
+    @cached_property
+    def totals(self) -> pd.DataFrame:
+        """Each juror's weighted total per entry (:func:`analytics.scoring.weighted_totals`), in the run's lanes."""
+        totals = weighted_totals(self.festival)
+        return totals if self.all_lanes else totals[totals[col.LANE].isin(self.lanes)].reset_index(drop=True)
+
+    @property
+    def scopes(self) -> list[str]:
+        """What agreement and severity are measured on: each criterion, then the weighted total."""
+        return [*self.config.criterion_ids, WEIGHTED_TOTAL]
+
+    def ratings(self, lane: str, scope: str) -> pd.DataFrame:
+        """The long table (``entry_id, juror_id, score``) of one lane on one criterion or the total."""
+        key = (lane, scope)
+        if key not in self._ratings:
+            if scope == WEIGHTED_TOTAL:
+                rows = self.totals[self.totals[col.LANE] == lane]
+            elif scope in self.config.criterion_ids:
+                s = self.scores
+                rows = s[(s[col.LANE] == lane) & (s[col.CRITERION] == scope)]
+            else:
+                raise ValueError(f"scope must be a criterion ({', '.join(self.config.criterion_ids)}) or "
+                                 f"{WEIGHTED_TOTAL!r}; got {scope!r}")
+            self._ratings[key] = rows[[col.ENTRY_ID, col.JUROR_ID, col.SCORE]].reset_index(drop=True)
+        return self._ratings[key]
+
+    def fit(self, lane: str, scope: str) -> LaneFit:
+        """The additive model (entry + juror) fitted to :meth:`ratings` of the lane and scope."""
+        key = (lane, scope)
+        if key not in self._fits:
+            self._fits[key] = LaneFit.of(self.ratings(lane, scope))
+        return self._fits[key]
+
+    def memo(self, key: tuple, compute):
+        """``compute()``, once per run and ``key``: for an intermediate that one module's
+        table and flags both use (the key starts with the module's own name for it)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    @cached_property
+    def pairs(self) -> pd.DataFrame:
+        """Who scored what (:func:`analytics.coverage.coverage`), in the run's lanes."""
+        from .coverage import coverage  # coverage's check functions take a Shared
+
+        pairs = coverage(self.festival)
+        return pairs if self.all_lanes else pairs[pairs[col.LANE].isin(self.lanes)].reset_index(drop=True)
+
+    @cached_property
+    def entry_scores(self) -> pd.DataFrame:
+        """Each entry's official score (:func:`analytics.scoring.entry_scores`), in the run's lanes."""
+        from .scoring import combine_totals
+
+        return combine_totals(self.totals, self.config.aggregation)
