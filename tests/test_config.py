@@ -110,3 +110,42 @@ def test_column_mapping_is_inverted_per_table():
     config, found = parse(mini_text() + '\n[columns.scores]\njuror_id = "Judge ID"\nscore = "Points"\n')
     assert found == []
     assert dict(config.column_mapping["scores"]) == {"Judge ID": "juror_id", "Points": "score"}
+
+
+def test_the_readme_lists_every_key_of_every_section():
+    """One declaration per key: the README's festival.toml table is checked against the models."""
+    import re
+
+    from analytics.config import FestivalConfig
+
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for section, field in FestivalConfig.model_fields.items():
+        if section == "columns":
+            continue
+        model = typing_model(field.annotation)
+        row = next(line for line in readme.splitlines() if re.match(rf"\| `\[+{section}\]+` \|", line))
+        listed = re.findall(r"`([a-z_]+)`", row.split("|")[2])
+        keys = [f.alias or name for name, f in model.model_fields.items()]
+        assert [k for k in listed if k in keys] == keys, section
+
+
+def typing_model(annotation):
+    import typing
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next(a for a in typing.get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel))
+
+
+def test_values_are_not_coerced_and_defaults_are_declared_once():
+    from analytics.config import Checks, Requirements
+
+    _, found = parse(mini_text().replace("max = 10", 'max = "10"'))
+    assert by_key(found)["scale.max"].expected == "expected a number"  # a quoted number is text, not coerced
+    assert Checks().bootstrap_resamples == 1000 and Requirements().appendix == ("tools", "seeds", "prompts", "checkpoints")
+    config, _ = parse(mini_text())
+    assert config.checks == Checks()  # every default comes from the one declaration

@@ -296,7 +296,7 @@ def _bootstrap_small(r: Ratings, draws: np.ndarray) -> np.ndarray:
     values, vectors = np.linalg.eigh(system)
     tol = 1e-9 * np.maximum(values.max(axis=1, keepdims=True), 1.0)
     inverse = np.where(values > tol, 1.0 / np.where(values > tol, values, 1.0), 0.0)
-    b = np.einsum("bij,bj,bkj,bk->bi", vectors, inverse, vectors, rhs)  # minimum-norm solution
+    b = np.einsum("bij,bj->bi", vectors, inverse * np.einsum("bkj,bk->bj", vectors, rhs))  # minimum-norm solution
     t_full = t_u + (b * rhs).sum(axis=1)
     n_raters = seen.sum(axis=1)
     parts = n_raters - (values > tol).sum(axis=1)
