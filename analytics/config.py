@@ -211,7 +211,8 @@ class Checks(_Section):
     residual_cutoff: Positive = 3.5
     straightline_max_sd: Annotated[float, at_least(0)] = 0.5
     p_first_min: Annotated[float, between(0, 1)] = 0.8
-    bootstrap_resamples: Annotated[int, at_least(100, "a whole number")] = 1000
+    bootstrap_resamples: Annotated[int, _checked(lambda v: 100 <= v <= 1_000_000,
+                                                 "expected a whole number from 100 to 1000000")] = 1000
     seed: Annotated[int, at_least(0, "a whole number")] = 2026
     effect_p_max: Annotated[float, between(0, 1)] = 0.05
     severity_max: Positive = 1.0
@@ -286,8 +287,25 @@ class FestivalConfig(_Section):
         return {table: {export: contract for contract, export in pairs.items()} for table, pairs in self.columns.items()}
 
     def with_checks(self, **changes) -> FestivalConfig:
-        """The same rules with some ``[checks]`` thresholds changed (e.g. fewer resamples)."""
-        return self.model_copy(update={"checks": self.checks.model_copy(update=changes)})
+        """The same rules with some ``[checks]`` thresholds changed (e.g. fewer resamples),
+        validated as ``festival.toml`` would be: a ValueError lists what is wrong.
+
+        >>> from analytics import load_festival
+        >>> config = load_festival("data/demo").config
+        >>> config.with_checks(bootstrap_resamples=200).checks.bootstrap_resamples
+        200
+        >>> config.with_checks(bootstrap_resamples=5, typo=1)
+        Traceback (most recent call last):
+        ...
+        ValueError: checks.bootstrap_resamples: found 5, expected a whole number from 100 to 1000000; checks.typo: unknown key; the keys of [checks] are: ...
+        """
+        try:
+            checks = Checks.model_validate({**self.checks.model_dump(), **changes})
+        except ValidationError as error:
+            problems = [_problem({**e, "loc": ("checks", *e["loc"])}) for e in error.errors(include_url=False)]
+            raise ValueError("; ".join(f"{key}: {'found ' + found + ', ' if found else ''}{expected}"
+                                       for key, found, expected in problems)) from None
+        return self.model_copy(update={"checks": checks})
 
     def lane(self, lane_id: str) -> Lane:
         return next(lane for lane in self.lanes if lane.id == lane_id)
@@ -342,7 +360,8 @@ def _problem(error: dict) -> tuple[str | None, str | None, str]:
     """One pydantic error as (key, value found, what was expected)."""
     loc, kind, value = tuple(error["loc"]), error["type"], error.get("input")
     if "[key]" in loc:  # a key of a table (participation.weights) that breaks the rule for keys
-        return _key(loc[:loc.index("[key]")]), None, error["msg"]
+        where = loc[:loc.index("[key]")]
+        return _key(where), _show(where[-1]), error["msg"]
     if kind == RULE:
         ctx = error.get("ctx") or {}
         key = _key(loc + ((ctx["key"],) if ctx.get("key") else ()))
@@ -362,8 +381,6 @@ def _problem(error: dict) -> tuple[str | None, str | None, str]:
         return loc[0], None if value is None else _show(value), f"expected at least one [[{loc[0]}]] table"
     if kind in ("model_type", "model_attributes_type") or (kind == "dict_type" and len(loc) == 1):
         return _key(loc), _show(value), "expected a table ([section] or { ... })"
-    if isinstance(loc[-1], int):  # an item of a list of texts
-        return _key(loc[:-1]), _show(value), f"expected {_kind(_annotation_at(loc[:-1]))}"
     return _key(loc), _show(value), f"expected {_kind(_annotation_at(loc))}"
 
 
@@ -390,7 +407,9 @@ def _inner(annotation) -> Any:
 def _annotation_at(loc: tuple) -> Any:
     node: Any = FestivalConfig
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int):  # an item of a list: of models (already the model), or of texts
+            if typing.get_origin(node) is tuple or typing.get_origin(_bare(node)) is tuple:
+                node = typing.get_args(_bare(node))[0]
             continue
         if isinstance(node, type) and issubclass(node, BaseModel):
             field = _field(node, part)
@@ -406,13 +425,18 @@ def _model_at(loc: tuple) -> type[BaseModel]:
     return node if isinstance(node, type) and issubclass(node, BaseModel) else FestivalConfig
 
 
+def _bare(annotation) -> Any:
+    while typing.get_origin(annotation) is Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
 KINDS = {str: "a text in quotes", int: "a whole number", float: "a number", bool: "true or false"}
 
 
 def _kind(annotation) -> str:
     """What a person must write for a value of this type."""
-    while typing.get_origin(annotation) is Annotated:
-        annotation = typing.get_args(annotation)[0]
+    annotation = _bare(annotation)
     origin, args = typing.get_origin(annotation), typing.get_args(annotation)
     if origin in (typing.Union, types.UnionType):
         return _kind(next(a for a in args if a is not type(None)))

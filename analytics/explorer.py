@@ -109,9 +109,10 @@ class Explorer:
             raise ValueError(f"{juror_id!r} is not a juror of {self.lane} (or is already left out)")
         flags = self.before().flags
         taken = {e.flag_id for e in self.exclusions}
-        mine = flags[(flags[col.JUROR_ID] == juror_id) & (flags[col.LANE] == self.lane) & ~flags["flag_id"].isin(taken)]
-        # a flag on the juror, else one on a score of theirs: leaving the juror out answers either
-        mine = pd.concat([mine[mine[col.ENTRY_ID] == ""], mine[mine[col.ENTRY_ID] != ""]])
+        # the flag on exactly this juror (not one on a score of theirs: a later decision on that
+        # flag would replace this one, and the juror would silently count again)
+        mine = flags[(flags[col.JUROR_ID] == juror_id) & (flags[col.ENTRY_ID] == "") & (flags[col.LANE] == self.lane)
+                     & ~flags["flag_id"].isin(taken)]
         self.exclusions.append(Exclusion(self.lane, juror_id, flag_id=mine["flag_id"].iloc[0] if len(mine) else ""))
 
     def exclude_score(self, juror_id: str, entry_id: str, criterion: str | None = None) -> None:

@@ -16,7 +16,7 @@ the empty ones loses nothing. For ordinary ids the flag id reads as before:
 
 ``entity`` says what kind of thing the subject is (``score`` when it names a juror and an
 entry, then ``entry``, ``juror``, ``criterion``, else ``lane``); ``entity_id`` is the
-subject part of the flag id, for people to read.
+subject part of the flag id (escaped as there), to tell flags apart at a glance.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ import pandas as pd
 
 Severity = Literal["blocker", "warning", "info"]
 SEVERITIES = ("blocker", "warning", "info")
-ENTITIES = ("entry", "juror", "score", "criterion", "lane")
 #: the subject of a flag, in the order its fields appear in the flag id
 SUBJECT = ("juror_id", "entry_id", "criterion", "round", "item")
 
@@ -50,11 +49,6 @@ class Flag:
     message: str
     value: float
     threshold: float
-
-    @property
-    def subject(self) -> dict[str, str]:
-        """The subject's fields that apply (non-empty)."""
-        return {name: getattr(self, name) for name in SUBJECT if getattr(self, name)}
 
 
 def escape_part(part: str) -> str:

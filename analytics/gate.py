@@ -36,6 +36,7 @@ from .checks import CheckResult, run_checks
 from .festival import Festival, read_decisions
 from .flags import FLAG_COLUMNS, sort_flags
 from .problems import ProblemLog
+from .schema import ACTIONS
 
 GATE_COLUMNS = [*FLAG_COLUMNS, "decision", "status"]
 ROUNDS = 3  # decisions answering flags that earlier decisions brought up: at most this deep
@@ -48,7 +49,7 @@ class GateResult:
     before: CheckResult  # the data as loaded
     after: CheckResult  # after the decisions (the same object when there are none)
     flags: pd.DataFrame  # GATE_COLUMNS: every flag, its decision and status
-    decisions: pd.DataFrame  # decisions.csv as applied (the last decision per flag)
+    decisions: pd.DataFrame  # as applied: the last decision per flag, and every what-if (no flag_id)
 
     @property
     def open_blockers(self) -> pd.DataFrame:
@@ -78,6 +79,8 @@ def apply_decisions(festival: Festival, flags: pd.DataFrame, decisions: pd.DataF
     log = ProblemLog()
     known = flags.set_index("flag_id")
     source = festival.sources.get("decisions", "decisions.csv")
+    if festival.decisions is not decisions and not decisions.get(col.SOURCE_ROW, pd.Series(dtype=float)).notna().any():
+        source = "decisions (not read from a file)"  # e.g. the explorer's what-ifs
     latest = latest_decisions(decisions)
     scores, entries, assignments = festival.scores, festival.entries, festival.assignments
     excluded = [festival.excluded]
@@ -93,7 +96,15 @@ def apply_decisions(festival: Festival, flags: pd.DataFrame, decisions: pd.DataF
             lane, juror, entry, criterion = (flag[col.LANE], flag[col.JUROR_ID], flag[col.ENTRY_ID], flag[col.CRITERION])
         else:  # a what-if: the row names its subject
             lane, juror, entry, criterion = (_text(row.get(c)) for c in WHATIF_SUBJECT)
+            wrong = _whatif_problems(festival, lane, juror, entry, criterion)
+            for column, value, expected in wrong:
+                log.add(*where, column, value, expected)
+            if wrong:
+                continue
             entity = "score" if juror and entry else "juror" if juror else "entry"
+        if action not in ACTIONS:
+            log.add(*where, col.ACTION, action, "one of " + ", ".join(ACTIONS))
+            continue
         if action == "exclude_score":
             if entity != "score":
                 log.add(*where, col.ACTION, action, f"exclude_score answers a flag on a score; {flag_id} is on "
@@ -128,6 +139,26 @@ def apply_decisions(festival: Festival, flags: pd.DataFrame, decisions: pd.DataF
                       assignments=assignments.reset_index(drop=True),
                       excluded=pd.concat(excluded, ignore_index=True).drop_duplicates())
     return decided, latest
+
+
+def _whatif_problems(festival: Festival, lane: str, juror: str, entry: str, criterion: str) -> list[tuple]:
+    """What is wrong with the subject a what-if names: ``(column, value, expected)`` each."""
+    config = festival.config
+    if lane not in config.lane_ids:
+        return [(col.LANE, lane, "a lane id of festival.toml: " + ", ".join(config.lane_ids))]
+    if not (juror or entry):
+        return [(col.JUROR_ID, "", "a what-if without a flag names what it leaves out: a juror, an entry, or both")]
+    out = []
+    if juror and juror not in set(festival.jurors[col.JUROR_ID]):
+        out.append((col.JUROR_ID, juror, "a juror_id listed in jurors"))
+    lanes_of_entry = festival.entries.set_index(col.ENTRY_ID)[col.CATEGORY]
+    if entry and lanes_of_entry.get(entry) != lane:
+        out.append((col.ENTRY_ID, entry, f"an entry of the lane {lane}"))
+    if criterion and criterion not in config.criterion_ids:
+        out.append((col.CRITERION, criterion, "a criterion id of festival.toml: " + ", ".join(config.criterion_ids)))
+    if criterion and not entry:
+        out.append((col.CRITERION, criterion, "a criterion only with the entry whose score it is"))
+    return out
 
 
 def _changed(festival: Festival, decided: Festival) -> bool:

@@ -31,7 +31,6 @@ import pandas as pd
 from scipy import sparse, stats
 
 from . import columns as col
-from .additive import fit_additive
 from .festival import Festival
 from .flags import Flag, make_flag
 from .scoring import WEIGHTED_TOTAL
@@ -117,8 +116,8 @@ def _lane_rankings(shared: Shared, lane: str, scope: str, rng: np.random.Generat
     out["score_z"] = z.groupby(t[col.ENTRY_ID]).mean()
     out["score_median"] = grouped.median()
     out["score_trimmed"] = _trimmed_means(t, data.trim)
-    fit = fit_additive(data.entries, data.jurors, data.y, n_e, n_j)
-    out["score_model"] = fit.a
+    lane_fit = shared.fit(lane, scope)  # the additive model the run fitted once (its entries in order of appearance)
+    out["score_model"] = pd.Series(lane_fit.fit.a, index=lane_fit.units).reindex(data.entry_index).to_numpy()
     for name in ("", "_z", "_median", "_trimmed", "_model"):
         out[f"rank{name}"] = _rank(out[f"score{name}"])
 
@@ -173,17 +172,17 @@ def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: 
     return table[RANKING_COLUMNS]
 
 
-def ranking_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
-    """Blockers about each lane's first place (the first row of its standings in ``table``):
-    it changes when one juror is left out, its bootstrap probability is below
-    ``p_first_min``, or its lead over the second is within noise."""
+def ranking_flags(data: Festival | Shared, table: pd.DataFrame, *, scope: str = WEIGHTED_TOTAL) -> list[Flag]:
+    """Blockers about each lane's first place (the first row of its standings in ``table``,
+    ranked on ``scope``): it changes when one juror is left out, its bootstrap probability is
+    below ``p_first_min``, or its lead over the second is within noise."""
     shared = Shared.of(data)
     checks, names = shared.config.checks, shared.lane_names
     flags = []
     for lane, standings in table.groupby(col.LANE, sort=False):
         first = standings.iloc[0]
         leader = first[col.ENTRY_ID]
-        lane_data = _lane(shared, lane, WEIGHTED_TOTAL)
+        lane_data = _lane(shared, lane, scope)
         loo = lane_data.leave_one_out
         leaders = [lane_data.entry_index[np.nanargmax(row)] if np.isfinite(row).any() else None for row in loo]
         changed = [(j, new) for j, new in zip(lane_data.juror_index, leaders) if new is not None and new != leader]

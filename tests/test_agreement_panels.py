@@ -65,8 +65,10 @@ def test_planted_jurors_are_the_ones_that_pull_agreement_down(demo):
 
 def test_low_agreement_flags_match_the_planted_consequence(demo, table):
     flags = agreement_flags(demo, table)
-    gc = {f.criterion for f in flags if f.lane == "generative_cinema"}
+    gc = {f.criterion or f.item for f in flags if f.lane == "generative_cinema"}
     assert gc == {*demo.config.criterion_ids, "weighted_total"}
+    total = next(f for f in flags if f.item == "weighted_total")  # the weighted total is no criterion
+    assert total.criterion == "" and total.flag_id == "agreement_low:generative_cinema:weighted_total"
     assert {f.severity for f in flags} == {"warning"} and all(f.check == "agreement_low" for f in flags)
     assert all(f.value < f.threshold == 0.667 for f in flags)
 

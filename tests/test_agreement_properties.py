@@ -367,6 +367,13 @@ def test_icc_table_has_six_forms_even_when_undefined():
 # The ICC bootstrap: all resamples at once equals one resample at a time
 # ---------------------------------------------------------------------------------------------
 
+def test_a_design_with_as_many_ratings_as_raters_is_undefined_not_an_error():
+    # unit A rated by r1 and r2, unit B by r3: N = J, so the unit variance has no degrees of freedom
+    table = pd.DataFrame({"entry_id": ["A", "A", "B"], "juror_id": ["r1", "r2", "r3"], "score": [1.0, 3.0, 2.0]})
+    result = agreement.icc(table, n_boot=50, random_state=1)
+    assert math.isnan(result.estimate)
+
+
 @PROPERTY
 @given(score_matrices(min_units=3, max_units=12, min_raters=2, max_raters=8, low=1, high=5),
        st.integers(0, 2**16), st.booleans())

@@ -54,9 +54,9 @@ def test_a_planted_tool_effect_is_found(demo, monkeypatch):
     boosted = demo.scores.copy()
     boosted.loc[boosted["entry_id"].isin(veo), "score"] += 3.0
     festival = type(demo)(**{**demo.__dict__, "scores": boosted})
-    effects = score_effects(festival).set_index(["lane", "factor"])
-    baseline = score_effects(demo).set_index(["lane", "factor"]).loc[("generative_cinema", "tool:Veo"), "estimate"]
-    veo_gc = effects.loc[("generative_cinema", "tool:Veo")]
+    effects = score_effects(festival).set_index(["lane", "tool"])
+    baseline = score_effects(demo).set_index(["lane", "tool"]).loc[("generative_cinema", "Veo"), "estimate"]
+    veo_gc = effects.loc[("generative_cinema", "Veo")]
     assert veo_gc["estimate"] - baseline == pytest.approx(3.0, abs=1e-9)  # every juror total moves by 3
     assert veo_gc["ci_low"] > 0 and veo_gc["p_adjusted"] < 0.05
     flags = [f for f in effect_flags(festival, effects.reset_index()) if f.check == "tool_effect"]

@@ -112,3 +112,38 @@ def test_a_decision_may_answer_a_flag_that_earlier_decisions_brought_up(quick):
     status = decided.flags.set_index("flag_id")["status"]
     assert status["first_place_tie:generative_cinema:GC-19"] == "accepted"
     assert "JR06" not in set(decided.after.festival.scores["juror_id"])
+
+
+def whatifs(rows: list[dict]) -> pd.DataFrame:
+    """Decision rows without a flag (the explorer's what-ifs), naming their subject."""
+    base = {"flag_id": "", "reason": "what-if", "decided_by": "what-if", "decided_at": "", "lane": "generative_cinema",
+            "juror_id": "", "entry_id": "", "criterion": ""}
+    return pd.DataFrame([{**base, **row} for row in rows])
+
+
+def test_a_what_if_acts_on_the_subject_it_names(quick):
+    decided = run_gate(quick, whatifs([{"action": "exclude_juror", "juror_id": "JR05"},
+                                       {"action": "exclude_score", "juror_id": "JR02", "entry_id": "GC-11"}]))
+    scores = decided.after.festival.scores
+    assert not ((scores["juror_id"] == "JR05") & (scores["lane"] == "generative_cinema")).any()
+    assert not ((scores["juror_id"] == "JR02") & (scores["entry_id"] == "GC-11")).any()
+    assert "conflict_scored:generative_cinema:JR02:GC-11" not in set(decided.after.flags["flag_id"])
+    assert decided.flags.set_index("flag_id").loc["conflict_scored:generative_cinema:JR02:GC-11", "status"] == "resolved"
+
+
+def test_a_what_if_naming_what_does_not_exist_is_an_error_listing_every_problem(quick):
+    rows = [{"action": "exclude_juror", "juror_id": "J99"}, {"action": "exclude_juror", "lane": "nowhere", "juror_id": "JR05"},
+            {"action": "exclude_score", "juror_id": "JR02", "entry_id": "GC-11", "criterion": "colour"},
+            {"action": "exclude", "juror_id": "JR05"}, {"action": "exclude_juror"}]
+    with pytest.raises(FestivalDataError) as caught:
+        run_gate(quick, whatifs(rows))
+    found = [(p.file, p.column, p.value, p.expected) for p in caught.value.problems]
+    source = "decisions (not read from a file)"
+    assert found == [
+        (source, "juror_id", "J99", "a juror_id listed in jurors"),
+        (source, "lane", "nowhere", "a lane id of festival.toml: generative_cinema, interactive_narrative, "
+                                    "procedural_system, digital_being"),
+        (source, "criterion", "colour", "a criterion id of festival.toml: conducting, cohesion, ethics, risk, "
+                                        "orchestration, failure_logs"),
+        (source, "action", "exclude", "one of exclude_score, exclude_juror, disqualify_entry, accept"),
+        (source, "juror_id", "", "a what-if without a flag names what it leaves out: a juror, an entry, or both")]

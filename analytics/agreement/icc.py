@@ -30,6 +30,8 @@ DESCRIPTIONS = {
     "ICC2k": "mean of k raters, two-way random, absolute agreement",
     "ICC3k": "mean of k raters, two-way mixed, consistency",
 }
+#: the batched bootstrap's arrays hold at most this many numbers (8 bytes each: 128 MB)
+BATCH_MAX_VALUES = 16_000_000
 #: a variance component within this fraction of the total variance of zero is zero (floating-point noise)
 ZERO = 1e-9
 TABLE_COLUMNS = ["form", "description", "estimate", "f", "df1", "df2", "p_value", "ci_low", "ci_high", "interval"]
@@ -50,7 +52,7 @@ def _components(r: Ratings) -> dict[str, float]:
     c = fit.n_components
     df_e = n - n_u - n_r + c
     error = (t0 - t_full) / df_e if df_e > 0 else np.nan
-    unit_var = ((t_full - t_r) - (n_u - c) * error) / (n - n_r)
+    unit_var = ((t_full - t_r) - (n_u - c) * error) / (n - n_r) if n > n_r else np.nan
     rater_var = ((t_full - t_u) - (n_r - c) * error) / (n - n_u) if n > n_u else np.nan
     # one-way model (ICC1): units random, everything else within-unit noise
     ms_between = (t_u - t_mu) / (n_u - 1) if n_u > 1 else np.nan
@@ -237,9 +239,10 @@ def icc(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_
 def _bootstrap(r: Ratings, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """All six forms on ``n_boot`` resamples of the units (resamples × forms); a drawn unit
     becomes a new unit each time it is drawn. Panels of up to ``DENSE_MAX_RATERS`` raters are
-    resampled all at once (:func:`_bootstrap_small`); larger ones one resample at a time."""
+    resampled all at once (:func:`_bootstrap_small`) while its arrays hold at most
+    ``BATCH_MAX_VALUES`` numbers; larger ones one resample at a time."""
     draws = rng.integers(0, r.n_units, size=(n_boot, r.n_units))
-    if r.n_raters <= DENSE_MAX_RATERS:
+    if r.n_raters <= DENSE_MAX_RATERS and (r.n_units + n_boot) * r.n_raters**2 <= BATCH_MAX_VALUES:
         return _bootstrap_small(r, draws)
     by_unit = np.argsort(r.unit, kind="stable")
     starts = np.searchsorted(r.unit[by_unit], np.arange(r.n_units + 1))
@@ -269,8 +272,8 @@ def _bootstrap_small(r: Ratings, draws: np.ndarray) -> np.ndarray:
     fit is the weighted sum of each unit's raters × raters block. Each resample's system is
     then solved by one batched symmetric eigendecomposition, whose rank also gives the
     design's connected parts (a weighted graph Laplacian has one zero eigenvalue per part
-    and per rater not drawn). Cost: O(resamples × (units × raters² + raters³)) arithmetic,
-    no Python loop over resamples.
+    and per rater not drawn). Cost: O(resamples × (units × raters² + raters³)) arithmetic and
+    O((units + resamples) × raters²) memory, no Python loop over resamples.
     """
     n_boot, n_u, n_r = len(draws), r.n_units, r.n_raters
     w = np.zeros((n_boot, n_u))
@@ -305,7 +308,7 @@ def _bootstrap_small(r: Ratings, draws: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
         df_e = n - n_u - n_raters + parts
         error = np.where(df_e > 0, (t0 - t_full) / df_e, np.nan)
-        unit_var = ((t_full - t_r) - (n_u - parts) * error) / (n - n_raters)
+        unit_var = np.where(n > n_raters, ((t_full - t_r) - (n_u - parts) * error) / (n - n_raters), np.nan)
         rater_var = np.where(n > n_u, ((t_full - t_u) - (n_raters - parts) * error) / (n - n_u), np.nan)
         ms_between = (t_u - t_mu) / (n_u - 1) if n_u > 1 else np.full(n_boot, np.nan)
         ms_within = np.where(n > n_u, (t0 - t_u) / (n - n_u), np.nan)

@@ -34,11 +34,6 @@ STATISTICS = {
 BETWEEN_FACTIONS = "between factions"
 
 
-def scopes(festival: Festival) -> list[str]:
-    """What agreement is measured on: each criterion, then the weighted total."""
-    return [*festival.config.criterion_ids, WEIGHTED_TOTAL]
-
-
 def scope_ratings(data: Festival | Shared, lane: str, scope: str) -> pd.DataFrame:
     """The long table (``entry_id, juror_id, score``) of one lane on one criterion or the total."""
     return Shared.of(data).ratings(lane, scope)
@@ -146,15 +141,20 @@ def agreement_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
         if np.isnan(row.estimate):
             flags.append(make_flag("agreement_undefined", "info", row.lane,
                                    f"{names[row.lane]}: agreement on {what} cannot be computed ({row.reason}).",
-                                   criterion=row.scope, threshold=bar))
+                                   threshold=bar, **_scope_subject(row.scope)))
         elif row.estimate < bar:
             interval = f" (95% interval {row.ci_low:.2f} to {row.ci_high:.2f})" if not np.isnan(row.ci_low) else ""
             flags.append(make_flag(
                 "agreement_low", "warning", row.lane,
                 f"{names[row.lane]}: the jurors agree too little on {what}: Krippendorff's alpha {row.estimate:.2f}"
                 f"{interval} is below the bar of {bar:.3g}. Look at which jurors pull it down before relying on it.",
-                criterion=row.scope, value=row.estimate, threshold=bar))
+                value=row.estimate, threshold=bar, **_scope_subject(row.scope)))
     return flags
+
+
+def _scope_subject(scope: str) -> dict[str, str]:
+    """A flag's subject for a scope: the criterion, or (the weighted total is no criterion) the scope as ``item``."""
+    return {"item": scope} if scope == WEIGHTED_TOTAL else {"criterion": scope}
 
 
 def agreement_reading(festival: Festival, table: pd.DataFrame, removed: pd.DataFrame) -> str:

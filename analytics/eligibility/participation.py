@@ -19,7 +19,7 @@ from ..flags import Flag, make_flag
 from ..shared import Shared, lane_rng
 from .tools import TOOLS, tools_long
 
-EFFECT_COLUMNS = ["lane", "factor", "effect", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted", "n_with",
+EFFECT_COLUMNS = ["lane", "factor", "tool", "effect", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted", "n_with",
                   "n_without"]
 MIN_GROUP = 3
 
@@ -90,8 +90,8 @@ def score_effects(data: Festival | Shared, *, lanes: list[str] | None = None, n_
                   random_state: int | None = None) -> pd.DataFrame:
     """Per lane: does the official entry score move with AI share, or with any tool?
 
-    Rows: ``factor = "ai_share"`` (``effect = "spearman_rho"``) and ``factor = "tool:<name>"``
-    (``effect = "mean_difference"``, in score points) for each tool used by at least 3
+    Rows: ``factor = "ai_share"`` (``effect = "spearman_rho"``) and ``factor = "tool"`` with the
+    tool's name in ``tool`` (``effect = "mean_difference"``, in score points) for each tool used by at least 3
     entries and not used by at least 3. Intervals: percentile bootstrap over entries;
     p-values: two-sided permutation tests (``(1 + #{|perm| >= |observed|}) / (1 + B)``);
     ``n_resamples`` and ``random_state`` default to ``[checks]``; each lane draws from its
@@ -123,7 +123,7 @@ def score_effects(data: Festival | Shared, *, lanes: list[str] | None = None, n_
         boot = rng.integers(0, n, size=(b, n))
         low, high = np.nanquantile(_spearman_paired(x[boot], y[boot]), [0.025, 0.975])
         p = (1 + np.sum(np.abs(null) >= abs(observed) - 1e-12)) / (1 + b)
-        rows.append([lane, "ai_share", "spearman_rho", observed, low, high, p, p, n, 0])
+        rows.append([lane, "ai_share", "", "spearman_rho", observed, low, high, p, p, n, 0])
         lane_tools = tools[tools[col.ENTRY_ID].isin(ids)]
         tool_rows = []
         for tool, group in lane_tools.groupby("tool", sort=True):
@@ -139,11 +139,11 @@ def score_effects(data: Festival | Shared, *, lanes: list[str] | None = None, n_
                 diffs = (boot_used * boot_y).sum(axis=1) / n_with - ((1 - boot_used) * boot_y).sum(axis=1) / (n - n_with)
             low, high = np.nanquantile(diffs, [0.025, 0.975])
             p = (1 + np.sum(np.abs(null) >= abs(observed) - 1e-12)) / (1 + b)
-            tool_rows.append([lane, f"tool:{tool}", "mean_difference", observed, low, high, p, np.nan, k, n - k])
+            tool_rows.append([lane, "tool", tool, "mean_difference", observed, low, high, p, np.nan, k, n - k])
         if tool_rows:
-            adjusted = _holm(np.array([r[6] for r in tool_rows]))
+            adjusted = _holm(np.array([r[7] for r in tool_rows]))
             for r, a in zip(tool_rows, adjusted):
-                r[7] = a
+                r[8] = a
         rows.extend(tool_rows)
     return pd.DataFrame(rows, columns=EFFECT_COLUMNS)
 
@@ -165,7 +165,7 @@ def effect_flags(data: Festival | Shared, effects: pd.DataFrame) -> list[Flag]:
                                    f"permutation p = {row.p_value:.3f}).", item=col.AI_SHARE, value=row.p_value,
                                    threshold=bar))
         else:
-            tool = row.factor.removeprefix("tool:")
+            tool = row.tool
             direction = "higher" if row.estimate > 0 else "lower"
             flags.append(make_flag("tool_effect", "warning", row.lane,
                                    f"{names[row.lane]}: films made with {tool} score {abs(row.estimate):.2f} points "

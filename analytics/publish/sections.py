@@ -191,8 +191,7 @@ class Report:
         f = self.festival
         usage = tool_usage(f)
         effects = self.gate.after["score_effects"]
-        tool_effects = effects[effects["factor"].str.startswith("tool:")].assign(
-            tool=lambda t: t["factor"].str.removeprefix("tool:"), lane=lambda t: t[col.LANE].map(self.lane_names()))
+        tool_effects = effects[effects["factor"] == "tool"].assign(lane=lambda t: t[col.LANE].map(self.lane_names()))
         share = effects[effects["factor"] == col.AI_SHARE].assign(lane=lambda t: t[col.LANE].map(self.lane_names()))
         parts = [chart_html(tool_usage_chart(f, usage), "Tools used per lane (festival vocabulary)")]
         parts.append(table_html(share, [("lane", "Lane", None), ("estimate", "Spearman's rho, score vs AI share", "+.2f"),

@@ -124,7 +124,7 @@ def tools_per_film_chart(festival: Festival, per_entry: pd.DataFrame) -> alt.Cha
 def score_effect_chart(festival: Festival, effects: pd.DataFrame) -> alt.FacetChart:
     """Mean score of the films made with each tool minus the others', with 95% intervals."""
     data = effects[effects["effect"] == "mean_difference"].assign(
-        tool=lambda d: d["factor"].str.removeprefix("tool:"), lane_name=lambda d: d["lane"].map(festival.lane_names()),
+        lane_name=lambda d: d["lane"].map(festival.lane_names()),
         significant=lambda d: d["p_adjusted"] < festival.config.checks.effect_p_max)
     y = alt.Y("tool:N", title=None)
     rule = alt.Chart().mark_rule(color="#666", strokeWidth=2).encode(
