@@ -27,6 +27,7 @@ from .config import FestivalConfig
 from .eligibility import participation, rules
 from .festival import Festival
 from .flags import Flag, flags_frame
+from .rule_families import any_configured
 from .shared import Shared
 
 
@@ -49,7 +50,7 @@ class Check:
 
 REGISTRY: tuple[Check, ...] = (
     Check("coverage", coverage.table, coverage.flags),
-    Check("eligibility", rules.table, rules.flags, output=True),
+    Check("eligibility", rules.table, rules.flags, configured=any_configured, output=True),
     Check("score_effects", participation.table, participation.flags, output=True),
     Check("agreement", panels.table, panels.flags, output=True),
     Check("juror_severity", jurors.juror_severity, jurors.severity_flags, output=True),

@@ -109,7 +109,7 @@ class Scale(_Section):
 class Criterion(_Section):
     id: Identifier
     label: NonEmpty
-    weight: Positive  # normalised at load: the criteria's weights sum to 1
+    weight: Positive = 1.0  # any positive number: a share (weighted_mean) or a factor (weighted_sum)
     group: str = ""
 
 
@@ -127,6 +127,8 @@ class Lane(_Section):
     ai_share_typical_max: Share | None = None
     in_competition: bool = True
     allow_under_short: bool = False
+    #: the criteria this lane uses, with its own weights (default: every criterion, weighted as in [[criteria]])
+    weights: dict[Identifier, Positive] | None = None
 
     @model_validator(mode="after")
     def _band(self) -> Lane:
@@ -166,64 +168,92 @@ class Participation(_Section):
 
 
 class Requirements(_Section):
-    """Entry requirements. A feature runs longer than ``feature_min_runtime`` minutes; a
-    short runs at least ``short_min_runtime`` and at most ``feature_min_runtime``."""
+    """Entry requirements; each key left out leaves its rule out (:mod:`analytics.rule_families`).
+    A feature runs longer than ``feature_min_runtime`` minutes; a short runs at least
+    ``short_min_runtime`` and at most ``feature_min_runtime``."""
 
-    short_min_runtime: Positive = 5.0
-    feature_min_runtime: Positive = Field(default=30.0, validate_default=True)  # checked against the short's minimum
-    min_resolution_lines: PositiveInt = 1080
-    preferred_resolution_lines: PositiveInt = Field(default=2160, validate_default=True)
-    lossless_audio: Policy = "preferred"
-    appendix: tuple[Identifier, ...] = Field(default=("tools", "seeds", "prompts", "checkpoints"), strict=False)
-    authorship_proof: Policy = "required"
+    short_min_runtime: Positive | None = None
+    feature_min_runtime: Positive | None = None
+    min_resolution_lines: PositiveInt | None = None
+    preferred_resolution_lines: PositiveInt | None = None
+    lossless_audio: Policy | None = None
+    appendix: tuple[Identifier, ...] = Field(default=(), strict=False)
+    authorship_proof: Policy | None = None
 
     @field_validator("feature_min_runtime")
     @classmethod
-    def _short_below_feature(cls, feature: float, info: ValidationInfo) -> float:
+    def _short_below_feature(cls, feature: float | None, info: ValidationInfo) -> float | None:
         short = info.data.get("short_min_runtime")
-        if short is not None and short >= feature:
+        if short is not None and feature is not None and short >= feature:
             raise rule_error("expected the shortest short to run less than the feature threshold",
                              found=f"short_min_runtime = {short:g}, feature_min_runtime = {feature:g}")
         return feature
 
     @field_validator("preferred_resolution_lines")
     @classmethod
-    def _minimum_below_preferred(cls, preferred: int, info: ValidationInfo) -> int:
+    def _minimum_below_preferred(cls, preferred: int | None, info: ValidationInfo) -> int | None:
         low = info.data.get("min_resolution_lines")
-        if low is not None and low > preferred:
+        if low is not None and preferred is not None and low > preferred:
             raise rule_error("expected the minimum resolution at or below the preferred one",
                              found=f"min_resolution_lines = {low}, preferred_resolution_lines = {preferred}")
         return preferred
 
 
 class Aggregation(_Section):
-    """The official result: weighted mean over criteria, then ``jurors`` over jurors."""
+    """The official result: each juror's criteria combined (``weighted_mean`` divides by the
+    sum of the weights of the lane's criteria; ``weighted_sum`` uses the weights as factors),
+    then ``jurors`` over jurors."""
 
-    criteria: Literal["weighted_mean"] = "weighted_mean"
+    criteria: Literal["weighted_mean", "weighted_sum"] = "weighted_mean"
     jurors: Literal["mean", "median", "trimmed_mean"] = "mean"
     trim: Annotated[float, _checked(lambda v: 0 <= v < 0.5, "expected a fraction from 0 up to (not including) 0.5")] = 0.1
 
 
+#: thresholds in score points left out of [checks]: this fraction of the scale's range
+#: (0.5 and 1.0 points on the range 1-10), so they mean the same on any scale
+POINTS_OF_RANGE = {"straightline_max_sd": 0.5 / 9, "severity_max": 1.0 / 9}
+
+
 class Checks(_Section):
-    """Thresholds of the checks and the seed of every resampling."""
+    """Thresholds of the checks and the seed of every resampling. The thresholds in points
+    (``straightline_max_sd``, ``severity_max``) default to a fraction of the scale's range
+    (:data:`POINTS_OF_RANGE`), filled in when ``festival.toml`` is read."""
 
     agreement_min_alpha: Annotated[float, between(-1, 1)] = 0.667
     residual_cutoff: Positive = 3.5
-    straightline_max_sd: Annotated[float, at_least(0)] = 0.5
+    straightline_max_sd: Annotated[float, at_least(0)] | None = None
     p_first_min: Annotated[float, between(0, 1)] = 0.8
     bootstrap_resamples: Annotated[int, _checked(lambda v: 100 <= v <= 1_000_000,
                                                  "expected a whole number from 100 to 1000000")] = 1000
     seed: Annotated[int, at_least(0, "a whole number")] = 2026
     effect_p_max: Annotated[float, between(0, 1)] = 0.05
-    severity_max: Positive = 1.0
+    severity_max: Positive | None = None
     halo_min: Annotated[float, between(-1, 1)] = 0.9
     halo_margin: Annotated[float, between(0, 2)] = 0.2
     out_of_line_max_rho: Annotated[float, between(-1, 1)] = 0.3
     disagreement_z: Positive = 2.5
 
+    def on_range(self, span: float = 9.0) -> Checks:
+        """These checks with each threshold in points that was left out set to its fraction
+        of a scale whose range is ``span`` (9: the scale 1-10).
+
+        >>> Checks().on_range(24).severity_max  # 1 point on 1-10 is 24/9 points on 1-25
+        2.666...
+        """
+        missing = {k: f * span for k, f in POINTS_OF_RANGE.items() if getattr(self, k) is None}
+        return self.model_copy(update=missing) if missing else self
+
 
 class Jury(_Section):
     factions: Texts = ()
+
+
+class Layout(_Section):
+    """How the scores sheet is laid out: ``long`` (one row per entry × juror × criterion),
+    ``wide_jurors`` (one row per entry, and per criterion where there are several; a column
+    per juror id) or ``wide_criteria`` (one row per entry × juror; a column per criterion id)."""
+
+    scores: Literal["long", "wide_jurors", "wide_criteria"] = "long"
 
 
 class FestivalConfig(_Section):
@@ -233,11 +263,12 @@ class FestivalConfig(_Section):
     scale: Scale
     criteria: tuple[Criterion, ...] = Field(strict=False)
     lanes: tuple[Lane, ...] = Field(strict=False)
-    participation: Participation
+    participation: Participation | None = None
     requirements: Requirements = Requirements()
     aggregation: Aggregation = Aggregation()
     checks: Checks = Checks()
     jury: Jury = Jury()
+    layout: Layout = Layout()
     #: [columns.<table>]: contract column = "export column"
     columns: dict[str, dict[str, str]] = {}
 
@@ -250,10 +281,25 @@ class FestivalConfig(_Section):
         for dup in sorted({i for i in ids if ids.count(i) > 1}):
             what = "criterion" if info.field_name == "criteria" else "lane"
             raise rule_error(f"expected each {what} id once; this id appears {ids.count(dup)} times", found=dup, key="id")
-        if info.field_name == "criteria":
-            weights = _normalised({c.id: c.weight for c in items}, key="weight")
-            items = tuple(c.model_copy(update={"weight": weights[c.id]}) for c in items)
         return items
+
+    @model_validator(mode="after")
+    def _lane_weights_name_criteria(self) -> FestivalConfig:
+        known = self.criterion_ids
+        for i, lane in enumerate(self.lanes):
+            unknown = [c for c in (lane.weights or {}) if c not in known]
+            if unknown:
+                raise rule_error(f"expected criteria of [[criteria]]: {', '.join(known)}", found=", ".join(unknown),
+                                 key=f"lanes[{i + 1}].weights")
+            if lane.weights is not None and not lane.weights:
+                raise rule_error("expected at least one criterion with its weight", found="{}", key=f"lanes[{i + 1}].weights")
+        return self
+
+    @model_validator(mode="after")
+    def _points_from_the_range(self) -> FestivalConfig:
+        """Thresholds in points left out: a fraction of the scale's range (:data:`POINTS_OF_RANGE`)."""
+        checks = self.checks.on_range(self.scale.maximum - self.scale.minimum)
+        return self.model_copy(update={"checks": checks}) if checks is not self.checks else self
 
     @field_validator("columns")
     @classmethod
@@ -318,13 +364,33 @@ class FestivalConfig(_Section):
     def criterion_ids(self) -> tuple[str, ...]:
         return tuple(c.id for c in self.criteria)
 
-    @property
-    def criterion_weights(self) -> dict[str, float]:
-        return {c.id: c.weight for c in self.criteria}
+    def lane_criteria(self, lane_id: str) -> tuple[str, ...]:
+        """The criteria a lane uses: those of its ``weights``, else every criterion."""
+        weights = self.lane(lane_id).weights
+        return tuple(c for c in self.criterion_ids if weights is None or c in weights)
+
+    def criterion_weights(self, lane_id: str | None = None) -> dict[str, float]:
+        """The factor each criterion's score is multiplied by in a juror's total for an entry of
+        the lane: its weight (the lane's own, if it has them), divided by the weights' sum
+        under ``weighted_mean``.
+
+        >>> from analytics import load_festival
+        >>> load_festival("data/demo").config.criterion_weights("generative_cinema")["orchestration"]
+        0.1
+        """
+        lane_weights = self.lane(lane_id).weights if lane_id is not None else None
+        weights = dict(lane_weights) if lane_weights is not None else {c.id: c.weight for c in self.criteria}
+        weights = {c: weights[c] for c in self.criterion_ids if c in weights}
+        if self.aggregation.criteria == "weighted_mean":
+            total = sum(weights.values())
+            weights = {c: w / total for c, w in weights.items()}
+        return weights
 
     def criteria_frame(self) -> pd.DataFrame:
-        """The criteria as a table: ``id, label, weight, group`` (weights as fractions)."""
-        return pd.DataFrame([c.model_dump() for c in self.criteria])
+        """The criteria as a table: ``id, label, weight, group`` (the weights as written) and
+        ``factor`` (what a score counts for in a juror's total: :meth:`criterion_weights`)."""
+        frame = pd.DataFrame([c.model_dump() for c in self.criteria])
+        return frame.assign(factor=frame["id"].map(self.criterion_weights()))
 
     def lanes_frame(self) -> pd.DataFrame:
         """The lanes as a table, with their AI-share bands and honours."""

@@ -37,7 +37,8 @@ def coverage(festival: Festival) -> pd.DataFrame:
     'partial'
     """
     keys = [col.JUROR_ID, col.ENTRY_ID]
-    n_criteria = len(festival.config.criteria)
+    config = festival.config
+    n_criteria_of = {lane: len(config.lane_criteria(lane)) for lane in config.lane_ids}
     scored = festival.scores.groupby(keys, sort=False).size().rename(col.N_SCORED)
     assigned = festival.assignments[keys].assign(assigned=True).set_index(keys)["assigned"]
     conflicted = festival.conflicts[keys].assign(conflict=True).set_index(keys)["conflict"]
@@ -52,7 +53,7 @@ def coverage(festival: Festival) -> pd.DataFrame:
     n_scored = pairs[col.N_SCORED].fillna(0).astype(np.int64)
     expected = is_assigned & ~is_conflict
     n_excluded = festival.excluded.groupby(keys).size().reindex(pd.MultiIndex.from_frame(pairs[keys])).fillna(0)
-    n_wanted = n_criteria - n_excluded.to_numpy(dtype=np.int64)
+    n_wanted = pairs[col.LANE].map(n_criteria_of).to_numpy(dtype=np.int64) - n_excluded.to_numpy(dtype=np.int64)
     pairs[col.N_SCORED] = n_scored
     pairs[col.N_EXPECTED] = np.where(expected, n_wanted, 0)
     pairs[col.STATUS] = np.select(
@@ -75,8 +76,10 @@ def missing_scores(data: Festival | Shared, *, lanes: list[str] | None = None) -
 
 def _missing(festival: Festival, pairs: pd.DataFrame) -> pd.DataFrame:
     open_pairs = pairs.loc[pairs[col.STATUS].isin(["partial", "missing"]), [col.LANE, col.JUROR_ID, col.ENTRY_ID]]
-    criteria = pd.DataFrame({col.CRITERION: festival.config.criterion_ids})
-    expected = open_pairs.merge(criteria, how="cross")
+    config = festival.config
+    criteria = pd.DataFrame([(lane, c) for lane in config.lane_ids for c in config.lane_criteria(lane)],
+                            columns=[col.LANE, col.CRITERION])
+    expected = open_pairs.merge(criteria, on=col.LANE)
     have = pd.concat([festival.scores[[col.JUROR_ID, col.ENTRY_ID, col.CRITERION]],
                       festival.excluded[[col.JUROR_ID, col.ENTRY_ID, col.CRITERION]]]).assign(present=True)
     merged = expected.merge(have, on=[col.JUROR_ID, col.ENTRY_ID, col.CRITERION], how="left")
@@ -92,7 +95,7 @@ def lane_summary(data: Festival | Shared, *, lanes: list[str] | None = None) -> 
     lane_index = pd.Index(shared.lanes, name=col.LANE)
     out = pd.DataFrame({
         col.N_ENTRIES: festival.entries[col.CATEGORY].value_counts(),
-        col.N_JURORS: festival.jurors[col.PANEL].value_counts(),
+        col.N_JURORS: festival.juror_lanes[col.LANE].value_counts(),
         col.N_SCORES: festival.scores[col.LANE].value_counts(),
         col.N_EXPECTED: pairs.groupby(col.LANE)[col.N_EXPECTED].sum(),
         col.N_MISSING: _open(pairs).groupby(pairs[col.LANE]).sum(),

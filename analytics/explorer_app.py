@@ -37,7 +37,7 @@ def linked_chart(explorer: Explorer) -> alt.VConcatChart:
     heatmap of scores minus the entry's panel mean; both selections highlight the heatmap.
 
     >>> from analytics import load_festival
-    >>> spec = linked_chart(Explorer(load_festival("data/demo"), n_boot=50)).to_dict()
+    >>> spec = linked_chart(Explorer(load_festival("data/demo"), n_boot=100)).to_dict()
     >>> sorted(p["name"] for p in spec["params"])
     ['entry', 'juror']
     """

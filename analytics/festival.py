@@ -19,7 +19,7 @@ from .config import CONFIG_FILE, FestivalConfig, parse_config
 from .problems import FestivalDataError, ProblemLog, problems_frame
 from .reading import _read_csv, _with_header, read_config_text, read_tables
 from .schema import table_specs
-from .validation import check_references, typed_table
+from .validation import check_references, juror_lanes, typed_table
 
 DEFAULT_ASSIGNMENTS = "every panel member × every entry of the panel's lane (no assignments table)"
 
@@ -33,7 +33,8 @@ class Festival:
 
     - ``entries``: ids and titles as text, ``runtime_min`` and shares as float (NaN when
       not declared), yes/no columns as nullable boolean; extra columns kept as text.
-    - ``jurors``: ``juror_id, name, panel, faction, role``.
+    - ``jurors``: ``juror_id, name, panel, faction, role`` (``panel``: the lane ids the juror
+      judges, several separated by ';'); :attr:`juror_lanes` has one row per juror × lane.
     - ``scores``: ``entry_id, juror_id, criterion, score`` (float) and the entry's ``lane``.
     - ``assignments``: ``juror_id, entry_id, lane``; the declared table, or when there is
       none, every panel member × every entry of their lane (``source_row`` is then empty).
@@ -57,6 +58,11 @@ class Festival:
     @property
     def name(self) -> str:
         return self.config.name
+
+    @property
+    def juror_lanes(self) -> pd.DataFrame:
+        """One row per juror × lane they judge: ``juror_id, lane`` (a juror on several panels has several)."""
+        return juror_lanes(self.jurors)[[col.JUROR_ID, col.LANE]]
 
     @property
     def assignments_declared(self) -> bool:
@@ -143,7 +149,8 @@ def _load(folder: Path) -> tuple[Festival | None, ProblemLog]:
     text = read_config_text(folder, log)
     config = parse_config(text, log) if text is not None else None
     specs = table_specs(config)
-    raw = read_tables(folder, specs, config.column_mapping if config else {}, log)
+    raw = read_tables(folder, specs, config.column_mapping if config else {}, log,
+                      layout=config.layout.scores if config else "long", criteria=config.criterion_ids if config else ())
     sources = {name: table.source for name, table in raw.items()}
     tables = {name: typed_table(table, specs[name], config, log) for name, table in raw.items()}
     if config is None:
@@ -171,9 +178,8 @@ def _load(folder: Path) -> tuple[Festival | None, ProblemLog]:
 
 
 def _default_assignments(entries: pd.DataFrame, jurors: pd.DataFrame) -> pd.DataFrame:
-    pairs = jurors[[col.JUROR_ID, col.PANEL]].merge(
-        entries[[col.ENTRY_ID, col.CATEGORY]], left_on=col.PANEL, right_on=col.CATEGORY)
-    out = pairs[[col.JUROR_ID, col.ENTRY_ID]].assign(**{col.LANE: pairs[col.PANEL]})
+    pairs = juror_lanes(jurors).merge(entries[[col.ENTRY_ID, col.CATEGORY]], left_on=col.LANE, right_on=col.CATEGORY)
+    out = pairs[[col.JUROR_ID, col.ENTRY_ID, col.LANE]]
     out.insert(0, col.SOURCE_ROW, pd.array([pd.NA] * len(out), dtype="Int64"))
     return out.reset_index(drop=True)
 

@@ -70,6 +70,37 @@ def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
     return pd.concat(frames, ignore_index=True)[SEVERITY_COLUMNS] if frames else pd.DataFrame(columns=SEVERITY_COLUMNS)
 
 
+ALL_LANES = "all"  # the lane of a juror's line across every lane they judge
+
+
+def juror_across_lanes(severity: pd.DataFrame) -> pd.DataFrame:
+    """The line across lanes of each juror who judges in several lanes: per scope, their
+    severity over every lane, the lanes' severities weighted by the juror's number of scores
+    in each, with ``se = sqrt(sum((n_l / n)^2 se_l^2))`` (the lanes' fits are independent)
+    and its 95% interval; ``lane`` is ``"all"`` and ``part`` empty. Jurors of one lane have
+    no such row (their lane's row says it all).
+
+    >>> s = pd.DataFrame({"lane": ["a", "b", "a"], "scope": "t", "juror_id": ["J1", "J1", "J2"],
+    ...                   "severity": [1.0, -0.5, 0.2], "se": [0.2, 0.4, 0.1], "ci_low": 0.0, "ci_high": 0.0,
+    ...                   "n_scores": [30, 10, 20], "part": 0})
+    >>> juror_across_lanes(s)[["lane", "juror_id", "severity", "n_scores"]].to_dict("records")
+    [{'lane': 'all', 'juror_id': 'J1', 'severity': 0.625, 'n_scores': 40}]
+    """
+    several = severity.groupby([col.JUROR_ID, "scope"])[col.LANE].transform("nunique") > 1
+    rows = severity[several]
+    if rows.empty:
+        return pd.DataFrame(columns=SEVERITY_COLUMNS)
+    n = rows.groupby([col.JUROR_ID, "scope"])["n_scores"].transform("sum")
+    share = rows["n_scores"] / n
+    parts = rows.assign(weighted=share * rows["severity"], variance=share**2 * rows["se"] ** 2)
+    out = parts.groupby([col.JUROR_ID, "scope"], sort=False).agg(severity=("weighted", "sum"), variance=("variance", "sum"),
+                                                                  n_scores=("n_scores", "sum")).reset_index()
+    z = stats.norm.ppf(0.975)
+    se = np.sqrt(out["variance"])
+    out = out.assign(lane=ALL_LANES, se=se, ci_low=out["severity"] - z * se, ci_high=out["severity"] + z * se, part=pd.NA)
+    return out[SEVERITY_COLUMNS]
+
+
 def design_parts(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
     """The connected parts of each lane's design: ``lane, part, n_jurors, n_entries, jurors,
     entries`` (the last two: the ids joined with ';', for reading). More than one part in a
@@ -107,8 +138,8 @@ def juror_behaviour(data: Festival | Shared, *, lanes: list[str] | None = None) 
         totals_by_juror = dict(tuple(t.groupby(col.JUROR_ID)))
         for juror in spread.index:
             values = wide.loc[juror].dropna().to_numpy()
-            halo = np.nan
-            if len(values) >= 3:
+            halo = np.nan  # halo needs two criteria or more: with one, it does not apply
+            if len(values) >= 3 and values.shape[1] >= 2:
                 with np.errstate(invalid="ignore", divide="ignore"):
                     corr = np.corrcoef(values, rowvar=False)
                 upper = corr[np.triu_indices_from(corr, k=1)]
@@ -122,6 +153,14 @@ def juror_behaviour(data: Festival | Shared, *, lanes: list[str] | None = None) 
                 rho = float(stats.spearmanr(mine[keep], rest[keep]).statistic)
             rows.append([lane, juror, int(spread.at[juror, "size"]), float(spread.at[juror, "std"]), halo, rho])
     return pd.DataFrame(rows, columns=["lane", "juror_id", "n_scores", "sd", "halo", "rho_rest"])
+
+
+def halo_applies(config, lane: str) -> bool:
+    """Halo (criteria that move together inside one juror) needs two criteria or more in the lane."""
+    return len(config.lane_criteria(lane)) >= 2
+
+
+HALO_DOES_NOT_APPLY = "halo does not apply: it needs two criteria or more, and this lane scores one"
 
 
 def severity_flags(data: Festival | Shared, severity: pd.DataFrame) -> list[Flag]:

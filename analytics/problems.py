@@ -111,10 +111,12 @@ class ProblemLog:
     def add(self, file: str, row: int | None, column: str | None, value, expected: str) -> None:
         self.problems.append(Problem(file, row, column, None if value is None else str(value), expected))
 
-    def add_rows(self, file: str, rows, column: str | None, values, expected: str) -> None:
-        """Add one problem per (row, value) pair: the vectorised checks' way in."""
-        for row, value in zip(rows, values):
-            self.add(file, int(row), column, value, expected)
+    def add_rows(self, file: str, rows, column, values, expected: str) -> None:
+        """Add one problem per (row, value) pair: the vectorised checks' way in. ``column`` is
+        one name, or one name per row (a wide sheet's cells each have their own column)."""
+        columns = [column] * len(values) if column is None or isinstance(column, str) else list(column)
+        for row, name, value in zip(rows, columns, values):
+            self.add(file, int(row), name, value, expected)
 
     def __len__(self) -> int:
         return len(self.problems)

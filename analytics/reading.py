@@ -37,6 +37,8 @@ class RawTable:
     name: str
     source: str  # as shown in problems: "scores.csv" or "festival.xlsx[scores]"
     frame: pd.DataFrame
+    #: a wide sheet read into long form: per contract column, the sheet column each row's cell came from
+    cell_columns: dict[str, pd.Series] | None = None
 
 
 def find_workbook(folder: Path, log: ProblemLog) -> Path | None:
@@ -55,8 +57,10 @@ def read_config_text(folder: Path, log: ProblemLog) -> str | None:
     return _decode(path.read_bytes(), CONFIG_FILE, log)
 
 
-def read_tables(folder: Path, specs: dict[str, TableSpec], mapping, log: ProblemLog) -> dict[str, RawTable]:
-    """Read every table of ``specs`` that exists; report missing required ones."""
+def read_tables(folder: Path, specs: dict[str, TableSpec], mapping, log: ProblemLog, *, layout: str = "long",
+                criteria: tuple[str, ...] = ()) -> dict[str, RawTable]:
+    """Read every table of ``specs`` that exists; report missing required ones. A scores
+    sheet laid out wide (``layout``, see :func:`wide_to_long`) is read into long form."""
     workbook = find_workbook(folder, log)
     sheets = _read_workbook(workbook, log) if workbook else {}
     for table in mapping.keys() - specs.keys():
@@ -83,7 +87,13 @@ def read_tables(folder: Path, specs: dict[str, TableSpec], mapping, log: Problem
             continue
         if grid is None:
             continue
-        table = _with_header(grid, spec, source, mapping.get(name, {}), log)
+        if name == "scores" and layout != "long":
+            jurors = tables.get("jurors")
+            juror_ids = tuple(jurors.frame[col.JUROR_ID].str.strip()) if jurors is not None else ()
+            table = wide_to_long(grid, spec, source, mapping.get(name, {}), log, layout=layout, juror_ids=juror_ids,
+                                 criteria=criteria)
+        else:
+            table = _with_header(grid, spec, source, mapping.get(name, {}), log)
         if table is not None:
             tables[name] = table
     return tables
@@ -187,6 +197,9 @@ def _with_header(grid: pd.DataFrame, spec: TableSpec, source: str, mapping: dict
     for name in spec.required_columns:
         if name not in header:
             hint = f"; if your export names it differently, map it in festival.toml under [columns.{spec.name}]"
+            needed_by = spec.column(name).needed_by
+            if needed_by:
+                hint = f"; {needed_by} reads it: add the column, or leave the rule out of festival.toml"
             log.add(source, 1, name, None, f"expected a column named '{name}' (the columns found are: {found}){hint}")
             ok = False
     if not ok:
@@ -201,3 +214,82 @@ def _with_header(grid: pd.DataFrame, spec: TableSpec, source: str, mapping: dict
         log.add(source, None, None, None, "the table has a header but no rows; expected one row per record")
         return None
     return RawTable(spec.name, source, body)  # an optional table with only its header declares nothing
+
+
+#: the columns of a wide sheet that are not jurors (wide_jurors) or criteria (wide_criteria)
+_ROW_KEYS = {"wide_jurors": (col.ENTRY_ID, col.CRITERION, col.ROUND),
+             "wide_criteria": (col.ENTRY_ID, col.JUROR_ID, col.ROUND)}
+_KEPT = (col.SUBMITTED_AT, col.COMMENT)
+
+
+def wide_to_long(grid: pd.DataFrame, spec: TableSpec, source: str, mapping: dict[str, str], log: ProblemLog, *,
+                 layout: str, juror_ids: tuple[str, ...], criteria: tuple[str, ...]) -> RawTable | None:
+    """A wide scores sheet as the long table of the contract, each cell one score.
+
+    - ``wide_jurors``: one row per entry (and per criterion and round where those vary: a
+      ``criterion`` column is needed unless the festival has one criterion), one column per
+      juror id; the sheet many competitions publish.
+    - ``wide_criteria``: one row per entry × juror, one column per criterion id; how judging
+      platforms export.
+
+    An empty cell is "not scored". Every other cell becomes a row that keeps the sheet's row
+    number, and problems in it name the sheet's own column (the juror or criterion). A
+    column that is neither a key of the layout nor a juror id (a criterion id) is reported.
+
+    >>> grid = pd.DataFrame([["entry_id", "J1", "J2"], ["E1", "7", ""], ["E2", "8", "6"]])
+    >>> from analytics.schema import table_specs
+    >>> log = ProblemLog()
+    >>> long = wide_to_long(grid, table_specs(None)["scores"], "scores.csv", {}, log, layout="wide_jurors",
+    ...                     juror_ids=("J1", "J2"), criteria=("overall",))
+    >>> long.frame[["source_row", "entry_id", "juror_id", "criterion", "score"]].values.tolist()
+    [[2, 'E1', 'J1', 'overall', '7'], [3, 'E2', 'J1', 'overall', '8'], [3, 'E2', 'J2', 'overall', '6']]
+    """
+    if grid.empty:
+        log.add(source, None, None, None, "the table is empty; expected a header row naming the columns, then one row per record")
+        return None
+    header = [mapping.get(str(h).strip(), str(h).strip()) for h in grid.iloc[0]]
+    keys = _ROW_KEYS[layout]
+    spread, what = (juror_ids, "a juror_id of jurors.csv") if layout == "wide_jurors" else (criteria, "a criterion id of festival.toml")
+    ok = True
+    for dup in sorted({h for h in header if h and header.count(h) > 1}):
+        log.add(source, 1, dup, None, f"expected each column name once; '{dup}' appears {header.count(dup)} times")
+        ok = False
+    needed = [col.ENTRY_ID] + ([col.JUROR_ID] if layout == "wide_criteria" else [])
+    if layout == "wide_jurors" and len(criteria) > 1:
+        needed.append(col.CRITERION)
+    for name in needed:
+        if name not in header:
+            log.add(source, 1, name, None, f"expected a column named '{name}' in a {layout} sheet (the columns found "
+                    f"are: {', '.join(h for h in header if h) or 'none'})")
+            ok = False
+    value_columns = [h for h in header if h and h not in keys and h not in _KEPT]
+    known = set(spread)
+    for position, name in enumerate(header):
+        if name and name in value_columns and name not in known:
+            log.add(source, 1, name, name, f"{what}: in a {layout} sheet every column other than "
+                    f"{', '.join(keys + _KEPT)} is one {'juror' if layout == 'wide_jurors' else 'criterion'}")
+            ok = False
+        elif not name and (grid.iloc[1:, position] != "").any():
+            log.add(source, 1, f"#{position + 1}", "", "a name for every column that holds values")
+            ok = False
+    if not value_columns and ok:
+        log.add(source, 1, None, None, f"at least one {'juror' if layout == 'wide_jurors' else 'criterion'} column in a "
+                f"{layout} sheet")
+        ok = False
+    if not ok:
+        return None
+    body = grid.iloc[1:].copy()
+    body.columns = [h if h else f"#{i + 1}" for i, h in enumerate(header)]
+    body.insert(0, col.SOURCE_ROW, np.arange(2, len(body) + 2, dtype=np.int64))
+    ids = [c for c in (col.SOURCE_ROW, *keys, *_KEPT) if c in body.columns]
+    long = body.melt(id_vars=ids, value_vars=value_columns, var_name="_column", value_name=col.SCORE)
+    long = long[long[col.SCORE].str.strip() != ""]  # an empty cell: not scored
+    spread_as = col.JUROR_ID if layout == "wide_jurors" else col.CRITERION
+    long[spread_as] = long["_column"]
+    if col.CRITERION not in long:
+        long[col.CRITERION] = criteria[0]
+    long = long.sort_values([col.SOURCE_ROW, "_column"], key=lambda s: s.map({c: i for i, c in enumerate(value_columns)})
+                            if s.name == "_column" else s, kind="stable").reset_index(drop=True)
+    cells = {col.SCORE: long["_column"], spread_as: long["_column"]}
+    frame = long.drop(columns="_column")
+    return RawTable(spec.name, source, frame, cells)

@@ -2,20 +2,22 @@
 
 Each :class:`TableSpec` lists its columns with a kind and whether cells may be empty; the
 reader and the validator follow these specs, and the README's input-contract table is
-checked against them by a test. The entries table depends on the configuration: one
-``share_<dimension>`` column per participation dimension and one ``appendix_<part>``
-column per required appendix part.
+checked against them by a test. The core of each table is all a folder needs (design
+section 9); the entries columns of an eligibility rule (:mod:`analytics.rule_families`) are
+required only when ``festival.toml`` configures that rule: one ``share_<dimension>`` column
+per participation dimension and one ``appendix_<part>`` column per appendix part.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from . import columns as col
 from .config import FestivalConfig
+from .rule_families import needed_columns
 
-Kind = Literal["id", "text", "number", "positive", "share", "score", "bool", "action"]
+Kind = Literal["id", "text", "number", "positive", "share", "score", "bool", "action", "lanes"]
 
 #: the chair's answers to a flag (design section 5)
 ACTIONS = ("exclude_score", "exclude_juror", "disqualify_entry", "accept")
@@ -31,6 +33,7 @@ class ColumnSpec:
     nullable: bool = False  # may a cell be empty?
     required: bool = True  # must the column be in the file?
     description: str = ""
+    needed_by: str = ""  # the configured rule that makes an optional column required (named in the error)
 
 
 @dataclass(frozen=True)
@@ -53,41 +56,45 @@ class TableSpec:
         return tuple(c.name for c in self.columns if c.required)
 
 
-DEFAULT_DIMENSIONS = ("writing", "direction", "generation", "editing", "sound", "finishing")
-DEFAULT_APPENDIX = ("tools", "seeds", "prompts", "checkpoints")
+def _entry_columns(config: FestivalConfig | None) -> tuple[ColumnSpec, ...]:
+    """The entries columns: the core, then the rule columns; a rule column is required when a
+    configured rule reads it, otherwise it is optional (typed when present)."""
+    dimensions = config.participation.dimensions if config and config.participation else ()
+    appendix = config.requirements.appendix if config else ()
+    rules = [
+        ColumnSpec(col.RUNTIME_MIN, "positive", True, False, description="runtime in minutes"),
+        ColumnSpec(col.AI_SHARE, "share", True, False, description="declared holistic AI participation, 0 to 100"),
+        *(ColumnSpec(col.share_column(d), "share", True, False, description=f"AI share of {d}, 0 to 100") for d in dimensions),
+        ColumnSpec(col.TOOLS, "text", True, False, description="tools used, separated by ';'"),
+        ColumnSpec(col.RESOLUTION, "text", True, False, description="master resolution, e.g. 3840x2160, 4K, 1080p"),
+        ColumnSpec(col.LOSSLESS_AUDIO, "bool", True, False, description="lossless audio master supplied (yes/no)"),
+        *(ColumnSpec(col.appendix_column(p), "bool", True, False, description=f"pipeline appendix covers {p} (yes/no)")
+          for p in appendix),
+        ColumnSpec(col.AUTHORSHIP_PROOF, "bool", True, False, description="proof of human authorship supplied (yes/no)"),
+        ColumnSpec(col.COUNTRY, "text", True, False, description="country or territory of production"),
+    ]
+    needed = needed_columns(config)
+    rules = [replace(c, required=True, needed_by=f"{needed[c.name].words} ({needed[c.name].keys} in festival.toml)")
+             if c.name in needed else c for c in rules]
+    return (
+        ColumnSpec(col.ENTRY_ID, "id", description="unique id of the entry"),
+        ColumnSpec(col.TITLE, "text", description="title, in any script"),
+        ColumnSpec(col.CATEGORY, "id", description="the lane the entry competes in (a lane id of festival.toml)"),
+        *rules,
+    )
 
 
 def table_specs(config: FestivalConfig | None) -> dict[str, TableSpec]:
-    """The six input tables for a festival configured by ``config`` (``None``: the defaults
-    of design section 2, used when ``festival.toml`` itself could not be read)."""
-    dimensions = config.participation.dimensions if config else DEFAULT_DIMENSIONS
-    appendix = config.requirements.appendix if config else DEFAULT_APPENDIX
-    entries = TableSpec(
-        "entries",
-        (
-            ColumnSpec(col.ENTRY_ID, "id", description="unique id of the entry"),
-            ColumnSpec(col.TITLE, "text", description="title, in any script"),
-            ColumnSpec(col.CATEGORY, "id", description="the lane the entry competes in (a lane id of festival.toml)"),
-            ColumnSpec(col.RUNTIME_MIN, "positive", True, description="runtime in minutes"),
-            ColumnSpec(col.AI_SHARE, "share", True, description="declared holistic AI participation, 0 to 100"),
-            *(ColumnSpec(col.share_column(d), "share", True, description=f"AI share of {d}, 0 to 100") for d in dimensions),
-            ColumnSpec(col.TOOLS, "text", True, description="tools used, separated by ';'"),
-            ColumnSpec(col.RESOLUTION, "text", True, description="master resolution, e.g. 3840x2160, 4K, 1080p"),
-            ColumnSpec(col.LOSSLESS_AUDIO, "bool", True, description="lossless audio master supplied (yes/no)"),
-            *(ColumnSpec(col.appendix_column(p), "bool", True, description=f"pipeline appendix covers {p} (yes/no)") for p in appendix),
-            ColumnSpec(col.AUTHORSHIP_PROOF, "bool", True, description="proof of human authorship supplied (yes/no)"),
-            ColumnSpec(col.COUNTRY, "text", True, description="country or territory of production"),
-        ),
-        key=(col.ENTRY_ID,),
-        required=True,
-        description="one row per entry",
-    )
+    """The six input tables for a festival configured by ``config`` (``None``: the core only,
+    used when ``festival.toml`` itself could not be read)."""
+    entries = TableSpec("entries", _entry_columns(config), key=(col.ENTRY_ID,), required=True,
+                        description="one row per entry")
     jurors = TableSpec(
         "jurors",
         (
             ColumnSpec(col.JUROR_ID, "id", description="unique id of the juror"),
             ColumnSpec(col.NAME, "text", description="name (confidential: never in public outputs)"),
-            ColumnSpec(col.PANEL, "id", description="the lane the juror judges (a lane id)"),
+            ColumnSpec(col.PANEL, "lanes", description="the lane(s) the juror judges: lane ids, several separated by ';'"),
             ColumnSpec(col.FACTION, "text", True, description="faction, e.g. art, technology, ethics, community"),
             ColumnSpec(col.ROLE, "text", True, description="role, e.g. chair or member"),
         ),

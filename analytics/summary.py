@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from . import columns as col
+from . import rule_families
 from .checks import CheckResult, output_names
 from .flags import SEVERITIES
 from .gate import GateResult
@@ -59,7 +60,8 @@ def summary_text(gate: GateResult) -> str:
         lines.append(f"conflicts: {scored_conflicts} declared conflict{'s' * (scored_conflicts != 1)} "
                      "scored anyway (see the coverage chart in notebooks/01-load-and-validate)")
     lines.append("")
-    lines.append(_eligibility_text(result))
+    if "eligibility" in result:
+        lines.append(_eligibility_text(result))
     lines.append(_agreement_text(result))
     lines.append(_standings_text(result))
     lines.append(_gate_text(gate))
@@ -68,13 +70,22 @@ def summary_text(gate: GateResult) -> str:
 
 def _eligibility_text(result: CheckResult) -> str:
     table = result["eligibility"]
-    lines = ["eligibility (rules of festival.toml; every rule's outcome per entry in eligibility.csv):"]
+    on = rule_families.configured(result.festival.config)
+    lines = ["eligibility (rules of festival.toml: " + ", ".join(f.words for f in on)
+             + "; every rule's outcome per entry in eligibility.csv):"]
     for lane in result.festival.config.lanes:
         rows = table[table["lane"] == lane.id]
-        band = f"AI share band {lane.ai_share_min:g}%+" if lane.ai_share_min is not None else "no AI-share band"
-        lines.append(f"  {lane.name}: {int(rows['eligible'].sum())} of {len(rows)} entries eligible ({band}); "
-                     f"{int(rows['near_threshold'].sum())} near the line, "
-                     f"{int((rows['disclosure'] != 'consistent').sum())} with a disclosure to check")
+        parts = []
+        if "band" in rows:
+            parts.append(f"AI share band {lane.ai_share_min:g}%+" if lane.ai_share_min is not None else "no AI-share band")
+        text = f"  {lane.name}: {int(rows['eligible'].sum())} of {len(rows)} entries eligible"
+        text += f" ({'; '.join(parts)})" if parts else ""
+        notes = []
+        if "near_threshold" in rows and lane.ai_share_min is not None:
+            notes.append(f"{int(rows['near_threshold'].sum())} near the line")
+        if "disclosure" in rows:
+            notes.append(f"{int((rows['disclosure'] != 'consistent').sum())} with a disclosure to check")
+        lines.append(text + (f"; {', '.join(notes)}" if notes else ""))
     return "\n".join(lines) + "\n"
 
 

@@ -30,7 +30,9 @@ def typed_table(raw: RawTable, spec: TableSpec, config: FestivalConfig | None, l
         if spec_col is None:
             out[name] = frame[name].replace("", pd.NA)  # an extra column: kept, as text
         else:
-            out[name] = _parse_column(frame[name], frame[col.SOURCE_ROW], spec_col, raw.source, config, log)
+            names = raw.cell_columns.get(name) if raw.cell_columns else None  # a wide sheet: each cell's own column
+            names = pd.Series(name, index=frame.index) if names is None else names
+            out[name] = _parse_column(frame[name], frame[col.SOURCE_ROW], spec_col, raw.source, config, log, names)
     typed = pd.DataFrame(out)
     for spec_col in spec.columns:  # optional columns that are absent: present, all missing
         if spec_col.name not in typed:
@@ -41,18 +43,23 @@ def typed_table(raw: RawTable, spec: TableSpec, config: FestivalConfig | None, l
 
 
 def _parse_column(text: pd.Series, rows: pd.Series, spec: ColumnSpec, source: str,
-                  config: FestivalConfig | None, log: ProblemLog) -> pd.Series:
+                  config: FestivalConfig | None, log: ProblemLog, names: pd.Series) -> pd.Series:
     kind = spec.kind
     value = text if kind == "text" else text.str.strip()
     empty = value.str.strip() == ""
     if not spec.nullable and empty.any():
         what = "an id" if kind == "id" else "a value"
-        log.add_rows(source, rows[empty], spec.name, value[empty], f"{what}; this cell may not be empty")
+        log.add_rows(source, rows[empty], names[empty], value[empty], f"{what}; this cell may not be empty")
     if kind in ("id", "text"):
         return value.mask(empty, pd.NA).astype("str")
+    if kind == "lanes":  # lane ids separated by ';': written back tidily, checked against the lanes later
+        tidy = value.str.split(";").map(lambda parts: ";".join(p.strip() for p in parts if p.strip()))
+        blank = ~empty & (tidy == "")
+        log.add_rows(source, rows[blank], names[blank], value[blank], "lane ids separated by ';'")
+        return tidy.mask(empty | blank, pd.NA).astype("str")
     if kind == "action":
         bad = ~empty & ~value.isin(ACTIONS)
-        log.add_rows(source, rows[bad], spec.name, value[bad], "one of " + ", ".join(ACTIONS))
+        log.add_rows(source, rows[bad], names[bad], value[bad], "one of " + ", ".join(ACTIONS))
         return value.mask(empty, pd.NA).astype("str")
     if kind == "bool":
         lower = value.str.lower()
@@ -60,34 +67,34 @@ def _parse_column(text: pd.Series, rows: pd.Series, spec: ColumnSpec, source: st
         truth[lower.isin(TRUE_WORDS)] = True
         truth[lower.isin(FALSE_WORDS)] = False
         bad = ~empty & truth.isna()
-        log.add_rows(source, rows[bad], spec.name, value[bad], "yes or no (also accepted: true/false, y/n, 1/0, 是/否)")
+        log.add_rows(source, rows[bad], names[bad], value[bad], "yes or no (also accepted: true/false, y/n, 1/0, 是/否)")
         return truth
-    return _parse_number(value, empty, rows, spec, source, config, log)
+    return _parse_number(value, empty, rows, spec, source, config, log, names)
 
 
 def _parse_number(value: pd.Series, empty: pd.Series, rows: pd.Series, spec: ColumnSpec, source: str,
-                  config: FestivalConfig | None, log: ProblemLog) -> pd.Series:
+                  config: FestivalConfig | None, log: ProblemLog, names: pd.Series) -> pd.Series:
     number = pd.to_numeric(value.mask(empty), errors="coerce").astype("float64")
     not_number = ~empty & ~np.isfinite(number)
     if not_number.any():
         hints = np.where(value[not_number].str.endswith("%"), " (write the number without %)",
                          np.where(value[not_number].str.fullmatch(r"-?\d+,\d+"), " (use a point as the decimal separator)", ""))
-        for row, text, hint in zip(rows[not_number], value[not_number], hints):
-            log.add(source, int(row), spec.name, text, f"a number{hint}")
+        for row, name, text, hint in zip(rows[not_number], names[not_number], value[not_number], hints):
+            log.add(source, int(row), name, text, f"a number{hint}")
     number = number.mask(not_number)
     present = number.notna()
     if spec.kind == "positive":
         bad = present & (number <= 0)
-        log.add_rows(source, rows[bad], spec.name, value[bad], "a number above 0")
+        log.add_rows(source, rows[bad], names[bad], value[bad], "a number above 0")
     elif spec.kind == "share":
         bad = present & ((number < 0) | (number > 100))
-        log.add_rows(source, rows[bad], spec.name, value[bad], "a share from 0 to 100 (percent)")
+        log.add_rows(source, rows[bad], names[bad], value[bad], "a share from 0 to 100 (percent)")
     elif spec.kind == "score" and config is not None:
         scale = config.scale
         steps = (number - scale.minimum) / scale.step
         bad = present & ((number < scale.minimum - 1e-9) | (number > scale.maximum + 1e-9)
                          | (np.abs(steps - np.round(steps)) > 1e-6))
-        log.add_rows(source, rows[bad], spec.name, value[bad], f"a score on the festival's scale: {scale.describe()}")
+        log.add_rows(source, rows[bad], names[bad], value[bad], f"a score on the festival's scale: {scale.describe()}")
     return number
 
 
@@ -114,7 +121,14 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
     if entries is not None:
         _unknown(entries, col.CATEGORY, lanes, sources["entries"], f"a lane id of festival.toml: {lane_list}", log)
     if jurors is not None:
-        _unknown(jurors, col.PANEL, lanes, sources["jurors"], f"a lane id of festival.toml: {lane_list}", log)
+        panels = juror_lanes(jurors)
+        bad = ~panels[col.LANE].isin(lanes)
+        for row, lane in zip(panels.loc[bad, col.SOURCE_ROW], panels.loc[bad, col.LANE]):
+            log.add(sources["jurors"], int(row), col.PANEL, lane,
+                    f"a lane id of festival.toml: {lane_list} (several separated by ';')")
+        repeated = panels.duplicated([col.JUROR_ID, col.LANE, col.SOURCE_ROW])
+        for row, lane in zip(panels.loc[repeated, col.SOURCE_ROW], panels.loc[repeated, col.LANE]):
+            log.add(sources["jurors"], int(row), col.PANEL, lane, "each lane once in a juror's panel")
         if config.factions:
             _unknown(jurors, col.FACTION, list(config.factions), sources["jurors"],
                      "a faction of festival.toml [jury]: " + ", ".join(config.factions), log)
@@ -122,6 +136,8 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
         return
     lane_of_entry = pd.Series(entries[col.CATEGORY].to_numpy(), index=entries[col.ENTRY_ID]).groupby(level=0).first()
     panel_of_juror = pd.Series(jurors[col.PANEL].to_numpy(), index=jurors[col.JUROR_ID]).groupby(level=0).first()
+    panels = juror_lanes(jurors)
+    sits = pd.MultiIndex.from_frame(panels[[col.JUROR_ID, col.LANE]])
     for name in ("scores", "assignments", "conflicts"):
         table = tables.get(name)
         if table is None:
@@ -130,20 +146,48 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
         known_entry = _unknown(table, col.ENTRY_ID, lane_of_entry.index, source, "an entry_id listed in entries", log)
         known_juror = _unknown(table, col.JUROR_ID, panel_of_juror.index, source, "a juror_id listed in jurors", log)
         if name == "scores":
-            _unknown(table, col.CRITERION, list(config.criterion_ids), source,
-                     "a criterion id of festival.toml: " + ", ".join(config.criterion_ids), log)
+            known = _unknown(table, col.CRITERION, list(config.criterion_ids), source,
+                             "a criterion id of festival.toml: " + ", ".join(config.criterion_ids), log)
+            _criteria_of_lane(table, known & known_entry, lane_of_entry, config, source, log)
         if name == "conflicts":
             continue  # a declared conflict may name any juror and entry
         both = known_entry & known_juror
         entry_lane = table.loc[both, col.ENTRY_ID].map(lane_of_entry)
-        juror_lane = table.loc[both, col.JUROR_ID].map(panel_of_juror)
-        outside = (entry_lane != juror_lane) & entry_lane.isin(lanes) & juror_lane.isin(lanes)
+        inside = pd.MultiIndex.from_arrays([table.loc[both, col.JUROR_ID], entry_lane]).isin(sits)
+        outside = ~pd.Series(inside, index=entry_lane.index) & entry_lane.isin(lanes)
         idx = outside[outside].index
         verb = "scored" if name == "scores" else "is assigned"
         for i, juror, entry in zip(idx, table.loc[idx, col.JUROR_ID], table.loc[idx, col.ENTRY_ID]):
+            panel = panel_of_juror[juror]
+            what = f"the '{panel}' panel" if ";" not in str(panel) else f"the panels {', '.join(str(panel).split(';'))}"
             log.add(source, int(table.at[i, col.SOURCE_ROW]), col.ENTRY_ID, entry,
-                    f"an entry of the juror's own lane: juror {juror} judges the '{panel_of_juror[juror]}' panel "
+                    f"an entry of the juror's own lane: juror {juror} judges {what} "
                     f"but {verb} entry {entry} of the '{lane_of_entry[entry]}' lane")
+
+
+def juror_lanes(jurors: pd.DataFrame) -> pd.DataFrame:
+    """One row per juror × lane of their panel (``panel`` lists lanes separated by ';'):
+    ``juror_id, lane, source_row``, in the order of ``jurors.csv``."""
+    present = jurors[jurors[col.PANEL].notna()]
+    parts = present[col.PANEL].astype(str).str.split(";")
+    long = present[[col.JUROR_ID, col.SOURCE_ROW]].assign(**{col.LANE: parts}).explode(col.LANE)
+    return long.assign(**{col.LANE: long[col.LANE].str.strip()})[[col.JUROR_ID, col.LANE, col.SOURCE_ROW]].reset_index(drop=True)
+
+
+def _criteria_of_lane(scores: pd.DataFrame, usable: pd.Series, lane_of_entry: pd.Series, config: FestivalConfig,
+                      source: str, log: ProblemLog) -> None:
+    """A score on a criterion the entry's lane does not use (a lane with its own ``weights``)."""
+    own = {lane.id: set(config.lane_criteria(lane.id)) for lane in config.lanes if lane.weights is not None}
+    if not own:
+        return
+    rows = scores.loc[usable]
+    lane = rows[col.ENTRY_ID].map(lane_of_entry)
+    allowed = pd.MultiIndex.from_tuples([(lane_id, c) for lane_id, cs in own.items() for c in cs])
+    bad = lane.isin(own) & ~pd.MultiIndex.from_arrays([lane, rows[col.CRITERION]]).isin(allowed)
+    for i in rows.index[bad.to_numpy()]:
+        lane_id = lane[i]
+        log.add(source, int(scores.at[i, col.SOURCE_ROW]), col.CRITERION, scores.at[i, col.CRITERION],
+                f"a criterion of the lane {lane_id}: {', '.join(config.lane_criteria(lane_id))} (its weights in festival.toml)")
 
 
 def _unknown(table: pd.DataFrame, column: str, allowed, source: str, expected: str, log: ProblemLog) -> pd.Series:

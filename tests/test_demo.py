@@ -57,7 +57,7 @@ def test_shape_of_the_demo(demo):
 
 def official(demo) -> pd.Series:
     """Weighted criteria per juror, then the mean over jurors, as exact fractions."""
-    weights = {c: Fraction(w).limit_denominator(100) for c, w in demo.config.criterion_weights.items()}
+    weights = {c: Fraction(w).limit_denominator(100) for c, w in demo.config.criterion_weights().items()}
     s = demo.scores
     per_juror = {}
     for (entry, _juror), group in s.groupby(["entry_id", "juror_id"]):

@@ -58,7 +58,7 @@ def test_decisions_are_appended_only_after_confirmation(app, tmp_path):
 def test_linked_chart_links_juror_and_entry_selections():
     from analytics.explorer import Explorer
 
-    spec = linked_chart(Explorer(load_festival(DEMO), n_boot=50)).to_dict()
+    spec = linked_chart(Explorer(load_festival(DEMO), n_boot=100)).to_dict()
     heat = spec["vconcat"][1]
     test = heat["encoding"]["stroke"]["condition"]["test"]
     assert test == {"or": [{"param": "juror", "empty": False}, {"param": "entry", "empty": False}]}

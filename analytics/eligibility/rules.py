@@ -23,6 +23,10 @@ into flags. The rules, all configured in ``festival.toml``:
   warning; no lossless audio is information (``"preferred"``) or a blocker (``"required"``).
 
 Blockers apply to lanes in competition; elsewhere they are downgraded to warnings.
+
+Each rule belongs to a family (:mod:`analytics.rule_families`) and runs only where
+``festival.toml`` configures it: the table has the columns of the configured families only,
+and a festival that configures none has no eligibility check at all.
 """
 
 from __future__ import annotations
@@ -31,15 +35,34 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as col
+from ..config import FestivalConfig, Participation
 from ..festival import Festival
 from ..flags import Flag, make_flag
+from ..rule_families import names as family_names
 from ..shared import Shared
 from .resolution import resolution_lines
 
-ELIGIBILITY_COLUMNS = [
-    "entry_id", "lane", "title", "ai_share", "blend", "blend_gap", "band", "near_threshold", "disclosure",
-    "missing_dimensions", "runtime_min", "runtime_class", "appendix_missing", "authorship_proof", "resolution",
-    "resolution_lines", "master", "lossless_audio", "n_blockers", "n_warnings", "n_info", "eligible"]
+#: each family's columns in eligibility.csv, after ``entry_id, lane, title``
+FAMILY_COLUMNS = {
+    "ai_share_band": ["ai_share", "band", "near_threshold"],
+    "disclosure": ["ai_share", "blend", "blend_gap", "disclosure", "missing_dimensions"],
+    "runtime": ["runtime_min", "runtime_class"],
+    "appendix": ["appendix_missing"],
+    "authorship": ["authorship_proof"],
+    "resolution": ["resolution", "resolution_lines", "master"],
+    "audio": ["lossless_audio"],
+}
+COUNT_COLUMNS = ["n_blockers", "n_warnings", "n_info", "eligible"]
+#: the columns when every family is configured (the film festival of design part one)
+ELIGIBILITY_COLUMNS = ["entry_id", "lane", "title",
+                       *dict.fromkeys(c for cs in FAMILY_COLUMNS.values() for c in cs), *COUNT_COLUMNS]
+
+
+def eligibility_columns(config: FestivalConfig) -> list[str]:
+    """The columns of ``eligibility.csv`` for this configuration: the configured families' only."""
+    on = family_names(config)
+    shown = {c for family, cs in FAMILY_COLUMNS.items() if family in on for c in cs}
+    return [c for c in ELIGIBILITY_COLUMNS if c in shown or c in ("entry_id", "lane", "title", *COUNT_COLUMNS)]
 
 
 def blend(entries: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
@@ -55,61 +78,85 @@ def blend(entries: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
     return pd.Series(shares @ np.array(list(weights.values())), index=entries.index)
 
 
-def runtime_class(runtime: pd.Series, feature_min: float, short_min: float) -> pd.Series:
+def runtime_class(runtime: pd.Series, feature_min: float | None, short_min: float | None) -> pd.Series:
     """``feature`` (> feature_min), ``short`` (short_min to feature_min, both included),
-    ``too_short`` (below short_min) or ``unknown`` (not declared).
+    ``too_short`` (below short_min) or ``unknown`` (not declared); a threshold that is not
+    configured (None) is not applied.
 
     >>> import pandas as pd
     >>> runtime_class(pd.Series([30.0, 30.01, 5.0, 4.99, None]), 30.0, 5.0).tolist()
     ['short', 'feature', 'short', 'too_short', 'unknown']
+    >>> runtime_class(pd.Series([4.0, 90.0]), None, 5.0).tolist()
+    ['too_short', 'short']
     """
-    return pd.Series(np.select([runtime.isna(), runtime > feature_min, runtime >= short_min],
+    feature = np.inf if feature_min is None else feature_min
+    short = -np.inf if short_min is None else short_min
+    return pd.Series(np.select([runtime.isna(), runtime > feature, runtime >= short],
                                ["unknown", "feature", "short"], default="too_short"), index=runtime.index)
 
 
+def _margin(config: FestivalConfig) -> float:
+    """Near the line: within this many points above a lane's minimum ([participation], or its declared default)."""
+    p = config.participation
+    return p.near_threshold_margin if p is not None else Participation.model_fields["near_threshold_margin"].default
+
+
 def eligibility_table(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
-    """Every rule's outcome for every entry of the lanes (all, or ``lanes``), one row per
-    entry (see the module notes), with the number of blockers, warnings and notes the rules
-    raise and whether the entry is ``eligible`` (no blocker)."""
+    """Every configured rule's outcome for every entry of the lanes (all, or ``lanes``), one
+    row per entry (see the module notes), with the number of blockers, warnings and notes the
+    rules raise and whether the entry is ``eligible`` (no blocker)."""
     shared = Shared.of(data, lanes)
     config, entries = shared.config, shared.entries
+    on = family_names(config)
     p, req = config.participation, config.requirements
     lanes_by_id = {lane.id: lane for lane in config.lanes}
     lane = entries[col.CATEGORY]
-    share = entries[col.AI_SHARE]
-    low = lane.map(lambda l: lanes_by_id[l].ai_share_min).astype(float)
-    high = lane.map(lambda l: lanes_by_id[l].ai_share_typical_max).astype(float)
-    mixed = blend(entries, dict(p.weights))
-    dims = [col.share_column(d) for d in p.dimensions]
-    missing_dims = _joined(entries[dims].isna().to_numpy(), p.dimensions, entries.index)
-    band = np.select([low.isna(), share.isna(), share < low, share > high],
-                     ["no_band", "not_declared", "below_minimum", "above_typical"], default="in_band")
-    near = (share >= low) & (share < low + p.near_threshold_margin)
-    gap = share - mixed
-    disclosure = np.select([missing_dims != "", share.isna(), gap.abs() > p.disclosure_tolerance],
-                           ["incomplete", "not_declared", "inconsistent"], default="consistent")
-    confirmed = entries[[col.appendix_column(part) for part in req.appendix]].fillna(False).astype(bool)
-    appendix_missing = _joined(~confirmed.to_numpy(), req.appendix, entries.index)
-    lines = entries[col.RESOLUTION].map(lambda text: resolution_lines(text) if isinstance(text, str) else None)
-    lines = pd.to_numeric(lines, errors="coerce")
-    master = np.select([entries[col.RESOLUTION].isna(), lines.isna(), lines < req.min_resolution_lines,
-                        lines < req.preferred_resolution_lines],
-                       ["not_declared", "unreadable", "below_minimum", "below_preferred"], default="preferred")
-    table = pd.DataFrame({
-        "entry_id": entries[col.ENTRY_ID], "lane": lane, "title": entries[col.TITLE], "ai_share": share,
-        "blend": mixed, "blend_gap": gap, "band": band, "near_threshold": near.fillna(False).astype(bool),
-        "disclosure": disclosure, "missing_dimensions": missing_dims, "runtime_min": entries[col.RUNTIME_MIN],
-        "runtime_class": runtime_class(entries[col.RUNTIME_MIN], req.feature_min_runtime, req.short_min_runtime),
-        "appendix_missing": appendix_missing,
-        "authorship_proof": entries[col.AUTHORSHIP_PROOF].map({True: "yes", False: "no"}).fillna("not_declared"),
-        "resolution": entries[col.RESOLUTION], "resolution_lines": lines, "master": master,
-        "lossless_audio": entries[col.LOSSLESS_AUDIO].map({True: "yes", False: "no"}).fillna("not_declared"),
-    }).reset_index(drop=True)
-    severities = np.stack([severity for _, _, severity in _findings(config, table)], axis=1) if len(table) else None
+    columns: dict[str, pd.Series | np.ndarray] = {"entry_id": entries[col.ENTRY_ID], "lane": lane,
+                                                  "title": entries[col.TITLE]}
+    if "ai_share_band" in on or "disclosure" in on:
+        columns["ai_share"] = entries[col.AI_SHARE]
+    if "ai_share_band" in on:
+        share = entries[col.AI_SHARE]
+        low = lane.map(lambda l: lanes_by_id[l].ai_share_min).astype(float)
+        high = lane.map(lambda l: lanes_by_id[l].ai_share_typical_max).astype(float)
+        columns["band"] = np.select([low.isna(), share.isna(), share < low, share > high],
+                                    ["no_band", "not_declared", "below_minimum", "above_typical"], default="in_band")
+        columns["near_threshold"] = ((share >= low) & (share < low + _margin(config))).fillna(False).astype(bool)
+    if "disclosure" in on:
+        share = entries[col.AI_SHARE]
+        mixed = blend(entries, dict(p.weights))
+        dims = [col.share_column(d) for d in p.dimensions]
+        missing_dims = _joined(entries[dims].isna().to_numpy(), p.dimensions, entries.index)
+        gap = share - mixed
+        columns.update(blend=mixed, blend_gap=gap, missing_dimensions=missing_dims,
+                       disclosure=np.select([missing_dims != "", share.isna(), gap.abs() > p.disclosure_tolerance],
+                                            ["incomplete", "not_declared", "inconsistent"], default="consistent"))
+    if "runtime" in on:
+        columns["runtime_min"] = entries[col.RUNTIME_MIN]
+        columns["runtime_class"] = runtime_class(entries[col.RUNTIME_MIN], req.feature_min_runtime, req.short_min_runtime)
+    if "appendix" in on:
+        confirmed = entries[[col.appendix_column(part) for part in req.appendix]].fillna(False).astype(bool)
+        columns["appendix_missing"] = _joined(~confirmed.to_numpy(), req.appendix, entries.index)
+    if "authorship" in on:
+        columns["authorship_proof"] = entries[col.AUTHORSHIP_PROOF].map({True: "yes", False: "no"}).fillna("not_declared")
+    if "resolution" in on:
+        lines = entries[col.RESOLUTION].map(lambda text: resolution_lines(text) if isinstance(text, str) else None)
+        lines = pd.to_numeric(lines, errors="coerce")
+        low = -np.inf if req.min_resolution_lines is None else req.min_resolution_lines
+        preferred = -np.inf if req.preferred_resolution_lines is None else req.preferred_resolution_lines
+        columns.update(resolution=entries[col.RESOLUTION], resolution_lines=lines,
+                       master=np.select([entries[col.RESOLUTION].isna(), lines.isna(), lines < low, lines < preferred],
+                                        ["not_declared", "unreadable", "below_minimum", "below_preferred"],
+                                        default="preferred"))
+    if "audio" in on:
+        columns["lossless_audio"] = entries[col.LOSSLESS_AUDIO].map({True: "yes", False: "no"}).fillna("not_declared")
+    table = pd.DataFrame(columns).reset_index(drop=True)
+    rules = _findings(config, table)
+    severities = np.stack([severity for _, _, severity in rules], axis=1) if rules and len(table) else None
     for severity, name in (("blocker", "n_blockers"), ("warning", "n_warnings"), ("info", "n_info")):
         table[name] = (severities == severity).sum(axis=1).astype(np.int64) if severities is not None else np.int64(0)
     table["eligible"] = table["n_blockers"] == 0
-    return table[ELIGIBILITY_COLUMNS]
+    return table[eligibility_columns(config)]
 
 
 def _joined(gone: np.ndarray, names: tuple[str, ...], index: pd.Index) -> pd.Series:
@@ -117,11 +164,12 @@ def _joined(gone: np.ndarray, names: tuple[str, ...], index: pd.Index) -> pd.Ser
     return pd.Series([";".join(n for n, g in zip(names, row) if g) for row in gone], index=index, dtype=object)
 
 
-def _findings(config, table: pd.DataFrame) -> list[tuple[str, object, np.ndarray]]:
-    """Each rule as ``(check, message, severity)``: ``severity`` per entry ('' where the rule
-    raises nothing), ``message(row)`` the sentence for a flagged entry. Vectorised over
-    entries; the table's counts and :func:`eligibility_flags` both read these."""
+def _findings(config: FestivalConfig, table: pd.DataFrame) -> list[tuple[str, object, np.ndarray]]:
+    """Each configured rule as ``(check, message, severity)``: ``severity`` per entry ('' where
+    the rule raises nothing), ``message(row)`` the sentence for a flagged entry. Vectorised
+    over entries; the table's counts and :func:`eligibility_flags` both read these."""
     p, req = config.participation, config.requirements
+    on = family_names(config)
     lanes = {lane.id: lane for lane in config.lanes}
     in_competition = table["lane"].map(lambda l: lanes[l].in_competition).to_numpy(dtype=bool)
     blocker = np.where(in_competition, "blocker", "warning")  # out of competition, blockers are warnings
@@ -133,57 +181,73 @@ def _findings(config, table: pd.DataFrame) -> list[tuple[str, object, np.ndarray
     def name(row) -> str:
         return lanes[row.lane].name
 
-    rules = [
-        ("ai_share_below_band", lambda r: (f"declares {r.ai_share:g}% AI participation, below the {name(r)} minimum of "
-                                           f"{lanes[r.lane].ai_share_min:g}%: it does not belong in this lane.",
-                                           r.ai_share, lanes[r.lane].ai_share_min),
-         when(table["band"] == "below_minimum", blocker)),
-        ("ai_share_missing", lambda r: (f"declares no AI share, so its place in {name(r)} (minimum "
-                                        f"{lanes[r.lane].ai_share_min:g}%) cannot be established.", np.nan,
-                                        lanes[r.lane].ai_share_min),
-         when(table["band"] == "not_declared", blocker)),
-        ("ai_share_above_typical", lambda r: (f"declares {r.ai_share:g}%, above the typical "
-                                              f"{lanes[r.lane].ai_share_typical_max:g}% of {name(r)} (allowed; information only).",
-                                              r.ai_share, lanes[r.lane].ai_share_typical_max),
-         when(table["band"] == "above_typical", "info")),
-        ("ai_share_near_threshold", lambda r: (f"declares {r.ai_share:g}%, within {p.near_threshold_margin:g} points of the "
-                                               f"{lanes[r.lane].ai_share_min:g}% line: worth a second look at its disclosure.",
+    rules = []
+    if "ai_share_band" in on:
+        rules += [
+            ("ai_share_below_band", lambda r: (f"declares {r.ai_share:g}% AI participation, below the {name(r)} minimum "
+                                               f"of {lanes[r.lane].ai_share_min:g}%: it does not belong in this lane.",
                                                r.ai_share, lanes[r.lane].ai_share_min),
-         when(table["near_threshold"], "info")),
-        ("disclosure_inconsistent", lambda r: (f"declares {r.ai_share:g}% but its dimension shares blend to {r.blend:.1f}% "
-                                               f"(a gap of {abs(r.blend_gap):.1f} points, more than the "
-                                               f"{p.disclosure_tolerance:g} allowed).", abs(r.blend_gap), p.disclosure_tolerance),
-         when(table["disclosure"] == "inconsistent", "warning")),
-        ("dimension_share_missing", lambda r: (f"does not declare its share of {r.missing_dimensions.replace(';', ', ')}; "
-                                               "the blend cannot be checked (nothing is imputed).", np.nan, np.nan),
-         when(table["disclosure"] == "incomplete", "warning")),
-        ("runtime_too_short", lambda r: (f"runs {r.runtime_min:g} minutes, under the {req.short_min_runtime:g}-minute "
-                                         "minimum for a short.", r.runtime_min, req.short_min_runtime),
-         when(table["runtime_class"] == "too_short", np.where(allow_short, "info", blocker))),
-        ("runtime_missing", lambda r: ("declares no runtime, so its class (feature or short) is unknown.", np.nan, np.nan),
-         when(table["runtime_class"] == "unknown", "warning")),
-        ("appendix_incomplete", lambda r: ("the pipeline appendix does not confirm "
-                                           f"{r.appendix_missing.replace(';', ', ')}.", np.nan, np.nan),
-         when(table["appendix_missing"] != "", "warning")),
-        ("authorship_proof_missing", lambda r: ("has no confirmed proof of human authorship.", np.nan, np.nan),
-         when((table["authorship_proof"] != "yes") & (req.authorship_proof != "ignored"),
-              blocker if req.authorship_proof == "required" else "warning")),
-        ("master_below_minimum", lambda r: (f"master '{r.resolution}' ({r.resolution_lines:g} lines) is below the "
-                                            f"{req.min_resolution_lines}p minimum.", r.resolution_lines, req.min_resolution_lines),
-         when(table["master"] == "below_minimum", blocker)),
-        ("master_below_preferred", lambda r: (f"master '{r.resolution}' is below the preferred "
-                                              f"{req.preferred_resolution_lines}p (allowed).", r.resolution_lines,
-                                              req.preferred_resolution_lines),
-         when(table["master"] == "below_preferred", "info")),
-        ("resolution_unreadable", lambda r: (f"the resolution '{r.resolution}' cannot be read; write it as e.g. 3840x2160, "
-                                             "4K or 1080p.", np.nan, np.nan),
-         when(table["master"] == "unreadable", "warning")),
-        ("resolution_missing", lambda r: ("declares no master resolution.", np.nan, np.nan),
-         when(table["master"] == "not_declared", "warning")),
-        ("lossless_audio_missing", lambda r: ("supplies no lossless audio master.", np.nan, np.nan),
-         when((table["lossless_audio"] != "yes") & (req.lossless_audio != "ignored"),
-              blocker if req.lossless_audio == "required" else "info")),
-    ]
+             when(table["band"] == "below_minimum", blocker)),
+            ("ai_share_missing", lambda r: (f"declares no AI share, so its place in {name(r)} (minimum "
+                                            f"{lanes[r.lane].ai_share_min:g}%) cannot be established.", np.nan,
+                                            lanes[r.lane].ai_share_min),
+             when(table["band"] == "not_declared", blocker)),
+            ("ai_share_above_typical", lambda r: (f"declares {r.ai_share:g}%, above the typical "
+                                                  f"{lanes[r.lane].ai_share_typical_max:g}% of {name(r)} (allowed; "
+                                                  "information only).", r.ai_share, lanes[r.lane].ai_share_typical_max),
+             when(table["band"] == "above_typical", "info")),
+            ("ai_share_near_threshold", lambda r: (f"declares {r.ai_share:g}%, within {_margin(config):g} points of the "
+                                                   f"{lanes[r.lane].ai_share_min:g}% line: worth a second look at its "
+                                                   "disclosure.", r.ai_share, lanes[r.lane].ai_share_min),
+             when(table["near_threshold"], "info")),
+        ]
+    if "disclosure" in on:
+        rules += [
+            ("disclosure_inconsistent", lambda r: (f"declares {r.ai_share:g}% but its dimension shares blend to "
+                                                   f"{r.blend:.1f}% (a gap of {abs(r.blend_gap):.1f} points, more than the "
+                                                   f"{p.disclosure_tolerance:g} allowed).", abs(r.blend_gap),
+                                                   p.disclosure_tolerance),
+             when(table["disclosure"] == "inconsistent", "warning")),
+            ("dimension_share_missing", lambda r: (f"does not declare its share of {r.missing_dimensions.replace(';', ', ')}; "
+                                                   "the blend cannot be checked (nothing is imputed).", np.nan, np.nan),
+             when(table["disclosure"] == "incomplete", "warning")),
+        ]
+    if "runtime" in on:
+        rules += [
+            ("runtime_too_short", lambda r: (f"runs {r.runtime_min:g} minutes, under the {req.short_min_runtime:g}-minute "
+                                             "minimum for a short.", r.runtime_min, req.short_min_runtime),
+             when(table["runtime_class"] == "too_short", np.where(allow_short, "info", blocker))),
+            ("runtime_missing", lambda r: ("declares no runtime, so its class (feature or short) is unknown.", np.nan,
+                                           np.nan),
+             when(table["runtime_class"] == "unknown", "warning")),
+        ]
+    if "appendix" in on:
+        rules.append(("appendix_incomplete", lambda r: ("the pipeline appendix does not confirm "
+                                                        f"{r.appendix_missing.replace(';', ', ')}.", np.nan, np.nan),
+                      when(table["appendix_missing"] != "", "warning")))
+    if "authorship" in on:
+        rules.append(("authorship_proof_missing", lambda r: ("has no confirmed proof of human authorship.", np.nan, np.nan),
+                      when(table["authorship_proof"] != "yes",
+                           blocker if req.authorship_proof == "required" else "warning")))
+    if "resolution" in on:
+        rules += [
+            ("master_below_minimum", lambda r: (f"master '{r.resolution}' ({r.resolution_lines:g} lines) is below the "
+                                                f"{req.min_resolution_lines}p minimum.", r.resolution_lines,
+                                                req.min_resolution_lines),
+             when(table["master"] == "below_minimum", blocker)),
+            ("master_below_preferred", lambda r: (f"master '{r.resolution}' is below the preferred "
+                                                  f"{req.preferred_resolution_lines}p (allowed).", r.resolution_lines,
+                                                  req.preferred_resolution_lines),
+             when(table["master"] == "below_preferred", "info")),
+            ("resolution_unreadable", lambda r: (f"the resolution '{r.resolution}' cannot be read; write it as e.g. "
+                                                 "3840x2160, 4K or 1080p.", np.nan, np.nan),
+             when(table["master"] == "unreadable", "warning")),
+            ("resolution_missing", lambda r: ("declares no master resolution.", np.nan, np.nan),
+             when(table["master"] == "not_declared", "warning")),
+        ]
+    if "audio" in on:
+        rules.append(("lossless_audio_missing", lambda r: ("supplies no lossless audio master.", np.nan, np.nan),
+                      when(table["lossless_audio"] != "yes", blocker if req.lossless_audio == "required" else "info")))
     return [(check, message, np.broadcast_to(severity, len(table))) for check, message, severity in rules]
 
 

@@ -39,8 +39,8 @@ def pseudonyms(festival: Festival) -> dict[str, str]:
     """
     key = _key(festival)
     lanes = {lane.id: i for i, lane in enumerate(festival.config.lanes)}
-    jurors = festival.jurors[[col.JUROR_ID, col.PANEL]].drop_duplicates(col.JUROR_ID)
-    order = sorted(zip(jurors[col.JUROR_ID], jurors[col.PANEL]),
+    jurors = festival.juror_lanes.drop_duplicates(col.JUROR_ID)  # one pseudonym per person: their first lane
+    order = sorted(zip(jurors[col.JUROR_ID], jurors[col.LANE]),
                    key=lambda row: (lanes.get(row[1], len(lanes)), hmac.new(key, str(row[0]).encode("utf-8"), "sha256").digest()))
     ids = {str(j).strip().lower() for j, _ in order}
     prefix = PREFIX if not ids & {f"{PREFIX}{i}".lower() for i in range(1, len(order) + 1)} else FALLBACK_PREFIX

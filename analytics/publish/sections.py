@@ -31,6 +31,7 @@ from ..eligibility.participation import tool_usage
 from ..festival import Festival, load_festival
 from ..flags import SEVERITIES
 from ..gate import GateResult, run_gate
+from ..jurors import ALL_LANES, halo_applies
 from ..manifest import sha256
 from ..scoring import WEIGHTED_TOTAL
 from ..viz.agreement_charts import alpha_forest_chart
@@ -237,7 +238,8 @@ class Report:
         labels = self.juror_labels()
         after = self.gate.after
         table = juror_statistics(self.gate, labels, scope=WEIGHTED_TOTAL)
-        table = table.assign(juror=table[col.JUROR_ID].map(labels), lane=table[col.LANE].map(self.lane_names()),
+        table = table.assign(juror=table[col.JUROR_ID].map(labels),
+                             lane=table[col.LANE].map({**self.lane_names(), ALL_LANES: "all lanes"}),
                              interval=[_ci(lo, hi, "+.2f") for lo, hi in zip(table["ci_low"], table["ci_high"])])
         if self.public:
             intro = ("Jurors appear as J1 … Jn: the numbers run lane by lane and say nothing about who is who; "
@@ -247,6 +249,13 @@ class Report:
         parts = [paragraph(intro + " Severity is the juror's effect on the weighted total in score points "
                            "(an additive model, entry plus juror, fitted on every score): negative is harsher than the "
                            "panel, positive more lenient.")]
+        if (table[col.LANE] == "all lanes").any():
+            parts.append(paragraph("A juror who judges in several lanes also has a line across lanes ('all lanes'): "
+                                   "their severity in each lane, weighted by how many scores they gave there."))
+        single = [lane.name for lane in self.festival.config.lanes if not halo_applies(self.festival.config, lane.id)]
+        if single:
+            parts.append(paragraph(f"Halo does not apply in {', '.join(single)}: it needs two criteria or more, and "
+                                   f"{'this lane scores' if len(single) == 1 else 'these lanes score'} one."))
         for lane in self.festival.config.lanes:
             if (after["juror_severity"][col.LANE] == lane.id).any():
                 chart = juror_severity_chart(after["juror_severity"], lane=lane.id, labels=labels, checks=self.festival.config.checks)

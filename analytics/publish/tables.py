@@ -16,6 +16,7 @@ import pandas as pd
 from .. import columns as col
 from ..summary import output_tables
 from ..gate import GateResult
+from ..jurors import juror_across_lanes
 from .pseudonyms import pseudonymise, pseudonyms
 
 ACTION_WORDS = {"exclude_score": "scores not counted", "exclude_juror": "the juror's scores in this lane not counted",
@@ -68,10 +69,13 @@ def decisions_in_words(gate: GateResult, labels: dict[str, str], *, public: bool
 
 def juror_statistics(gate: GateResult, labels: dict[str, str], *, scope: str | None = None) -> pd.DataFrame:
     """Juror severity (of ``scope``, or every scope) beside the juror's behaviour, after the
-    decisions; rows by lane (festival order), scope, then the order of ``labels`` (for
-    pseudonyms J1 … Jn: never the order of the ids, which would tell who is who)."""
+    decisions; rows by lane (festival order, then the line across lanes, ``lane = "all"``, of
+    each juror on several panels), scope, then the order of ``labels`` (for pseudonyms
+    J1 … Jn: never the order of the ids, which would tell who is who)."""
     after = gate.after
-    severity = after["juror_severity"] if scope is None else after["juror_severity"][after["juror_severity"]["scope"] == scope]
+    severity = after["juror_severity"]
+    severity = pd.concat([severity, juror_across_lanes(severity)], ignore_index=True)  # jurors on several panels
+    severity = severity if scope is None else severity[severity["scope"] == scope]
     table = severity.merge(after["juror_behaviour"], on=[col.LANE, col.JUROR_ID], how="left", suffixes=("", "_all"))
     lanes = {lane.id: i for i, lane in enumerate(gate.before.festival.config.lanes)}
     scopes = {s: i for i, s in enumerate(dict.fromkeys(table["scope"]))}

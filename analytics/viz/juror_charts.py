@@ -57,7 +57,7 @@ def juror_severity_chart(severity: pd.DataFrame, *, lane: str, scope: str = WEIG
     if data.empty:
         raise ValueError(f"the severity table has no scope {scope!r} in lane {lane!r}; its scopes are "
                          f"{', '.join(map(repr, dict.fromkeys(rows['scope'])))}")
-    bar = (checks or Checks()).severity_max
+    bar = (checks or Checks()).on_range().severity_max
     data = data.assign(juror=_juror_label(data[col.JUROR_ID], labels),
                        reading=["more lenient" if lo > 0 else "harsher" if hi < 0 else "in line with the panel"
                                 for lo, hi in zip(data["ci_low"], data["ci_high"])])
@@ -104,7 +104,7 @@ def juror_behaviour_chart(behaviour: pd.DataFrame, *, lane: str, labels: Mapping
     >>> sorted((r["juror"], r["column"]) for r in rows if r["reading"] == "beyond the line")
     [('J2 · 李', 'rho_rest'), ('J2 · 李', 'sd')]
     """
-    checks = checks or Checks()
+    checks = (checks or Checks()).on_range()
     data = _lane_rows(behaviour, lane, "behaviour")
     data = data.assign(juror=_juror_label(data[col.JUROR_ID], labels))
     long = data.melt(id_vars=[col.JUROR_ID, "juror", col.N_SCORES], value_vars=list(BEHAVIOUR_MEASURES),
