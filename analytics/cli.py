@@ -16,13 +16,16 @@ from pathlib import Path
 
 from .summary import output_tables, summary_text
 from .demo import DEMO_SEED, write_conference, write_demo
+from .examples import write_one_score, write_wide_sheet
 from .exports import write_tables
 from .festival import Festival, load_festival
 from .gate import run_gate
-from .manifest import MANIFEST, build_manifest, verify
+from .manifest import MANIFEST, build_manifest, previous_outputs, verify
 from .problems import FestivalDataError
 
 EXIT_OK, EXIT_BLOCKERS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+#: jury demo --kind: the writers of the synthetic competitions beside the film festival
+KINDS = {"festival": None, "one-score": write_one_score, "wide-sheet": write_wide_sheet}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -59,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=DEMO_SEED)
     demo.add_argument("--scale", choices=("demo", "conference"), default="demo",
                       help="demo: ~60 entries with planted anomalies; conference: 20,000 entries, 5,000 jurors, 4 per entry")
+    demo.add_argument("--kind", choices=KINDS, default="festival",
+                      help="festival: the film festival (see --scale); one-score: a music competition with one overall "
+                           "score, abstentions and jurors on two panels; wide-sheet: the same as a wide_jurors sheet")
     return parser
 
 
@@ -84,6 +90,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _demo(args) -> int:
+    if args.kind != "festival":
+        folder = KINDS[args.kind](args.out, args.seed)
+        print(f"wrote a synthetic {args.kind} competition to {folder} (seed {args.seed})")
+        return EXIT_OK
     if args.scale == "conference":
         folder = write_conference(args.out, args.seed)
     else:
@@ -96,12 +106,25 @@ def _load_or_report(folder: Path, out: Path | None) -> Festival | None:
     try:
         return load_festival(folder)
     except FestivalDataError as error:
-        print(error, file=sys.stderr)
-        if out is not None:
-            out.mkdir(parents=True, exist_ok=True)
-            error.to_frame().to_csv(out / "problems.csv", index=False)
-            print(f"the full list is in {out / 'problems.csv'}", file=sys.stderr)
+        _report_problems(error, out)
         return None
+
+
+PROBLEMS = "problems.csv"
+
+
+def _stale(out: Path) -> set[str]:
+    """What an earlier ``jury check --out`` left in ``out``: removed before this run writes."""
+    return previous_outputs(out) | {PROBLEMS}
+
+
+def _report_problems(error: FestivalDataError, out: Path | None) -> None:
+    """Print every problem; with ``--out``, write them to problems.csv there, in place of an
+    earlier run's results (which would no longer be this run's)."""
+    print(error, file=sys.stderr)
+    if out is not None:
+        write_tables(out, {PROBLEMS.removesuffix(".csv"): error.to_frame()}, drop=_stale(out))
+        print(f"the full list is in {out / PROBLEMS}", file=sys.stderr)
 
 
 def _with_decisions(festival: Festival, path: Path | None) -> Festival:
@@ -123,7 +146,7 @@ def _gate(folder: Path, out: Path | None, decisions_file: Path | None):
     try:
         gate = run_gate(_with_decisions(festival, decisions_file))
     except FestivalDataError as error:
-        print(error, file=sys.stderr)
+        _report_problems(error, out)
         return None
     print(summary_text(gate))
     return gate
@@ -136,14 +159,17 @@ def _check(folder: Path, out: Path | None, decisions_file: Path | None = None) -
         return EXIT_BAD_INPUT, None
     festival = gate.before.festival
     if out is not None:
-        write_tables(out, output_tables(gate))
-        _write_manifest(folder, out, festival.config.checks.seed, gate.publishable, decisions_file)
+        tables = output_tables(gate)
+        write_tables(out, tables, drop=_stale(out))
+        _write_manifest(folder, out, festival.config.checks.seed, gate.publishable, decisions_file,
+                        written=[f"{name}.csv" for name in tables])
     return (EXIT_OK if gate.publishable else EXIT_BLOCKERS), festival
 
 
-def _write_manifest(folder: Path, out: Path, seed: int, publishable: bool, decisions_file: Path | None) -> None:
+def _write_manifest(folder: Path, out: Path, seed: int, publishable: bool, decisions_file: Path | None,
+                    written: list[str]) -> None:
     text = build_manifest(folder, out, seed=seed, gate="publishable" if publishable else "blockers open",
-                          decisions_file=decisions_file)
+                          decisions_file=decisions_file, written=written)
     staging = out / f".{MANIFEST}.tmp"
     staging.write_text(text, encoding="utf-8")
     os.replace(staging, out / MANIFEST)

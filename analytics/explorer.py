@@ -25,6 +25,7 @@ from .agreement import krippendorff_alpha
 from .checks import CheckResult, run_checks
 from .festival import Festival
 from .gate import GateResult, run_gate
+from .jurors import juror_severity
 from .rankings import rankings
 from .scoring import WEIGHTED_TOTAL
 
@@ -212,7 +213,10 @@ class Explorer:
         data = after.shared.ratings(self.lane, self.scope)
         alpha = krippendorff_alpha(data).estimate
         severity = after["juror_severity"]
-        severity = severity[severity["scope"] == self.scope].set_index(col.JUROR_ID)
+        severity = severity[(severity["scope"] == self.scope) & (severity[col.LANE] == self.lane)]
+        if severity.empty:  # a scope the checks do not measure on its own (the one criterion of a lane)
+            severity = juror_severity(after.shared, lanes=[self.lane], scopes=[self.scope])
+        severity = severity.set_index(col.JUROR_ID)
         flags = self.gate()
         open_flags = flags[flags["status"] == "open"].groupby(col.JUROR_ID).size()
         jurors = self.jurors()

@@ -85,9 +85,12 @@ def write_csvs(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
         neutralise(table).to_csv(folder / f"{name}.csv", index=False, lineterminator="\n")
 
 
-def write_tables(out: str | Path, tables: dict[str, pd.DataFrame], extra: dict[str, str] | None = None) -> Path:
+def write_tables(out: str | Path, tables: dict[str, pd.DataFrame], extra: dict[str, str] | None = None, *,
+                 drop: set[str] = frozenset()) -> Path:
     """Write ``<name>.csv`` for each table (neutralised) and each ``extra`` text file into
-    ``out``, atomically: everything is written to a staging folder first, then swapped in."""
+    ``out``, atomically: everything is written to a staging folder first, then swapped in.
+    Other files already in ``out`` are kept, except those named in ``drop`` (what an earlier
+    run of the workbench wrote there)."""
     out = Path(out)
     staging = staging_folder(out)
     try:
@@ -96,7 +99,7 @@ def write_tables(out: str | Path, tables: dict[str, pd.DataFrame], extra: dict[s
             (staging / name).write_text(text, encoding="utf-8")
         if out.exists():
             for item in out.iterdir():  # keep (copies of) what other commands wrote there, e.g. executed notebooks
-                if not (staging / item.name).exists():
+                if not (staging / item.name).exists() and item.name not in drop:
                     (shutil.copytree if item.is_dir() else shutil.copy2)(item, staging / item.name)
         swap_in(staging, out)  # nothing in ``out`` was touched until here
     except BaseException:

@@ -72,6 +72,20 @@ class Festival:
         """``juror_id -> "JR01 · name"`` for the chair's charts (confidential: names)."""
         return {j: f"{j} · {n}" for j, n in zip(self.jurors[col.JUROR_ID], self.jurors[col.NAME])}
 
+    def lane_id(self, lane: str = "") -> str:
+        """``lane`` when it is a lane of the festival, its first lane when ``lane`` is empty
+        (a notebook's default); a ValueError naming the lanes otherwise.
+
+        >>> load_festival("data/demo").lane_id()
+        'generative_cinema'
+        """
+        lanes = self.config.lane_ids
+        if not lane:
+            return lanes[0]
+        if lane not in lanes:
+            raise ValueError(f"lane must be one of {', '.join(lanes)}; got {lane!r}")
+        return lane
+
     def lane_names(self) -> dict[str, str]:
         return {lane.id: lane.name for lane in self.config.lanes}
 

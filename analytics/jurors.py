@@ -63,7 +63,7 @@ def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
     shared = Shared.of(data, lanes)
     frames = []
     for lane in shared.lanes:
-        for scope in scopes or shared.scopes:
+        for scope in scopes or shared.scopes(lane):
             if shared.ratings(lane, scope).empty:
                 continue
             frames.append(_severity_one(shared.fit(lane, scope)).assign(lane=lane, scope=scope))

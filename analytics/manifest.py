@@ -32,9 +32,11 @@ def _hashes(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
 
 
 def build_manifest(festival_dir: str | Path, out: str | Path, *, seed: int, gate: str,
-                   decisions_file: str | Path | None = None) -> str:
+                   decisions_file: str | Path | None = None, written: list[str] | None = None) -> str:
     """The manifest text for the outputs already in ``out`` (the manifest itself excluded);
-    ``decisions_file``: a decisions file used instead of the folder's own, hashed too."""
+    ``decisions_file``: a decisions file used instead of the folder's own, hashed too;
+    ``written``: the files this run wrote (default: every output), which the next run into
+    the same folder removes before it writes its own (:func:`previous_outputs`)."""
     festival_dir, out = Path(festival_dir).resolve(), Path(out)
     versions = {}
     for name in PACKAGES:
@@ -43,12 +45,24 @@ def build_manifest(festival_dir: str | Path, out: str | Path, *, seed: int, gate
         except metadata.PackageNotFoundError:
             versions[name] = None
     return json.dumps({
-        "festival_dir": str(festival_dir), "inputs": _hashes(festival_dir), "outputs": _hashes(out, (MANIFEST,)),
+        "festival_dir": str(festival_dir), "inputs": _hashes(festival_dir), "outputs": (outputs := _hashes(out, (MANIFEST,))),
+        "written": sorted(written) if written is not None else sorted(outputs),
         "decisions_file": None if decisions_file is None else {
             "path": str(Path(decisions_file).resolve()), "sha256": sha256(Path(decisions_file))},
         "seed": seed, "gate": gate, "versions": versions,
         "created_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }, indent=2, ensure_ascii=False) + "\n"
+
+
+def previous_outputs(out: str | Path) -> set[str]:
+    """The files an earlier run of the workbench wrote into ``out`` (its manifest's ``written``,
+    and the manifest itself); empty when there is no readable manifest."""
+    path = Path(out) / MANIFEST
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return set(recorded.get("written", recorded.get("outputs", {}))) | {MANIFEST}
 
 
 def verify(out: str | Path) -> list[str]:

@@ -134,13 +134,15 @@ def _parameters(notebook: Path, festival_dir: str | Path, decisions_file: str | 
 
 
 def execute_notebooks(festival_dir: str | Path, target: str | Path, notebooks_dir: Path = NOTEBOOKS_DIR,
-                      decisions_file: str | Path | None = None) -> list[Path]:
-    """Run every analysis notebook on ``festival_dir`` (and, where a notebook takes it, the
-    ``decisions_file``; empty: the folder's own decisions.csv) into ``target``; return the
-    executed copies' paths. Raises ``papermill.PapermillExecutionError`` naming the cell when a notebook fails.
+                      decisions_file: str | Path | None = None, *, only: tuple[str, ...] = ()) -> list[Path]:
+    """Run every analysis notebook (or the notebooks named in ``only``, interactive ones too)
+    on ``festival_dir`` (and, where a notebook takes it, the ``decisions_file``; empty: the
+    folder's own decisions.csv) into ``target``; return the executed copies' paths. Raises
+    ``papermill.PapermillExecutionError`` naming the cell when a notebook fails.
     """
+    notebooks = [notebooks_dir / name for name in only] if only else report_notebooks(notebooks_dir)
     return [_execute(nb, Path(target) / nb.name, _parameters(nb, festival_dir, decisions_file), notebooks_dir)
-            for nb in report_notebooks(notebooks_dir)]
+            for nb in notebooks]
 
 
 def execute_report_notebook(festival_dir: str | Path, target: str | Path, audience: str,

@@ -114,10 +114,11 @@ class Shared:
         totals = weighted_totals(self.festival)
         return totals if self.all_lanes else totals[totals[col.LANE].isin(self.lanes)].reset_index(drop=True)
 
-    @property
-    def scopes(self) -> list[str]:
-        """What agreement and severity are measured on: each criterion, then the weighted total."""
-        return [*self.config.criterion_ids, WEIGHTED_TOTAL]
+    def scopes(self, lane: str) -> list[str]:
+        """What agreement and severity are measured on in a lane: each of its criteria, then the
+        weighted total; a lane with one criterion has the weighted total only (it says the same)."""
+        criteria = self.config.lane_criteria(lane)
+        return [*criteria, WEIGHTED_TOTAL] if len(criteria) > 1 else [WEIGHTED_TOTAL]
 
     def ratings(self, lane: str, scope: str) -> pd.DataFrame:
         """The long table (``entry_id, juror_id, score``) of one lane on one criterion or the total."""

@@ -154,7 +154,8 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
         both = known_entry & known_juror
         entry_lane = table.loc[both, col.ENTRY_ID].map(lane_of_entry)
         inside = pd.MultiIndex.from_arrays([table.loc[both, col.JUROR_ID], entry_lane]).isin(sits)
-        outside = ~pd.Series(inside, index=entry_lane.index) & entry_lane.isin(lanes)
+        judged = table.loc[both, col.JUROR_ID].isin(set(panels.loc[panels[col.LANE].isin(lanes), col.JUROR_ID]))
+        outside = ~pd.Series(inside, index=entry_lane.index) & entry_lane.isin(lanes) & judged  # (a bad panel is reported above)
         idx = outside[outside].index
         verb = "scored" if name == "scores" else "is assigned"
         for i, juror, entry in zip(idx, table.loc[idx, col.JUROR_ID], table.loc[idx, col.ENTRY_ID]):

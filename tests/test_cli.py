@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
@@ -96,3 +97,31 @@ def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as caught:
         cli.main(["check"])
     assert caught.value.code == 2
+
+
+def test_out_holds_exactly_this_runs_outputs(tmp_path, mini):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("the chair's own file", encoding="utf-8")
+    assert run("check", str(mini), "--out", str(out)).returncode in (0, 1)
+    assert (out / "flags.csv").is_file() and (out / "manifest.json").is_file()
+    # a failed run: its problems, and nothing of the earlier run that is no longer this run's result
+    (mini / "scores.csv").write_text("entry_id,juror_id,criterion,score\nGC-1,A1,story,eleven\n", encoding="utf-8")
+    assert run("check", str(mini), "--out", str(out)).returncode == 2
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "problems.csv"]
+    # a good run again: its results, no stale problems.csv, the chair's file untouched
+    shutil.copy(REPO / "tests" / "fixtures" / "mini" / "scores.csv", mini / "scores.csv")
+    assert run("check", str(mini), "--out", str(out)).returncode in (0, 1)
+    names = {p.name for p in out.iterdir()}
+    assert "problems.csv" not in names and {"flags.csv", "manifest.json", "notes.txt"} <= names
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "the chair's own file"
+
+
+@pytest.mark.parametrize("kind", ["one-score", "wide-sheet"])
+def test_demo_kinds_write_the_committed_examples(tmp_path, kind):
+    result = run("demo", "--kind", kind, "--out", str(tmp_path / kind))
+    assert result.returncode == 0, result.stderr
+    committed = REPO / "data" / "examples" / kind
+    assert sorted(p.name for p in (tmp_path / kind).iterdir()) == sorted(p.name for p in committed.iterdir())
+    for path in committed.iterdir():
+        assert (tmp_path / kind / path.name).read_bytes() == path.read_bytes(), path.name

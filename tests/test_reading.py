@@ -77,10 +77,9 @@ def test_extra_column_is_kept_not_an_error(mini):
 
 def test_duplicate_column_names(mini):
     replace(mini / "jurors.csv", "juror_id,name,panel,faction,role", "juror_id,name,panel,faction,name")
-    duplicate, missing = problems(mini)
+    (duplicate,) = problems(mini)  # role is optional (design section 9): only the repeated name is wrong
     assert (duplicate.row, duplicate.column) == (1, "name")
     assert duplicate.expected == "expected each column name once; 'name' appears 2 times"
-    assert (missing.row, missing.column) == (1, "role")
 
 
 def test_bom_is_accepted_and_traditional_chinese_round_trips(mini):
@@ -173,3 +172,75 @@ def test_a_table_in_both_csv_and_workbook_is_ambiguous(mini):
     shutil.move(mini / "keep.csv", mini / "jurors.csv")
     problem = only_problem(mini)
     assert "both in jurors.csv and in the sheet 'jurors' of festival.xlsx" in problem.expected
+
+
+# --- wide sheets: [layout] scores = "wide_jurors" | "wide_criteria" ---------------------
+
+def _wide_jurors(mini, text: str) -> None:
+    replace(mini / "festival.toml", "[participation]", '[layout]\nscores = "wide_jurors"\n\n[participation]')
+    (mini / "scores.csv").write_text(text, encoding="utf-8")
+
+
+def _long_scores(folder) -> pd.DataFrame:
+    s = load_festival(folder).scores
+    return s[["entry_id", "juror_id", "criterion", "score"]].sort_values(["entry_id", "juror_id", "criterion"],
+                                                                           ignore_index=True)
+
+
+def test_a_wide_jurors_sheet_gives_the_scores_of_the_long_one(mini, tmp_path):
+    long = _long_scores(mini)
+    wide = long.pivot(index=["entry_id", "criterion"], columns="juror_id", values="score").reset_index()
+    text = wide.to_csv(index=False, float_format="%g").replace(",nan", ",")
+    _wide_jurors(mini, text)
+    pd.testing.assert_frame_equal(_long_scores(mini), long)
+
+
+def test_a_wide_criteria_sheet_gives_the_scores_of_the_long_one(mini):
+    long = _long_scores(mini)
+    wide = long.pivot(index=["entry_id", "juror_id"], columns="criterion", values="score").reset_index()
+    replace(mini / "festival.toml", "[participation]", '[layout]\nscores = "wide_criteria"\n\n[participation]')
+    (mini / "scores.csv").write_text(wide.to_csv(index=False, float_format="%g"), encoding="utf-8")
+    pd.testing.assert_frame_equal(_long_scores(mini), long)
+
+
+def test_wide_sheet_problems_name_the_sheets_own_row_and_column(mini):
+    _wide_jurors(mini, "entry_id,criterion,A1,A2,A9,A2\nGC-1,story,7,eight,6,7\nGC-1,craft,7,8,,\n")
+    found = problems(mini)
+    assert [(p.row, p.column, p.value, p.expected) for p in found] == [
+        (1, "A2", None, "expected each column name once; 'A2' appears 2 times"),
+        (1, "A9", "A9", "a juror_id of jurors.csv: in a wide_jurors sheet every column other than entry_id, criterion, "
+                        "round, submitted_at, comment is one juror")]
+    (mini / "scores.csv").write_text("entry_id,criterion,A1,A2\nGC-1,story,7,eight\nGC-1,craft,7,11\nGC-1,ethics,,8\n",
+                                     encoding="utf-8")
+    found = problems(mini)
+    assert [(p.file, p.row, p.column, p.value) for p in found] == [
+        ("scores.csv", 2, "A2", "eight"), ("scores.csv", 3, "A2", "11")]  # the juror's column, the sheet's row
+
+
+def test_a_wide_sheet_needs_its_keys(mini):
+    _wide_jurors(mini, "A1,A2\n7,8\n")
+    found = problems(mini)
+    assert [(p.column, p.expected) for p in found] == [
+        ("entry_id", "expected a column named 'entry_id' in a wide_jurors sheet (the columns found are: A1, A2)"),
+        ("criterion", "expected a column named 'criterion' in a wide_jurors sheet (the columns found are: A1, A2)")]
+
+
+def test_a_configured_rule_whose_column_is_missing_names_the_rule(mini):
+    entries = pd.read_csv(mini / "entries.csv", dtype=str, keep_default_na=False).drop(columns=["runtime_min", "tools"])
+    entries.to_csv(mini / "entries.csv", index=False)
+    (problem,) = problems(mini)  # tools is optional; runtime_min is read by the configured runtime rule
+    assert (problem.file, problem.row, problem.column) == ("entries.csv", 1, "runtime_min")
+    assert problem.expected.endswith("the runtime rule ([requirements] feature_min_runtime / short_min_runtime in "
+                                     "festival.toml) reads it: add the column, or leave the rule out of festival.toml")
+
+
+def test_the_core_columns_are_all_a_folder_needs(mini):
+    entries = pd.read_csv(mini / "entries.csv", dtype=str, keep_default_na=False)[["entry_id", "title", "category"]]
+    entries.to_csv(mini / "entries.csv", index=False)
+    jurors = pd.read_csv(mini / "jurors.csv", dtype=str, keep_default_na=False)[["juror_id", "name", "panel"]]
+    jurors.to_csv(mini / "jurors.csv", index=False)
+    text = (mini / "festival.toml").read_text(encoding="utf-8")
+    core = text.split("[participation]")[0].replace("ai_share_min = 51\nai_share_typical_max = 70\n", "")
+    (mini / "festival.toml").write_text(core, encoding="utf-8")
+    festival = load_festival(mini)
+    assert len(festival.entries) == 4 and festival.config.participation is None

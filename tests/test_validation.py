@@ -143,3 +143,46 @@ def test_every_problem_in_one_error():
     assert len(found) == 14
     assert {("entries.csv", "runtime_min"), ("entries.csv", "ai_share"), ("entries.csv", "entry_id"),
             ("scores.csv", "score"), ("scores.csv", "criterion"), ("conflicts.csv", "entry_id")} <= kinds
+
+
+def test_a_juror_may_sit_on_several_panels(mini):
+    replace(mini / "jurors.csv", "A1,陳嘉慧,generative_cinema,", "A1,陳嘉慧, generative_cinema ; digital_being ,")
+    append(mini / "scores.csv", "DB-1,A1,story,6")
+    append(mini / "scores.csv", "DB-1,A1,craft,6")
+    append(mini / "scores.csv", "DB-1,A1,ethics,6")
+    festival = load_festival(mini)
+    assert festival.jurors.set_index("juror_id").loc["A1", "panel"] == "generative_cinema;digital_being"
+    lanes = festival.juror_lanes
+    assert sorted(lanes.loc[lanes["juror_id"] == "A1", "lane"]) == ["digital_being", "generative_cinema"]
+    # expected by default in both lanes: every entry of each of the juror's lanes
+    a1 = festival.assignments[festival.assignments["juror_id"] == "A1"]
+    assert set(a1["lane"]) == {"generative_cinema", "digital_being"}
+
+
+def test_an_unknown_or_repeated_lane_in_a_panel_is_named(mini):
+    replace(mini / "jurors.csv", "A1,陳嘉慧,generative_cinema,", "A1,陳嘉慧,generative_cinema;dance;generative_cinema,")
+    replace(mini / "jurors.csv", "A2,Avery Lam,generative_cinema,", "A2,Avery Lam,;,")
+    found = problems(mini)
+    assert [(p.file, p.row, p.column, p.value, p.expected) for p in found] == [
+        ("jurors.csv", 2, "panel", "dance",
+         "a lane id of festival.toml: generative_cinema, digital_being (several separated by ';')"),
+        ("jurors.csv", 2, "panel", "generative_cinema", "each lane once in a juror's panel"),
+        ("jurors.csv", 3, "panel", ";", "lane ids separated by ';'")]
+
+
+def test_a_juror_on_two_panels_is_named_with_both_when_scoring_a_third(mini):
+    replace(mini / "festival.toml", '[[lanes]]\nid = "digital_being"', '[[lanes]]\nid = "dance"\nname = "Dance"\n\n'
+            '[[lanes]]\nid = "digital_being"')
+    replace(mini / "jurors.csv", "A1,陳嘉慧,generative_cinema,", "A1,陳嘉慧,generative_cinema;dance,")
+    append(mini / "scores.csv", "DB-1,A1,story,6")
+    problem = only_problem(mini)
+    assert problem.expected == ("an entry of the juror's own lane: juror A1 judges the panels generative_cinema, dance "
+                                "but scored entry DB-1 of the 'digital_being' lane")
+
+
+def test_a_score_on_a_criterion_its_lane_does_not_use(mini):
+    replace(mini / "festival.toml", 'name = "Digital Being"', 'name = "Digital Being"\nweights = { story = 2, craft = 1 }')
+    found = problems(mini)  # the fixture's four DB scores on ethics, which the lane no longer uses
+    assert [(p.file, p.row, p.column, p.value) for p in found] == [("scores.csv", row, "criterion", "ethics")
+                                                                   for row in (13, 16, 19, 22)]
+    assert {p.expected for p in found} == {"a criterion of the lane digital_being: story, craft (its weights in festival.toml)"}

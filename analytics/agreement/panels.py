@@ -63,7 +63,7 @@ def agreement_table(data: Festival | Shared, *, lanes: list[str] | None = None, 
     n_boot, seed = _settings(shared.festival, n_boot, random_state)
     rows = []
     for lane in shared.lanes:
-        for scope in shared.scopes:
+        for scope in shared.scopes(lane):
             ratings = shared.ratings(lane, scope)
             rows.append(_row(lane, scope, "alpha_interval", krippendorff_alpha(ratings, n_boot=n_boot, random_state=seed)))
             rows.append(_row(lane, scope, "alpha_ordinal",
@@ -90,7 +90,7 @@ def alpha_if_removed(data: Festival | Shared, *, lanes: list[str] | None = None,
     shared = Shared.of(data, lanes)
     rows = []
     for lane in shared.lanes:
-        for scope in scopes or shared.scopes:
+        for scope in scopes or shared.scopes(lane):
             ratings = shared.ratings(lane, scope)
             alpha = krippendorff_alpha(ratings).estimate
             for juror in sorted(ratings[col.JUROR_ID].unique()):
@@ -113,7 +113,7 @@ def faction_agreement(festival: Festival | Shared, *, n_boot: int | None = None,
     faction_of = shared.festival.jurors.set_index(col.JUROR_ID)[col.FACTION]
     rows = []
     for lane in shared.lanes:
-        for scope in shared.scopes:
+        for scope in shared.scopes(lane):
             ratings = shared.ratings(lane, scope)
             ratings = ratings.assign(faction=ratings[col.JUROR_ID].map(faction_of).fillna("(none)"))
             for faction, group in ratings.groupby("faction", sort=True):

@@ -36,7 +36,7 @@ def tool_usage(festival: Festival) -> pd.DataFrame:
     tools = entry_tools(festival)
     counts = tools.groupby([col.LANE, "tool"]).size().rename("n_entries").reset_index()
     lane_size = festival.entries[col.CATEGORY].value_counts()
-    counts["share_of_lane"] = counts["n_entries"] / counts[col.LANE].map(lane_size)
+    counts["share_of_lane"] = counts["n_entries"] / counts[col.LANE].map(lane_size).astype(float)
     order = {t: i for i, t in enumerate(TOOLS)}
     return counts.sort_values([col.LANE, "tool"], key=lambda s: s.map(order) if s.name == "tool" else s,
                               ignore_index=True)

@@ -38,6 +38,7 @@ from .. import columns as col
 from ..config import FestivalConfig, Participation
 from ..festival import Festival
 from ..flags import Flag, make_flag
+from ..rule_families import FAMILIES
 from ..rule_families import names as family_names
 from ..shared import Shared
 from .resolution import resolution_lines
@@ -268,6 +269,24 @@ def eligibility_flags(data: Festival | Shared, table: pd.DataFrame | None = None
         flags.append(make_flag(check, severity[i], row.lane, f"{row.entry_id} ({row.title}): {text}", entry_id=row.entry_id,
                                value=value, threshold=threshold))
     return flags
+
+
+def near_the_line(table: pd.DataFrame) -> pd.DataFrame:
+    """The entries declaring a share just above their lane's minimum (none without an AI-share band)."""
+    return table[table["near_threshold"]] if "near_threshold" in table else table.iloc[:0]
+
+
+def disclosures_to_check(table: pd.DataFrame) -> pd.DataFrame:
+    """The entries whose declared share does not match the blend of their dimensions, or that
+    left a dimension out (none without ``[participation]``)."""
+    return table[table["disclosure"] != "consistent"] if "disclosure" in table else table.iloc[:0]
+
+
+def configured_rules(festival: Festival) -> pd.DataFrame:
+    """Which entry rules this festival configures: ``family, rule, configured_by, configured``."""
+    on = family_names(festival.config)
+    return pd.DataFrame([(f.name, f.words, f.keys, f.name in on) for f in FAMILIES],
+                        columns=["family", "rule", "configured_by", "configured"])
 
 
 #: the check family's two calls (analytics.checks)

@@ -1,7 +1,9 @@
 """An executed report notebook into the body of a page.
 
 Markdown cells become HTML (the report's narrative); each code cell contributes what it
-displayed: HTML (the report's sections), an image, or else its text, escaped. Cells tagged
+displayed: HTML (the report's sections), an image, or else its text, escaped. A section left
+out for this festival (nothing configured for it) is dropped with the markdown cell just
+before it, which introduces it. Cells tagged
 ``notebook-only`` (and papermill's parameter cells) stay out, as do printed streams. A cell
 that failed stops the assembly: a report is never built from a notebook with an error.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from nbformat import NotebookNode
 
-from .html import esc
+from .html import LEFT_OUT, esc
 
 SKIPPED_TAGS = {"notebook-only", "parameters", "injected-parameters"}
 
@@ -29,17 +31,25 @@ def notebook_body(notebook: NotebookNode, name: str = "the notebook") -> str:
     '<h2 id="Agreement">Agreement<a class="anchor-link" href="#Agreement">&#182;</a></h2>\\n<pre>&lt;b&gt;1&lt;/b&gt;</pre>'
     """
     parts = []
+    introduced = None  # the position in parts of the last markdown cell, until a code cell shows something
     for number, cell in enumerate(notebook.cells, start=1):
         if SKIPPED_TAGS & set(cell.get("metadata", {}).get("tags", [])):
             continue
         if cell.cell_type == "markdown":
             parts.append(markdown2html_mistune(cell.source))
+            introduced = len(parts) - 1
         elif cell.cell_type == "code":
             for output in cell.get("outputs", []):
                 if output.output_type == "error":
                     raise NotebookFailed(f"cell {number} of {name} failed: {output.ename}: {output.evalue}")
                 if output.output_type in ("display_data", "execute_result"):
-                    parts.append(_shown(output.data))
+                    shown = _shown(output.data)
+                    if shown.startswith(LEFT_OUT):
+                        if introduced is not None:
+                            parts[introduced] = ""
+                        continue
+                    parts.append(shown)
+            introduced = None
     return "\n".join(p for p in parts if p)
 
 

@@ -92,13 +92,26 @@ def paragraph(text: str) -> str:
     return f"<p>{esc(text)}</p>"
 
 
+#: what a left-out section displays first: the page leaves it out, with the markdown that introduces it
+LEFT_OUT = "<!-- jury:section-left-out -->"
+
+
 @dataclass(frozen=True)
 class Section:
-    """A part of a report: HTML that notebooks display and the page assembles."""
+    """A part of a report: HTML that notebooks display and the page assembles. A section with
+    nothing to show for this festival (``left_out``: why) shows the reason in the notebook and
+    is left out of the page, heading and all."""
 
     html: str
+    left_out: str = ""
+
+    @classmethod
+    def omitted(cls, reason: str) -> Section:
+        return cls("", left_out=reason)
 
     def _repr_html_(self) -> str:
+        if self.left_out:
+            return f'{LEFT_OUT}<p class="note">{esc(self.left_out)}</p>'
         return f'<div class="jury-section">{self.html}</div>'
 
     def __str__(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import rule_families
 from ..config import FestivalConfig
 from .html import esc
 
@@ -31,14 +32,22 @@ REFERENCES = (
 def notes_html(config: FestivalConfig) -> str:
     """The method notes for this festival's configuration, then the references."""
     checks, aggregation = config.checks, config.aggregation
+    if len(config.criteria) == 1:
+        combined = f"Each juror gives one score ({config.criteria[0].label}), aggregated over jurors by {aggregation.jurors}."
+    else:
+        how = "weighted mean" if aggregation.criteria == "weighted_mean" else "weighted sum"
+        factors = ", ".join(f"{c} {w:.3g}" for c, w in config.criterion_weights().items())
+        own = [lane.name for lane in config.lanes if lane.weights is not None]
+        combined = (f"Each juror's criterion scores are combined as a {how} (factors: {factors}"
+                    + (f"; {', '.join(own)} with weights of {'its' if len(own) == 1 else 'their'} own" if own else "")
+                    + f"), then aggregated over jurors by {aggregation.jurors}.")
+    families = rule_families.configured(config)
     notes = [
-        ("Scores and rankings", (f"Each juror's criterion scores are combined with the festival's weights "
-         f"({', '.join(f'{c.id} {c.weight:.0%}' for c in config.criteria)}), then aggregated over jurors by "
-         f"{aggregation.jurors}. Beside the official ranking the workbench shows z-scored, median, "
+        ("Scores and rankings", (f"{combined} Beside the official ranking the workbench shows z-scored, median, "
          f"{aggregation.trim:.0%}-trimmed-mean and model-adjusted rankings side by side, so a reader sees "
          "whether a place depends on the method.")),
         ("Robustness", (f"Jurors are resampled with replacement {checks.bootstrap_resamples:,} times (seed {checks.seed}) "
-         "and the films re-ranked each time: the share of resampled juries that put a film first is its probability "
+         "and the entries re-ranked each time: the share of resampled juries that put an entry first is its probability "
          f"of first place [Efron & Tibshirani 1993]. A first place below {checks.p_first_min:.0%}, one that changes when "
          "any single juror is left out, or a tie within noise, blocks publication until the chair decides.")),
         ("Agreement", ("Krippendorff's alpha with the interval and ordinal metrics, which allow missing scores and "
@@ -49,16 +58,15 @@ def notes_html(config: FestivalConfig) -> str:
          "Kendall's W for the panel's rankings [Kendall & Babington Smith 1939]. Intervals are percentile bootstrap "
          "intervals over entries [Efron & Tibshirani 1993].")),
         ("Jurors", ("Severity comes from an additive model, score = entry + juror + noise, fitted by least squares "
-         "on every score, which also serves panels where not every juror scores every film; a juror whose "
+         "on every score, which also serves panels where not every juror scores every entry; a juror whose "
          f"effect exceeds ±{checks.severity_max:g} points is flagged. Scores far from what the model expects are "
          f"robust outliers beyond a modified z-score of {checks.residual_cutoff:g} [Iglewicz & Hoaglin 1993]. "
          f"Straight-lining (score spread below {checks.straightline_max_sd:g}), halo and out-of-line ranking "
          "are flagged for the chair's attention.")),
-        ("AI participation and tools", ("Eligibility follows the festival's rules: the lane's AI-share band, the "
-         "declared share against the weighted blend of six dimensions, runtime class, the appendix parts, "
-         "authorship proof, resolution and audio. Whether scores follow the AI share (Spearman's rho) or a tool "
-         "(difference in means) is tested with bootstrap intervals and permutation p-values, adjusted for the number "
-         "of tools [Holm 1979].")),
+        *([("Eligibility, AI participation and tools", (
+            "Eligibility follows the festival's rules: " + ", ".join(f.words for f in families) + ". Whether scores "
+            "follow the AI share (Spearman's rho) or a tool (difference in means) is tested with bootstrap intervals "
+            "and permutation p-values, adjusted for the number of tools [Holm 1979]."))] if families else []),
         ("Reproducibility", ("Every number comes from the input files plus the chair's recorded decisions; the same "
          "inputs give the same numbers (every random step is seeded). manifest.json lists the SHA-256 of every input "
          "and output; `jury verify` checks them again.")),

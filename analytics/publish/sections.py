@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as col
+from .. import rule_families
 from ..eligibility.participation import tool_usage
 from ..festival import Festival, load_festival
 from ..flags import SEVERITIES
@@ -112,7 +113,7 @@ class Report:
                  f'<p class="subtitle">{"Post-festival report: results, agreement and method" if self.public else "Chair report: confidential, with juror names, every flag and every decision"}</p>']
         if config.synthetic:
             parts.append('<p class="synthetic">Synthetic data: every entry, juror and score in this report was '
-                         "invented by <code>jury demo</code>; no real film or person is described.</p>")
+                         "invented by <code>jury demo</code>; no real entry or person is described.</p>")
         parts.append(self._status_box())
         return Section("".join(parts))
 
@@ -127,9 +128,9 @@ class Report:
     def overview(self) -> Section:
         f = self.festival
         after = self.gate.after
-        eligibility = self.gate.before["eligibility"]
+        eligibility = self.gate.before["eligibility"] if "eligibility" in self.gate.before else None
         lanes = self.gate.before.lane_summary.set_index(col.LANE)
-        eligible = eligibility.groupby(col.LANE)["eligible"].sum()
+        eligible = eligibility.groupby(col.LANE)["eligible"].sum() if eligibility is not None else pd.Series(dtype=int)
         rows = []
         for lane in f.config.lanes:
             in_competition = int((after["rankings"][col.LANE] == lane.id).sum())
@@ -137,6 +138,8 @@ class Report:
                          "eligible": int(eligible.get(lane.id, 0)), "ranked": in_competition,
                          "jurors": int(lanes.at[lane.id, col.N_JURORS]), "scores": int(lanes.at[lane.id, "n_scores"])})
         per_lane = pd.DataFrame(rows)
+        if eligibility is None:  # no entry rule is configured: every entry competes
+            per_lane = per_lane.drop(columns="eligible")
         text = (f"{len(f.entries)} entries competed in {len(f.config.lanes)} lanes. {len(f.jurors)} jurors gave "
                 f"{len(f.scores):,} scores on {len(f.config.criteria)} criteria, on a scale of "
                 f"{f.config.scale.minimum:g} to {f.config.scale.maximum:g}.")
@@ -144,10 +147,14 @@ class Report:
                                            ("eligible", "Eligible", None), ("ranked", "Ranked", None),
                                            ("jurors", "Jurors", None), ("scores", "Scores", None)],
                                 caption="Entries, jurors and scores per lane")
-        runtime = pd.crosstab(eligibility[col.LANE].map(self.lane_names()), eligibility["runtime_class"].fillna("unknown"))
-        runtime = runtime.reindex([lane.name for lane in f.config.lanes]).fillna(0).astype(int).reset_index()
-        runtime_table = table_html(runtime, [(c, "Lane" if c == col.LANE else c, None) for c in runtime.columns],
-                                   caption="Entries by runtime class (festival.toml: short and feature thresholds)")
+        runtime_table = ""
+        if eligibility is not None and "runtime_class" in eligibility:
+            runtime = pd.crosstab(eligibility[col.LANE].map(self.lane_names()), eligibility["runtime_class"].fillna("unknown"))
+            runtime = runtime.reindex([lane.name for lane in f.config.lanes]).fillna(0).astype(int).reset_index()
+            runtime_table = table_html(runtime, [(c, "Lane" if c == col.LANE else c, None) for c in runtime.columns],
+                                       caption="Entries by runtime class (festival.toml: short and feature thresholds)")
+        if f.entries[col.COUNTRY].isna().all():
+            return Section(paragraph(text) + lane_table + (f'<div class="row">{runtime_table}</div>' if runtime_table else ""))
         countries = f.entries[col.COUNTRY].fillna("not given").value_counts()
         top = countries.head(SHOWN_COUNTRIES)
         if len(countries) > SHOWN_COUNTRIES:
@@ -159,38 +166,51 @@ class Report:
 
     def participation(self) -> Section:
         f = self.festival
+        on = rule_families.names(f.config)
+        if not on & {"ai_share_band", "disclosure"}:
+            return Section.omitted("Left out of the report: festival.toml configures no AI-share band and no "
+                                   "[participation], so there is no AI participation to report.")
         eligibility = self.gate.before["eligibility"]
         rows = []
         for lane in f.config.lanes:
             e = eligibility[eligibility[col.LANE] == lane.id]
-            rows.append({"lane": lane.name, "band": f"{lane.ai_share_min:g}%+" if lane.ai_share_min is not None else "none",
-                         "median": float(e[col.AI_SHARE].median()) if e[col.AI_SHARE].notna().any() else np.nan,
-                         "range": (f"{e[col.AI_SHARE].min():.0f}–{e[col.AI_SHARE].max():.0f}%"
-                                   if e[col.AI_SHARE].notna().any() else "–"),
-                         "below": int((e["band"] == "below_minimum").sum()),
-                         "near": int(e["near_threshold"].sum()),
-                         "inconsistent": int((e["disclosure"] != "consistent").sum())})
+            row = {"lane": lane.name, "band": f"{lane.ai_share_min:g}%+" if lane.ai_share_min is not None else "none",
+                   "median": float(e[col.AI_SHARE].median()) if e[col.AI_SHARE].notna().any() else np.nan,
+                   "range": (f"{e[col.AI_SHARE].min():.0f}–{e[col.AI_SHARE].max():.0f}%"
+                             if e[col.AI_SHARE].notna().any() else "–")}
+            if "band" in e:
+                row.update(below=int((e["band"] == "below_minimum").sum()), near=int(e["near_threshold"].sum()))
+            if "disclosure" in e:
+                row["inconsistent"] = int((e["disclosure"] != "consistent").sum())
+            rows.append(row)
         table = table_html(pd.DataFrame(rows), [
             ("lane", "Lane", None), ("band", "AI-share band", None), ("median", "Median declared share", ".1f"),
             ("range", "Range", None), ("below", "Below the band", None), ("near", "Near the line", None),
             ("inconsistent", "Disclosure to check", None)], caption="Declared AI participation per lane")
-        dims = f.config.participation.dimensions
-        profile = f.entries.groupby(col.CATEGORY)[[col.share_column(d) for d in dims]].mean()
-        profile = profile.reindex([lane.id for lane in f.config.lanes]).rename(index=self.lane_names())
-        profile = profile.rename(columns=lambda c: c.removeprefix(col.SHARE_PREFIX)).rename_axis("lane").reset_index()
-        profile_table = table_html(profile, [("lane", "Lane", None)] + [(d, d, ".0f") for d in dims],
-                                   caption="Mean AI share of each dimension per lane (%)")
-        weights = ", ".join(f"{d} {w:.0%}" for d, w in f.config.participation.weights.items())
-        note = paragraph(f"The holistic share blends {len(dims)} dimensions with the festival's weights ({weights}); a declared "
-                         f"share more than {f.config.participation.disclosure_tolerance:g} points from the blend is "
-                         "checked with the entrant.")
-        return Section(table + chart_html(ai_share_chart(f, eligibility), "Declared AI share by lane, with the lane's band")
-                       + profile_table + chart_html(dimension_chart(f), f"The {len(dims)} participation dimensions per lane")
-                       + note)
+        parts = [table]
+        if "band" in eligibility:
+            parts.append(chart_html(ai_share_chart(f, eligibility), "Declared AI share by lane, with the lane's band"))
+        participation = f.config.participation
+        if participation is not None:
+            dims = participation.dimensions
+            profile = f.entries.groupby(col.CATEGORY)[[col.share_column(d) for d in dims]].mean()
+            profile = profile.reindex([lane.id for lane in f.config.lanes]).rename(index=self.lane_names())
+            profile = profile.rename(columns=lambda c: c.removeprefix(col.SHARE_PREFIX)).rename_axis("lane").reset_index()
+            parts.append(table_html(profile, [("lane", "Lane", None)] + [(d, d, ".0f") for d in dims],
+                                    caption="Mean AI share of each dimension per lane (%)"))
+            parts.append(chart_html(dimension_chart(f), f"The {len(dims)} participation dimensions per lane"))
+            weights = ", ".join(f"{d} {w:.0%}" for d, w in participation.weights.items())
+            parts.append(paragraph(f"The holistic share blends {len(dims)} dimensions with the festival's weights "
+                                   f"({weights}); a declared share more than {participation.disclosure_tolerance:g} points "
+                                   "from the blend is checked with the entrant."))
+        return Section("".join(parts))
 
     def tools(self) -> Section:
         f = self.festival
         usage = tool_usage(f)
+        if usage.empty:
+            return Section.omitted("Left out of the report: no entry names the tools it used (entries.csv has no "
+                                   "tools column, or it is empty).")
         effects = self.gate.after["score_effects"]
         tool_effects = effects[effects["factor"] == "tool"].assign(lane=lambda t: t[col.LANE].map(self.lane_names()))
         share = effects[effects["factor"] == col.AI_SHARE].assign(lane=lambda t: t[col.LANE].map(self.lane_names()))
@@ -225,7 +245,7 @@ class Report:
             ("alpha_ci", "95% interval", None), ("band", "Reading", None), ("icc", "ICC(A,k)", ".2f"),
             ("icc_ci", "95% interval", None), ("icc_band", "Reading", None), ("n_units", "Entries", None),
             ("n_raters", "Jurors", None)], caption="Agreement between jurors per criterion", numeric=("alpha", "icc"))
-        note = paragraph(f"Alpha measures whether jurors order and space the films alike (interval metric; 1 is perfect "
+        note = paragraph(f"Alpha measures whether jurors order and space the entries alike (interval metric; 1 is perfect "
                          f"agreement, 0 is chance). Krippendorff's bands: at least 0.800 reliable, {checks.agreement_min_alpha:g} "
                          "to 0.800 tentative, below that no conclusions should rest on the criterion alone. ICC(A,k) is the "
                          "reliability of the panel's mean score (Koo & Li bands). Intervals are 95% bootstrap intervals "
@@ -296,7 +316,7 @@ class Report:
         checks = self.festival.config.checks
         intro = paragraph("The official score is the festival's aggregate (weighted criteria, then the mean over jurors). "
                           f"Robustness: the share of {checks.bootstrap_resamples:,} resampled juries (jurors drawn with "
-                          "replacement, seed " f"{checks.seed}) that put each film first or in the top three, its 95% "
+                          "replacement, seed " f"{checks.seed}) that put each entry first or in the top three, its 95% "
                           "rank interval over them, and its best and worst rank when any one juror is left out.")
         return Section(intro + "".join(parts))
 

@@ -100,6 +100,10 @@ def public_tables(gate: GateResult) -> dict[str, pd.DataFrame]:
     summary = (flags.groupby([col.LANE, "check", "severity", col.STATUS], sort=False).size().rename("n_flags")
                .reset_index().assign(check_words=lambda t: t["check"].map(check_words)))
     after = gate.after
-    return {"rankings": after["rankings"], "agreement": after["agreement"], "eligibility": gate.before["eligibility"],
-            "jurors": pseudonymise(jurors, labels), "score_effects": after["score_effects"], "lanes": gate.before.lane_summary,
-            "decisions": decisions, "flags_summary": summary}
+    tables = {"rankings": after["rankings"], "agreement": after["agreement"]}
+    if "eligibility" in gate.before:  # only where festival.toml configures an entry rule
+        tables["eligibility"] = gate.before["eligibility"]
+    tables["jurors"] = pseudonymise(jurors, labels)
+    if not after["score_effects"].empty:
+        tables["score_effects"] = after["score_effects"]
+    return {**tables, "lanes": gate.before.lane_summary, "decisions": decisions, "flags_summary": summary}

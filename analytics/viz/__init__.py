@@ -12,6 +12,7 @@ from .participation_charts import (
     declared_vs_blend_chart,
     dimension_chart,
     dimension_profile_chart,
+    note_chart,
     score_effect_chart,
     tool_usage_chart,
     tools_per_film_chart,
@@ -19,7 +20,7 @@ from .participation_charts import (
 from .ranking_charts import method_comparison_chart, standings_chart
 from .theme import CJK_FONT, FONT, RENDERER, THEME, VEGALITE_MIME, cjk_font_file, enable, mimebundle
 
-__all__ = ["ai_share_chart", "declared_vs_blend_chart", "dimension_chart", "dimension_profile_chart",
+__all__ = ["ai_share_chart", "note_chart", "declared_vs_blend_chart", "dimension_chart", "dimension_profile_chart",
            "score_effect_chart", "tool_usage_chart", "tools_per_film_chart", "CJK_FONT", "FONT", "RENDERER", "THEME", "VEGALITE_MIME", "alpha_forest_chart", "alpha_if_removed_chart",
            "cjk_font_file", "coverage_chart", "enable", "faction_chart", "mimebundle", "rank_correlation_chart",
            "disagreement_chart", "juror_behaviour_chart", "juror_severity_chart", "method_comparison_chart",

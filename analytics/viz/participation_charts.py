@@ -13,6 +13,21 @@ DISCLOSURE_COLOURS = {"consistent": "#4c9a6a", "inconsistent": "#d1495b", "incom
                       "not_declared": "#999999"}
 
 
+def note_chart(text: str) -> alt.Chart:
+    """A chart that says, in words, why there is nothing to draw (a rule this festival does not configure).
+
+    >>> note_chart("No AI-share band is configured.").to_dict()["mark"]["type"]
+    'text'
+    """
+    return alt.Chart(pd.DataFrame({"text": [text]})).mark_text(align="left", fontSize=13, color="#5b6472").encode(
+        text="text:N").properties(width=420, height=30)
+
+
+NO_BAND = "No AI-share band is configured (no lane sets ai_share_min in festival.toml): nothing to draw."
+NO_PARTICIPATION = "No [participation] is configured in festival.toml: there are no dimension shares to draw."
+NO_TOOLS = "No entry names the tools it used (entries.csv has no tools, or they are empty): nothing to draw."
+
+
 def _lane_frame(festival: Festival) -> pd.DataFrame:
     return pd.DataFrame([{"lane": lane.id, "lane_name": lane.name, "band_min": lane.ai_share_min,
                           "band_max": lane.ai_share_typical_max} for lane in festival.config.lanes])
@@ -29,6 +44,8 @@ def ai_share_chart(festival: Festival, eligibility: pd.DataFrame) -> alt.FacetCh
     >>> spec["spec"]["layer"][0]["mark"]["type"]
     'bar'
     """
+    if "band" not in eligibility:
+        return note_chart(NO_BAND)
     data = eligibility[["entry_id", "lane", "title", "ai_share"]].merge(_lane_frame(festival), on="lane")
     x = alt.X("ai_share:Q", bin=alt.Bin(step=5, extent=[0, 100]), title="declared AI share (%)",
               scale=alt.Scale(domain=[0, 100]))
@@ -44,6 +61,8 @@ def ai_share_chart(festival: Festival, eligibility: pd.DataFrame) -> alt.FacetCh
 def declared_vs_blend_chart(festival: Festival, eligibility: pd.DataFrame) -> alt.LayerChart:
     """Declared share against the weighted blend of the dimension shares; the grey band is
     the tolerance around agreement, so points outside it are inconsistent disclosures."""
+    if festival.config.participation is None or "blend" not in eligibility:
+        return note_chart(NO_PARTICIPATION)
     tolerance = festival.config.participation.disclosure_tolerance
     data = eligibility[["entry_id", "title", "lane", "ai_share", "blend", "blend_gap", "disclosure"]].dropna(subset=["blend"])
     line = pd.DataFrame({"x": [0, 100], "low": [-tolerance, 100 - tolerance], "high": [tolerance, 100 + tolerance]})
@@ -62,6 +81,8 @@ def declared_vs_blend_chart(festival: Festival, eligibility: pd.DataFrame) -> al
 
 def dimension_chart(festival: Festival) -> alt.FacetChart:
     """The dimension shares as distributions, one box per dimension, one panel per lane."""
+    if festival.config.participation is None:
+        return note_chart(NO_PARTICIPATION)
     dims = festival.config.participation.dimensions
     e = festival.entries
     long = e.melt(id_vars=[col.ENTRY_ID, col.TITLE, col.CATEGORY], value_vars=[col.share_column(d) for d in dims],
@@ -80,6 +101,8 @@ def dimension_chart(festival: Festival) -> alt.FacetChart:
 
 def dimension_profile_chart(festival: Festival, lane: str) -> alt.Chart:
     """Each entry's dimension profile in one lane (a row per entry, titles shown)."""
+    if festival.config.participation is None:
+        return note_chart(NO_PARTICIPATION)
     dims = festival.config.participation.dimensions
     e = festival.entries[festival.entries[col.CATEGORY] == lane]
     long = e.melt(id_vars=[col.ENTRY_ID, col.TITLE, col.AI_SHARE], value_vars=[col.share_column(d) for d in dims],
@@ -99,6 +122,8 @@ def dimension_profile_chart(festival: Festival, lane: str) -> alt.Chart:
 
 def tool_usage_chart(festival: Festival, usage: pd.DataFrame) -> alt.FacetChart:
     """How many entries of each lane used each tool."""
+    if usage.empty:
+        return note_chart(NO_TOOLS)
     data = usage.assign(lane_name=usage["lane"].map(festival.lane_names()))
 
 
@@ -113,6 +138,8 @@ def tool_usage_chart(festival: Festival, usage: pd.DataFrame) -> alt.FacetChart:
 
 def tools_per_film_chart(festival: Festival, per_entry: pd.DataFrame) -> alt.Chart:
     """How many tools each film orchestrates, per lane."""
+    if (per_entry["n_tools"] == 0).all():
+        return note_chart(NO_TOOLS)
     data = per_entry.assign(lane_name=per_entry["lane"].map(festival.lane_names()))
     return alt.Chart(data).mark_bar().encode(
         x=alt.X("n_tools:O", title="tools per film"), y=alt.Y("count():Q", title="films"),
@@ -123,6 +150,8 @@ def tools_per_film_chart(festival: Festival, per_entry: pd.DataFrame) -> alt.Cha
 
 def score_effect_chart(festival: Festival, effects: pd.DataFrame) -> alt.FacetChart:
     """Mean score of the films made with each tool minus the others', with 95% intervals."""
+    if not (effects["effect"] == "mean_difference").any():
+        return note_chart("No tool is used by at least 3 entries and left out by 3 in a lane: no tool effect to draw.")
     data = effects[effects["effect"] == "mean_difference"].assign(
         lane_name=lambda d: d["lane"].map(festival.lane_names()),
         significant=lambda d: d["p_adjusted"] < festival.config.checks.effect_p_max)
