@@ -46,6 +46,8 @@ DECIDED_AT = "decided_at"
 
 # added at load: the row of the input file as a spreadsheet user counts it (header = row 1)
 SOURCE_ROW = "source_row"
+# added at load from a wide scores sheet: the sheet's column the score was read from (the juror or criterion)
+SOURCE_COLUMN = "source_column"
 
 # problems (FestivalDataError.to_frame)
 FILE = "file"

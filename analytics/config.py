@@ -417,9 +417,26 @@ def parse_config(text: str, log: ProblemLog) -> FestivalConfig | None:
     try:
         return FestivalConfig.model_validate(raw)
     except ValidationError as error:
-        for problem in error.errors(include_url=False):
-            log.add(CONFIG_FILE, None, *_problem(problem))
+        found = [_problem(problem) for problem in error.errors(include_url=False)]
+        # the rules across sections run only once every key is valid: check those that can be, to list every problem
+        found += _lane_weight_problems(raw)
+        for key, value, expected in dict.fromkeys(found):
+            log.add(CONFIG_FILE, None, key, value, expected)
         return None
+
+
+def _lane_weight_problems(raw: dict) -> list[tuple[str, str | None, str]]:
+    """Every lane whose ``weights`` name a criterion that ``[[criteria]]`` does not declare."""
+    criteria = [c.get("id") for c in raw.get("criteria", []) if isinstance(c, dict)] if isinstance(raw.get("criteria"), list) else []
+    lanes = raw.get("lanes") if isinstance(raw.get("lanes"), list) else []
+    out = []
+    for i, lane in enumerate(lanes):
+        weights = lane.get("weights") if isinstance(lane, dict) else None
+        unknown = [c for c in weights if c not in criteria] if isinstance(weights, dict) and criteria else []
+        if unknown:
+            out.append((f"lanes[{i + 1}].weights", ", ".join(unknown),
+                        f"expected criteria of [[criteria]]: {', '.join(str(c) for c in criteria)}"))
+    return out
 
 
 def _problem(error: dict) -> tuple[str | None, str | None, str]:

@@ -95,14 +95,24 @@ class Explorer:
 
     # --- the view and the what-ifs ----------------------------------------------------
 
+    def scopes(self, lane: str | None = None) -> list[str]:
+        """What the lane can be viewed on: the weighted total, then each criterion the lane uses."""
+        criteria = self.festival.config.lane_criteria(lane or self.lane)
+        return [WEIGHTED_TOTAL, *criteria] if len(criteria) > 1 else [WEIGHTED_TOTAL]
+
     def set_view(self, *, lane: str | None = None, scope: str | None = None, method: str | None = None) -> None:
+        """Change the lane, scope or method in view; a lane that does not use the scope in view
+        is shown on its weighted total."""
         if lane is not None and lane not in self.festival.config.lane_ids:
             raise ValueError(f"lane must be one of {', '.join(self.festival.config.lane_ids)}; got {lane!r}")
-        if scope is not None and scope not in (*self.festival.config.criterion_ids, WEIGHTED_TOTAL):
-            raise ValueError(f"scope must be a criterion or {WEIGHTED_TOTAL!r}; got {scope!r}")
+        lane = lane or self.lane
+        allowed = self.scopes(lane)
+        if scope is not None and scope not in allowed:
+            raise ValueError(f"scope must be one of {', '.join(allowed)} (the lane {lane}); got {scope!r}")
         if method is not None and method not in METHODS:
             raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
-        self.lane, self.scope, self.method = lane or self.lane, scope or self.scope, method or self.method
+        scope = scope or (self.scope if self.scope in allowed else WEIGHTED_TOTAL)
+        self.lane, self.scope, self.method = lane, scope, method or self.method
 
     def exclude_juror(self, juror_id: str) -> None:
         """Leave a juror of the lane in view out of every number."""

@@ -84,8 +84,7 @@ class ExplorerApp:
         self.decisions_path = Path(decisions_path) if decisions_path else festival.folder / "decisions.csv"
         config = festival.config
         self.lane = widgets.Dropdown(options=[(lane.name, lane.id) for lane in config.lanes], description="lane")
-        self.scope = widgets.Dropdown(options=[("weighted total", WEIGHTED_TOTAL)] + [(c.label, c.id) for c in config.criteria],
-                                      description="criterion")
+        self.scope = widgets.Dropdown(options=self._scope_options(), description="criterion")
         self.method = widgets.Dropdown(options=list(METHODS), description="method")
         self.juror = widgets.Dropdown(description="juror")
         self.entry = widgets.Dropdown(description="entry")
@@ -134,8 +133,24 @@ class ExplorerApp:
 
     # --- callbacks --------------------------------------------------------------------
 
-    def _on_view(self, _=None) -> None:
-        self.explorer.set_view(lane=self.lane.value, scope=self.scope.value, method=self.method.value)
+    def _scope_options(self) -> list[tuple[str, str]]:
+        """The lane's scopes in words: the weighted total, then each criterion the lane uses."""
+        labels = {c.id: c.label for c in self.explorer.festival.config.criteria} | {WEIGHTED_TOTAL: "weighted total"}
+        return [(labels[s], s) for s in self.explorer.scopes()]
+
+    def _on_view(self, change=None) -> None:
+        if getattr(self, "_rebuilding", False):
+            return
+        if change is not None and change.get("owner") is self.lane:  # the new lane's own criteria
+            self.explorer.set_view(lane=self.lane.value, method=self.method.value)
+            self._rebuilding = True
+            try:
+                self.scope.options = self._scope_options()
+                self.scope.value = self.explorer.scope
+            finally:
+                self._rebuilding = False
+        else:
+            self.explorer.set_view(lane=self.lane.value, scope=self.scope.value, method=self.method.value)
         self.refresh()
 
     def _on_leave_juror(self, _=None) -> None:

@@ -52,6 +52,9 @@ def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
     """Per lane, scope (criterion or weighted total) and juror: the juror effect of the
     additive model in score points (positive: more lenient than the panel), its standard
     error and 95% interval, the number of scores, and the connected ``part`` of the design.
+    On the weighted total the effect is divided by the sum of the lane's factors (1 under
+    ``weighted_mean``), so it is in points of the scale under ``weighted_sum`` too, the unit
+    of ``severity_max``, and comparable across lanes with different factors.
 
     Notes
     -----
@@ -66,7 +69,11 @@ def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
         for scope in scopes or shared.scopes(lane):
             if shared.ratings(lane, scope).empty:
                 continue
-            frames.append(_severity_one(shared.fit(lane, scope)).assign(lane=lane, scope=scope))
+            one = _severity_one(shared.fit(lane, scope))
+            if scope == WEIGHTED_TOTAL:  # in points of the scale: a weighted sum's total counts each point sum(factors) times
+                points = sum(shared.config.criterion_weights(lane).values())
+                one[["severity", "se", "ci_low", "ci_high"]] = one[["severity", "se", "ci_low", "ci_high"]] / points
+            frames.append(one.assign(lane=lane, scope=scope))
     return pd.concat(frames, ignore_index=True)[SEVERITY_COLUMNS] if frames else pd.DataFrame(columns=SEVERITY_COLUMNS)
 
 
@@ -160,7 +167,18 @@ def halo_applies(config, lane: str) -> bool:
     return len(config.lane_criteria(lane)) >= 2
 
 
-HALO_DOES_NOT_APPLY = "halo does not apply: it needs two criteria or more, and this lane scores one"
+def halo_note(festival: Festival) -> str:
+    """A sentence naming the lanes where halo does not apply (one criterion); empty when it applies everywhere.
+
+    >>> from analytics import load_festival
+    >>> halo_note(load_festival("data/examples/one-score"))
+    'Halo does not apply in Piano, Strings: it needs two criteria or more, and these lanes score one.'
+    """
+    single = [lane.name for lane in festival.config.lanes if not halo_applies(festival.config, lane.id)]
+    if not single:
+        return ""
+    return (f"Halo does not apply in {', '.join(single)}: it needs two criteria or more, and "
+            f"{'this lane scores' if len(single) == 1 else 'these lanes score'} one.")
 
 
 def severity_flags(data: Festival | Shared, severity: pd.DataFrame) -> list[Flag]:

@@ -62,7 +62,7 @@ def previous_outputs(out: str | Path) -> set[str]:
         recorded = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return set()
-    return set(recorded.get("written", recorded.get("outputs", {}))) | {MANIFEST}
+    return {name.split("/")[0] for name in recorded.get("written", recorded.get("outputs", {}))} | {MANIFEST}
 
 
 def verify(out: str | Path) -> list[str]:

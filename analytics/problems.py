@@ -71,7 +71,8 @@ class FestivalDataError(ValueError):
 
     def __init__(self, folder: str, problems: list[Problem]):
         self.folder = folder
-        self.problems = sorted(problems, key=lambda p: (_file_rank(p.file), p.file, p.row or 0))
+        unique = list(dict.fromkeys(problems))  # one cell of a wide sheet feeds several rows: say it once
+        self.problems = sorted(unique, key=lambda p: (_file_rank(p.file), p.file, p.row or 0))
         super().__init__(self._message())
 
     def _message(self) -> str:

@@ -291,5 +291,5 @@ def wide_to_long(grid: pd.DataFrame, spec: TableSpec, source: str, mapping: dict
     long = long.sort_values([col.SOURCE_ROW, "_column"], key=lambda s: s.map({c: i for i, c in enumerate(value_columns)})
                             if s.name == "_column" else s, kind="stable").reset_index(drop=True)
     cells = {col.SCORE: long["_column"], spread_as: long["_column"]}
-    frame = long.drop(columns="_column")
+    frame = long.rename(columns={"_column": col.SOURCE_COLUMN})
     return RawTable(spec.name, source, frame, cells)

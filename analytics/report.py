@@ -163,7 +163,10 @@ def public_texts(folder: Path) -> dict[str, str]:
     """The text of every public file of a report folder, by name: the page, the text of each
     chart embedded in it, each CSV and the cells of the workbook (the PDF is printed from the page)."""
     page_text = (folder / PAGES["public"]).read_text(encoding="utf-8")
-    texts = {PAGES["public"]: page_text}
+    # what a reader sees: not the style sheet (``@page { size: A4 }`` is no juror A4), nor the
+    # images' base64 (each chart's own text is searched below)
+    visible = _SVG_IMAGE.sub("data:image/svg+xml;base64,", re.sub(r"<style>.*?</style>", "", page_text, flags=re.S))
+    texts = {PAGES["public"]: visible}
     for number, data in enumerate(_SVG_IMAGE.findall(page_text), start=1):
         texts[f"{PAGES['public']} chart {number}"] = base64.b64decode(data).decode("utf-8")
     for path in sorted((folder / "public").glob("*.csv")):

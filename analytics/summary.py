@@ -15,6 +15,7 @@ from . import rule_families
 from .checks import CheckResult, output_names
 from .flags import SEVERITIES
 from .gate import GateResult
+from .jurors import halo_note
 from .scoring import WEIGHTED_TOTAL
 
 SHOWN_STANDINGS = 5
@@ -23,7 +24,8 @@ SHOWN_STANDINGS = 5
 def output_tables(gate: GateResult) -> dict[str, pd.DataFrame]:
     """The tables ``jury check --out`` writes, by file name (without ``.csv``); all after the decisions."""
     after = gate.after
-    return {"flags": gate.flags, **{name: after[name] for name in output_names() if name in after},
+    return {"flags": gate.flags, **{name: after[name] for name in output_names()
+                                    if name in after and not (name == "score_effects" and after[name].empty)},
             "lanes": after.lane_summary, "missing_scores": after.missing_scores, "decisions_applied": gate.decisions}
 
 SHOWN_MISSING = 20
@@ -41,7 +43,10 @@ def summary_text(gate: GateResult) -> str:
     lines.append("")
     lines.append(_table(lanes.rename(index={lane.id: lane.name for lane in config.lanes}), "per lane"))
     counts = festival.scores.pivot_table(index=col.LANE, columns=col.CRITERION, values=col.SCORE, aggfunc="size", fill_value=0)
-    counts = counts.reindex(index=list(config.lane_ids), columns=list(config.criterion_ids), fill_value=0)
+    counts = counts.reindex(index=list(config.lane_ids), columns=list(config.criterion_ids), fill_value=0).astype(object)
+    for lane in config.lane_ids:  # a criterion a lane does not use is not a missing score
+        for criterion in set(config.criterion_ids) - set(config.lane_criteria(lane)):
+            counts.loc[lane, criterion] = "–"
     lines.append(_table(counts, "scores per criterion"))
     per_juror = festival.scores.groupby([col.LANE, col.JUROR_ID]).size()
     spread = per_juror.groupby(level=0).agg(["min", "median", "max"]).reindex(list(config.lane_ids))
@@ -63,6 +68,8 @@ def summary_text(gate: GateResult) -> str:
     if "eligibility" in result:
         lines.append(_eligibility_text(result))
     lines.append(_agreement_text(result))
+    if halo_note(festival):
+        lines.append(halo_note(festival) + "\n")
     lines.append(_standings_text(result))
     lines.append(_gate_text(gate))
     return "\n".join(lines)
@@ -115,9 +122,9 @@ def _standings_text(result: CheckResult) -> str:
             continue
         lines.append(f"  {lane.name} ({lane.honour or 'no honour'})")
         for r in rows.itertuples(index=False):
-            lines.append(f"    {int(r.rank):>2}. {r.entry_id:<8} {r.score:6.3f}  p(first) {r.p_first:4.0%}  p(top 3) {r.p_top3:4.0%}"
-                         f"  rank {int(r.rank_low)}–{int(r.rank_high)}  leave-one-out {int(r.loo_rank_best)}–{int(r.loo_rank_worst)}"
-                         f"  {r.title}")
+            lines.append(f"    {_whole(r.rank):>2}. {r.entry_id:<8} {r.score:6.3f}  p(first) {r.p_first:4.0%}  "
+                         f"p(top 3) {r.p_top3:4.0%}  rank {_whole(r.rank_low)}–{_whole(r.rank_high)}  "
+                         f"leave-one-out {_whole(r.loo_rank_best)}–{_whole(r.loo_rank_worst)}  {r.title}")
     return "\n".join(lines) + "\n"
 
 
@@ -148,6 +155,11 @@ def _gate_text(gate: GateResult) -> str:
     if counts.get("info", 0):
         lines.append(f"  (and {counts['info']} for information: see flags.csv)")
     return "\n".join(lines)
+
+
+def _whole(value) -> str:
+    """A rank as a whole number, or – when it is undefined (with one juror left out an entry may have no total)."""
+    return "–" if pd.isna(value) else str(int(value))
 
 
 def _table(frame: pd.DataFrame, title: str) -> str:

@@ -154,6 +154,8 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
         both = known_entry & known_juror
         entry_lane = table.loc[both, col.ENTRY_ID].map(lane_of_entry)
         inside = pd.MultiIndex.from_arrays([table.loc[both, col.JUROR_ID], entry_lane]).isin(sits)
+        # a wide sheet: name the juror's own column (wide_jurors), where the score was read
+        cell = table[col.SOURCE_COLUMN] if col.SOURCE_COLUMN in table and name == "scores" else None
         judged = table.loc[both, col.JUROR_ID].isin(set(panels.loc[panels[col.LANE].isin(lanes), col.JUROR_ID]))
         outside = ~pd.Series(inside, index=entry_lane.index) & entry_lane.isin(lanes) & judged  # (a bad panel is reported above)
         idx = outside[outside].index
@@ -161,7 +163,8 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
         for i, juror, entry in zip(idx, table.loc[idx, col.JUROR_ID], table.loc[idx, col.ENTRY_ID]):
             panel = panel_of_juror[juror]
             what = f"the '{panel}' panel" if ";" not in str(panel) else f"the panels {', '.join(str(panel).split(';'))}"
-            log.add(source, int(table.at[i, col.SOURCE_ROW]), col.ENTRY_ID, entry,
+            where = cell[i] if cell is not None and cell[i] == juror else col.ENTRY_ID  # wide_jurors: the juror's column
+            log.add(source, int(table.at[i, col.SOURCE_ROW]), where, entry,
                     f"an entry of the juror's own lane: juror {juror} judges {what} "
                     f"but {verb} entry {entry} of the '{lane_of_entry[entry]}' lane")
 
@@ -185,9 +188,11 @@ def _criteria_of_lane(scores: pd.DataFrame, usable: pd.Series, lane_of_entry: pd
     lane = rows[col.ENTRY_ID].map(lane_of_entry)
     allowed = pd.MultiIndex.from_tuples([(lane_id, c) for lane_id, cs in own.items() for c in cs])
     bad = lane.isin(own) & ~pd.MultiIndex.from_arrays([lane, rows[col.CRITERION]]).isin(allowed)
+    wide_criteria = col.SOURCE_COLUMN in scores and (scores[col.SOURCE_COLUMN] == scores[col.CRITERION]).all()
     for i in rows.index[bad.to_numpy()]:
         lane_id = lane[i]
-        log.add(source, int(scores.at[i, col.SOURCE_ROW]), col.CRITERION, scores.at[i, col.CRITERION],
+        where = scores.at[i, col.CRITERION] if wide_criteria else col.CRITERION  # the criterion's own column
+        log.add(source, int(scores.at[i, col.SOURCE_ROW]), where, scores.at[i, col.CRITERION],
                 f"a criterion of the lane {lane_id}: {', '.join(config.lane_criteria(lane_id))} (its weights in festival.toml)")
 
 

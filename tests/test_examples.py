@@ -82,7 +82,8 @@ SCALES = ((1, 10, 1), (1, 25, 1), (0.25, 10, 0.25), (0, 100, 5))
 @st.composite
 def competitions(draw):
     """A random core-only competition: 1-3 lanes, 1-6 criteria, any of four scales, jurors on
-    one to three panels, some scores missing."""
+    one to three panels (some panels of two), some scores missing; weighted means or sums,
+    lanes with criteria and weights of their own, long or wide score sheets."""
     seed = draw(st.integers(0, 2**31))
     rng = np.random.default_rng(seed)
     n_lanes, n_criteria = draw(st.integers(1, 3)), draw(st.integers(1, 6))
@@ -91,7 +92,7 @@ def competitions(draw):
     entries, jurors, scores = [], [], []
     for lane in lanes:
         entries += [(f"{lane}-E{i}", f"Entry {i} · 第{i}號", lane) for i in range(draw(st.integers(4, 9)))]
-    n_jurors = draw(st.integers(3, 9))
+    n_jurors = draw(st.integers(2, 9))
     for j in range(n_jurors):
         k = int(rng.integers(1, min(3, n_lanes) + 1))
         jurors.append((f"J:{j}", f"Person {j}", ";".join(rng.choice(lanes, size=k, replace=False))))
@@ -101,11 +102,13 @@ def competitions(draw):
             jurors.append((f"J:{lane}:{j}", f"Extra {lane} {j}", lane))
             panels[lane].append(f"J:{lane}:{j}")
     criteria = [f"c{i}" for i in range(n_criteria)]
+    own = {lane: list(rng.choice(criteria, size=int(rng.integers(1, n_criteria + 1)), replace=False))
+           for lane in lanes if n_criteria > 1 and draw(st.booleans())}  # lanes with criteria of their own
     steps = int(round((high - low) / step))
     for entry, _, lane in entries:
         quality = rng.integers(0, steps + 1)
         for juror in panels[lane]:
-            for c in criteria:
+            for c in own.get(lane, criteria):
                 if rng.random() < 0.08:  # a missing score
                     continue
                 k = int(np.clip(quality + rng.integers(-2, 3), 0, steps))
@@ -113,12 +116,19 @@ def competitions(draw):
     toml = [f'[festival]\nname = "Random competition {seed}"\nsynthetic = true\n',
             f"[scale]\nmin = {low}\nmax = {high}\nstep = {step}\n"]
     toml += [f'[[criteria]]\nid = "{c}"\nlabel = "Criterion {c}"\nweight = {rng.uniform(0.2, 3):.2f}\n' for c in criteria]
-    toml += [f'[[lanes]]\nid = "{lane}"\nname = "Lane {lane}"\n' for lane in lanes]
+    toml += [f'[[lanes]]\nid = "{lane}"\nname = "Lane {lane}"\n'
+             + (f"weights = {{ {', '.join(f'{c} = {rng.uniform(0.5, 2):.1f}' for c in own[lane])} }}\n" if lane in own else "")
+             for lane in lanes]
+    toml.append(f'[aggregation]\ncriteria = "{draw(st.sampled_from(["weighted_mean", "weighted_sum"]))}"\n')
     toml.append(f"[checks]\nbootstrap_resamples = 100\nseed = {seed % 1000}\n")
+    long = pd.DataFrame(scores, columns=["entry_id", "juror_id", "criterion", "score"])
+    if draw(st.booleans()):  # the sheet a judging platform exports: a column per criterion, empty where not scored
+        toml.append('[layout]\nscores = "wide_criteria"\n')
+        long = long.pivot(index=["entry_id", "juror_id"], columns="criterion", values="score").fillna("").reset_index()
     return {"festival.toml": "\n".join(toml),
             "entries.csv": pd.DataFrame(entries, columns=["entry_id", "title", "category"]),
             "jurors.csv": pd.DataFrame(jurors, columns=["juror_id", "name", "panel"]),
-            "scores.csv": pd.DataFrame(scores, columns=["entry_id", "juror_id", "criterion", "score"])}
+            "scores.csv": long}
 
 
 def _write(folder: Path, files: dict) -> Path:
@@ -131,7 +141,7 @@ def _write(folder: Path, files: dict) -> Path:
     return folder
 
 
-@settings(max_examples=8, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=16, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(competitions())
 def test_any_core_competition_is_checked_and_explored_without_an_error(tmp_path_factory, files):
     folder = _write(tmp_path_factory.mktemp("competition"), files)
@@ -160,3 +170,28 @@ def test_any_core_competition_gets_its_report(tmp_path_factory, files):
     folder = _write(tmp / "competition", files)
     outcome = quick_build(folder, tmp / "out", tmp)
     assert (tmp / "out" / "report.html").is_file() and outcome is not None
+
+
+def test_a_juror_on_two_panels_has_one_pseudonym_and_a_line_across_lanes(gates):
+    from analytics.publish.pseudonyms import pseudonyms
+    from analytics.publish.tables import juror_statistics
+
+    festival = gates["one-score"].before.festival
+    names = pseudonyms(festival)
+    assert len(names) == len(set(names.values())) == len(festival.jurors)  # one per person, not per panel
+    table = juror_statistics(gates["one-score"], names)
+    chair = table[table["juror_id"] == "JR01"]
+    assert list(chair["lane"]) == ["piano", "strings", "all"]  # per lane, then the line across lanes
+    assert chair["severity"].iloc[2] == pytest.approx(
+        (chair["severity"].iloc[:2] * chair["n_scores"].iloc[:2]).sum() / chair["n_scores"].iloc[:2].sum())
+
+
+def test_the_identity_search_reads_what_a_reader_sees(tmp_path):
+    """A juror with the id A4 is not the A4 of the page's print style (@page { size: A4 })."""
+    from analytics.report import public_texts
+
+    folder = tmp_path / "report"
+    (folder / "public").mkdir(parents=True)
+    (folder / "report.html").write_text("<html><style>@page { size: A4 }</style><p>J1 scored</p></html>", encoding="utf-8")
+    pd.DataFrame({"a": [1]}).to_excel(folder / "public" / "results.xlsx", index=False)
+    assert "A4" not in public_texts(folder)["report.html"] and "J1 scored" in public_texts(folder)["report.html"]

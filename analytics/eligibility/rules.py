@@ -31,6 +31,9 @@ and a festival that configures none has no eligibility check at all.
 
 from __future__ import annotations
 
+import html
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -54,9 +57,11 @@ FAMILY_COLUMNS = {
     "audio": ["lossless_audio"],
 }
 COUNT_COLUMNS = ["n_blockers", "n_warnings", "n_info", "eligible"]
-#: the columns when every family is configured (the film festival of design part one)
-ELIGIBILITY_COLUMNS = ["entry_id", "lane", "title",
-                       *dict.fromkeys(c for cs in FAMILY_COLUMNS.values() for c in cs), *COUNT_COLUMNS]
+#: the columns when every family is configured (the film festival of design part one), in their order
+ELIGIBILITY_COLUMNS = [
+    "entry_id", "lane", "title", "ai_share", "blend", "blend_gap", "band", "near_threshold", "disclosure",
+    "missing_dimensions", "runtime_min", "runtime_class", "appendix_missing", "authorship_proof", "resolution",
+    "resolution_lines", "master", "lossless_audio", *COUNT_COLUMNS]
 
 
 def eligibility_columns(config: FestivalConfig) -> list[str]:
@@ -271,15 +276,31 @@ def eligibility_flags(data: Festival | Shared, table: pd.DataFrame | None = None
     return flags
 
 
-def near_the_line(table: pd.DataFrame) -> pd.DataFrame:
-    """The entries declaring a share just above their lane's minimum (none without an AI-share band)."""
-    return table[table["near_threshold"]] if "near_threshold" in table else table.iloc[:0]
+@dataclass(frozen=True)
+class NotConfigured:
+    """Shown in a notebook in place of a table of a rule the festival does not configure."""
+
+    what: str
+
+    def _repr_html_(self) -> str:
+        return f'<p style="color:#5b6472">{html.escape(self.what)}</p>'
+
+    def __repr__(self) -> str:
+        return self.what
 
 
-def disclosures_to_check(table: pd.DataFrame) -> pd.DataFrame:
-    """The entries whose declared share does not match the blend of their dimensions, or that
-    left a dimension out (none without ``[participation]``)."""
-    return table[table["disclosure"] != "consistent"] if "disclosure" in table else table.iloc[:0]
+def near_the_line(table: pd.DataFrame) -> pd.DataFrame | NotConfigured:
+    """The entries declaring a share just above their lane's minimum."""
+    if "near_threshold" not in table:
+        return NotConfigured("No AI-share band is configured (no lane sets ai_share_min): no entry is near a line.")
+    return table[table["near_threshold"]]
+
+
+def disclosures_to_check(table: pd.DataFrame) -> pd.DataFrame | NotConfigured:
+    """The entries whose declared share does not match the blend of their dimensions, or that left a dimension out."""
+    if "disclosure" not in table:
+        return NotConfigured("No [participation] is configured: there is no disclosure to check.")
+    return table[table["disclosure"] != "consistent"]
 
 
 def configured_rules(festival: Festival) -> pd.DataFrame:

@@ -37,9 +37,10 @@ def notes_html(config: FestivalConfig) -> str:
     else:
         how = "weighted mean" if aggregation.criteria == "weighted_mean" else "weighted sum"
         factors = ", ".join(f"{c} {w:.3g}" for c, w in config.criterion_weights().items())
-        own = [lane.name for lane in config.lanes if lane.weights is not None]
+        own = "; ".join(f"{lane.name}: " + ", ".join(f"{c} {w:.3g}" for c, w in config.criterion_weights(lane.id).items())
+                        for lane in config.lanes if lane.weights is not None)
         combined = (f"Each juror's criterion scores are combined as a {how} (factors: {factors}"
-                    + (f"; {', '.join(own)} with weights of {'its' if len(own) == 1 else 'their'} own" if own else "")
+                    + (f"; lanes with weights of their own: {own}" if own else "")
                     + f"), then aggregated over jurors by {aggregation.jurors}.")
     families = rule_families.configured(config)
     notes = [

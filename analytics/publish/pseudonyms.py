@@ -57,8 +57,9 @@ def _pattern(text: str) -> re.Pattern:
 def identity_leaks(text: str, festival: Festival) -> list[str]:
     """Every juror id and juror name found in ``text`` (HTML entities decoded first); empty when none.
 
-    Ids and Latin-script names match as whole words (any case), names in other scripts
-    anywhere. Ids made of digits only are not searched for: they cannot be told from the
+    Ids and Latin-script names match as whole words in any case (a name in capitals in a
+    title is still a name; a juror called Ed is refused for the "ed." of a reference, which
+    the error message says how to avoid), names in other scripts anywhere. Ids made of digits only are not searched for: they cannot be told from the
     numbers of a report (public tables hold no id column whatever the ids look like).
 
     >>> from analytics import load_festival

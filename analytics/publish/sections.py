@@ -32,7 +32,7 @@ from ..eligibility.participation import tool_usage
 from ..festival import Festival, load_festival
 from ..flags import SEVERITIES
 from ..gate import GateResult, run_gate
-from ..jurors import ALL_LANES, halo_applies
+from ..jurors import ALL_LANES, halo_note
 from ..manifest import sha256
 from ..scoring import WEIGHTED_TOTAL
 from ..viz.agreement_charts import alpha_forest_chart
@@ -97,7 +97,8 @@ class Report:
     @property
     def title(self) -> str:
         config = self.festival.config
-        return f"{config.name} {config.year}: {'post-festival report' if self.public else 'chair report'}"
+        year = f" {config.year}" if config.year is not None else ""
+        return f"{config.name}{year}: {'post-festival report' if self.public else 'chair report'}"
 
     def juror_labels(self) -> dict[str, str]:
         """The names jurors go by in this report: pseudonyms (public) or ``id · name`` (chair)."""
@@ -109,7 +110,7 @@ class Report:
     # -- sections ------------------------------------------------------------------------
     def heading(self) -> Section:
         config = self.festival.config
-        parts = [f"<h1>{esc(config.name)} {esc(config.year)}</h1>",
+        parts = [f"<h1>{esc(config.name)}{'' if config.year is None else ' ' + esc(config.year)}</h1>",
                  f'<p class="subtitle">{"Post-festival report: results, agreement and method" if self.public else "Chair report: confidential, with juror names, every flag and every decision"}</p>']
         if config.synthetic:
             parts.append('<p class="synthetic">Synthetic data: every entry, juror and score in this report was '
@@ -262,7 +263,8 @@ class Report:
                              lane=table[col.LANE].map({**self.lane_names(), ALL_LANES: "all lanes"}),
                              interval=[_ci(lo, hi, "+.2f") for lo, hi in zip(table["ci_low"], table["ci_high"])])
         if self.public:
-            intro = ("Jurors appear as J1 … Jn: the numbers run lane by lane and say nothing about who is who; "
+            first, last = (min(labels.values(), key=_number), max(labels.values(), key=_number)) if labels else ("", "")
+            intro = (f"Jurors appear as {first} … {last}: the numbers run lane by lane and say nothing about who is who; "
                      "the same juror has the same pseudonym throughout this report.")
         else:
             intro = "Confidential: jurors by id and name."
@@ -272,10 +274,8 @@ class Report:
         if (table[col.LANE] == "all lanes").any():
             parts.append(paragraph("A juror who judges in several lanes also has a line across lanes ('all lanes'): "
                                    "their severity in each lane, weighted by how many scores they gave there."))
-        single = [lane.name for lane in self.festival.config.lanes if not halo_applies(self.festival.config, lane.id)]
-        if single:
-            parts.append(paragraph(f"Halo does not apply in {', '.join(single)}: it needs two criteria or more, and "
-                                   f"{'this lane scores' if len(single) == 1 else 'these lanes score'} one."))
+        if halo_note(self.festival):
+            parts.append(paragraph(halo_note(self.festival)))
         for lane in self.festival.config.lanes:
             if (after["juror_severity"][col.LANE] == lane.id).any():
                 chart = juror_severity_chart(after["juror_severity"], lane=lane.id, labels=labels, checks=self.festival.config.checks)
@@ -370,6 +370,12 @@ class Report:
         return (f"Made by the jury analytics workbench from inputs with fingerprint {esc(self.fingerprint or 'not recorded')} "
                 "(SHA-256 over the input files; manifest.json lists each). "
                 + ("Jurors are pseudonymised." if self.public else "Confidential: do not forward."))
+
+
+def _number(pseudonym: str) -> int:
+    """The number of a pseudonym (``J12`` or ``Juror 12``), to name the first and the last."""
+    digits = "".join(ch for ch in pseudonym if ch.isdigit())
+    return int(digits) if digits else 0
 
 
 def _robustness(row: pd.Series) -> str:
