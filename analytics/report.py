@@ -116,13 +116,24 @@ def _kernel_messages_to(log: Path):
         os.close(saved)
 
 
+#: a cell that runs this long (seconds) is taken as a kernel that lost a message, and the notebook runs once more
+CELL_TIMEOUT = 300
+
+
 def _execute(notebook: Path, executed: Path, parameters: dict, notebooks_dir: Path) -> Path:
     import papermill  # imported here: heavy, and only this command needs it
 
     executed.parent.mkdir(parents=True, exist_ok=True)
-    with _kernel_messages_to(executed.parent / KERNEL_LOG):
-        papermill.execute_notebook(str(notebook), str(executed), parameters=parameters, cwd=str(notebooks_dir),
-                                   kernel_name="python3", progress_bar=False)
+    for attempt in (1, 2):
+        try:
+            with _kernel_messages_to(executed.parent / KERNEL_LOG):
+                papermill.execute_notebook(str(notebook), str(executed), parameters=parameters, cwd=str(notebooks_dir),
+                                           kernel_name="python3", progress_bar=False, execution_timeout=CELL_TIMEOUT,
+                                           start_timeout=120)
+            return executed
+        except Exception as error:  # a hung kernel: nbclient's timeout, however papermill wraps it
+            if attempt == 2 or "timeout" not in f"{type(error).__name__} {getattr(error, 'ename', '')} {error}".lower():
+                raise
     return executed
 
 
