@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .summary import output_tables, summary_text
 from .demo import DEMO_SEED, write_conference, write_demo
-from .examples import write_one_score, write_wide_sheet
+from .examples import write_federation, write_one_score, write_rounds, write_wide_sheet
 from .exports import write_tables
 from .festival import Festival, load_festival
 from .gate import run_gate
@@ -25,7 +25,7 @@ from .problems import FestivalDataError
 
 EXIT_OK, EXIT_BLOCKERS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 #: jury demo --kind: the writers of the synthetic competitions beside the film festival
-KINDS = {"festival": None, "one-score": write_one_score, "wide-sheet": write_wide_sheet}
+KINDS = {"festival": None, "one-score": write_one_score, "wide-sheet": write_wide_sheet, "rounds": write_rounds}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,11 +60,13 @@ def _parser() -> argparse.ArgumentParser:
                                            "or a conference-scale one for benchmarks. The same seed writes the same bytes.")
     demo.add_argument("--out", type=Path, required=True)
     demo.add_argument("--seed", type=int, default=DEMO_SEED)
-    demo.add_argument("--scale", choices=("demo", "conference"), default="demo",
-                      help="demo: ~60 entries with planted anomalies; conference: 20,000 entries, 5,000 jurors, 4 per entry")
+    demo.add_argument("--scale", choices=("demo", "conference", "federation"), default="demo",
+                      help="demo: ~60 entries with planted anomalies; conference: 20,000 entries, 5,000 jurors, 4 per "
+                           "entry; federation: 136 panels of 9 judges, 12 entries each, 5 components, drop_extremes")
     demo.add_argument("--kind", choices=KINDS, default="festival",
                       help="festival: the film festival (see --scale); one-score: a music competition with one overall "
-                           "score, abstentions and jurors on two panels; wide-sheet: the same as a wide_jurors sheet")
+                           "score, abstentions and jurors on two panels; wide-sheet: the same as a wide_jurors sheet; "
+                           "rounds: a piano competition in three rounds with clip-to-mean and a tie at a cut")
     return parser
 
 
@@ -94,7 +96,9 @@ def _demo(args) -> int:
         folder = KINDS[args.kind](args.out, args.seed)
         print(f"wrote a synthetic {args.kind} competition to {folder} (seed {args.seed})")
         return EXIT_OK
-    if args.scale == "conference":
+    if args.scale == "federation":
+        folder = write_federation(args.out, args.seed)
+    elif args.scale == "conference":
         folder = write_conference(args.out, args.seed)
     else:
         folder = write_demo(args.out, args.seed)

@@ -199,14 +199,68 @@ class Requirements(_Section):
         return preferred
 
 
-class Aggregation(_Section):
-    """The official result: each juror's criteria combined (``weighted_mean`` divides by the
-    sum of the weights of the lane's criteria; ``weighted_sum`` uses the weights as factors),
-    then ``jurors`` over jurors."""
+Order = Literal["criteria_first", "jurors_first"]
+CriteriaMethod = Literal["weighted_mean", "weighted_sum"]
+JurorsMethod = Literal["mean", "median", "trimmed_mean", "drop_extremes", "clip_to_mean"]
+Trim = Annotated[float, _checked(lambda v: 0 <= v < 0.5, "expected a fraction from 0 up to (not including) 0.5")]
+Count = Annotated[int, at_least(0, "a whole number")]
+Decimals = Annotated[int, at_least(0, "a whole number")]
 
-    criteria: Literal["weighted_mean", "weighted_sum"] = "weighted_mean"
-    jurors: Literal["mean", "median", "trimmed_mean"] = "mean"
-    trim: Annotated[float, _checked(lambda v: 0 <= v < 0.5, "expected a fraction from 0 up to (not including) 0.5")] = 0.1
+
+class Aggregation(_Section):
+    """The official result (design section 10; :mod:`analytics.official` computes it):
+    ``order`` (criteria first: each juror's weighted total, then over jurors; or jurors
+    first: each criterion's panel score, then weighted), ``criteria`` (``weighted_mean``
+    divides by the sum of the lane's weights; ``weighted_sum`` uses them as factors), ``jurors``
+    (the method over jurors, with ``trim``, ``drop_high``/``drop_low`` or ``clip``), and
+    ``decimals`` (round half up at every step; omitted: full precision)."""
+
+    order: Order = "criteria_first"
+    criteria: CriteriaMethod = "weighted_mean"
+    jurors: JurorsMethod = "mean"
+    trim: Trim = 0.1
+    drop_high: Count = 1
+    drop_low: Count = 1
+    clip: Positive | None = None
+    decimals: Decimals | None = None
+
+    @model_validator(mode="after")
+    def _clip_for_clip_to_mean(self) -> Aggregation:
+        if self.jurors == "clip_to_mean" and self.clip is None:
+            raise rule_error("expected clip (points: how far from the mean of an entry's scores a score may lie) "
+                             "with jurors = 'clip_to_mean'", found="no clip", key="clip")
+        return self
+
+    def merged(self, changes: RoundAggregation) -> Aggregation:
+        """These rules with a round's own keys in their place."""
+        own = {k: v for k, v in changes.model_dump().items() if k in changes.model_fields_set}
+        return Aggregation.model_validate({**self.model_dump(), **own}) if own else self
+
+
+class RoundAggregation(_Section):
+    """A round's own keys of ``[aggregation]`` (those it leaves out are the festival's)."""
+
+    order: Order | None = None
+    criteria: CriteriaMethod | None = None
+    jurors: JurorsMethod | None = None
+    trim: Trim | None = None
+    drop_high: Count | None = None
+    drop_low: Count | None = None
+    clip: Positive | None = None
+    decimals: Decimals | None = None
+
+
+class Round(_Section):
+    """One round (design section 11): ``advance`` entries per lane go on (all tied at the cut
+    too); the round's result is the weighted sum of the entry's round scores named in
+    ``weights`` (default: this round's alone); ``aggregation``: keys of ``[aggregation]`` that
+    differ in this round."""
+
+    id: Identifier
+    name: str = ""
+    advance: PositiveInt | None = None
+    weights: dict[Identifier, Positive] | None = None
+    aggregation: RoundAggregation = RoundAggregation()
 
 
 #: thresholds in score points left out of [checks]: this fraction of the scale's range
@@ -269,6 +323,7 @@ class FestivalConfig(_Section):
     checks: Checks = Checks()
     jury: Jury = Jury()
     layout: Layout = Layout()
+    rounds: tuple[Round, ...] = Field(default=(), strict=False)
     #: [columns.<table>]: contract column = "export column"
     columns: dict[str, dict[str, str]] = {}
 
@@ -282,6 +337,36 @@ class FestivalConfig(_Section):
             what = "criterion" if info.field_name == "criteria" else "lane"
             raise rule_error(f"expected each {what} id once; this id appears {ids.count(dup)} times", found=dup, key="id")
         return items
+
+    @field_validator("rounds")
+    @classmethod
+    def _rounds_in_order(cls, rounds: tuple[Round, ...]) -> tuple[Round, ...]:
+        ids = [r.id for r in rounds]
+        for dup in sorted({i for i in ids if ids.count(i) > 1}):
+            raise rule_error(f"expected each round id once; this id appears {ids.count(dup)} times", found=dup, key="id")
+        for i, r in enumerate(rounds):
+            later = [w for w in (r.weights or {}) if w not in ids[: i + 1]]
+            if later:
+                raise rule_error(f"expected rounds up to this one ({', '.join(ids[: i + 1])}): a round's result "
+                                 "weighs the rounds before it and itself", found=", ".join(later), key=(i, "weights"))
+            if i < len(rounds) - 1 and r.advance is None:
+                raise rule_error("expected advance: how many entries per lane go on to the next round",
+                                 found="no advance", key=(i, "advance"))
+            if i == len(rounds) - 1 and r.advance is not None:
+                raise rule_error("expected no advance in the last round: nothing comes after it", found=str(r.advance),
+                                 key=(i, "advance"))
+        return rounds
+
+    @model_validator(mode="after")
+    def _round_rules_valid(self) -> FestivalConfig:
+        for i, r in enumerate(self.rounds):
+            try:
+                self.aggregation.merged(r.aggregation)
+            except ValidationError as error:
+                inner = error.errors(include_url=False)[0]
+                raise rule_error(inner["msg"], found=(inner.get("ctx") or {}).get("found") or _show(inner.get("input")),
+                                 key=("rounds", i, "aggregation")) from None
+        return self
 
     @model_validator(mode="after")
     def _lane_weights_name_criteria(self) -> FestivalConfig:
@@ -352,6 +437,24 @@ class FestivalConfig(_Section):
             raise ValueError("; ".join(f"{key}: {'found ' + found + ', ' if found else ''}{expected}"
                                        for key, found, expected in problems)) from None
         return self.model_copy(update={"checks": checks})
+
+    @property
+    def round_ids(self) -> tuple[str, ...]:
+        """The rounds in order; a festival without ``[[rounds]]`` has one round, ``""``."""
+        return tuple(r.id for r in self.rounds) or ("",)
+
+    def round(self, round_id: str) -> Round | None:
+        return next((r for r in self.rounds if r.id == round_id), None)
+
+    def rule(self, round_id: str = "") -> Aggregation:
+        """The official rules of a round: ``[aggregation]`` with the round's own keys."""
+        r = self.round(round_id)
+        return self.aggregation if r is None else self.aggregation.merged(r.aggregation)
+
+    def round_weights(self, round_id: str = "") -> dict[str, float]:
+        """What each round's score counts for in a round's result (default: the round's own, 1)."""
+        r = self.round(round_id)
+        return dict(r.weights) if r is not None and r.weights is not None else {round_id: 1.0}
 
     def lane(self, lane_id: str) -> Lane:
         return next(lane for lane in self.lanes if lane.id == lane_id)
@@ -447,7 +550,8 @@ def _problem(error: dict) -> tuple[str | None, str | None, str]:
         return _key(where), _show(where[-1]), error["msg"]
     if kind == RULE:
         ctx = error.get("ctx") or {}
-        key = _key(loc + ((ctx["key"],) if ctx.get("key") else ()))
+        below = ctx.get("key")
+        key = _key(loc + ((tuple(below) if isinstance(below, (tuple, list)) else (below,)) if below else ()))
         return key, ctx["found"] if ctx.get("found") is not None else _show(value), error["msg"]
     if kind == "extra_forbidden":
         if len(loc) == 1:

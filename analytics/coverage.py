@@ -27,63 +27,75 @@ STATUSES = ("complete", "partial", "missing", "conflict", "conflict_scored", "un
 
 
 def coverage(festival: Festival) -> pd.DataFrame:
-    """One row per (lane, juror, entry) pair that is assigned, scored or conflicted.
+    """One row per (lane, round, juror, entry) that is assigned, scored or conflicted; a pair
+    is expected in each round its entry takes part in (``festival.stages``).
 
-    Columns: ``lane, juror_id, entry_id, n_expected, n_scored, status`` (see module notes).
+    Columns: ``lane, round, juror_id, entry_id, n_expected, n_scored, status`` (see module notes).
 
     >>> from analytics import load_festival
     >>> table = coverage(load_festival("data/demo"))
     >>> table.set_index(["juror_id", "entry_id"]).loc[("JR06", "GC-17"), "status"]
     'partial'
     """
-    keys = [col.JUROR_ID, col.ENTRY_ID]
+    keys = [col.JUROR_ID, col.ENTRY_ID, col.ROUND]
     config = festival.config
     n_criteria_of = {lane: len(config.lane_criteria(lane)) for lane in config.lane_ids}
+    stages = festival.stages[[col.ENTRY_ID, col.ROUND]]
+    a = festival.assignments
+    every_round = a[a[col.ROUND] == ""].drop(columns=col.ROUND).merge(stages, on=col.ENTRY_ID)
+    one_round = a[a[col.ROUND] != ""].merge(stages, on=[col.ENTRY_ID, col.ROUND])  # only rounds the entry reached
+    assigned = pd.concat([every_round, one_round])[keys].drop_duplicates().assign(assigned=True).set_index(keys)["assigned"]
     scored = festival.scores.groupby(keys, sort=False).size().rename(col.N_SCORED)
-    assigned = festival.assignments[keys].assign(assigned=True).set_index(keys)["assigned"]
-    conflicted = festival.conflicts[keys].assign(conflict=True).set_index(keys)["conflict"]
-    conflicted = conflicted[~conflicted.index.duplicated()]
+    conflicts = festival.conflicts[[col.JUROR_ID, col.ENTRY_ID]].drop_duplicates().merge(stages, on=col.ENTRY_ID)
+    conflicted = conflicts.assign(conflict=True).set_index(keys)["conflict"]
     pairs = pd.concat([assigned, scored, conflicted], axis=1)
     pairs = pairs[pairs["assigned"].notna() | pairs[col.N_SCORED].notna()].reset_index()
-    pairs.columns = [col.JUROR_ID, col.ENTRY_ID, "assigned", col.N_SCORED, "conflict"]
+    pairs.columns = [*keys, "assigned", col.N_SCORED, "conflict"]
     lane_of_entry = festival.entries.set_index(col.ENTRY_ID)[col.CATEGORY]
     pairs.insert(0, col.LANE, pairs[col.ENTRY_ID].map(lane_of_entry))
     is_assigned = pairs["assigned"].notna().to_numpy()
     is_conflict = pairs["conflict"].notna().to_numpy()
     n_scored = pairs[col.N_SCORED].fillna(0).astype(np.int64)
     expected = is_assigned & ~is_conflict
-    n_excluded = festival.excluded.groupby(keys).size().reindex(pd.MultiIndex.from_frame(pairs[keys])).fillna(0)
+    excluded = festival.excluded.assign(**{col.ROUND: festival.excluded.get(col.ROUND, pd.Series(dtype=str))}).fillna(
+        {col.ROUND: ""})
+    n_excluded = excluded.groupby(keys).size().reindex(pd.MultiIndex.from_frame(pairs[keys])).fillna(0)
     n_wanted = pairs[col.LANE].map(n_criteria_of).to_numpy(dtype=np.int64) - n_excluded.to_numpy(dtype=np.int64)
     pairs[col.N_SCORED] = n_scored
     pairs[col.N_EXPECTED] = np.where(expected, n_wanted, 0)
     pairs[col.STATUS] = np.select(
         [is_conflict & (n_scored > 0), is_conflict, ~is_assigned, n_scored >= n_wanted, n_scored > 0],
         ["conflict_scored", "conflict", "unassigned", "complete", "partial"], default="missing")
-    out = pairs[[col.LANE, col.JUROR_ID, col.ENTRY_ID, col.N_EXPECTED, col.N_SCORED, col.STATUS]]
-    return out.sort_values([col.LANE, col.JUROR_ID, col.ENTRY_ID], ignore_index=True)
+    out = pairs[[col.LANE, col.ROUND, col.JUROR_ID, col.ENTRY_ID, col.N_EXPECTED, col.N_SCORED, col.STATUS]]
+    order = {r: i for i, r in enumerate(config.round_ids)}
+    return out.sort_values([col.LANE, col.JUROR_ID, col.ENTRY_ID, col.ROUND], key=lambda s: s.map(order) if s.name == col.ROUND
+                           else s, ignore_index=True)
 
 
 def missing_scores(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
-    """Every expected score that is absent: ``lane, juror_id, entry_id, criterion``.
+    """Every expected score that is absent: ``lane, round, juror_id, entry_id, criterion``.
 
     >>> from analytics import load_festival
     >>> missing_scores(load_festival("data/demo")).to_dict("records")
-    [{'lane': 'generative_cinema', 'juror_id': 'JR06', 'entry_id': 'GC-17', 'criterion': 'ethics'}]
+    [{'lane': 'generative_cinema', 'round': '', 'juror_id': 'JR06', 'entry_id': 'GC-17', 'criterion': 'ethics'}]
     """
     shared = Shared.of(data, lanes)
     return _missing(shared.festival, shared.pairs)
 
 
 def _missing(festival: Festival, pairs: pd.DataFrame) -> pd.DataFrame:
-    open_pairs = pairs.loc[pairs[col.STATUS].isin(["partial", "missing"]), [col.LANE, col.JUROR_ID, col.ENTRY_ID]]
+    keys = [col.LANE, col.ROUND, col.JUROR_ID, col.ENTRY_ID]
+    open_pairs = pairs.loc[pairs[col.STATUS].isin(["partial", "missing"]), keys]
     config = festival.config
     criteria = pd.DataFrame([(lane, c) for lane in config.lane_ids for c in config.lane_criteria(lane)],
                             columns=[col.LANE, col.CRITERION])
     expected = open_pairs.merge(criteria, on=col.LANE)
-    have = pd.concat([festival.scores[[col.JUROR_ID, col.ENTRY_ID, col.CRITERION]],
-                      festival.excluded[[col.JUROR_ID, col.ENTRY_ID, col.CRITERION]]]).assign(present=True)
-    merged = expected.merge(have, on=[col.JUROR_ID, col.ENTRY_ID, col.CRITERION], how="left")
-    return merged.loc[merged["present"].isna(), [col.LANE, col.JUROR_ID, col.ENTRY_ID, col.CRITERION]].reset_index(drop=True)
+    cells = [col.JUROR_ID, col.ENTRY_ID, col.CRITERION, col.ROUND]
+    excluded = festival.excluded.reindex(columns=cells).fillna({col.ROUND: ""})
+    have = pd.concat([festival.scores[cells], excluded]).drop_duplicates().assign(present=True)
+    merged = expected.merge(have, on=cells, how="left")
+    return merged.loc[merged["present"].isna(), [col.LANE, col.ROUND, col.JUROR_ID, col.ENTRY_ID, col.CRITERION]
+                      ].reset_index(drop=True)
 
 
 def lane_summary(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
@@ -134,6 +146,11 @@ def criterion_summary(festival: Festival) -> pd.DataFrame:
                            ignore_index=True)
 
 
+def _in(row) -> str:
+    """`` in round r`` for a festival with rounds, else nothing."""
+    return f" in round {row.round}" if row.round else ""
+
+
 def table(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
     """The coverage check's table: :func:`coverage` of the lanes (all, or ``lanes``)."""
     return Shared.of(data, lanes).pairs
@@ -148,13 +165,15 @@ def flags(data: Festival | Shared, pairs: pd.DataFrame) -> list[Flag]:
     for row in pairs[pairs[col.STATUS] == "conflict_scored"].itertuples(index=False):
         out.append(make_flag("conflict_scored", "blocker", row.lane,
                              f"{names[row.lane]}: juror {row.juror_id} declared a conflict with {row.entry_id}, yet their "
-                             f"{row.n_scored} scores for it are counted.", juror_id=row.juror_id, entry_id=row.entry_id))
+                             f"{row.n_scored} scores for it are counted{_in(row)}.", juror_id=row.juror_id,
+                             entry_id=row.entry_id, round=row.round))
     for row in _missing(shared.festival, pairs).itertuples(index=False):
         out.append(make_flag("score_missing", "blocker", row.lane,
                              f"{names[row.lane]}: juror {row.juror_id} is assigned {row.entry_id} but has not scored "
-                             f"{row.criterion}.", juror_id=row.juror_id, entry_id=row.entry_id, criterion=row.criterion))
+                             f"{row.criterion}{_in(row)}.", juror_id=row.juror_id, entry_id=row.entry_id,
+                             criterion=row.criterion, round=row.round))
     for row in pairs[pairs[col.STATUS] == "unassigned"].itertuples(index=False):
         out.append(make_flag("score_unassigned", "warning", row.lane,
-                             f"{names[row.lane]}: juror {row.juror_id} scored {row.entry_id} without being assigned it.",
-                             juror_id=row.juror_id, entry_id=row.entry_id))
+                             f"{names[row.lane]}: juror {row.juror_id} scored {row.entry_id} without being assigned it"
+                             f"{_in(row)}.", juror_id=row.juror_id, entry_id=row.entry_id, round=row.round))
     return out

@@ -20,14 +20,8 @@ import pandas as pd
 from . import columns as col
 
 EXAMPLE_SEED = 2026
-ONE_SCORE_TOML = """\
-# A SYNTHETIC music competition: one overall score per juror, no film rules.
-# Written by `jury demo --kind {kind}`; every name and score is invented.
-[festival]
-name = "Synthetic Piano and Strings Competition"
-year = 2026
-synthetic = true
-
+#: the scale and the one criterion of the synthetic music competitions
+SCALE_AND_CRITERION = """\
 [scale]
 min = 1
 max = 25
@@ -36,7 +30,16 @@ step = 1
 [[criteria]]
 id = "overall"
 label = "Overall performance"
+"""
+ONE_SCORE_TOML = """\
+# A SYNTHETIC music competition: one overall score per juror, no film rules.
+# Written by `jury demo --kind {kind}`; every name and score is invented.
+[festival]
+name = "Synthetic Piano and Strings Competition"
+year = 2026
+synthetic = true
 
+{scale_and_criterion}
 [[lanes]]
 id = "piano"
 name = "Piano"
@@ -131,7 +134,7 @@ def _write_competition(folder: Path, seed: int, *, wide: bool) -> Path:
     tables = one_score_tables(seed)
     kind = "wide-sheet" if wide else "one-score"
     layout = '\n[layout]\nscores = "wide_jurors"   # one row per contestant, one column per juror\n' if wide else ""
-    _write(folder, "festival.toml", ONE_SCORE_TOML.format(kind=kind, layout=layout))
+    _write(folder, "festival.toml", ONE_SCORE_TOML.format(kind=kind, layout=layout, scale_and_criterion=SCALE_AND_CRITERION))
     _write(folder, "entries.csv", _csv(tables["entries"]))
     _write(folder, "jurors.csv", _csv(tables["jurors"]))
     _write(folder, "conflicts.csv", _csv(tables["conflicts"]))
@@ -169,3 +172,226 @@ jury check data/examples/{kind}
 jury report data/examples/{kind} --draft
 ```
 """
+
+
+ROUNDS_TOML = """\
+# A SYNTHETIC piano competition in three rounds, in the style of major music competitions:
+# each score further than 3 points from the entry's mean is moved to mean ± 3, every corrected
+# score and result is rounded half up to two decimals, and results carry across rounds.
+# Written by `jury demo --kind rounds`; every name and score is invented.
+[festival]
+name = "Synthetic International Piano Competition (three rounds)"
+year = 2026
+synthetic = true
+
+{scale_and_criterion}
+[[lanes]]
+id = "piano"
+name = "Piano"
+honour = "First Prize"
+
+[aggregation]
+jurors = "clip_to_mean"
+clip = 3
+decimals = 2
+
+[[rounds]]
+id = "stage1"
+name = "First stage"
+advance = 12
+weights = {{ stage1 = 1 }}
+
+[[rounds]]
+id = "stage2"
+name = "Second stage"
+advance = 6
+weights = {{ stage1 = 0.3, stage2 = 0.7 }}
+
+[[rounds]]
+id = "final"
+name = "Final"
+weights = {{ stage1 = 0.1, stage2 = 0.2, final = 0.7 }}
+aggregation = {{ clip = 2.5 }}
+
+[checks]
+bootstrap_resamples = 1000
+seed = 2026
+"""
+ROUND_CONTESTANTS, ROUND_JURORS = 30, 9
+
+
+def rounds_tables(seed: int = EXAMPLE_SEED) -> tuple[dict[str, pd.DataFrame], list[dict]]:
+    """The three-round competition's tables and its planted anomalies: a tie at the first cut
+    (two contestants with the same first-stage scores, twelfth and thirteenth), and a juror who
+    abstains for their own students."""
+    from .config import parse_config
+    from .problems import ProblemLog
+    from .rounds import progression
+
+    rng = np.random.default_rng(seed)
+    people = _names(rng, ROUND_CONTESTANTS + ROUND_JURORS)
+    entries = pd.DataFrame({col.ENTRY_ID: [f"P{i:02d}" for i in range(1, ROUND_CONTESTANTS + 1)],
+                            col.TITLE: people[:ROUND_CONTESTANTS], col.CATEGORY: "piano",
+                            col.COUNTRY: rng.choice(COUNTRIES, size=ROUND_CONTESTANTS)})
+    juror_ids = [f"JR{i:02d}" for i in range(1, ROUND_JURORS + 1)]
+    jurors = pd.DataFrame({col.JUROR_ID: juror_ids, col.NAME: people[ROUND_CONTESTANTS:], col.PANEL: "piano",
+                           col.ROLE: ["chair"] + ["member"] * (ROUND_JURORS - 1)})
+    quality = pd.Series(rng.normal(16.0, 2.5, ROUND_CONTESTANTS), index=entries[col.ENTRY_ID])
+    students = quality.nlargest(3).index.to_numpy()  # JR05 teaches three of the strongest (far from the first cut)
+    conflicts = pd.DataFrame({col.JUROR_ID: "JR05", col.ENTRY_ID: sorted(students), col.REASON: "own student (abstains)"})
+    severity = pd.Series(rng.normal(0.0, 1.0, ROUND_JURORS), index=juror_ids)
+    config = parse_config(ROUNDS_TOML.format(scale_and_criterion=SCALE_AND_CRITERION), ProblemLog())
+
+    def scored(ids, rnd: str) -> pd.DataFrame:
+        pairs = pd.MultiIndex.from_product([ids, juror_ids], names=[col.ENTRY_ID, col.JUROR_ID]).to_frame(index=False)
+        pairs = pairs[~(pairs[col.JUROR_ID].eq("JR05") & pairs[col.ENTRY_ID].isin(students))]
+        latent = (quality.reindex(pairs[col.ENTRY_ID]).to_numpy() + severity.reindex(pairs[col.JUROR_ID]).to_numpy()
+                  + rng.normal(0.0, 1.8, len(pairs)))
+        latent[rng.random(len(pairs)) < 0.03] += rng.choice([-7.0, 7.0])  # now and then a score the clip corrects
+        return pairs.assign(**{col.CRITERION: "overall", col.SCORE: np.clip(np.rint(latent), 1, 25).astype(np.int64),
+                               col.ROUND: rnd})
+
+    scores = scored(entries[col.ENTRY_ID], "stage1")
+    steps = progression(config, entries, scores.assign(**{col.LANE: "piano"}))
+    first = steps[steps[col.ROUND] == "stage1"].sort_values(["rank", col.ENTRY_ID])
+    twelfth, thirteenth = first[col.ENTRY_ID].iloc[11], first[col.ENTRY_ID].iloc[12]
+    own = scores[scores[col.ENTRY_ID] == twelfth].set_index(col.JUROR_ID)[col.SCORE]  # the planted tie at the cut
+    copy = scores[col.ENTRY_ID].eq(thirteenth) & scores[col.JUROR_ID].isin(own.index)
+    scores.loc[copy, col.SCORE] = scores.loc[copy, col.JUROR_ID].map(own).to_numpy()
+    for rnd in ("stage2", "final"):
+        steps = progression(config, entries, scores.assign(**{col.LANE: "piano"}))
+        on = steps[(steps[col.ROUND] == config.round_ids[config.round_ids.index(rnd) - 1]) & (steps["advances"] == "yes")]
+        scores = pd.concat([scores, scored(sorted(on[col.ENTRY_ID]), rnd)], ignore_index=True)
+    scores = scores.sort_values([col.ROUND, col.ENTRY_ID, col.JUROR_ID], key=lambda s: s.map(
+        {r: i for i, r in enumerate(config.round_ids)}) if s.name == col.ROUND else s, ignore_index=True)
+    scores = scores[[col.ENTRY_ID, col.JUROR_ID, col.CRITERION, col.SCORE, col.ROUND]]
+    planted = [
+        {"kind": "cut_tie", "severity": "warning", "lane": "piano", "round": "stage1",
+         "entry_id": "", "juror_id": "", "criterion": "",
+         "description": f"{thirteenth} has the first-stage scores of {twelfth}: tied twelfth, so 13 go on where 12 should"},
+        {"kind": "abstaining_juror", "severity": "", "lane": "piano", "round": "", "entry_id": "", "juror_id": "JR05",
+         "criterion": "", "description": f"JR05 abstains for their own students {', '.join(sorted(students))} (conflicts.csv):"
+                                         " their scores are not expected, in any round"},
+    ]
+    return {"entries": entries, "jurors": jurors, "scores": scores, "conflicts": conflicts}, planted
+
+
+def write_rounds(out: str | Path, seed: int = EXAMPLE_SEED) -> Path:
+    """Write the three-round competition to ``out``, with its ``planted.json``."""
+    import json
+
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    tables, planted = rounds_tables(seed)
+    _write(folder, "festival.toml", ROUNDS_TOML.format(scale_and_criterion=SCALE_AND_CRITERION))
+    for name in ("entries", "jurors", "scores", "conflicts"):
+        _write(folder, f"{name}.csv", _csv(tables[name]))
+    _write(folder, "planted.json", json.dumps({"synthetic": True, "generator": "jury demo --kind rounds", "seed": seed,
+                                               "anomalies": planted}, ensure_ascii=False, indent=2) + "\n")
+    rows = "\n".join(f"| `{a['kind']}` | {a['severity'] or '—'} | {a['round'] or 'every round'} | {a['description']} |"
+                     for a in planted)
+    _write(folder, "README.md", f"""# Example: a competition in three rounds (SYNTHETIC DATA)
+
+Written by `jury demo --kind rounds --out data/examples/rounds --seed {seed}`: every name and
+score is invented. The style of major music competitions:
+
+- {ROUND_CONTESTANTS} pianists, {ROUND_JURORS} jurors, one overall score on 1 to 25 per juror and round.
+- The official rule (`[aggregation]`): a score further than 3 points from the mean of the entry's
+  scores is moved to mean ± 3 (2.5 in the final), and every corrected score and result is rounded
+  half up to two decimals.
+- Three rounds (`[[rounds]]`): 12 go on after the first stage, 6 after the second; the second stage
+  counts the first 30% and itself 70%, the final 10%, 20% and 70%. Every entry tied at a cut goes on.
+- `scores.csv` has a `round` column; a contestant has scores only in the rounds they reached.
+
+Planted, and documented in `planted.json`:
+
+| kind | severity | round | what |
+|---|---|---|---|
+{rows}
+
+```
+jury check data/examples/rounds
+jury report data/examples/rounds --draft
+```
+""")
+    return folder
+
+
+FEDERATION_TOML = """\
+# A SYNTHETIC federation's season, for benchmarks: {panels} panels (events) of {per_panel} judges,
+# {entries} entries each, five components on 0.25-10, the highest and lowest mark of each component
+# dropped, components factored per event and rounded to two decimals (figure skating's rule).
+# Written by `jury demo --scale federation`; every name and mark is invented.
+[festival]
+name = "Synthetic federation season"
+year = 2026
+synthetic = true
+
+[scale]
+min = 0.25
+max = 10
+step = 0.25
+
+{criteria}
+{lanes}
+[aggregation]
+order = "jurors_first"
+criteria = "weighted_sum"
+jurors = "drop_extremes"
+drop_high = 1
+drop_low = 1
+decimals = 2
+
+[checks]
+bootstrap_resamples = 1000
+seed = 2026
+"""
+COMPONENTS = ("skating", "transitions", "performance", "composition", "interpretation")
+
+
+def write_federation(out: str | Path, seed: int = EXAMPLE_SEED, *, panels: int = 136, per_panel: int = 9,
+                     entries_per_panel: int = 12, pool: int = 300) -> Path:
+    """A federation-shaped season: many panels, judges who sit on several of them, per-event
+    factors, ``drop_extremes`` under ``jurors_first``, about 73,000 marks."""
+    rng = np.random.default_rng(seed)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    lanes = [f"event_{i:03d}" for i in range(1, panels + 1)]
+    criteria = "\n".join(f'[[criteria]]\nid = "{c}"\nlabel = "{c.capitalize()}"\nweight = 1\n' for c in COMPONENTS)
+    factors = {lane: dict(zip(COMPONENTS, rng.choice([0.8, 1.0, 1.6, 2.0], size=len(COMPONENTS)))) for lane in lanes}
+    lane_text = "\n".join(f'[[lanes]]\nid = "{lane}"\nname = "Event {i + 1}"\nweights = {{ '
+                          + ", ".join(f"{c} = {w:g}" for c, w in factors[lane].items()) + " }\n"
+                          for i, lane in enumerate(lanes))
+    _write(folder, "festival.toml", FEDERATION_TOML.format(panels=panels, per_panel=per_panel, entries=entries_per_panel,
+                                                           criteria=criteria, lanes=lane_text))
+    judges = np.array([f"JU{i:04d}" for i in range(1, pool + 1)])
+    sits = {lane: rng.choice(judges, size=per_panel, replace=False) for lane in lanes}
+    panel_of = {j: [] for j in judges}
+    for lane, members in sits.items():
+        for j in members:
+            panel_of[j].append(lane)
+    busy = [j for j in judges if panel_of[j]]
+    jurors = pd.DataFrame({col.JUROR_ID: busy, col.NAME: [f"Judge {j[2:]}" for j in busy],
+                           col.PANEL: [";".join(panel_of[j]) for j in busy]})
+    entry_ids = [f"{lane[6:]}-{k:02d}" for lane in lanes for k in range(1, entries_per_panel + 1)]
+    entries = pd.DataFrame({col.ENTRY_ID: entry_ids, col.TITLE: [f"Skater {e}" for e in entry_ids],
+                            col.CATEGORY: np.repeat(lanes, entries_per_panel)})
+    quality = rng.normal(6.5, 1.2, len(entry_ids))
+    lane_index = np.repeat(np.arange(panels), entries_per_panel)
+    members = np.stack([sits[lane] for lane in lanes])  # panels × judges
+    e_idx = np.repeat(np.arange(len(entry_ids)), per_panel * len(COMPONENTS))
+    j_idx = np.tile(np.repeat(np.arange(per_panel), len(COMPONENTS)), len(entry_ids))
+    c_idx = np.tile(np.arange(len(COMPONENTS)), len(entry_ids) * per_panel)
+    severity = dict(zip(judges, rng.normal(0, 0.3, pool)))
+    judge = members[lane_index[e_idx], j_idx]
+    latent = quality[e_idx] + np.vectorize(severity.get)(judge) + rng.normal(0, 0.45, len(e_idx))
+    marks = np.clip(np.round(latent * 4) / 4, 0.25, 10)
+    scores = pd.DataFrame({col.ENTRY_ID: np.asarray(entry_ids)[e_idx], col.JUROR_ID: judge,
+                           col.CRITERION: np.asarray(COMPONENTS)[c_idx], col.SCORE: marks})
+    _write(folder, "entries.csv", _csv(entries))
+    _write(folder, "jurors.csv", _csv(jurors))
+    _write(folder, "scores.csv", _csv(scores))
+    _write(folder, "README.md", f"# Federation-scale season: SYNTHETIC DATA\n\nWritten by `jury demo --scale federation` with "
+                                f"seed {seed}, for benchmarks: {panels} panels of {per_panel} judges, {len(entry_ids)} "
+                                f"entries, {len(scores)} marks. No anomalies are planted.\n")
+    return folder

@@ -31,7 +31,7 @@ from .scoring import WEIGHTED_TOTAL
 
 METHODS = {"official": "score", "z": "score_z", "median": "score_median", "trimmed": "score_trimmed", "model": "score_model"}
 STANDING_COLUMNS = ["rank", "entry_id", "title", "score", "p_first", "p_top3", "rank_low", "rank_high", "loo_rank_best",
-                    "loo_rank_worst", "n_jurors"]
+                    "loo_rank_worst", "n_jurors", "round_score", "advances", "p_advance"]
 DECISION_COLUMNS = ["flag_id", "action", "reason", "decided_by", "decided_at"]
 
 
@@ -87,6 +87,7 @@ class Explorer:
         self.festival = _with_resamples(festival, n_boot)
         self.n_boot = self.festival.config.checks.bootstrap_resamples
         self.lane = festival.config.lane_ids[0]
+        self.round = festival.config.round_ids[-1]  # with rounds: the final, where the honour is decided
         self.scope = WEIGHTED_TOTAL
         self.method = "official"
         self.exclusions: list[Exclusion] = []
@@ -100,9 +101,14 @@ class Explorer:
         criteria = self.festival.config.lane_criteria(lane or self.lane)
         return [WEIGHTED_TOTAL, *criteria] if len(criteria) > 1 else [WEIGHTED_TOTAL]
 
-    def set_view(self, *, lane: str | None = None, scope: str | None = None, method: str | None = None) -> None:
-        """Change the lane, scope or method in view; a lane that does not use the scope in view
-        is shown on its weighted total."""
+    def set_view(self, *, lane: str | None = None, scope: str | None = None, method: str | None = None,
+                 round: str | None = None) -> None:
+        """Change the lane, scope, method or round in view; a lane that does not use the scope in
+        view is shown on its weighted total."""
+        if round is not None:
+            if round not in self.festival.config.round_ids:
+                raise ValueError(f"round must be one of {', '.join(self.festival.config.round_ids)}; got {round!r}")
+            self.round = round
         if lane is not None and lane not in self.festival.config.lane_ids:
             raise ValueError(f"lane must be one of {', '.join(self.festival.config.lane_ids)}; got {lane!r}")
         lane = lane or self.lane
@@ -204,15 +210,21 @@ class Explorer:
         """The lane's standings on the scope, ordered by the chosen method, with the official
         robustness: p(first), p(top 3), the 95% rank interval, leave-one-juror-out ranks."""
         table = self._rankings()
+        table = table[table[col.ROUND] == self.round]
         score = METHODS[self.method]
         out = table.assign(score=table[score], rank=table[score].rank(ascending=False, method="min").astype("Int64"))
         return out.sort_values(["rank", col.ENTRY_ID])[STANDING_COLUMNS].reset_index(drop=True)
 
+    def cut(self) -> int | None:
+        """How many entries of the round in view go on (None in the last round, or without rounds)."""
+        r = self.festival.config.round(self.round)
+        return None if r is None else r.advance
+
     def agreement(self) -> dict[str, float]:
         """Interval alpha on the scope, with everyone who counts and as it was before the what-ifs."""
-        now = krippendorff_alpha(self.gate_result().after.shared.ratings(self.lane, self.scope))
+        now = krippendorff_alpha(self.gate_result().after.shared.ratings(self.lane, self.scope, self.round))
         before = self.before().shared.memo(("explorer_alpha", self.scope), lambda: krippendorff_alpha(
-            self.before().shared.ratings(self.lane, self.scope)))
+            self.before().shared.ratings(self.lane, self.scope, self.round)))
         return {"alpha": now.estimate, "alpha_before": before.estimate, "band": now.band,
                 "bar": self.festival.config.checks.agreement_min_alpha, "reason": now.reason}
 
@@ -220,12 +232,14 @@ class Explorer:
         """Per juror of the lane: severity on the scope with its interval, alpha without them,
         and their number of open flags."""
         after = self.gate_result().after
-        data = after.shared.ratings(self.lane, self.scope)
+        data = after.shared.ratings(self.lane, self.scope, self.round)
         alpha = krippendorff_alpha(data).estimate
         severity = after["juror_severity"]
-        severity = severity[(severity["scope"] == self.scope) & (severity[col.LANE] == self.lane)]
+        severity = severity[(severity["scope"] == self.scope) & (severity[col.LANE] == self.lane)
+                            & (severity[col.ROUND] == self.round)]
         if severity.empty:  # a scope the checks do not measure on its own (the one criterion of a lane)
             severity = juror_severity(after.shared, lanes=[self.lane], scopes=[self.scope])
+            severity = severity[severity[col.ROUND] == self.round]
         severity = severity.set_index(col.JUROR_ID)
         flags = self.gate()
         open_flags = flags[flags["status"] == "open"].groupby(col.JUROR_ID).size()
@@ -243,7 +257,7 @@ class Explorer:
     def juror_scores(self, juror_id: str) -> pd.DataFrame:
         """One juror's scores in the lane, with the panel's mean for each entry and criterion."""
         s = self.festival.scores
-        lane = s[s[col.LANE] == self.lane]
+        lane = s[(s[col.LANE] == self.lane) & (s[col.ROUND] == self.round)]
         panel = lane.groupby([col.ENTRY_ID, col.CRITERION])[col.SCORE].mean().rename("panel_mean")
         own = lane[lane[col.JUROR_ID] == juror_id].join(panel, on=[col.ENTRY_ID, col.CRITERION])
         return own[[col.ENTRY_ID, col.CRITERION, col.SCORE, "panel_mean"]].assign(

@@ -21,11 +21,11 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from . import columns as col
-from .agreement.panels import scope_ratings
 from .explorer import METHODS, Explorer
 from .explorer_tables import decisions_html, flags_html, juror_scores_html, jurors_html, nan_to_missing, standings_html
 from .festival import Festival
 from .scoring import WEIGHTED_TOTAL
+from .shared import Shared
 
 SELECTED = "#d1495b"
 #: a heatmap cell in the selected juror's row or the selected entry's column (an empty selection selects nothing)
@@ -46,7 +46,7 @@ def linked_chart(explorer: Explorer) -> alt.VConcatChart:
     titles = festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
     panel = explorer.juror_panel()
     standings = explorer.standings().assign(label=lambda d: d[col.ENTRY_ID] + " · " + d["title"])
-    ratings = scope_ratings(festival, explorer.lane, explorer.scope)
+    ratings = Shared.of(festival).ratings(explorer.lane, explorer.scope, explorer.round)
     ratings = ratings.assign(difference=ratings[col.SCORE] - ratings.groupby(col.ENTRY_ID)[col.SCORE].transform("mean"),
                              juror=ratings[col.JUROR_ID].map(labels), title=ratings[col.ENTRY_ID].map(titles))
     juror = alt.selection_point(name="juror", fields=[col.JUROR_ID], on="click", clear="dblclick")
@@ -86,6 +86,9 @@ class ExplorerApp:
         self.lane = widgets.Dropdown(options=[(lane.name, lane.id) for lane in config.lanes], description="lane")
         self.scope = widgets.Dropdown(options=self._scope_options(), description="criterion")
         self.method = widgets.Dropdown(options=list(METHODS), description="method")
+        self.round = widgets.Dropdown(options=[(r.name or r.id, r.id) for r in config.rounds] or [("", "")],
+                                      value=config.round_ids[-1], description="round",
+                                      layout=widgets.Layout(display="" if config.rounds else "none"))
         self.juror = widgets.Dropdown(description="juror")
         self.entry = widgets.Dropdown(description="entry")
         self.criterion = widgets.Dropdown(options=[("all criteria", "")] + [(c.id, c.id) for c in config.criteria],
@@ -105,7 +108,7 @@ class ExplorerApp:
         self.decisions_out = widgets.Output()
         alt.JupyterChart.enable_offline()  # bundle vega into the notebook: no network, also when reopened
         self.chart = alt.JupyterChart(linked_chart(self.explorer))
-        for control in (self.lane, self.scope, self.method):
+        for control in (self.lane, self.scope, self.method, self.round):
             control.observe(self._on_view, names="value")
         self.leave_juror.on_click(self._on_leave_juror)
         self.leave_score.on_click(self._on_leave_score)
@@ -115,7 +118,7 @@ class ExplorerApp:
         self.confirm.observe(lambda change: setattr(self.append_button, "disabled", not change["new"]), names="value")
         self.append_button.on_click(self._on_append)
         self.widget = widgets.VBox([
-            widgets.HBox([self.lane, self.scope, self.method]),
+            widgets.HBox([self.lane, self.round, self.scope, self.method]),
             self.status,
             widgets.Box([widgets.VBox([widgets.HTML("<b>Standings</b>"), self.standings_out]),
                          widgets.VBox([widgets.HTML("<b>Jurors</b>"), self.panel_out])],
@@ -150,7 +153,8 @@ class ExplorerApp:
             finally:
                 self._rebuilding = False
         else:
-            self.explorer.set_view(lane=self.lane.value, scope=self.scope.value, method=self.method.value)
+            self.explorer.set_view(lane=self.lane.value, scope=self.scope.value, method=self.method.value,
+                                   round=self.round.value)
         self.refresh()
 
     def _on_leave_juror(self, _=None) -> None:
@@ -223,7 +227,7 @@ class ExplorerApp:
                              f"{nan_to_missing(agreement['alpha_before'])}; bar {agreement['bar']:g}) · open blockers in "
                              f"this lane: <b>{len(blockers)}</b> · what-ifs: {html.escape(excluded)}")
         scale = ex.festival.config.scale
-        for out, page in ((self.standings_out, standings_html(ex.standings(), scale, method=ex.method)),
+        for out, page in ((self.standings_out, standings_html(ex.standings(), scale, method=ex.method, cut=ex.cut())),
                           (self.panel_out, jurors_html(ex.juror_panel())), (self.gate_out, flags_html(ex.gate()))):
             out.clear_output(wait=True)
             with out:

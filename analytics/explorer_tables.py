@@ -30,6 +30,7 @@ STYLE = """<style>
 .jury-explorer.wrap td { white-space: normal; max-width: 46em; overflow-wrap: break-word; }
 .jury-explorer tr.blocker td { background: #fbf0f2; } .jury-explorer tr.blocker td:first-child { color: #b00020;
   font-weight: 700; }
+.jury-explorer tr.out td { color: #8c96a3; } .jury-explorer tr.bubble td { background: #fff6e0; }
 .jury-explorer caption { text-align: left; font-weight: 600; padding: 2px 0; }
 </style>"""
 
@@ -76,17 +77,25 @@ def _wrap(html: str, *, wrap: bool = False) -> str:
     return f'{STYLE}<div class="jury-explorer{" wrap" if wrap else ""}">{html}</div>'
 
 
-def standings_html(standings: pd.DataFrame, scale: Scale, *, method: str = "official") -> str:
-    """The standings as the chair reads them."""
+def standings_html(standings: pd.DataFrame, scale: Scale, *, method: str = "official", cut: int | None = None) -> str:
+    """The standings as the chair reads them; in a round with a cut (``cut`` entries go on),
+    who goes on, the share of resampled juries that let each go on, the entries below the cut
+    greyed and the bubble (going on in 20% to 80% of them) marked."""
     table = standings.assign(interval=[span(lo, hi) for lo, hi in zip(standings["rank_low"], standings["rank_high"])],
                              loo=[span(lo, hi) for lo, hi in zip(standings["loo_rank_best"], standings["loo_rank_worst"])])
     method_words = "official score" if method == "official" else f"score ({method})"
-    return _wrap(table_html(table, [
-        ("rank", "Rank", None), ("entry_id", "Entry", None), ("title", "Title", None),
-        ("score", method_words.capitalize(), f".{mean_decimals(scale)}f"),
-        ("p_first", "First in resampled juries", percent), ("p_top3", "In the top three", percent),
-        ("interval", "95% rank interval", None), ("loo", "Rank with one juror left out", None),
-        ("n_jurors", "Jurors", None)], numeric=("interval", "loo")))
+    columns = [("rank", "Rank", None), ("entry_id", "Entry", None), ("title", "Title", None),
+               ("score", method_words.capitalize(), f".{mean_decimals(scale)}f")]
+    classes = None
+    if cut is not None and "advances" in table:
+        table = table.assign(on=table["advances"].map({"yes": "goes on", "no": "out"}))
+        columns += [("on", f"Cut: {cut} go on", None), ("p_advance", "Goes on in resampled juries", percent)]
+        bubble = (table["p_advance"] > 0.2) & (table["p_advance"] < 0.8)
+        classes = ["bubble" if b else ("out" if a == "no" else "") for a, b in zip(table["advances"], bubble)]
+    columns += [("p_first", "First in resampled juries", percent), ("p_top3", "In the top three", percent),
+                ("interval", "95% rank interval", None), ("loo", "Rank with one juror left out", None),
+                ("n_jurors", "Jurors", None)]
+    return _wrap(table_html(table, columns, numeric=("interval", "loo"), row_class=classes))
 
 
 def _signed_interval(low: object, high: object) -> str:

@@ -35,9 +35,13 @@ class Festival:
       not declared), yes/no columns as nullable boolean; extra columns kept as text.
     - ``jurors``: ``juror_id, name, panel, faction, role`` (``panel``: the lane ids the juror
       judges, several separated by ';'); :attr:`juror_lanes` has one row per juror × lane.
-    - ``scores``: ``entry_id, juror_id, criterion, score`` (float) and the entry's ``lane``.
-    - ``assignments``: ``juror_id, entry_id, lane``; the declared table, or when there is
-      none, every panel member × every entry of their lane (``source_row`` is then empty).
+    - ``scores``: ``entry_id, juror_id, criterion, score`` (float), the entry's ``lane`` and
+      the ``round`` (``""`` in a festival without ``[[rounds]]``).
+    - ``assignments``: ``juror_id, entry_id, lane, round``; the declared table, or when there is
+      none, every panel member × every entry of their lane (``source_row`` is then empty);
+      ``round`` empty: every round the entry takes part in.
+    - ``stages``: ``lane, round, entry_id``: which entries took part in each round (every entry
+      of the lane in the first; then those who went on: :func:`analytics.rounds.progression`).
     - ``conflicts``: ``juror_id, entry_id, reason``; empty when none are declared.
     - ``decisions``: ``flag_id, action, reason, decided_by, decided_at``; empty when none.
     """
@@ -53,7 +57,10 @@ class Festival:
     #: table -> where it was read from (file, workbook sheet, or how it was derived)
     sources: Mapping[str, str]
     #: scores the chair excluded by decision (``juror_id, entry_id, criterion``): no longer expected
-    excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[col.JUROR_ID, col.ENTRY_ID, col.CRITERION]))
+    excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[col.JUROR_ID, col.ENTRY_ID, col.CRITERION,
+                                                                              col.ROUND]))
+    #: which entries took part in each round: ``lane, round, entry_id`` (decided at load, as the competition ran)
+    stages: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[col.LANE, col.ROUND, col.ENTRY_ID]))
 
     @property
     def name(self) -> str:
@@ -176,24 +183,63 @@ def _load(folder: Path) -> tuple[Festival | None, ProblemLog]:
     entries, jurors, scores = tables["entries"], tables["jurors"], tables["scores"]
     lane_of_entry = entries.set_index(col.ENTRY_ID)[col.CATEGORY]
     scores.insert(scores.columns.get_loc(col.CRITERION) + 1, col.LANE, scores[col.ENTRY_ID].map(lane_of_entry).astype("str"))
+    scores[col.ROUND] = scores[col.ROUND].fillna("").astype("str")
     if "assignments" in tables:
         assignments = tables["assignments"]
         assignments[col.LANE] = assignments[col.ENTRY_ID].map(lane_of_entry).astype("str")
+        assignments[col.ROUND] = assignments[col.ROUND].fillna("").astype("str")
     else:
         assignments = _default_assignments(entries, jurors)
         sources["assignments"] = DEFAULT_ASSIGNMENTS
+    stages = _stages(config, entries, scores, sources, log)
+    if log.problems:
+        return None, log
     for name in ("conflicts", "decisions"):
         if name not in tables:
             tables[name] = pd.DataFrame({c.name: pd.Series(dtype="str") for c in specs[name].columns})
             tables[name].insert(0, col.SOURCE_ROW, pd.Series(dtype="int64"))
             sources[name] = f"(no {name}.csv: none declared)"
-    return Festival(folder, config, entries, jurors, scores, assignments,
-                    tables["conflicts"], tables["decisions"], sources), log
+    return Festival(folder, config, entries, jurors, scores, assignments, tables["conflicts"], tables["decisions"],
+                    sources, stages=stages), log
+
+
+def _stages(config: FestivalConfig, entries: pd.DataFrame, scores: pd.DataFrame, sources: dict[str, str],
+            log: ProblemLog) -> pd.DataFrame:
+    """Who took part in each round, by the official rules; every problem of the rounds reported:
+    a round that lets more entries go on than it has, a score in a round its entry never
+    reached, an entry with no more scores than ``drop_extremes`` drops."""
+    from .official import drop_problems
+    from .rounds import lane_panels, progression
+
+    steps = progression(config, entries, scores)
+    for i, r in enumerate(config.rounds):
+        if r.advance is None:
+            continue
+        sizes = steps[steps[col.ROUND] == r.id].groupby(col.LANE).size()
+        for lane, n in sizes[sizes < r.advance].items():
+            log.add(CONFIG_FILE, None, f"rounds[{i + 1}].advance", str(r.advance),
+                    f"expected at most the {n} entries of lane {lane} in round {r.id}")
+    if config.rounds:
+        took_part = pd.MultiIndex.from_frame(steps[[col.LANE, col.ROUND, col.ENTRY_ID]])
+        where = pd.MultiIndex.from_frame(scores[[col.LANE, col.ROUND, col.ENTRY_ID]])
+        stray = ~where.isin(took_part)
+        for row, entry, r in zip(scores.loc[stray, col.SOURCE_ROW], scores.loc[stray, col.ENTRY_ID],
+                                 scores.loc[stray, col.ROUND]):
+            log.add(sources["scores"], int(row), col.ROUND, r, f"a round entry {entry} took part in: it did not go on "
+                    f"into round {r} (see the round before it, where the best of the lane went on)")
+    for lane in config.lane_ids:
+        for r, panel in lane_panels(config, scores, lane).items():
+            for entry in drop_problems(panel, config.rule(r)):
+                rule = config.rule(r)
+                log.add(sources["scores"], None, col.ENTRY_ID, entry,
+                        f"more scores than drop_high + drop_low ({rule.drop_high} + {rule.drop_low}) in "
+                        f"{'round ' + r if r else 'its lane'}: drop_extremes would drop them all")
+    return steps[[col.LANE, col.ROUND, col.ENTRY_ID]].reset_index(drop=True)
 
 
 def _default_assignments(entries: pd.DataFrame, jurors: pd.DataFrame) -> pd.DataFrame:
     pairs = juror_lanes(jurors).merge(entries[[col.ENTRY_ID, col.CATEGORY]], left_on=col.LANE, right_on=col.CATEGORY)
-    out = pairs[[col.JUROR_ID, col.ENTRY_ID, col.LANE]]
+    out = pairs[[col.JUROR_ID, col.ENTRY_ID, col.LANE]].assign(**{col.ROUND: ""})
     out.insert(0, col.SOURCE_ROW, pd.array([pd.NA] * len(out), dtype="Int64"))
     return out.reset_index(drop=True)
 

@@ -94,8 +94,10 @@ def apply_decisions(festival: Festival, flags: pd.DataFrame, decisions: pd.DataF
             flag = known.loc[flag_id]
             entity = flag["entity"]
             lane, juror, entry, criterion = (flag[col.LANE], flag[col.JUROR_ID], flag[col.ENTRY_ID], flag[col.CRITERION])
+            in_round = flag[col.ROUND]
         else:  # a what-if: the row names its subject
             lane, juror, entry, criterion = (_text(row.get(c)) for c in WHATIF_SUBJECT)
+            in_round = _text(row.get(col.ROUND))
             wrong = _whatif_problems(festival, lane, juror, entry, criterion)
             for column, value, expected in wrong:
                 log.add(*where, column, value, expected)
@@ -113,9 +115,12 @@ def apply_decisions(festival: Festival, flags: pd.DataFrame, decisions: pd.DataF
             hit = (scores[col.JUROR_ID] == juror) & (scores[col.ENTRY_ID] == entry)
             if criterion:
                 hit &= scores[col.CRITERION] == criterion
-            gone = scores.loc[hit, [col.JUROR_ID, col.ENTRY_ID, col.CRITERION]]
+            if in_round:
+                hit &= scores[col.ROUND] == in_round
+            gone = scores.loc[hit, [col.JUROR_ID, col.ENTRY_ID, col.CRITERION, col.ROUND]]
             if criterion and gone.empty:  # a missing score answered by exclusion: no longer expected
-                gone = pd.DataFrame({col.JUROR_ID: [juror], col.ENTRY_ID: [entry], col.CRITERION: [criterion]})
+                gone = pd.DataFrame({col.JUROR_ID: [juror], col.ENTRY_ID: [entry], col.CRITERION: [criterion],
+                                     col.ROUND: [in_round]})
             excluded.append(gone)
             scores = scores.loc[~hit]
         elif action == "exclude_juror":

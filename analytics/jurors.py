@@ -21,7 +21,7 @@ from .flags import Flag, make_flag
 from .scoring import WEIGHTED_TOTAL
 from .shared import LaneFit, Shared
 
-SEVERITY_COLUMNS = ["lane", "scope", "juror_id", "severity", "se", "ci_low", "ci_high", "n_scores", "part"]
+SEVERITY_COLUMNS = ["lane", "round", "scope", "juror_id", "severity", "se", "ci_low", "ci_high", "n_scores", "part"]
 
 
 def _severity_one(lane_fit: LaneFit) -> pd.DataFrame:
@@ -65,15 +65,15 @@ def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
     """
     shared = Shared.of(data, lanes)
     frames = []
-    for lane in shared.lanes:
+    for lane, rnd in shared.stages:
         for scope in scopes or shared.scopes(lane):
-            if shared.ratings(lane, scope).empty:
+            if shared.ratings(lane, scope, rnd).empty:
                 continue
-            one = _severity_one(shared.fit(lane, scope))
+            one = _severity_one(shared.fit(lane, scope, rnd))
             if scope == WEIGHTED_TOTAL:  # in points of the scale: a weighted sum's total counts each point sum(factors) times
                 points = sum(shared.config.criterion_weights(lane).values())
                 one[["severity", "se", "ci_low", "ci_high"]] = one[["severity", "se", "ci_low", "ci_high"]] / points
-            frames.append(one.assign(lane=lane, scope=scope))
+            frames.append(one.assign(lane=lane, round=rnd, scope=scope))
     return pd.concat(frames, ignore_index=True)[SEVERITY_COLUMNS] if frames else pd.DataFrame(columns=SEVERITY_COLUMNS)
 
 
@@ -87,20 +87,21 @@ def juror_across_lanes(severity: pd.DataFrame) -> pd.DataFrame:
     and its 95% interval; ``lane`` is ``"all"`` and ``part`` empty. Jurors of one lane have
     no such row (their lane's row says it all).
 
-    >>> s = pd.DataFrame({"lane": ["a", "b", "a"], "scope": "t", "juror_id": ["J1", "J1", "J2"],
+    >>> s = pd.DataFrame({"lane": ["a", "b", "a"], "round": "", "scope": "t", "juror_id": ["J1", "J1", "J2"],
     ...                   "severity": [1.0, -0.5, 0.2], "se": [0.2, 0.4, 0.1], "ci_low": 0.0, "ci_high": 0.0,
     ...                   "n_scores": [30, 10, 20], "part": 0})
     >>> juror_across_lanes(s)[["lane", "juror_id", "severity", "n_scores"]].to_dict("records")
     [{'lane': 'all', 'juror_id': 'J1', 'severity': 0.625, 'n_scores': 40}]
     """
-    several = severity.groupby([col.JUROR_ID, "scope"])[col.LANE].transform("nunique") > 1
+    keys = [col.JUROR_ID, col.ROUND, "scope"] if col.ROUND in severity else [col.JUROR_ID, "scope"]
+    several = severity.groupby(keys)[col.LANE].transform("nunique") > 1
     rows = severity[several]
     if rows.empty:
         return pd.DataFrame(columns=SEVERITY_COLUMNS)
-    n = rows.groupby([col.JUROR_ID, "scope"])["n_scores"].transform("sum")
+    n = rows.groupby(keys)["n_scores"].transform("sum")
     share = rows["n_scores"] / n
     parts = rows.assign(weighted=share * rows["severity"], variance=share**2 * rows["se"] ** 2)
-    out = parts.groupby([col.JUROR_ID, "scope"], sort=False).agg(severity=("weighted", "sum"), variance=("variance", "sum"),
+    out = parts.groupby(keys, sort=False).agg(severity=("weighted", "sum"), variance=("variance", "sum"),
                                                                   n_scores=("n_scores", "sum")).reset_index()
     z = stats.norm.ppf(0.975)
     se = np.sqrt(out["variance"])
@@ -109,57 +110,83 @@ def juror_across_lanes(severity: pd.DataFrame) -> pd.DataFrame:
 
 
 def design_parts(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
-    """The connected parts of each lane's design: ``lane, part, n_jurors, n_entries, jurors,
-    entries`` (the last two: the ids joined with ';', for reading). More than one part in a
-    lane means some jurors' severities cannot be compared (no chain of shared entries links them)."""
+    """The connected parts of each lane's (and round's) design: ``lane, round, part, n_jurors,
+    n_entries, jurors, entries`` (the last two: the ids joined with ';', for reading). More
+    than one part means some jurors' severities cannot be compared (no chain of shared entries
+    links them)."""
     shared = Shared.of(data, lanes)
     rows = []
-    totals = shared.scores.drop_duplicates([col.LANE, col.ENTRY_ID, col.JUROR_ID])
-    for lane, data in totals.groupby(col.LANE, sort=False):
+    pairs = shared.scores.drop_duplicates([col.LANE, col.ROUND, col.ENTRY_ID, col.JUROR_ID])
+    for (lane, rnd), data in pairs.groupby([col.LANE, col.ROUND], sort=False):
         unit, units = pd.factorize(data[col.ENTRY_ID])
         rater, raters = pd.factorize(data[col.JUROR_ID])
         fit = fit_additive(unit, rater, np.zeros(len(unit)), len(units), len(raters))
-        for part in range(fit.n_components):
+        for part in range(fit.n_components):  # the parts of one design: a handful
             jurors = sorted(raters[fit.rater_component == part])
             entries = sorted(units[fit.unit_component == part])
-            rows.append([lane, part, len(jurors), len(entries), ";".join(jurors), ";".join(entries)])
-    return pd.DataFrame(rows, columns=["lane", "part", "n_jurors", "n_entries", "jurors", "entries"])
+            rows.append([lane, rnd, part, len(jurors), len(entries), ";".join(jurors), ";".join(entries)])
+    return pd.DataFrame(rows, columns=["lane", "round", "part", "n_jurors", "n_entries", "jurors", "entries"])
+
+
+def _pearson_by_group(frame: pd.DataFrame, keys: list[str], x: str, y: str, *, at_least: int = 3) -> pd.Series:
+    """Pearson's r of columns x and y within each group of ``keys``, from sums; NaN where
+    either is constant or the group has fewer than ``at_least`` rows."""
+    f = frame[[*keys, x, y]].assign(_xx=frame[x] ** 2, _yy=frame[y] ** 2, _xy=frame[x] * frame[y])
+    s = f.groupby(keys, sort=False).agg(n=(x, "size"), sx=(x, "sum"), sy=(y, "sum"), xx=("_xx", "sum"),
+                                        yy=("_yy", "sum"), xy=("_xy", "sum"))
+    cov = s["xy"] - s["sx"] * s["sy"] / s["n"]
+    vx, vy = s["xx"] - s["sx"] ** 2 / s["n"], s["yy"] - s["sy"] ** 2 / s["n"]
+    tiny = 1e-12 * (1 + s["xx"].abs() + s["yy"].abs())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (cov / np.sqrt(vx * vy)).where((vx > tiny) & (vy > tiny) & (s["n"] >= at_least))
 
 
 def juror_behaviour(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
-    """Per lane and juror: ``sd`` of all their scores (straight-lining), ``halo`` (mean
-    correlation between their criteria across entries), and ``rho_rest`` (Spearman
-    correlation of their weighted totals with the mean of the other jurors' on the same
-    entries)."""
+    """Per lane (and round) and juror: ``sd`` of all their scores (straight-lining), ``halo``
+    (mean correlation between their criteria over the entries they scored on every criterion
+    of the lane, at least three; NaN with one criterion, where halo does not apply), and
+    ``rho_rest`` (Spearman correlation of their weighted totals with the mean of the other
+    jurors' on the same entries, over at least three such entries).
+
+    Notes
+    -----
+    Every statistic comes from sums grouped by juror (:func:`_pearson_by_group`): O(scores ×
+    criteria²), no loop over jurors or entries. Spearman's rho is Pearson's r of the average
+    ranks within each juror, as ``scipy.stats.spearmanr`` computes it.
+    """
     shared = Shared.of(data, lanes)
-    rows = []
-    totals = shared.totals
+    s, t, config = shared.scores, shared.totals, shared.config
+    stage = [col.LANE, col.ROUND, col.JUROR_ID]
+    spread = s.groupby(stage, sort=False)[col.SCORE].agg(n_scores="size", sd="std")
+    # halo: the juror's criteria against each other, lanes with the same criteria together
+    wide = s.pivot_table(index=[*stage, col.ENTRY_ID], columns=col.CRITERION, values=col.SCORE, aggfunc="first")
+    halos = []
+    by_criteria: dict[tuple[str, ...], list[str]] = {}
     for lane in shared.lanes:
-        s = shared.scores[shared.scores[col.LANE] == lane]
-        t = totals[totals[col.LANE] == lane]
-        entry_sum = t.groupby(col.ENTRY_ID)[col.SCORE].sum()
-        entry_n = t.groupby(col.ENTRY_ID)[col.SCORE].size()
-        # one reshape for the lane: rows (juror, entry), one column per criterion
-        wide = s.set_index([col.JUROR_ID, col.ENTRY_ID, col.CRITERION])[col.SCORE].unstack(col.CRITERION)
-        spread = s.groupby(col.JUROR_ID)[col.SCORE].agg(["size", "std"])
-        totals_by_juror = dict(tuple(t.groupby(col.JUROR_ID)))
-        for juror in spread.index:
-            values = wide.loc[juror].dropna().to_numpy()
-            halo = np.nan  # halo needs two criteria or more: with one, it does not apply
-            if len(values) >= 3 and values.shape[1] >= 2:
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    corr = np.corrcoef(values, rowvar=False)
-                upper = corr[np.triu_indices_from(corr, k=1)]
-                halo = float(np.nanmean(upper)) if np.isfinite(upper).any() else np.nan
-            mine = totals_by_juror.get(juror, t.iloc[:0]).set_index(col.ENTRY_ID)[col.SCORE]
-            others_n = entry_n.reindex(mine.index) - 1
-            rest = (entry_sum.reindex(mine.index) - mine) / others_n
-            keep = others_n > 0
-            rho = np.nan
-            if keep.sum() >= 3 and mine[keep].nunique() > 1 and rest[keep].nunique() > 1:
-                rho = float(stats.spearmanr(mine[keep], rest[keep]).statistic)
-            rows.append([lane, juror, int(spread.at[juror, "size"]), float(spread.at[juror, "std"]), halo, rho])
-    return pd.DataFrame(rows, columns=["lane", "juror_id", "n_scores", "sd", "halo", "rho_rest"])
+        by_criteria.setdefault(config.lane_criteria(lane), []).append(lane)
+    for criteria, group in by_criteria.items():  # a few criteria sets, a handful of pairs each
+        if len(criteria) < 2:
+            continue
+        rows = wide[wide.index.get_level_values(col.LANE).isin(group)][list(criteria)].dropna().reset_index()
+        pairs = [_pearson_by_group(rows, stage, a, b) for i, a in enumerate(criteria) for b in criteria[i + 1:]]
+        halos.append(pd.concat(pairs, axis=1).mean(axis=1, skipna=True))
+    halo = pd.concat(halos) if halos else pd.Series(dtype=float)
+    # out of line: the juror's totals against the mean of the other jurors on the same entries
+    entry = t.groupby([col.LANE, col.ROUND, col.ENTRY_ID])[col.SCORE].agg(["sum", "size"])
+    at = pd.MultiIndex.from_frame(t[[col.LANE, col.ROUND, col.ENTRY_ID]])
+    others = entry["size"].reindex(at).to_numpy() - 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rest = (entry["sum"].reindex(at).to_numpy() - t[col.SCORE].to_numpy()) / np.where(others > 0, others, np.nan)
+    mine = t.assign(rest=rest)[others > 0]
+    grouped = mine.groupby(stage, sort=False)
+    ranked = mine[stage].assign(x=grouped[col.SCORE].rank(method="average"), y=grouped["rest"].rank(method="average"))
+    rho = _pearson_by_group(ranked, stage, "x", "y")
+    out = spread.assign(halo=halo.reindex(spread.index).to_numpy(), rho_rest=rho.reindex(spread.index).to_numpy())
+    return out.reset_index()[["lane", "round", "juror_id", "n_scores", "sd", "halo", "rho_rest"]]
+
+
+def _in(rnd: str) -> str:
+    return f", round {rnd}" if rnd else ""
 
 
 def halo_applies(config, lane: str) -> bool:
@@ -192,10 +219,11 @@ def severity_flags(data: Festival | Shared, severity: pd.DataFrame) -> list[Flag
         if abs(row.severity) >= checks.severity_max and (row.ci_low > 0 or row.ci_high < 0):
             kind = "more lenient" if row.severity > 0 else "harsher"
             flags.append(make_flag("juror_severity", "warning", row.lane,
-                                   f"{names[row.lane]}: juror {row.juror_id} scores {abs(row.severity):.2f} points {kind} "
+                                   f"{names[row.lane]}{_in(row.round)}: juror {row.juror_id} scores {abs(row.severity):.2f} points {kind} "
                                    f"than the panel on the weighted total (95% interval {row.ci_low:+.2f} to "
                                    f"{row.ci_high:+.2f}), after allowing for which entries they judged.",
-                                   juror_id=row.juror_id, value=row.severity, threshold=checks.severity_max))
+                                   juror_id=row.juror_id, round=row.round, value=row.severity,
+                                   threshold=checks.severity_max))
     return flags
 
 
@@ -206,24 +234,28 @@ def behaviour_flags(data: Festival | Shared, behaviour: pd.DataFrame) -> list[Fl
     shared = Shared.of(data)
     checks, names = shared.config.checks, shared.lane_names
     flags = []
-    for lane, group in behaviour.groupby("lane", sort=False):
+    for (lane, rnd), group in behaviour.groupby(["lane", "round"], sort=False):
         panel_halo = group["halo"].median()
+        where = f"{names[lane]}{_in(rnd)}"
         for row in group.itertuples(index=False):
             if row.sd < checks.straightline_max_sd:
                 flags.append(make_flag("straight_lining", "warning", lane,
-                                       f"{names[lane]}: juror {row.juror_id} gives nearly the same score to everything "
+                                       f"{where}: juror {row.juror_id} gives nearly the same score to everything "
                                        f"(standard deviation {row.sd:.2f} over {row.n_scores} scores).",
-                                       juror_id=row.juror_id, value=row.sd, threshold=checks.straightline_max_sd))
+                                       juror_id=row.juror_id, round=rnd, value=row.sd,
+                                       threshold=checks.straightline_max_sd))
             if row.halo >= checks.halo_min and row.halo - panel_halo >= checks.halo_margin:
                 flags.append(make_flag("halo", "warning", lane,
-                                       f"{names[lane]}: juror {row.juror_id}'s criteria move together (mean correlation "
+                                       f"{where}: juror {row.juror_id}'s criteria move together (mean correlation "
                                        f"{row.halo:.2f}, panel median {panel_halo:.2f}): one impression may drive every score.",
-                                       juror_id=row.juror_id, value=row.halo, threshold=checks.halo_min))
+                                       juror_id=row.juror_id, round=rnd, value=row.halo,
+                                       threshold=checks.halo_min))
             if row.rho_rest < checks.out_of_line_max_rho:
                 flags.append(make_flag("juror_out_of_line", "warning", lane,
-                                       f"{names[lane]}: juror {row.juror_id} ranks the entries unlike the rest of the "
+                                       f"{where}: juror {row.juror_id} ranks the entries unlike the rest of the "
                                        f"panel (Spearman {row.rho_rest:.2f} with the others' mean).",
-                                       juror_id=row.juror_id, value=row.rho_rest, threshold=checks.out_of_line_max_rho))
+                                       juror_id=row.juror_id, round=rnd, value=row.rho_rest,
+                                       threshold=checks.out_of_line_max_rho))
     return flags
 
 
@@ -231,10 +263,10 @@ def parts_flags(data: Festival | Shared, parts: pd.DataFrame) -> list[Flag]:
     """A warning for each lane whose design falls apart into parts that share no entry."""
     names = Shared.of(data).lane_names
     flags = []
-    for lane, group in parts.groupby("lane", sort=False):
+    for (lane, rnd), group in parts.groupby(["lane", "round"], sort=False):
         if len(group) > 1:
             listing = "; ".join(f"{{{r.jurors.replace(';', ', ')}}}" for r in group.itertuples(index=False))
             flags.append(make_flag("design_disconnected", "warning", lane,
-                                   f"{names[lane]}: the jurors fall into {len(group)} groups that share no entry, so "
-                                   f"their severities cannot be compared: {listing}."))
+                                   f"{names[lane]}{_in(rnd)}: the jurors fall into {len(group)} groups that share no entry, so "
+                                   f"their severities cannot be compared: {listing}.", round=rnd))
     return flags

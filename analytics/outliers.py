@@ -25,17 +25,17 @@ def score_residuals(data: Festival | Shared, *, lanes: list[str] | None = None) 
     scale_ = shared.config.scale
     frames = []
     scores = shared.scores
-    for lane, criterion in scores[[col.LANE, col.CRITERION]].drop_duplicates().itertuples(index=False):
-        lane_fit = shared.fit(lane, criterion)
+    for lane, rnd, criterion in scores[[col.LANE, col.ROUND, col.CRITERION]].drop_duplicates().itertuples(index=False):
+        lane_fit = shared.fit(lane, criterion, rnd)
         y = lane_fit.data[col.SCORE].to_numpy(dtype=float)
         expected = np.clip(lane_fit.fit.fitted, scale_.minimum, scale_.maximum)  # no score can exceed the scale
         residual = y - expected
         scale = MAD_TO_SD * np.median(np.abs(residual - np.median(residual)))
         with np.errstate(divide="ignore", invalid="ignore"):
             z = residual / scale if scale > 0 else np.full(len(y), np.nan)
-        frames.append(lane_fit.data.assign(**{col.LANE: lane, col.CRITERION: criterion}, expected=expected,
-                                           residual=residual, z=z))
-    columns = [col.LANE, col.ENTRY_ID, col.JUROR_ID, col.CRITERION, col.SCORE, "expected", "residual", "z"]
+        frames.append(lane_fit.data.assign(**{col.LANE: lane, col.ROUND: rnd, col.CRITERION: criterion},
+                                           expected=expected, residual=residual, z=z))
+    columns = [col.LANE, col.ROUND, col.ENTRY_ID, col.JUROR_ID, col.CRITERION, col.SCORE, "expected", "residual", "z"]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
@@ -43,13 +43,18 @@ def disagreement(data: Festival | Shared, *, lanes: list[str] | None = None) -> 
     """Per entry: spread of the jurors' weighted totals (``sd``, ``range``) and its robust
     z within the lane (how unusual the disagreement is)."""
     totals = Shared.of(data, lanes).totals
-    spread = totals.groupby([col.LANE, col.ENTRY_ID])[col.SCORE].agg(n_jurors="size", mean="mean", sd="std",
+    spread = totals.groupby([col.LANE, col.ROUND, col.ENTRY_ID])[col.SCORE].agg(n_jurors="size", mean="mean", sd="std",
                                                                        low="min", high="max").reset_index()
     spread["range"] = spread["high"] - spread["low"]
-    median = spread.groupby(col.LANE)["sd"].transform("median")
-    mad = spread.groupby(col.LANE)["sd"].transform(lambda s: MAD_TO_SD * (s - s.median()).abs().median())
+    stage = spread.groupby([col.LANE, col.ROUND])["sd"]
+    median = stage.transform("median")
+    mad = MAD_TO_SD * (spread["sd"] - median).abs().groupby([spread[col.LANE], spread[col.ROUND]]).transform("median")
     spread["z"] = (spread["sd"] - median) / mad.where(mad > 0)
-    return spread.sort_values([col.LANE, "sd"], ascending=[True, False], ignore_index=True)
+    return spread.sort_values([col.LANE, col.ROUND, "sd"], ascending=[True, True, False], ignore_index=True)
+
+
+def _in(rnd: str) -> str:
+    return f", round {rnd}" if rnd else ""
 
 
 def residual_flags(data: Festival | Shared, residuals: pd.DataFrame) -> list[Flag]:
@@ -58,9 +63,9 @@ def residual_flags(data: Festival | Shared, residuals: pd.DataFrame) -> list[Fla
     cutoff, names = shared.config.checks.residual_cutoff, shared.lane_names
     far = residuals[residuals["z"].abs() > cutoff]
     return [make_flag("score_outlier", "warning", row.lane,
-                      f"{names[row.lane]}: juror {row.juror_id} gave {row.entry_id} {row.score:g} on {row.criterion}, "
+                      f"{names[row.lane]}{_in(row.round)}: juror {row.juror_id} gave {row.entry_id} {row.score:g} on {row.criterion}, "
                       f"where {row.expected:.1f} was expected from the entry and the juror (robust z {row.z:+.1f}).",
-                      juror_id=row.juror_id, entry_id=row.entry_id, criterion=row.criterion, value=row.z,
+                      juror_id=row.juror_id, entry_id=row.entry_id, criterion=row.criterion, round=row.round, value=row.z,
                       threshold=cutoff)
             for row in far.itertuples(index=False)]
 
@@ -70,7 +75,7 @@ def disagreement_flags(data: Festival | Shared, spread: pd.DataFrame) -> list[Fl
     shared = Shared.of(data)
     bar, names = shared.config.checks.disagreement_z, shared.lane_names
     return [make_flag("entry_disagreement", "info", row.lane,
-                      f"{names[row.lane]}: the jurors disagree most on {row.entry_id}: their totals run from "
-                      f"{row.low:.1f} to {row.high:.1f} (sd {row.sd:.2f}).", entry_id=row.entry_id, value=row.z,
+                      f"{names[row.lane]}{_in(row.round)}: the jurors disagree most on {row.entry_id}: their totals run from "
+                      f"{row.low:.1f} to {row.high:.1f} (sd {row.sd:.2f}).", entry_id=row.entry_id, round=row.round, value=row.z,
                       threshold=bar)
             for row in spread[spread["z"] > bar].itertuples(index=False)]

@@ -1,44 +1,54 @@
-"""Standings per lane: the official method beside alternatives, and how robust each rank is.
+"""Standings per lane and round: the official result beside alternatives, and how robust each place is.
 
-Methods (each a score per entry from the jurors' weighted totals):
+The official result is the competition's own rule (:mod:`analytics.official`): ``[aggregation]``
+and each round's own keys, and a round's result combines the entry's round scores with the
+round's ``weights`` (:mod:`analytics.rounds`). Beside it, alternatives computed from the
+jurors' weighted totals of each round and combined with the same round weights:
 
-- ``official``: ``[aggregation] jurors`` of ``festival.toml`` (mean by default);
 - ``z``: each juror's totals standardised over the entries they judged, then averaged;
-- ``median`` and ``trimmed_mean`` over jurors;
-- ``model``: the entry effect of the additive model (entry + juror), which allows for
-  which jurors judged which entries.
+- ``median`` and ``trimmed`` (``[aggregation] trim``) over jurors;
+- ``model``: the entry effect of the additive model (entry + juror), which allows for which
+  jurors judged which entries.
 
-Robustness: the rank of each entry with each juror left out in turn (best and worst), and
-a bootstrap over jurors (resampled with replacement, ``[checks] bootstrap_resamples`` and
-``seed``): the probability of first place (an exact tie for first counts as a share, so
-the probabilities of a lane sum to 1) and of the top three, and a 95% rank interval.
-Each entry's ``gap_next`` is its lead over the entry below it in the standings, with the
-95% bootstrap interval of that lead (``gap_low``, ``gap_high``).
+Robustness, all under the official rule and round weights, for every round at once: the rank
+of each entry with each juror left out in turn (best and worst), and a bootstrap over jurors
+(the lane's jurors resampled with replacement, the same resampled jury judging every round;
+``[checks] bootstrap_resamples`` and ``seed``): the probability of first place (an exact tie
+for first counts as a share, so the probabilities of a round sum to 1), of the top three and
+of going on (``p_advance``), and a 95% rank interval. Each entry's ``gap_next`` is its lead over
+the entry below it, with the 95% bootstrap interval of that lead (``gap_low``, ``gap_high``).
+Juries are rows of multiplicities (:mod:`analytics.official`): no loop over resamples,
+entries or jurors; cost O(resamples × scores) per round.
 
-The first place is a blocker when leaving out one juror changes it, when its bootstrap
-probability is below ``p_first_min``, or when the top two are tied within noise (the 95%
-bootstrap interval of the leader's ``gap_next`` includes zero). Each lane draws its
-resamples from its own generator (:func:`analytics.shared.lane_rng`), so a lane's numbers do
-not depend on which other lanes a run covers.
+Flags. In the last round (the only one without rounds), the first place is a blocker when
+leaving out one juror changes it, when its bootstrap probability is below ``p_first_min``, or
+when the top two are tied within noise (the interval of the leader's ``gap_next`` includes
+zero). In a round with a cut: ``cut_tie`` (warning: entries tied across the cut, so more than
+``advance`` go on), ``cut_unstable`` (blocker: the set that goes on changes when one juror is
+left out), ``cut_uncertain`` (warning: an entry whose ``p_advance`` lies between 0.2 and 0.8).
+Each lane draws its resamples from its own generator (:func:`analytics.shared.lane_rng`).
 """
 
 from __future__ import annotations
 
-from functools import cached_property
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
 
 from . import columns as col
 from .festival import Festival
 from .flags import Flag, make_flag
+from .rounds import LaneRounds, going_on, lane_panels, ranks, round_results
 from .scoring import WEIGHTED_TOTAL
 from .shared import Shared, lane_rng
 
-RANKING_COLUMNS = ["lane", "entry_id", "title", "n_jurors", "score", "rank", "score_z", "rank_z", "score_median",
-                   "rank_median", "score_trimmed", "rank_trimmed", "score_model", "rank_model", "loo_rank_best",
-                   "loo_rank_worst", "p_first", "p_top3", "rank_low", "rank_high", "gap_next", "gap_low", "gap_high"]
+RANKING_COLUMNS = ["lane", "round", "entry_id", "title", "n_jurors", "round_score", "score", "rank", "advances",
+                   "p_advance", "score_z", "rank_z", "score_median", "rank_median", "score_trimmed", "rank_trimmed",
+                   "score_model", "rank_model", "loo_rank_best", "loo_rank_worst", "p_first", "p_top3", "rank_low",
+                   "rank_high", "gap_next", "gap_low", "gap_high"]
+ALTERNATIVES = ("z", "median", "trimmed", "model")
+UNCERTAIN = (0.2, 0.8)  # p_advance between these: the bubble of a cut
 
 
 def _trimmed_means(t: pd.DataFrame, trim: float) -> pd.Series:
@@ -52,160 +62,270 @@ def _trimmed_means(t: pd.DataFrame, trim: float) -> pd.Series:
     return kept.groupby(col.ENTRY_ID)[col.SCORE].mean()
 
 
+@dataclass(frozen=True)
+class LaneStandings:
+    """One lane on one scope: its jurors, the official rounds of the panel as it sat, with each
+    juror left out, and for the resampled juries."""
+
+    jurors: pd.Index
+    official: LaneRounds
+    loo: LaneRounds
+    boot: LaneRounds
+
+
+def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
+    def compute() -> LaneStandings:
+        config = shared.config
+        scores = shared.scores
+        if scope != WEIGHTED_TOTAL:  # one criterion on its own: the rule of the round over that criterion
+            scores = scores[scores[col.CRITERION] == scope]
+            config = config.model_copy(update={"lanes": tuple(
+                lane_.model_copy(update={"weights": {scope: 1.0}}) if lane_.id == lane else lane_ for lane_ in config.lanes)})
+        panels = lane_panels(config, scores, lane)
+        stages = shared.festival.stages
+        entries = {r: pd.Index(sorted(stages.loc[(stages[col.LANE] == lane) & (stages[col.ROUND] == r), col.ENTRY_ID]))
+                   for r in config.round_ids}
+        current = pd.Index(sorted(shared.entries.loc[shared.entries[col.CATEGORY] == lane, col.ENTRY_ID]))
+        if not len(stages):  # a festival built without its stages: every entry in the one round
+            entries = {r: current for r in config.round_ids}
+        entries = {r: e.intersection(current) for r, e in entries.items()}  # an entry disqualified by decision is out
+        jurors = pd.Index(sorted(scores.loc[scores[col.LANE] == lane, col.JUROR_ID].unique()))
+        n_j = len(jurors)
+        checks = shared.config.checks
+        rng = lane_rng(checks.seed, lane)
+        draws = rng.integers(0, n_j, size=(checks.bootstrap_resamples, n_j)) if n_j else np.zeros((0, 0), dtype=int)
+        boot = np.zeros((checks.bootstrap_resamples, n_j))
+        np.add.at(boot, (np.repeat(np.arange(checks.bootstrap_resamples), n_j), draws.ravel()), 1.0)
+        loo = np.ones((n_j, n_j)) - np.eye(n_j) if n_j > 1 else np.full((1, n_j), np.nan)
+        return LaneStandings(jurors, round_results(config, lane, panels, entries, np.ones((1, n_j)), jurors),
+                             round_results(config, lane, panels, entries, loo, jurors),
+                             round_results(config, lane, panels, entries, boot, jurors))
+    return shared.memo(("ranking_lane", lane, scope), compute)
+
+
+def _alternatives(shared: Shared, lane: str, rnd: str, scope: str, entries: pd.Index) -> pd.DataFrame:
+    """A round's alternative scores per entry (see the module notes), from the jurors' totals."""
+    t = shared.ratings(lane, scope, rnd)
+    out = pd.DataFrame(index=entries)
+    if t.empty:
+        return out.assign(**{f"score_{m}": np.nan for m in ALTERNATIVES})
+    grouped = t.groupby(col.ENTRY_ID)[col.SCORE]
+    by_juror = t.groupby(col.JUROR_ID)[col.SCORE]
+    sd = by_juror.transform("std")
+    z = ((t[col.SCORE] - by_juror.transform("mean")) / sd).where(sd > 0)
+    out["score_z"] = z.groupby(t[col.ENTRY_ID]).mean()
+    out["score_median"] = grouped.median()
+    out["score_trimmed"] = _trimmed_means(t, shared.config.rule(rnd).trim)
+    fit = shared.fit(lane, scope, rnd)
+    out["score_model"] = pd.Series(fit.fit.a, index=fit.units)
+    return out.reindex(entries)
+
+
 def _rank(scores: pd.Series) -> pd.Series:
     return scores.rank(ascending=False, method="min").astype("Int64")
 
 
-def _combine(matrix: sparse.csr_matrix, present: sparse.csr_matrix, weights: np.ndarray, how: str, trim: float) -> np.ndarray:
-    """Entry scores from jurors × entries totals for each row of juror ``weights``."""
-    if how == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.asarray((matrix.T @ weights.T).T) / np.asarray((present.T @ weights.T).T)
-    dense = matrix.toarray()
-    mask = present.toarray() > 0
-    out = np.full((len(weights), dense.shape[1]), np.nan)
-    for b, w in enumerate(weights):
-        counts = np.round(w).astype(int)
-        for e in range(dense.shape[1]):
-            values = np.repeat(dense[mask[:, e], e], counts[mask[:, e]])
-            if values.size:
-                out[b, e] = np.median(values) if how == "median" else stats.trim_mean(values, trim)
-    return out
+def _gaps(results: np.ndarray, boot: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each entry's lead over the next in ``order`` (the standings), with its 95% bootstrap interval."""
+    n = len(order)
+    lead, low, high = (np.full(n, np.nan) for _ in range(3))
+    if n >= 2:
+        lead[:-1] = results[order[:-1]] - results[order[1:]]
+        with np.errstate(invalid="ignore"):
+            low[:-1], high[:-1] = np.nanquantile(boot[:, order[:-1]] - boot[:, order[1:]], [0.025, 0.975], axis=0)
+    return lead, low, high
 
 
-class _Lane:
-    """One lane's ratings on one scope as jurors × entries matrices, for every method."""
-
-    def __init__(self, shared: Shared, lane: str, scope: str):
-        t = shared.ratings(lane, scope)
-        self.ratings = t
-        self.entries, self.entry_index = pd.factorize(t[col.ENTRY_ID], sort=True)
-        self.jurors, self.juror_index = pd.factorize(t[col.JUROR_ID], sort=True)
-        self.y = t[col.SCORE].to_numpy(dtype=float)
-        n_e, n_j = len(self.entry_index), len(self.juror_index)
-        self.matrix = sparse.csr_matrix((self.y, (self.jurors, self.entries)), shape=(n_j, n_e))
-        self.present = sparse.csr_matrix((np.ones(len(self.y)), (self.jurors, self.entries)), shape=(n_j, n_e))
-        method = shared.config.aggregation
-        self.how, self.trim = method.jurors, method.trim
-
-    def combine(self, weights: np.ndarray) -> np.ndarray:
-        return _combine(self.matrix, self.present, weights, self.how, self.trim)
-
-    @cached_property
-    def leave_one_out(self) -> np.ndarray:
-        """Entry scores with each juror left out in turn: jurors × entries."""
-        n_j, n_e = len(self.juror_index), len(self.entry_index)
-        if n_j < 2:
-            return np.full((1, n_e), np.nan)
-        return self.combine(np.ones((n_j, n_j)) - np.eye(n_j))
-
-
-def _lane(shared: Shared, lane: str, scope: str) -> _Lane:
-    return shared.memo(("ranking_lane", lane, scope), lambda: _Lane(shared, lane, scope))
-
-
-def _lane_rankings(shared: Shared, lane: str, scope: str, rng: np.random.Generator, n_boot: int) -> pd.DataFrame:
-    data = _lane(shared, lane, scope)
-    t, n_e, n_j = data.ratings, len(data.entry_index), len(data.juror_index)
-    grouped = t.groupby(col.ENTRY_ID)[col.SCORE]
-    out = pd.DataFrame(index=pd.Index(data.entry_index, name=col.ENTRY_ID))
-    out["n_jurors"] = grouped.size()
-    official = data.combine(np.ones((1, n_j)))[0]
+def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: LaneStandings) -> pd.DataFrame:
+    config = shared.config
+    entries = standing.official.entries[rnd]
+    official = standing.official.results[rnd][0]
+    boot, loo = standing.boot.results[rnd], standing.loo.results[rnd]
+    out = pd.DataFrame(index=pd.Index(entries, name=col.ENTRY_ID))
+    ratings = shared.ratings(lane, scope, rnd)
+    out["n_jurors"] = ratings.groupby(col.ENTRY_ID)[col.JUROR_ID].nunique().reindex(entries).fillna(0).astype(int)
+    out["round_score"] = standing.official.round_scores[rnd][0]
     out["score"] = official
-    z = t.groupby(col.JUROR_ID)[col.SCORE].transform(lambda s: (s - s.mean()) / s.std(ddof=1) if len(s) > 1 and s.std() > 0 else s * np.nan)
-    out["score_z"] = z.groupby(t[col.ENTRY_ID]).mean()
-    out["score_median"] = grouped.median()
-    out["score_trimmed"] = _trimmed_means(t, data.trim)
-    lane_fit = shared.fit(lane, scope)  # the additive model the run fitted once (its entries in order of appearance)
-    out["score_model"] = pd.Series(lane_fit.fit.a, index=lane_fit.units).reindex(data.entry_index).to_numpy()
-    for name in ("", "_z", "_median", "_trimmed", "_model"):
-        out[f"rank{name}"] = _rank(out[f"score{name}"])
-
-    loo_ranks = pd.DataFrame(data.leave_one_out).rank(axis=1, ascending=False, method="min").to_numpy()
-    out["loo_rank_best"] = np.nanmin(loo_ranks, axis=0)
-    out["loo_rank_worst"] = np.nanmax(loo_ranks, axis=0)
-
-    # bootstrap over jurors
-    draws = rng.integers(0, n_j, size=(n_boot, n_j))
-    weights = np.zeros((n_boot, n_j))
-    np.add.at(weights, (np.repeat(np.arange(n_boot), n_j), draws.ravel()), 1.0)
-    boot = data.combine(weights)
-    boot_ranks = pd.DataFrame(np.where(np.isnan(boot), -np.inf, boot)).rank(axis=1, ascending=False, method="min").to_numpy()
+    out["rank"] = _rank(out["score"])
+    advance = config.round(rnd).advance if config.round(rnd) is not None else None
+    last = rnd == config.round_ids[-1]
+    out["advances"] = "" if last else np.where(going_on(official[None, :], advance)[0], "yes", "no")
+    out["p_advance"] = np.nan if last else going_on(boot, advance).mean(axis=0)
+    # the alternatives, combined across rounds with the round's weights
+    for method in ALTERNATIVES:
+        total = pd.Series(0.0, index=entries)
+        for earlier, weight in config.round_weights(rnd).items():
+            total = total + weight * _alternatives(shared, lane, earlier, scope, entries)[f"score_{method}"]
+        out[f"score_{method}"] = total.to_numpy()
+    for method in ALTERNATIVES:
+        out[f"rank_{method}"] = _rank(out[f"score_{method}"])
+    loo_ranks = ranks(loo)
+    out["loo_rank_best"] = np.nanmin(np.where(np.isnan(loo), np.nan, loo_ranks), axis=0) if len(loo) else np.nan
+    out["loo_rank_worst"] = np.nanmax(np.where(np.isnan(loo), np.nan, loo_ranks), axis=0) if len(loo) else np.nan
+    boot_ranks = ranks(boot)
     first = boot_ranks == 1
-    out["p_first"] = (first / first.sum(axis=1, keepdims=True)).mean(axis=0)  # a shared first place counts as a share
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["p_first"] = (first / first.sum(axis=1, keepdims=True)).mean(axis=0)  # a shared first place counts as a share
     out["p_top3"] = (boot_ranks <= 3).mean(axis=0)
     out["rank_low"] = np.quantile(boot_ranks, 0.025, axis=0)
     out["rank_high"] = np.quantile(boot_ranks, 0.975, axis=0)
-
-    # the standings' order, and each entry's lead over the one below it
     out = out.sort_values(["rank", "score_model"], ascending=[True, False])
-    position = out.index.map(pd.Series(np.arange(n_e), index=data.entry_index)).to_numpy()
-    out["gap_next"] = np.append(official[position[:-1]] - official[position[1:]], np.nan) if n_e else []
-    if n_e >= 2:
-        with np.errstate(invalid="ignore"):
-            low, high = np.nanquantile(boot[:, position[:-1]] - boot[:, position[1:]], [0.025, 0.975], axis=0)
-        out["gap_low"], out["gap_high"] = np.append(low, np.nan), np.append(high, np.nan)
-    else:
-        out["gap_low"] = out["gap_high"] = np.nan
+    order = entries.get_indexer(out.index)
+    out["gap_next"], out["gap_low"], out["gap_high"] = _gaps(official, boot, order)
     return out.reset_index()
 
 
 def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: str = WEIGHTED_TOTAL,
-             n_boot: int | None = None, random_state: int | None = None) -> pd.DataFrame:
-    """The standings of every lane (or of ``lanes``; one row per entry, best first; see
-    :data:`RANKING_COLUMNS`) on the weighted total, or on one criterion (``scope``).
-    ``n_boot`` and ``random_state`` default to ``[checks] bootstrap_resamples`` and ``seed``."""
+             n_boot: int | None = None) -> pd.DataFrame:
+    """The standings of every lane (or of ``lanes``) in every round: one row per lane × round
+    × entry of the round, best first (see :data:`RANKING_COLUMNS`), on the official result (or,
+    with ``scope``, on one criterion alone under the same rule). ``n_boot``: resamples, in
+    place of ``[checks] bootstrap_resamples``."""
     shared = Shared.of(data, lanes)
-    checks = shared.config.checks
-    seed = checks.seed if random_state is None else random_state
-    n_boot = checks.bootstrap_resamples if n_boot is None else n_boot
+    if n_boot is not None and n_boot != shared.config.checks.bootstrap_resamples:
+        from dataclasses import replace
+
+        festival = shared.festival
+        shared = Shared(replace(festival, config=festival.config.with_checks(bootstrap_resamples=n_boot)), shared.lanes)
     titles = shared.festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
     frames = []
     for lane in shared.lanes:
-        if shared.ratings(lane, scope).empty:
+        if not (shared.scores[col.LANE] == lane).any():
             continue
-        table = _lane_rankings(shared, lane, scope, lane_rng(seed, lane), n_boot)
-        table.insert(0, "lane", lane)
-        table.insert(2, "title", table[col.ENTRY_ID].map(titles))
-        frames.append(table)
+        standing = _lane(shared, lane, scope)
+        for rnd in shared.config.round_ids:
+            if not len(standing.official.entries[rnd]):
+                continue
+            table = _round_table(shared, lane, rnd, scope, standing)
+            table.insert(0, col.LANE, lane)
+            table.insert(1, col.ROUND, rnd)
+            table.insert(3, col.TITLE, table[col.ENTRY_ID].map(titles))
+            frames.append(table)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RANKING_COLUMNS)
     return table[RANKING_COLUMNS]
 
 
+def _in(rnd: str) -> str:
+    return f", round {rnd}" if rnd else ""
+
+
 def ranking_flags(data: Festival | Shared, table: pd.DataFrame, *, scope: str = WEIGHTED_TOTAL) -> list[Flag]:
-    """Blockers about each lane's first place (the first row of its standings in ``table``,
-    ranked on ``scope``): it changes when one juror is left out, its bootstrap probability is
-    below ``p_first_min``, or its lead over the second is within noise."""
+    """The cut flags of each round with a cut, and the first-place flags of the last round
+    (see the module notes), from ``table`` (:func:`rankings`, ranked on ``scope``)."""
     shared = Shared.of(data)
-    checks, names = shared.config.checks, shared.lane_names
+    checks, names, config = shared.config.checks, shared.lane_names, shared.config
+    last = config.round_ids[-1]
     flags = []
-    for lane, standings in table.groupby(col.LANE, sort=False):
+    for (lane, rnd), standings in table.groupby([col.LANE, col.ROUND], sort=False):
+        where = f"{names[lane]}{_in(rnd)}"
+        standing = _lane(shared, lane, scope)
+        entries = standing.official.entries[rnd]
+        if rnd != last:
+            flags += _cut_flags(config, lane, rnd, where, standings, standing, entries)
+            continue
         first = standings.iloc[0]
         leader = first[col.ENTRY_ID]
-        lane_data = _lane(shared, lane, scope)
-        loo = lane_data.leave_one_out
-        leaders = [lane_data.entry_index[np.nanargmax(row)] if np.isfinite(row).any() else None for row in loo]
-        changed = [(j, new) for j, new in zip(lane_data.juror_index, leaders) if new is not None and new != leader]
+        loo = standing.loo.results[rnd]
+        leaders = [entries[np.nanargmax(row)] if np.isfinite(row).any() else None for row in loo]  # one per juror
+        changed = [(j, new) for j, new in zip(standing.jurors, leaders) if new is not None and new != leader]
         if changed:
             who = ", ".join(f"without {j} {new} wins" for j, new in changed)
             flags.append(make_flag("first_place_unstable", "blocker", lane,
-                                   f"{names[lane]}: the first place of {leader} ({first['title']}) changes when one juror "
-                                   f"is left out: {who}.", entry_id=leader, value=len(changed), threshold=0))
+                                   f"{where}: the first place of {leader} ({first['title']}) changes when one juror "
+                                   f"is left out: {who}.", entry_id=leader, round=rnd, value=len(changed), threshold=0))
         if first["p_first"] < checks.p_first_min:
             flags.append(make_flag("first_place_uncertain", "blocker", lane,
-                                   f"{names[lane]}: {leader} ({first['title']}) comes first in only {first['p_first']:.0%} "
+                                   f"{where}: {leader} ({first['title']}) comes first in only {first['p_first']:.0%} "
                                    f"of the resampled juries (the bar is {checks.p_first_min:.0%}).",
-                                   entry_id=leader, value=first["p_first"], threshold=checks.p_first_min))
+                                   entry_id=leader, round=rnd, value=first["p_first"], threshold=checks.p_first_min))
         if len(standings) >= 2 and first["gap_low"] <= 0 <= first["gap_high"]:
             runner = standings.iloc[1]
             flags.append(make_flag("first_place_tie", "blocker", lane,
-                                   f"{names[lane]}: {leader} ({first['title']}) leads {runner[col.ENTRY_ID]} "
+                                   f"{where}: {leader} ({first['title']}) leads {runner[col.ENTRY_ID]} "
                                    f"({runner['title']}) by {first['gap_next']:.3f} points, a tie within noise (95% interval "
                                    f"of the gap over resampled juries {first['gap_low']:+.2f} to {first['gap_high']:+.2f}).",
-                                   entry_id=leader, value=first["gap_next"], threshold=0))
+                                   entry_id=leader, round=rnd, value=first["gap_next"], threshold=0))
+    return flags
+
+
+def _cut_flags(config, lane: str, rnd: str, where: str, standings: pd.DataFrame, standing: LaneStandings,
+               entries: pd.Index) -> list[Flag]:
+    advance = config.round(rnd).advance
+    flags = []
+    going = standings[standings["advances"] == "yes"]
+    if len(going) > advance:
+        tied = standings[standings["rank"] == going["rank"].max()]
+        flags.append(make_flag("cut_tie", "warning", lane,
+                               f"{where}: {len(going)} entries go on where {advance} should: "
+                               f"{', '.join(tied[col.ENTRY_ID])} are tied at the cut ({tied['score'].iloc[0]:g}).",
+                               round=rnd, value=len(going), threshold=advance))
+    official = set(going[col.ENTRY_ID])
+    loo = going_on(standing.loo.results[rnd], advance)
+    changes = []
+    for juror, on in zip(standing.jurors, loo):  # one line per juror whose absence changes the cut
+        now = set(entries[on])
+        if now != official and not np.isnan(standing.loo.results[rnd]).all():
+            moved = sorted(now - official)
+            out = sorted(official - now)
+            if moved and out:
+                changes.append(f"without {juror} {', '.join(moved)} would go on instead of {', '.join(out)}")
+            else:
+                changes.append(f"without {juror} {', '.join(moved or out)} would {'also go on' if moved else 'not go on'}")
+    if changes:
+        flags.append(make_flag("cut_unstable", "blocker", lane,
+                               f"{where}: who goes on changes when one juror is left out: {'; '.join(changes)}.",
+                               round=rnd, value=len(changes), threshold=0))
+    bubble = standings[(standings["p_advance"] > UNCERTAIN[0]) & (standings["p_advance"] < UNCERTAIN[1])]
+    for row in bubble.itertuples(index=False):
+        flags.append(make_flag("cut_uncertain", "warning", lane,
+                               f"{where}: {row.entry_id} ({row.title}) goes on in {row.p_advance:.0%} of the resampled "
+                               f"juries: {'in' if row.advances == 'yes' else 'out'} now, on the bubble of the cut.",
+                               entry_id=row.entry_id, round=rnd, value=row.p_advance, threshold=UNCERTAIN[1]))
     return flags
 
 
 #: the check family's two calls (analytics.checks)
 table = rankings
 flags = ranking_flags
+
+
+def cuts(table: pd.DataFrame, lane: str) -> pd.DataFrame:
+    """Each round with a cut in ``lane``: the entries that went on and those on the bubble
+    (``p_advance`` between 0.2 and 0.8, in or out), best first; ``on`` says ``went on`` or
+    ``out``. Empty without rounds. For notebook 05 and the report."""
+    rows = table[(table[col.LANE] == lane) & (table["advances"] != "")]
+    keep = (rows["advances"] == "yes") | ((rows["p_advance"] > UNCERTAIN[0]) & (rows["p_advance"] < UNCERTAIN[1]))
+    shown = rows[keep].assign(on=rows["advances"].map({"yes": "went on", "no": "out"}))
+    return shown[[col.LANE, col.ROUND, "rank", col.ENTRY_ID, col.TITLE, "round_score", "score", "on", "p_advance"]
+                 ].reset_index(drop=True)
+
+
+ENTRY_SCORE_COLUMNS = [col.LANE, col.ROUND, col.ENTRY_ID, col.CRITERION, col.SCORE]
+
+
+def entry_scores(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
+    """Each entry's official panel score on each criterion, per lane and round
+    (``entry_scores.csv``: ``lane, round, entry_id, criterion, score``): the round's rule over
+    jurors applied to that criterion alone (under ``criteria_first`` too), rounded as it says."""
+    shared = Shared.of(data, lanes)
+    frames = []
+    for lane in shared.lanes:
+        if not (shared.scores[col.LANE] == lane).any():
+            continue
+        official = _lane(shared, lane, WEIGHTED_TOTAL).official
+        for rnd in shared.config.round_ids:
+            entries = official.entries[rnd]
+            per = official.per_criterion[rnd][:, 0, :]  # criteria × entries, the panel as it sat
+            frames.append(pd.DataFrame({col.LANE: lane, col.ROUND: rnd,
+                                        col.ENTRY_ID: np.tile(np.asarray(entries), len(official.criteria)),
+                                        col.CRITERION: np.repeat(official.criteria, len(entries)),
+                                        col.SCORE: per.ravel()}))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ENTRY_SCORE_COLUMNS)
+    order = {**{lane: i for i, lane in enumerate(shared.config.lane_ids)}, **{r: i for i, r in enumerate(shared.config.round_ids)}}
+    return out.sort_values([col.LANE, col.ROUND, col.ENTRY_ID], kind="stable", ignore_index=True,
+                           key=lambda s: s.map(order) if s.name != col.ENTRY_ID else s)[ENTRY_SCORE_COLUMNS]
+
+
+def no_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
+    """A table for the record, with nothing for the chair to decide."""
+    return []

@@ -102,6 +102,9 @@ def table_specs(config: FestivalConfig | None) -> dict[str, TableSpec]:
         required=True,
         description="one row per juror",
     )
+    rounds = bool(config and config.rounds)
+    round_column = (ColumnSpec(col.ROUND, "id", needed_by="the [[rounds]] of festival.toml", description="the round: a round id of festival.toml")
+                    if rounds else ColumnSpec(col.ROUND, "text", True, required=False, description="optional: judging round"))
     scores = TableSpec(
         "scores",
         (
@@ -109,21 +112,23 @@ def table_specs(config: FestivalConfig | None) -> dict[str, TableSpec]:
             ColumnSpec(col.JUROR_ID, "id", description="a juror_id of jurors.csv"),
             ColumnSpec(col.CRITERION, "id", description="a criterion id of festival.toml"),
             ColumnSpec(col.SCORE, "score", description="on the scale of festival.toml"),
-            ColumnSpec(col.ROUND, "text", True, required=False, description="optional: judging round"),
+            round_column,
             ColumnSpec(col.SUBMITTED_AT, "text", True, required=False, description="optional: when the score was submitted"),
             ColumnSpec(col.COMMENT, "text", True, required=False, description="optional: the juror's comment"),
         ),
-        key=(col.ENTRY_ID, col.JUROR_ID, col.CRITERION),
+        key=(col.ENTRY_ID, col.JUROR_ID, col.CRITERION, *((col.ROUND,) if rounds else ())),
         required=True,
-        description="one row per entry × juror × criterion",
+        description="one row per entry × juror × criterion (× round)",
     )
     assignments = TableSpec(
         "assignments",
         (
             ColumnSpec(col.JUROR_ID, "id", description="a juror_id"),
             ColumnSpec(col.ENTRY_ID, "id", description="an entry_id of the juror's lane"),
+            ColumnSpec(col.ROUND, "text", True, required=False,
+                       description="optional: the round (empty: every round the entry takes part in)"),
         ),
-        key=(col.JUROR_ID, col.ENTRY_ID),
+        key=(col.JUROR_ID, col.ENTRY_ID, col.ROUND),
         required=False,
         description="optional; without it every panel member scores every entry of the panel's lane",
     )
@@ -132,7 +137,7 @@ def table_specs(config: FestivalConfig | None) -> dict[str, TableSpec]:
         (
             ColumnSpec(col.JUROR_ID, "id", description="a juror_id"),
             ColumnSpec(col.ENTRY_ID, "id", description="an entry_id"),
-            ColumnSpec(col.REASON, "text", True, description="the declared conflict of interest"),
+            ColumnSpec(col.REASON, "text", True, required=False, description="the declared conflict of interest"),
         ),
         key=(col.JUROR_ID, col.ENTRY_ID),
         required=False,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from . import columns as col
 from .festival import Festival
@@ -28,7 +27,8 @@ def factors(festival: Festival) -> pd.DataFrame:
 
 
 def weighted_totals(festival: Festival) -> pd.DataFrame:
-    """One row per (entry, juror) with every criterion of the lane scored: ``lane, entry_id, juror_id, score``.
+    """One row per (round, entry, juror) with every criterion of the lane scored: ``lane, round,
+    entry_id, juror_id, score`` (``round`` is ``""`` in a festival without rounds).
 
     >>> from analytics import load_festival
     >>> totals = weighted_totals(load_festival("data/demo"))
@@ -40,7 +40,7 @@ def weighted_totals(festival: Festival) -> pd.DataFrame:
     keyed = pd.MultiIndex.from_frame(weights[[col.LANE, col.CRITERION]])
     factor = pd.Series(weights["factor"].to_numpy(), index=keyed).reindex(
         pd.MultiIndex.from_frame(scores[[col.LANE, col.CRITERION]])).to_numpy()
-    keys = [col.LANE, col.ENTRY_ID, col.JUROR_ID]
+    keys = [col.LANE, col.ROUND, col.ENTRY_ID, col.JUROR_ID]
     grouped = pd.Series(scores[col.SCORE].to_numpy() * factor).groupby([scores[k].to_numpy() for k in keys], sort=False)
     totals = pd.DataFrame({col.SCORE: grouped.sum(), "n_criteria": grouped.size()})
     totals.index.names = keys
@@ -51,27 +51,14 @@ def weighted_totals(festival: Festival) -> pd.DataFrame:
 
 
 def entry_scores(festival: Festival) -> pd.DataFrame:
-    """Each entry's official score: the jurors' weighted totals combined by the method of
-    ``[aggregation] jurors`` (mean, median or trimmed mean). Columns ``lane, entry_id,
-    score, n_jurors``.
+    """Each entry's official result in the first round, by the rules of ``[aggregation]``
+    (:mod:`analytics.official`): ``lane, entry_id, score``.
 
     >>> from analytics import load_festival
     >>> scores = entry_scores(load_festival("data/demo")).set_index("entry_id")
     >>> float(round(scores.loc["GC-06", "score"] - scores.loc["GC-19", "score"], 6))  # the planted near-tie: 1/90
     0.011111
     """
-    return combine_totals(weighted_totals(festival), festival.config.aggregation)
+    from .shared import Shared
 
-
-def combine_totals(totals: pd.DataFrame, method) -> pd.DataFrame:
-    """Weighted totals (``lane, entry_id, juror_id, score``) combined over jurors per entry by
-    ``method`` (the ``[aggregation]`` of ``festival.toml``)."""
-    grouped = totals.groupby([col.LANE, col.ENTRY_ID], sort=False)[col.SCORE]
-    if method.jurors == "mean":
-        combined = grouped.mean()
-    elif method.jurors == "median":
-        combined = grouped.median()
-    else:
-        combined = grouped.agg(lambda s: stats.trim_mean(s, method.trim))
-    out = pd.DataFrame({col.SCORE: combined, "n_jurors": grouped.size()}).reset_index()
-    return out.astype({"n_jurors": np.int64})
+    return Shared(festival).entry_scores

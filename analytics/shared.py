@@ -71,8 +71,8 @@ class Shared:
                 raise ValueError(f"lanes must be lane ids of festival.toml ({', '.join(known)}); got {', '.join(map(repr, unknown))}")
         self.festival = festival
         self.lanes: tuple[str, ...] = known if lanes is None else tuple(lane for lane in known if lane in set(lanes))
-        self._ratings: dict[tuple[str, str], pd.DataFrame] = {}
-        self._fits: dict[tuple[str, str], LaneFit] = {}
+        self._ratings: dict[tuple[str, str, str], pd.DataFrame] = {}
+        self._fits: dict[tuple[str, str, str], LaneFit] = {}
         self._memo: dict[tuple, object] = {}
 
     @classmethod
@@ -120,26 +120,34 @@ class Shared:
         criteria = self.config.lane_criteria(lane)
         return [*criteria, WEIGHTED_TOTAL] if len(criteria) > 1 else [WEIGHTED_TOTAL]
 
-    def ratings(self, lane: str, scope: str) -> pd.DataFrame:
-        """The long table (``entry_id, juror_id, score``) of one lane on one criterion or the total."""
-        key = (lane, scope)
+    @cached_property
+    def stages(self) -> list[tuple[str, str]]:
+        """The run's (lane, round) pairs in order: each lane's rounds that have entries (one, ``""``, without rounds)."""
+        taking_part = set(zip(self.festival.stages[col.LANE], self.festival.stages[col.ROUND]))
+        return [(lane, r) for lane in self.lanes for r in self.config.round_ids
+                if (lane, r) in taking_part or not taking_part]
+
+    def ratings(self, lane: str, scope: str, round: str = "") -> pd.DataFrame:
+        """The long table (``entry_id, juror_id, score``) of one lane (and round) on one criterion or the total."""
+        key = (lane, scope, round)
         if key not in self._ratings:
             if scope == WEIGHTED_TOTAL:
-                rows = self.totals[self.totals[col.LANE] == lane]
+                t = self.totals
+                rows = t[(t[col.LANE] == lane) & (t[col.ROUND] == round)]
             elif scope in self.config.criterion_ids:
                 s = self.scores
-                rows = s[(s[col.LANE] == lane) & (s[col.CRITERION] == scope)]
+                rows = s[(s[col.LANE] == lane) & (s[col.CRITERION] == scope) & (s[col.ROUND] == round)]
             else:
                 raise ValueError(f"scope must be a criterion ({', '.join(self.config.criterion_ids)}) or "
                                  f"{WEIGHTED_TOTAL!r}; got {scope!r}")
             self._ratings[key] = rows[[col.ENTRY_ID, col.JUROR_ID, col.SCORE]].reset_index(drop=True)
         return self._ratings[key]
 
-    def fit(self, lane: str, scope: str) -> LaneFit:
-        """The additive model (entry + juror) fitted to :meth:`ratings` of the lane and scope."""
-        key = (lane, scope)
+    def fit(self, lane: str, scope: str, round: str = "") -> LaneFit:
+        """The additive model (entry + juror) fitted to :meth:`ratings` of the lane, scope and round."""
+        key = (lane, scope, round)
         if key not in self._fits:
-            self._fits[key] = LaneFit.of(self.ratings(lane, scope))
+            self._fits[key] = LaneFit.of(self.ratings(lane, scope, round))
         return self._fits[key]
 
     def memo(self, key: tuple, compute):
@@ -158,8 +166,17 @@ class Shared:
         return pairs if self.all_lanes else pairs[pairs[col.LANE].isin(self.lanes)].reset_index(drop=True)
 
     @cached_property
-    def entry_scores(self) -> pd.DataFrame:
-        """Each entry's official score (:func:`analytics.scoring.entry_scores`), in the run's lanes."""
-        from .scoring import combine_totals
+    def progression(self) -> pd.DataFrame:
+        """Each lane's rounds under the official rules (:func:`analytics.rounds.progression`), in the run's lanes."""
+        from .rounds import progression
 
-        return combine_totals(self.totals, self.config.aggregation)
+        steps = progression(self.config, self.entries, self.scores)
+        return steps[steps[col.LANE].isin(self.lanes)].reset_index(drop=True)
+
+    @cached_property
+    def entry_scores(self) -> pd.DataFrame:
+        """Each entry's official result in the first round (every entry takes part in it):
+        ``lane, entry_id, score``."""
+        steps = self.progression
+        return steps.loc[steps[col.ROUND] == self.config.round_ids[0], [col.LANE, col.ENTRY_ID, "score"]].rename(
+            columns={"score": col.SCORE}).reset_index(drop=True)

@@ -96,35 +96,61 @@ def _eligibility_text(result: CheckResult) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _round_label(config, rnd: str) -> str:
+    r = config.round(rnd)
+    return f"round {r.name or r.id}" if r is not None else ""
+
+
 def _agreement_text(result: CheckResult) -> str:
     agreement = result["agreement"]
     alphas = agreement[agreement["statistic"] == "alpha_interval"]
-    bar = result.festival.config.checks.agreement_min_alpha
+    config = result.festival.config
+    bar = config.checks.agreement_min_alpha
     lines = [f"agreement (Krippendorff's alpha, interval; 95% bootstrap interval; bar {bar:g}):"]
-    for lane in result.festival.config.lanes:
-        lines.append(f"  {lane.name}")
-        for row in alphas[alphas["lane"] == lane.id].itertuples(index=False):
-            name = "weighted total" if row.scope == WEIGHTED_TOTAL else row.scope
-            if np.isnan(row.estimate):
-                lines.append(f"    {name:<16} undefined: {row.reason}")
-            else:
-                mark = "  <- below the bar" if row.estimate < bar else ""
-                lines.append(f"    {name:<16} {row.estimate:5.2f}  [{row.ci_low:5.2f}, {row.ci_high:5.2f}]  {row.band}{mark}")
+    for lane in config.lanes:
+        for rnd in config.round_ids:
+            rows = alphas[(alphas["lane"] == lane.id) & (alphas["round"] == rnd)]
+            if rows.empty:
+                continue
+            lines.append(f"  {lane.name}" + (f", {_round_label(config, rnd)}" if rnd else ""))
+            for row in rows.itertuples(index=False):
+                name = "weighted total" if row.scope == WEIGHTED_TOTAL else row.scope
+                if np.isnan(row.estimate):
+                    lines.append(f"    {name:<16} undefined: {row.reason}")
+                else:
+                    mark = "  <- below the bar" if row.estimate < bar else ""
+                    lines.append(f"    {name:<16} {row.estimate:5.2f}  [{row.ci_low:5.2f}, {row.ci_high:5.2f}]  "
+                                 f"{row.band}{mark}")
     return "\n".join(lines) + "\n"
 
 
 def _standings_text(result: CheckResult) -> str:
+    config = result.festival.config
     lines = ["standings (official method; p(first), p(top 3) and 95% rank interval over resampled juries; "
-             "ranks with one juror left out):"]
-    for lane in result.festival.config.lanes:
-        rows = result["rankings"][result["rankings"]["lane"] == lane.id].head(SHOWN_STANDINGS)
-        if rows.empty:
-            continue
-        lines.append(f"  {lane.name} ({lane.honour or 'no honour'})")
-        for r in rows.itertuples(index=False):
-            lines.append(f"    {_whole(r.rank):>2}. {r.entry_id:<8} {r.score:6.3f}  p(first) {r.p_first:4.0%}  "
-                         f"p(top 3) {r.p_top3:4.0%}  rank {_whole(r.rank_low)}–{_whole(r.rank_high)}  "
-                         f"leave-one-out {_whole(r.loo_rank_best)}–{_whole(r.loo_rank_worst)}  {r.title}")
+             "ranks with one juror left out" + ("; p(on): share of resampled juries that let the entry go on" if config.rounds
+                                                else "") + "):"]
+    table = result["rankings"]
+    for lane in config.lanes:
+        for rnd in config.round_ids:
+            rows = table[(table["lane"] == lane.id) & (table["round"] == rnd)]
+            if rows.empty:
+                continue
+            r_ = config.round(rnd)
+            if r_ is not None and r_.advance is not None:  # a cut: the entries around it
+                going = int((rows["advances"] == "yes").sum())
+                lines.append(f"  {lane.name}, {_round_label(config, rnd)}: {going} of {len(rows)} go on "
+                             f"(advance {r_.advance}); around the cut:")
+                around = rows[(rows["rank"] >= r_.advance - 2) & (rows["rank"] <= r_.advance + 2)]
+                for r in around.itertuples(index=False):
+                    lines.append(f"    {_whole(r.rank):>2}. {r.entry_id:<8} {r.score:6.3f}  "
+                                 f"{'goes on ' if r.advances == 'yes' else 'out     '}  p(on) {r.p_advance:4.0%}  {r.title}")
+                continue
+            lines.append(f"  {lane.name}" + (f", {_round_label(config, rnd)}" if rnd else "")
+                         + f" ({lane.honour or 'no honour'})")
+            for r in rows.head(SHOWN_STANDINGS).itertuples(index=False):
+                lines.append(f"    {_whole(r.rank):>2}. {r.entry_id:<8} {r.score:6.3f}  p(first) {r.p_first:4.0%}  "
+                             f"p(top 3) {r.p_top3:4.0%}  rank {_whole(r.rank_low)}–{_whole(r.rank_high)}  "
+                             f"leave-one-out {_whole(r.loo_rank_best)}–{_whole(r.loo_rank_worst)}  {r.title}")
     return "\n".join(lines) + "\n"
 
 

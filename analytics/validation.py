@@ -99,8 +99,11 @@ def _parse_number(value: pd.Series, empty: pd.Series, rows: pd.Series, spec: Col
 
 
 def _report_duplicates(frame: pd.DataFrame, key: tuple[str, ...], source: str, log: ProblemLog) -> None:
-    usable = frame[list(key)].notna().all(axis=1)
-    keyed = frame.loc[usable]
+    if col.ROUND in key and frame[col.ROUND].isna().all():  # no round given at all: the key is the rest
+        key = tuple(k for k in key if k != col.ROUND)
+    ids = [k for k in key if k != col.ROUND]  # an empty round (assignments: every round) is a value like any other
+    usable = frame[ids].notna().all(axis=1)
+    keyed = frame.loc[usable].assign(**({col.ROUND: frame[col.ROUND].fillna("")} if col.ROUND in key else {}))
     repeated = keyed.duplicated(list(key), keep="first")
     if not repeated.any():
         return
@@ -145,6 +148,13 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
         source = sources[name]
         known_entry = _unknown(table, col.ENTRY_ID, lane_of_entry.index, source, "an entry_id listed in entries", log)
         known_juror = _unknown(table, col.JUROR_ID, panel_of_juror.index, source, "a juror_id listed in jurors", log)
+        if name in ("scores", "assignments") and config.rounds:
+            rounds = ", ".join(config.round_ids)
+            _unknown(table, col.ROUND, list(config.round_ids), source, f"a round id of festival.toml [[rounds]]: {rounds}", log)
+        elif name == "scores" and table[col.ROUND].notna().any():
+            rows = table.loc[table[col.ROUND].notna(), col.SOURCE_ROW]
+            log.add_rows(source, rows, col.ROUND, table.loc[rows.index, col.ROUND],
+                         "no round: festival.toml declares no [[rounds]] (declare them, or leave the column empty)")
         if name == "scores":
             known = _unknown(table, col.CRITERION, list(config.criterion_ids), source,
                              "a criterion id of festival.toml: " + ", ".join(config.criterion_ids), log)

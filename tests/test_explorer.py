@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -160,3 +161,22 @@ def test_exclusions_become_decision_rows_answering_flags(explorer):
                                         "conflict_scored:generative_cinema:JR02:GC-11"]
     assert rows["action"].tolist() == ["exclude_juror", "exclude_juror", "exclude_score"]
     assert rows.loc[1, "note"].startswith("no flag to answer")
+
+
+def test_the_explorer_shows_each_round_its_cut_and_a_what_if_reaches_later_rounds():
+    from .test_rounds import ROUNDS
+
+    festival = load_festival(ROUNDS)
+    explorer = Explorer(replace(festival, config=festival.config.with_checks(bootstrap_resamples=200)))
+    assert explorer.round == "final" and explorer.cut() is None  # the honour is decided in the last round
+    explorer.set_view(round="stage1")
+    first = explorer.standings()
+    assert explorer.cut() == 12 and (first["advances"] == "yes").sum() == 13  # the planted tie at the cut
+    assert first["p_advance"].between(0, 1).all()
+    explorer.set_view(round="final")
+    before = explorer.standings().set_index("entry_id")["score"]
+    explorer.exclude_juror("JR01")
+    after = explorer.standings().set_index("entry_id")["score"]
+    assert not np.allclose(before, after.reindex(before.index))  # the final's results change with the what-if
+    with pytest.raises(ValueError, match="round must be one of stage1, stage2, final"):
+        explorer.set_view(round="semifinal")

@@ -21,7 +21,7 @@ from .icc import icc
 from .ranks import kendall_w
 from .results import ICC_BANDS, band
 
-TABLE_COLUMNS = ["lane", "scope", "statistic", "estimate", "ci_low", "ci_high", "band", "n_units", "n_raters",
+TABLE_COLUMNS = ["lane", "round", "scope", "statistic", "estimate", "ci_low", "ci_high", "band", "n_units", "n_raters",
                  "n_ratings", "p_value", "reason"]
 #: statistic name in the table -> what it is
 STATISTICS = {
@@ -45,8 +45,8 @@ def _settings(festival: Festival, n_boot: int | None, random_state: int | None) 
             checks.seed if random_state is None else random_state)
 
 
-def _row(lane: str, scope: str, statistic: str, result, p_value: float = float("nan")) -> list:
-    return [lane, scope, statistic, result.estimate, result.ci_low, result.ci_high, result.band, result.n_units,
+def _row(lane: str, rnd: str, scope: str, statistic: str, result, p_value: float = float("nan")) -> list:
+    return [lane, rnd, scope, statistic, result.estimate, result.ci_low, result.ci_high, result.band, result.n_units,
             result.n_raters, result.n_ratings, p_value, result.reason]
 
 
@@ -62,21 +62,21 @@ def agreement_table(data: Festival | Shared, *, lanes: list[str] | None = None, 
     shared = Shared.of(data, lanes)
     n_boot, seed = _settings(shared.festival, n_boot, random_state)
     rows = []
-    for lane in shared.lanes:
+    for lane, rnd in shared.stages:
         for scope in shared.scopes(lane):
-            ratings = shared.ratings(lane, scope)
-            rows.append(_row(lane, scope, "alpha_interval", krippendorff_alpha(ratings, n_boot=n_boot, random_state=seed)))
-            rows.append(_row(lane, scope, "alpha_ordinal",
+            ratings = shared.ratings(lane, scope, rnd)
+            rows.append(_row(lane, rnd, scope, "alpha_interval", krippendorff_alpha(ratings, n_boot=n_boot, random_state=seed)))
+            rows.append(_row(lane, rnd, scope, "alpha_ordinal",
                              krippendorff_alpha(ratings, level="ordinal", n_boot=n_boot, random_state=seed)))
             complete = len(ratings) == ratings[col.ENTRY_ID].nunique() * ratings[col.JUROR_ID].nunique()
             result = icc(ratings, n_boot=0 if complete else n_boot, random_state=seed)
             for form, name in (("ICC2", "icc_a1"), ("ICC2k", "icc_ak")):
                 r = result.table.set_index("form").loc[form]
-                rows.append([lane, scope, name, r["estimate"], r["ci_low"], r["ci_high"],
+                rows.append([lane, rnd, scope, name, r["estimate"], r["ci_low"], r["ci_high"],
                              band(float(r["estimate"]), ICC_BANDS), result.n_units, result.n_raters, result.n_ratings,
                              r["p_value"], result.reason])
             w = kendall_w(ratings)
-            rows.append(_row(lane, scope, "kendall_w", w, w.details.get("p_value", float("nan"))))
+            rows.append(_row(lane, rnd, scope, "kendall_w", w, w.details.get("p_value", float("nan"))))
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
 
@@ -89,14 +89,14 @@ def alpha_if_removed(data: Festival | Shared, *, lanes: list[str] | None = None,
     """
     shared = Shared.of(data, lanes)
     rows = []
-    for lane in shared.lanes:
+    for lane, rnd in shared.stages:
         for scope in scopes or shared.scopes(lane):
-            ratings = shared.ratings(lane, scope)
+            ratings = shared.ratings(lane, scope, rnd)
             alpha = krippendorff_alpha(ratings).estimate
             for juror in sorted(ratings[col.JUROR_ID].unique()):
                 without = krippendorff_alpha(ratings[ratings[col.JUROR_ID] != juror]).estimate
-                rows.append([lane, scope, juror, alpha, without, without - alpha])
-    return pd.DataFrame(rows, columns=["lane", "scope", col.JUROR_ID, "alpha", "alpha_without", "change"])
+                rows.append([lane, rnd, scope, juror, alpha, without, without - alpha])
+    return pd.DataFrame(rows, columns=["lane", "round", "scope", col.JUROR_ID, "alpha", "alpha_without", "change"])
 
 
 def faction_agreement(festival: Festival | Shared, *, n_boot: int | None = None, random_state: int | None = None) -> pd.DataFrame:
@@ -112,18 +112,18 @@ def faction_agreement(festival: Festival | Shared, *, n_boot: int | None = None,
     n_boot, seed = _settings(shared.festival, n_boot, random_state)
     faction_of = shared.festival.jurors.set_index(col.JUROR_ID)[col.FACTION]
     rows = []
-    for lane in shared.lanes:
+    for lane, rnd in shared.stages:
         for scope in shared.scopes(lane):
-            ratings = shared.ratings(lane, scope)
+            ratings = shared.ratings(lane, scope, rnd)
             ratings = ratings.assign(faction=ratings[col.JUROR_ID].map(faction_of).fillna("(none)"))
             for faction, group in ratings.groupby("faction", sort=True):
                 r = krippendorff_alpha(group, n_boot=n_boot, random_state=seed)
-                rows.append([lane, scope, faction, r.estimate, r.ci_low, r.ci_high, r.band, r.n_raters, r.n_units, r.reason])
+                rows.append([lane, rnd, scope, faction, r.estimate, r.ci_low, r.ci_high, r.band, r.n_raters, r.n_units, r.reason])
             means = ratings.groupby([col.ENTRY_ID, "faction"], as_index=False)[col.SCORE].mean()
             r = krippendorff_alpha(means, rater="faction", n_boot=n_boot, random_state=seed)
-            rows.append([lane, scope, BETWEEN_FACTIONS, r.estimate, r.ci_low, r.ci_high, r.band, r.n_raters, r.n_units,
+            rows.append([lane, rnd, scope, BETWEEN_FACTIONS, r.estimate, r.ci_low, r.ci_high, r.band, r.n_raters, r.n_units,
                          r.reason])
-    return pd.DataFrame(rows, columns=["lane", "scope", "group", "estimate", "ci_low", "ci_high", "band", "n_raters",
+    return pd.DataFrame(rows, columns=["lane", "round", "scope", "group", "estimate", "ci_low", "ci_high", "band", "n_raters",
                                        "n_units", "reason"])
 
 
@@ -140,16 +140,20 @@ def agreement_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
         what = labels[row.scope] if row.scope == WEIGHTED_TOTAL else f"'{labels[row.scope]}'"
         if np.isnan(row.estimate):
             flags.append(make_flag("agreement_undefined", "info", row.lane,
-                                   f"{names[row.lane]}: agreement on {what} cannot be computed ({row.reason}).",
-                                   threshold=bar, **_scope_subject(row.scope)))
+                                   f"{names[row.lane]}{_in(row.round)}: agreement on {what} cannot be computed "
+                                   f"({row.reason}).", threshold=bar, round=row.round, **_scope_subject(row.scope)))
         elif row.estimate < bar:
             interval = f" (95% interval {row.ci_low:.2f} to {row.ci_high:.2f})" if not np.isnan(row.ci_low) else ""
             flags.append(make_flag(
                 "agreement_low", "warning", row.lane,
-                f"{names[row.lane]}: the jurors agree too little on {what}: Krippendorff's alpha {row.estimate:.2f}"
+                f"{names[row.lane]}{_in(row.round)}: the jurors agree too little on {what}: Krippendorff's alpha {row.estimate:.2f}"
                 f"{interval} is below the bar of {bar:.3g}. Look at which jurors pull it down before relying on it.",
-                value=row.estimate, threshold=bar, **_scope_subject(row.scope)))
+                value=row.estimate, threshold=bar, round=row.round, **_scope_subject(row.scope)))
     return flags
+
+
+def _in(rnd: str) -> str:
+    return f", round {rnd}" if rnd else ""
 
 
 def _scope_subject(scope: str) -> dict[str, str]:
@@ -162,17 +166,23 @@ def agreement_reading(festival: Festival, table: pd.DataFrame, removed: pd.DataF
     bar = festival.config.checks.agreement_min_alpha
     labels = {c.id: c.label for c in festival.config.criteria}
     lines = []
+    first = festival.config.round_ids[0]  # every entry takes part in the first round
+    table = table[table["round"] == first] if "round" in table else table
+    removed = removed[removed["round"] == first] if "round" in removed else removed
     for lane in festival.config.lanes:
         alphas = table[(table["lane"] == lane.id) & (table["statistic"] == "alpha_interval")].set_index("scope")
-        per_criterion = alphas.drop(index=WEIGHTED_TOTAL)["estimate"]
-        if per_criterion.isna().all():
-            lines.append(f"- **{lane.name}**: agreement cannot be computed ({alphas['reason'].iloc[0]}).")
+        if alphas.empty or np.isnan(alphas.loc[WEIGHTED_TOTAL, "estimate"]):
+            reason = alphas["reason"].iloc[0] if len(alphas) else "no scores"
+            lines.append(f"- **{lane.name}**: agreement cannot be computed ({reason}).")
             continue
+        per_criterion = alphas.drop(index=WEIGHTED_TOTAL)["estimate"]
         total = alphas.loc[WEIGHTED_TOTAL]
         low = per_criterion[per_criterion < bar]
         text = (f"- **{lane.name}**: on the weighted total, alpha is {total['estimate']:.2f} "
                 f"({total['band']}; Krippendorff's bar is {bar:.3g}). ")
-        if low.empty:
+        if per_criterion.empty:
+            text += "The lane scores one criterion: the total is that score. "
+        elif low.empty:
             text += "Every criterion clears the bar. "
         else:
             worst = low.idxmin()

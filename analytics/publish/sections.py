@@ -38,6 +38,7 @@ from ..scoring import WEIGHTED_TOTAL
 from ..viz.agreement_charts import alpha_forest_chart
 from ..viz.juror_charts import juror_severity_chart
 from ..viz.participation_charts import ai_share_chart, dimension_chart, tool_usage_chart
+from ..rankings import cuts
 from ..viz.ranking_charts import standings_chart
 from . import methods
 from .html import Section, chart_html, esc, paragraph, table_html
@@ -134,7 +135,8 @@ class Report:
         eligible = eligibility.groupby(col.LANE)["eligible"].sum() if eligibility is not None else pd.Series(dtype=int)
         rows = []
         for lane in f.config.lanes:
-            in_competition = int((after["rankings"][col.LANE] == lane.id).sum())
+            ranked = after["rankings"]
+            in_competition = int(((ranked[col.LANE] == lane.id) & (ranked[col.ROUND] == f.config.round_ids[0])).sum())
             rows.append({"lane": lane.name, "honour": lane.honour or "", "entries": int(lanes.at[lane.id, col.N_ENTRIES]),
                          "eligible": int(eligible.get(lane.id, 0)), "ranked": in_competition,
                          "jurors": int(lanes.at[lane.id, col.N_JURORS]), "scores": int(lanes.at[lane.id, "n_scores"])})
@@ -290,11 +292,14 @@ class Report:
         return Section("".join(parts))
 
     def winners(self) -> Section:
+        config = self.festival.config
         rankings = self.gate.after["rankings"]
+        final = rankings[rankings[col.ROUND] == config.round_ids[-1]]
         parts = []
-        for lane in self.festival.config.lanes:
-            rows = rankings[rankings[col.LANE] == lane.id].sort_values(["rank", col.ENTRY_ID])
+        for lane in config.lanes:
+            rows = final[final[col.LANE] == lane.id].sort_values(["rank", col.ENTRY_ID])
             parts.append(f"<h3>{esc(lane.honour or lane.name)}</h3>")
+            parts += self._rounds_of(rankings, lane)
             if rows.empty:
                 parts.append(paragraph("No entry of this lane is ranked."))
                 continue
@@ -314,11 +319,40 @@ class Report:
             chart = standings_chart(top, lane=lane.id).properties(title=f"Standings, {lane.name}")
             parts.append(chart_html(chart, f"Standings and robustness, {lane.name}"))
         checks = self.festival.config.checks
-        intro = paragraph("The official score is the festival's aggregate (weighted criteria, then the mean over jurors). "
+        rule = config.rule(config.round_ids[-1])
+        how = {"mean": lambda: "the mean over jurors", "median": lambda: "the median over jurors",
+               "trimmed_mean": lambda: f"the {rule.trim:.0%}-trimmed mean over jurors",
+               "drop_extremes": lambda: (f"the mean over jurors without the {rule.drop_high} highest and "
+                                         f"{rule.drop_low} lowest"),
+               "clip_to_mean": lambda: f"the mean over jurors, each score first kept within {rule.clip:g} points of it",
+               }[rule.jurors]()
+        rounds = (" Each round's result weighs the entry's round scores as festival.toml says; the best of a round go on,"
+                  " with every entry tied at the cut." if config.rounds else "")
+        intro = paragraph(f"The official score is the competition's own rule (the criteria combined, then {how}"
+                          + (f", rounded half up to {rule.decimals} decimals" if rule.decimals is not None else "")
+                          + f").{rounds} "
                           f"Robustness: the share of {checks.bootstrap_resamples:,} resampled juries (jurors drawn with "
-                          "replacement, seed " f"{checks.seed}) that put each entry first or in the top three, its 95% "
-                          "rank interval over them, and its best and worst rank when any one juror is left out.")
+                          "replacement, seed " f"{checks.seed}) that put each entry first or in the top three"
+                          + (" or let it go on" if config.rounds else "") + ", its 95% rank interval over them, and its "
+                          "best and worst rank when any one juror is left out; all under the official rule.")
         return Section(intro + "".join(parts))
+
+    def _rounds_of(self, rankings: pd.DataFrame, lane) -> list[str]:
+        """Who went on in each round with a cut, with the share of resampled juries that let them go on."""
+        config = self.festival.config
+        shown = cuts(rankings, lane.id)
+        parts = []
+        for rnd, rows in shown.groupby(col.ROUND, sort=False):
+            r = config.round(rnd)
+            total = int(((rankings[col.LANE] == lane.id) & (rankings[col.ROUND] == rnd)).sum())
+            going = int((rows["on"] == "went on").sum())
+            parts.append(table_html(rows, [
+                ("rank", "Rank", None), (col.ENTRY_ID, "Entry", None), (col.TITLE, "Name", None),
+                ("round_score", "Round score", ".2f"), ("score", "Result", ".2f"), ("on", "", None),
+                ("p_advance", "Went on in resampled juries", _pct)],
+                caption=f"{r.name or r.id}: {going} of {total} went on (advance {r.advance}); those out are shown "
+                        "when the resampled juries were split on them"))
+        return parts
 
     def decisions(self) -> Section:
         decided = decisions_in_words(self.gate, self.juror_labels(), public=self.public)

@@ -21,12 +21,20 @@ BEHAVIOUR_MEASURES = {"sd": "sd of their scores (low: straight-lining)",
                       "rho_rest": "rank like the others (low: out of line)"}
 
 
-def _lane_rows(table: pd.DataFrame, lane: str, what: str) -> pd.DataFrame:
-    """The rows of ``lane``; a lane the table does not hold is a bad argument."""
+def _lane_rows(table: pd.DataFrame, lane: str, what: str, round: str | None = None, *, last: bool = False) -> pd.DataFrame:
+    """The rows of ``lane`` (and of one round: ``round``, else the lane's first round, or its
+    last with ``last``); a lane the table does not hold is a bad argument."""
     rows = table[table[col.LANE] == lane]
     if rows.empty:
         known = ", ".join(map(repr, dict.fromkeys(table[col.LANE]))) or "none"
         raise ValueError(f"the {what} table has no rows for lane {lane!r}; its lanes are {known}")
+    if col.ROUND in rows and rows[col.ROUND].nunique() > 1:
+        rounds = list(dict.fromkeys(rows[col.ROUND]))
+        chosen = round if round is not None else (rounds[-1] if last else rounds[0])
+        if chosen not in rounds:
+            raise ValueError(f"the {what} table has no round {chosen!r} in lane {lane!r}; its rounds are "
+                             f"{', '.join(map(repr, rounds))}")
+        rows = rows[rows[col.ROUND] == chosen]
     return rows
 
 

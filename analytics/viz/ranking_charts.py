@@ -17,11 +17,11 @@ def _films(data: pd.DataFrame) -> pd.Series:
     return data["rank"].astype(int).astype(str) + ". " + data[col.TITLE].fillna("") + " (" + data[col.ENTRY_ID] + ")"
 
 
-def standings_chart(table: pd.DataFrame, *, lane: str) -> alt.HConcatChart:
+def standings_chart(table: pd.DataFrame, *, lane: str, round: str | None = None) -> alt.HConcatChart:
     """The lane's standings at a glance, best on top, three panels sharing the rows: the
     official score; the rank with its 95% interval over resampled juries (a long bar: the
     place is not settled); and the share of resampled juries that put the entry first
-    (dark) and in the top three (light).
+    (dark) and in the top three (light). With rounds: the ``round`` given, else the last.
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"lane": ["a", "a"], "entry_id": ["E1", "E2"], "title": ["霓虹之夢", "Tide"],
@@ -33,7 +33,7 @@ def standings_chart(table: pd.DataFrame, *, lane: str) -> alt.HConcatChart:
     >>> len(spec["hconcat"]), spec["hconcat"][0]["layer"][0]["encoding"]["y"]["sort"]
     (3, ['1. 霓虹之夢 (E1)', '2. Tide (E2)'])
     """
-    data = _lane_rows(table, lane, "rankings").sort_values(["rank", col.ENTRY_ID])
+    data = _lane_rows(table, lane, "rankings", round, last=True).sort_values(["rank", col.ENTRY_ID])
     data = data.assign(film=_films(data))
     n = len(data)
     order = list(data["film"])
@@ -71,7 +71,7 @@ def standings_chart(table: pd.DataFrame, *, lane: str) -> alt.HConcatChart:
     return alt.hconcat(score, rank, chance, spacing=12).properties(title=f"Standings, {lane}")
 
 
-def method_comparison_chart(table: pd.DataFrame, *, lane: str) -> alt.LayerChart:
+def method_comparison_chart(table: pd.DataFrame, *, lane: str, round: str | None = None) -> alt.LayerChart:
     """The rank of each entry of the lane under the five methods (official, z-scores, median,
     trimmed mean, additive model), entries in official order; colour is the places gained
     (blue) or lost (orange) against the official rank, so a column of white means the
@@ -85,7 +85,7 @@ def method_comparison_chart(table: pd.DataFrame, *, lane: str) -> alt.LayerChart
     >>> sorted((r["method"], r["shift"]) for r in next(iter(rows.values())) if r["entry_id"] == "E1")[-1]
     ('z-scores', 1)
     """
-    data = _lane_rows(table, lane, "rankings").sort_values(["rank", col.ENTRY_ID])
+    data = _lane_rows(table, lane, "rankings", round, last=True).sort_values(["rank", col.ENTRY_ID])
     data = data.assign(film=_films(data))
     long = data.assign(official=data["rank"]).melt(id_vars=[col.ENTRY_ID, "film", "official"], value_vars=list(METHODS),
                                                     var_name="column", value_name="method_rank")
