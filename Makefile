@@ -31,8 +31,10 @@ install: $(STAMP)
 system-deps:
 	bash scripts/system-deps.sh
 
+# the whole suite, one worker per processor (JOBS=1 for one process); a file's tests stay on one worker
+JOBS ?= auto
 test: install system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 report: install system-deps
 	$(BIN)/jury report $(FESTIVAL) --out $(OUT) --draft
@@ -44,7 +46,7 @@ dashboard: install
 	$(BIN)/voila notebooks/10-chair-explorer.ipynb --port 8866 --no-browser --Voila.ip=127.0.0.1
 
 bench: install
-	$(BIN)/python benchmarks/bench_load.py && $(BIN)/python benchmarks/bench_agreement.py && $(BIN)/python benchmarks/bench_explorer.py && $(BIN)/python benchmarks/bench_rules.py
+	$(BIN)/python benchmarks/bench_commands.py --report && $(BIN)/python benchmarks/bench_load.py && $(BIN)/python benchmarks/bench_agreement.py && $(BIN)/python benchmarks/bench_explorer.py && $(BIN)/python benchmarks/bench_rules.py
 
 demo: install
 	$(BIN)/jury demo --out data/demo --seed 2026

@@ -27,6 +27,7 @@ from .config import FestivalConfig
 from .eligibility import participation, rules
 from .festival import Festival
 from .flags import Flag, flags_frame
+from .progress import Reporter
 from .rule_families import any_configured
 from .shared import Shared
 
@@ -83,6 +84,16 @@ class CheckResult:
     def __contains__(self, name: str) -> bool:
         return name in self.tables
 
+    def table_of(self, name: str) -> pd.DataFrame:
+        """The table of the check ``name`` of :data:`REGISTRY`: this run's, or (for a check
+        the festival does not configure, which the run skipped) computed now on the same data."""
+        if name in self.tables:
+            return self.tables[name]
+        known = {check.name: check for check in REGISTRY}
+        if name not in known:
+            raise KeyError(f"no check {name!r}; the checks are {', '.join(known)}")
+        return known[name].table(self.shared)
+
     @cached_property
     def lane_summary(self) -> pd.DataFrame:
         """Per lane: entries, jurors, scores, and what is missing (:func:`analytics.coverage.lane_summary`)."""
@@ -95,20 +106,24 @@ class CheckResult:
 
 
 def run_checks(festival: Festival, *, lanes: Sequence[str] | None = None,
-               registry: Sequence[Check] = REGISTRY) -> CheckResult:
+               registry: Sequence[Check] = REGISTRY, progress: Reporter | None = None,
+               label: str = "checks") -> CheckResult:
     """Every configured check of ``registry`` on the festival (or on ``lanes`` only: the
     chair's view of one lane), sharing one :class:`~analytics.shared.Shared`. Seeded by
     ``festival.toml``: the same inputs give the same numbers, and a lane's numbers are the
-    same whether the run covers it alone or every lane."""
+    same whether the run covers it alone or every lane. ``progress`` is told of each check
+    as it finishes (under ``label``)."""
     shared = Shared(festival, lanes)
     tables: dict[str, pd.DataFrame] = {}
     found: list[Flag] = []
-    for check in registry:
-        if not check.configured(festival.config):
-            continue
+    configured = [check for check in registry if check.configured(festival.config)]
+    steps = (progress or Reporter(quiet=True))(len(configured), label)
+    for check in configured:
         table = check.table(shared)
         tables[check.name] = table
         found.extend(check.flags(shared, table))
+        steps.step(check.name)
+    steps.done()
     return CheckResult(shared, tables, flags_frame(found))
 
 

@@ -13,19 +13,23 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .summary import output_tables, summary_text
-from .demo import DEMO_SEED, write_conference, write_demo
-from .examples import write_federation, write_one_score, write_rounds, write_wide_sheet
-from .exports import write_tables
-from .festival import Festival, load_festival
-from .gate import run_gate
 from .manifest import MANIFEST, build_manifest, previous_outputs, verify
 from .problems import FestivalDataError
+from .progress import Reporter
+
+if TYPE_CHECKING:
+    from .festival import Festival
+
+# Start-up costs: each command imports what it uses, when it runs (`jury check` needs pandas,
+# scipy and the checks; not the demo writers, papermill, the charts or the report machinery).
 
 EXIT_OK, EXIT_BLOCKERS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-#: jury demo --kind: the writers of the synthetic competitions beside the film festival
-KINDS = {"festival": None, "one-score": write_one_score, "wide-sheet": write_wide_sheet, "rounds": write_rounds}
+#: the seed of data/demo (analytics.demo.DEMO_SEED, without importing the demo writers)
+DEMO_SEED = 2026
+#: jury demo --kind: the synthetic competitions beside the film festival (writers in analytics.examples)
+KINDS = {"festival": None, "one-score": "write_one_score", "wide-sheet": "write_wide_sheet", "rounds": "write_rounds"}
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("dir", type=Path, help="festival folder (festival.toml, entries, jurors, scores, ...)")
     check.add_argument("--out", type=Path, help="also write flags.csv, rankings.csv and the other tables (or problems.csv) here")
     check.add_argument("--decisions", type=Path, help="a decisions file to use instead of DIR/decisions.csv")
+    check.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
 
     report = commands.add_parser("report", help="write the post-festival report (public and confidential) and its tables",
                                  description="Check DIR as `jury check` does, execute the notebooks on it, and write OUT/: "
@@ -49,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--decisions", type=Path, help="a decisions file to use instead of DIR/decisions.csv")
     report.add_argument("--draft", action="store_true", help="exit 0 even when blockers are open (the report is marked DRAFT)")
     report.add_argument("--no-pdf", action="store_true", help="do not print report.pdf (it needs Chromium)")
+    report.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
 
     verify = commands.add_parser("verify", help="check an output folder against its manifest.json",
                                  description="Hash the inputs and outputs recorded in OUT/manifest.json again and say "
@@ -76,11 +82,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             return _demo(args)
         if args.command == "check":
-            return _check(args.dir, args.out, args.decisions)[0]
+            return _check(args.dir, args.out, args.decisions, progress=Reporter(quiet=args.quiet))[0]
         if args.command == "verify":
             return _verify(args.out)
         return _report(args.dir, args.out or Path("build") / args.dir.resolve().name, args.decisions, args.draft,
-                       pdf=not args.no_pdf)
+                       pdf=not args.no_pdf, progress=Reporter(quiet=args.quiet))
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # the last line of defence: no traceback for a jury chair
@@ -92,12 +98,15 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _demo(args) -> int:
+    from . import examples
+    from .demo import write_conference, write_demo
+
     if args.kind != "festival":
-        folder = KINDS[args.kind](args.out, args.seed)
+        folder = getattr(examples, KINDS[args.kind])(args.out, args.seed)
         print(f"wrote a synthetic {args.kind} competition to {folder} (seed {args.seed})")
         return EXIT_OK
     if args.scale == "federation":
-        folder = write_federation(args.out, args.seed)
+        folder = examples.write_federation(args.out, args.seed)
     elif args.scale == "conference":
         folder = write_conference(args.out, args.seed)
     else:
@@ -107,6 +116,8 @@ def _demo(args) -> int:
 
 
 def _load_or_report(folder: Path, out: Path | None) -> Festival | None:
+    from .festival import load_festival
+
     try:
         return load_festival(folder)
     except FestivalDataError as error:
@@ -127,6 +138,8 @@ def _report_problems(error: FestivalDataError, out: Path | None) -> None:
     earlier run's results (which would no longer be this run's)."""
     print(error, file=sys.stderr)
     if out is not None:
+        from .exports import write_tables
+
         write_tables(out, {PROBLEMS.removesuffix(".csv"): error.to_frame()}, drop=_stale(out))
         print(f"the full list is in {out / PROBLEMS}", file=sys.stderr)
 
@@ -142,13 +155,20 @@ def _with_decisions(festival: Festival, path: Path | None) -> Festival:
     return replace(festival, decisions=read_decisions(path), sources={**festival.sources, "decisions": path.name})
 
 
-def _gate(folder: Path, out: Path | None, decisions_file: Path | None):
-    """Load the folder and run the gate, printing the summary; the gate, or None when the input is bad."""
+def _gate(folder: Path, out: Path | None, decisions_file: Path | None, progress: Reporter | None = None):
+    """Load the folder and run the gate, printing the summary; the gate, or None when the input is bad.
+    ``progress`` shows each step on standard error as it finishes."""
+    progress = progress or Reporter(quiet=True)
+    loading = progress(1, "load")
     festival = _load_or_report(folder, out)
     if festival is None:
         return None
+    loading.step(f"{folder} ({len(festival.scores):,} scores)")
+    from .gate import run_gate
+    from .summary import summary_text
+
     try:
-        gate = run_gate(_with_decisions(festival, decisions_file))
+        gate = run_gate(_with_decisions(festival, decisions_file), progress=progress)
     except FestivalDataError as error:
         _report_problems(error, out)
         return None
@@ -156,17 +176,24 @@ def _gate(folder: Path, out: Path | None, decisions_file: Path | None):
     return gate
 
 
-def _check(folder: Path, out: Path | None, decisions_file: Path | None = None) -> tuple[int, Festival | None]:
+def _check(folder: Path, out: Path | None, decisions_file: Path | None = None, *,
+           progress: Reporter | None = None) -> tuple[int, Festival | None]:
     """Run the gate; the exit code, and the festival when it loaded."""
-    gate = _gate(folder, out, decisions_file)
+    progress = progress or Reporter(quiet=True)
+    whole = progress(0, "jury check")
+    gate = _gate(folder, out, decisions_file, progress)
     if gate is None:
         return EXIT_BAD_INPUT, None
     festival = gate.before.festival
     if out is not None:
+        from .exports import write_tables
+        from .summary import output_tables
+
         tables = output_tables(gate)
         write_tables(out, tables, drop=_stale(out))
         _write_manifest(folder, out, festival.config.checks.seed, gate.publishable, decisions_file,
                         written=[f"{name}.csv" for name in tables])
+    whole.done()
     return (EXIT_OK if gate.publishable else EXIT_BLOCKERS), festival
 
 
@@ -193,23 +220,30 @@ def _verify(out: Path) -> int:
     return EXIT_OK
 
 
-def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool, *, pdf: bool = True) -> int:
-    gate = _gate(folder, None, decisions_file)
+def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool, *, pdf: bool = True,
+            progress: Reporter | None = None) -> int:
+    progress = progress or Reporter(quiet=True)
+    whole = progress(0, "jury report")
+    gate = _gate(folder, None, decisions_file, progress)
     if gate is None:
         return EXIT_BAD_INPUT
     from papermill import PapermillExecutionError
 
-    from .report import IdentityLeak, UnsafeOut, build_report
+    from .report import PAGES, IdentityLeak, UnsafeOut, build_report, report_notebooks, workers
 
+    notebooks = len(report_notebooks()) + len(PAGES)
     try:
-        outcome = build_report(folder, out, gate, decisions_file=decisions_file, pdf=pdf)
+        outcome = build_report(folder, out, gate, decisions_file=decisions_file, pdf=pdf,
+                               progress=progress(notebooks, f"notebooks ({min(workers(), notebooks)} at a time)"))
     except (IdentityLeak, UnsafeOut) as error:
         print(f"jury report: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except PapermillExecutionError as error:
         print(f"jury report: a notebook failed, so no report was written ({out} is unchanged): "
-              f"{error.ename}: {error.evalue} (cell {error.exec_count})", file=sys.stderr)
+              f"{error.ename}: {error.evalue} (cell {error.exec_count} of {getattr(error, 'notebook', 'a notebook')})",
+              file=sys.stderr)
         return EXIT_INTERNAL
+    whole.done()
     print(f"\nwrote {out}/: report.html{', report.pdf' if outcome.pdf_problem is None and pdf else ''}, public/ "
           "(safe to hand out); chair.html, confidential/ (jury room only); manifest.json")
     if outcome.pdf_problem:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-import altair as alt
 import ipywidgets as widgets
 from IPython.display import display
 
@@ -26,6 +25,7 @@ from .explorer_tables import decisions_html, flags_html, juror_scores_html, juro
 from .festival import Festival
 from .scoring import WEIGHTED_TOTAL
 from .shared import Shared
+from .viz import alt  # altair, loaded the quick way (analytics.viz)
 
 SELECTED = "#d1495b"
 #: a heatmap cell in the selected juror's row or the selected entry's column (an empty selection selects nothing)

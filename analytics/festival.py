@@ -209,9 +209,10 @@ def _stages(config: FestivalConfig, entries: pd.DataFrame, scores: pd.DataFrame,
     a round that lets more entries go on than it has, a score in a round its entry never
     reached, an entry with no more scores than ``drop_extremes`` drops."""
     from .official import drop_problems
-    from .rounds import lane_panels, progression
+    from .rounds import panels_by_lane, progression
 
-    steps = progression(config, entries, scores)
+    panels = panels_by_lane(config, scores)
+    steps = progression(config, entries, scores, panels)
     for i, r in enumerate(config.rounds):
         if r.advance is None:
             continue
@@ -228,7 +229,7 @@ def _stages(config: FestivalConfig, entries: pd.DataFrame, scores: pd.DataFrame,
             log.add(sources["scores"], int(row), col.ROUND, r, f"a round entry {entry} took part in: it did not go on "
                     f"into round {r} (see the round before it, where the best of the lane went on)")
     for lane in config.lane_ids:
-        for r, panel in lane_panels(config, scores, lane).items():
+        for r, panel in panels[lane].items():
             for entry in drop_problems(panel, config.rule(r)):
                 rule = config.rule(r)
                 log.add(sources["scores"], None, col.ENTRY_ID, entry,

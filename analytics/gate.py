@@ -36,6 +36,7 @@ from .checks import CheckResult, run_checks
 from .festival import Festival, read_decisions
 from .flags import FLAG_COLUMNS, sort_flags
 from .problems import ProblemLog
+from .progress import Reporter
 from .schema import ACTIONS
 
 GATE_COLUMNS = [*FLAG_COLUMNS, "decision", "status"]
@@ -172,16 +173,18 @@ def _changed(festival: Festival, decided: Festival) -> bool:
 
 
 def run_gate(festival: Festival, decisions: pd.DataFrame | str | Path | None = None, *,
-             lanes: Sequence[str] | None = None, before: CheckResult | None = None) -> GateResult:
+             lanes: Sequence[str] | None = None, before: CheckResult | None = None,
+             progress: Reporter | None = None) -> GateResult:
     """Check the festival, apply the decisions, check again, and say whether the results are
     publishable. ``decisions``: a table like ``decisions.csv``, or the path of such a file;
     ``None`` or ``""`` means the folder's own ``decisions.csv``. ``lanes``: check those lanes
     only (the decisions must then answer flags of those lanes); ``before``: the checks of
-    the data as loaded, when the caller has them already (the chair explorer)."""
+    the data as loaded, when the caller has them already (the chair explorer); ``progress``:
+    told of each check as it finishes (:mod:`analytics.progress`)."""
     if isinstance(decisions, (str, Path)):
         decisions = read_decisions(decisions) if str(decisions) else None
     decisions = festival.decisions if decisions is None else decisions
-    before = run_checks(festival, lanes=lanes) if before is None else before
+    before = run_checks(festival, lanes=lanes, progress=progress) if before is None else before
     if decisions.empty:
         flags = before.flags.assign(decision="", status="open")
         return GateResult(before, before, flags[GATE_COLUMNS], decisions)
@@ -197,12 +200,14 @@ def run_gate(festival: Festival, decisions: pd.DataFrame | str | Path | None = N
         if ids == applied:
             break
         decided, _ = apply_decisions(festival, known, answerable, strict=False)
-        after = run_checks(decided, lanes=lanes) if _changed(festival, decided) else before
+        after = (run_checks(decided, lanes=lanes, progress=progress, label="checks after decisions")
+                 if _changed(festival, decided) else before)
         applied = ids
         known = pd.concat([before.flags, after.flags]).drop_duplicates("flag_id")
     decided, latest = apply_decisions(festival, known, decisions)  # every decision must answer a known flag
     if frozenset(latest.index) != applied:  # the rounds ran out: check what was finally applied
-        after = run_checks(decided, lanes=lanes) if _changed(festival, decided) else before
+        after = (run_checks(decided, lanes=lanes, progress=progress, label="checks after decisions")
+                 if _changed(festival, decided) else before)
     answered = latest[latest[col.FLAG_ID].fillna("") != ""]
     action = dict(zip(answered[col.FLAG_ID], answered[col.ACTION]))
     still = set(after.flags["flag_id"])

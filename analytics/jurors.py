@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import sparse, stats
 
 from . import columns as col
 from .additive import DENSE_MAX_RATERS, fit_additive
@@ -33,13 +33,12 @@ def _severity_one(lane_fit: LaneFit) -> pd.DataFrame:
     se = np.full(len(raters), np.nan)
     if len(raters) <= DENSE_MAX_RATERS * 8 and not np.isnan(sigma2):
         # covariance of the centred juror effects: sigma^2 times the pseudo-inverse of the juror system
+        # C = diag(scores per juror) - N' diag(1 / scores per unit) N, N the units × jurors
+        # incidence (sparse: O(sum over units of jurors²)), then a dense pseudo-inverse (O(jurors³))
         n_u = np.bincount(unit, minlength=n_units).astype(float)
         system = np.diag(np.bincount(rater, minlength=len(raters)).astype(float))
-        cross = np.zeros_like(system)
-        weights = 1.0 / n_u[unit]
-        by_unit = pd.DataFrame({"u": unit, "r": rater, "w": weights})
-        pairs = by_unit.merge(by_unit[["u", "r"]], on="u")
-        np.add.at(cross, (pairs["r_x"].to_numpy(), pairs["r_y"].to_numpy()), pairs["w"].to_numpy())
+        incidence = sparse.csr_matrix((np.ones(len(unit)), (unit, rater)), shape=(n_units, len(raters)))
+        cross = (incidence.T @ sparse.diags(1.0 / np.maximum(n_u, 1)) @ incidence).toarray()
         se = np.sqrt(np.maximum(np.diag(np.linalg.pinv(system - cross)), 0) * sigma2)
     counts = np.bincount(rater, minlength=len(raters))
     z = stats.norm.ppf(0.975)

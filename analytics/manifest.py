@@ -26,6 +26,18 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def input_fingerprint(festival_dir: str | Path, decisions_file: str | Path | None = None) -> str:
+    """The first 16 hex digits of a SHA-256 over the names and SHA-256 of the folder's files
+    (and of the decisions file used instead of the folder's own, if any)."""
+    folder = Path(festival_dir)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.relative_to(folder).parts)):
+        digest.update(f"{path.relative_to(folder).as_posix()}\0{sha256(path)}\n".encode())
+    if decisions_file:
+        digest.update(f"decisions\0{sha256(Path(decisions_file))}\n".encode())
+    return digest.hexdigest()[:16]
+
+
 def _hashes(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): sha256(p) for p in sorted(folder.rglob("*"))
             if p.is_file() and p.name not in skip and not any(part.startswith(".") for part in p.relative_to(folder).parts)}

@@ -81,21 +81,21 @@ class Panel:
         """
         entry, entries = pd.factorize(scores[col.ENTRY_ID], sort=True)
         juror, jurors_index = pd.factorize(scores[col.JUROR_ID], sort=True)
-        pairs = pd.DataFrame({"e": entry, "j": juror}).drop_duplicates().sort_values(["e", "j"])
-        slot = pairs.groupby("e").cumcount().to_numpy()
+        n_e, n_j = len(entries), max(len(jurors_index), 1)
+        key = entry.astype(np.int64) * n_j + juror
+        pairs = np.unique(key)  # each (entry, juror) once, by entry then juror
+        pair_entry, pair_juror = pairs // n_j, pairs % n_j
+        slot = np.arange(len(pairs)) - np.searchsorted(pair_entry, pair_entry)  # the juror's place among the entry's
         width = int(slot.max()) + 1 if len(slot) else 1
-        n_e = len(entries)
         codes = np.zeros((n_e, width), dtype=np.int64)
         present = np.zeros((n_e, width), dtype=bool)
-        codes[pairs["e"].to_numpy(), slot] = pairs["j"].to_numpy()
-        present[pairs["e"].to_numpy(), slot] = True
-        where = pd.Series(slot, index=pd.MultiIndex.from_arrays([pairs["e"].to_numpy(), pairs["j"].to_numpy()]))
-        k = where.reindex(pd.MultiIndex.from_arrays([entry, juror])).to_numpy()
-        c_index = {c: i for i, c in enumerate(criteria)}
-        c = scores[col.CRITERION].map(c_index).to_numpy()
+        codes[pair_entry, slot] = pair_juror
+        present[pair_entry, slot] = True
+        k = slot[np.searchsorted(pairs, key)]
+        c = pd.Index(criteria).get_indexer(scores[col.CRITERION])
         values = np.full((len(criteria), n_e, width), np.nan)
-        known = ~pd.isna(c)
-        values[c[known].astype(int), entry[known], k[known]] = scores[col.SCORE].to_numpy(dtype=float)[known]
+        known = c >= 0
+        values[c[known], entry[known], k[known]] = scores[col.SCORE].to_numpy(dtype=float)[known]
         return cls(pd.Index(entries), pd.Index(jurors_index), tuple(criteria), values, codes, present)
 
 
@@ -149,7 +149,8 @@ def _chunks(n_juries: int, per_jury: int):
     return [slice(i, min(i + step, n_juries)) for i in range(0, n_juries, step)]
 
 
-def panel_results(panel: Panel, juries: np.ndarray, rule, factors: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+def panel_results(panel: Panel, juries: np.ndarray, rule, factors: dict[str, float], *,
+                  keep: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """Each entry's result under ``rule`` for each jury (``juries``: juries × jurors of the
     panel, multiplicities), and its panel score per criterion: ``(results, per_criterion)``
     of shapes juries × entries and criteria × juries × entries.
@@ -157,7 +158,9 @@ def panel_results(panel: Panel, juries: np.ndarray, rule, factors: dict[str, flo
     ``factors``: what each criterion counts for (:meth:`~analytics.config.FestivalConfig.criterion_weights`).
     Under ``criteria_first`` a juror's total needs every criterion of the panel (an incomplete
     total counts for nothing); the per-criterion scores are then the same rule applied to each
-    criterion alone.
+    criterion alone. ``keep=False``: the per-criterion scores are not kept (None; for many
+    juries, such as each juror left out of a large panel, they would be criteria × juries ×
+    entries numbers that only the panel as it sat needs).
 
     Examples
     --------
@@ -197,7 +200,7 @@ def panel_results(panel: Panel, juries: np.ndarray, rule, factors: dict[str, flo
     n_juries, (n_c, n_e, width) = len(juries), panel.values.shape
     f = np.array([factors[c] for c in panel.criteria])
     results = np.full((n_juries, n_e), np.nan)
-    per_criterion = np.full((n_c, n_juries, n_e), np.nan)
+    per_criterion = np.full((n_c, n_juries, n_e), np.nan) if keep else None
     d = rule.decimals
     ordered = rule.jurors in SORTED
     # each criterion's scores (and, criteria first, each juror's total) in the order the rule reads them
@@ -211,11 +214,14 @@ def panel_results(panel: Panel, juries: np.ndarray, rule, factors: dict[str, flo
         totals = _in_order(totals, panel.jurors, panel.present) if ordered else (totals, panel.jurors, panel.present)
     for part in _chunks(n_juries, n_e * width):
         chunk = juries[part]
-        for i, (values, codes, present) in enumerate(layouts):  # a handful of criteria: not juries, entries or jurors
-            weights = np.where(present, chunk[:, codes], 0.0)  # juries × entries × k
-            per_criterion[i, part] = round_half_up(_over_jurors(values, weights, rule), d)
+        local = None
+        if keep or totals is None:
+            local = np.stack([round_half_up(_over_jurors(values, np.where(present, chunk[:, codes], 0.0), rule), d)
+                              for values, codes, present in layouts])  # a handful of criteria: not juries, entries or jurors
+            if keep:
+                per_criterion[:, part] = local
         if totals is None:
-            contributions = round_half_up(f[:, None, None] * per_criterion[:, part], d)
+            contributions = round_half_up(f[:, None, None] * local, d)
             results[part] = round_half_up(contributions.sum(axis=0), d)
         else:
             values, codes, present = totals

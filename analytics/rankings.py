@@ -76,20 +76,19 @@ class LaneStandings:
 def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
     def compute() -> LaneStandings:
         config = shared.config
-        scores = shared.scores
+        scores = shared.lane_scores(lane)
+        factors = None
         if scope != WEIGHTED_TOTAL:  # one criterion on its own: the rule of the round over that criterion
             scores = scores[scores[col.CRITERION] == scope]
-            config = config.model_copy(update={"lanes": tuple(
-                lane_.model_copy(update={"weights": {scope: 1.0}}) if lane_.id == lane else lane_ for lane_ in config.lanes)})
-        panels = lane_panels(config, scores, lane)
-        stages = shared.festival.stages
-        entries = {r: pd.Index(sorted(stages.loc[(stages[col.LANE] == lane) & (stages[col.ROUND] == r), col.ENTRY_ID]))
-                   for r in config.round_ids}
-        current = pd.Index(sorted(shared.entries.loc[shared.entries[col.CATEGORY] == lane, col.ENTRY_ID]))
-        if not len(stages):  # a festival built without its stages: every entry in the one round
+            factors = {scope: 1.0}
+        panels = lane_panels(config, scores, lane, criteria=None if factors is None else (scope,))
+        stages = shared.lane_stages(lane)
+        entries = {r: pd.Index(sorted(stages.loc[stages[col.ROUND] == r, col.ENTRY_ID])) for r in config.round_ids}
+        current = pd.Index(sorted(shared.lane_entries(lane)))
+        if not len(shared.festival.stages):  # a festival built without its stages: every entry in the one round
             entries = {r: current for r in config.round_ids}
         entries = {r: e.intersection(current) for r, e in entries.items()}  # an entry disqualified by decision is out
-        jurors = pd.Index(sorted(scores.loc[scores[col.LANE] == lane, col.JUROR_ID].unique()))
+        jurors = pd.Index(sorted(scores[col.JUROR_ID].unique()))
         n_j = len(jurors)
         checks = shared.config.checks
         rng = lane_rng(checks.seed, lane)
@@ -97,15 +96,17 @@ def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
         boot = np.zeros((checks.bootstrap_resamples, n_j))
         np.add.at(boot, (np.repeat(np.arange(checks.bootstrap_resamples), n_j), draws.ravel()), 1.0)
         loo = np.ones((n_j, n_j)) - np.eye(n_j) if n_j > 1 else np.full((1, n_j), np.nan)
-        return LaneStandings(jurors, round_results(config, lane, panels, entries, np.ones((1, n_j)), jurors),
-                             round_results(config, lane, panels, entries, loo, jurors),
-                             round_results(config, lane, panels, entries, boot, jurors))
+        return LaneStandings(jurors, round_results(config, lane, panels, entries, np.ones((1, n_j)), jurors, factors),
+                             round_results(config, lane, panels, entries, loo, jurors, factors, keep=False),
+                             round_results(config, lane, panels, entries, boot, jurors, factors, keep=False))
     return shared.memo(("ranking_lane", lane, scope), compute)
 
 
-def _alternatives(shared: Shared, lane: str, rnd: str, scope: str, entries: pd.Index) -> pd.DataFrame:
-    """A round's alternative scores per entry (see the module notes), from the jurors' totals."""
+def _alternatives(shared: Shared, lane: str, rnd: str, scope: str) -> pd.DataFrame:
+    """A round's alternative scores per entry scored in it (see the module notes), from the
+    jurors' totals: computed once per lane, round and scope (each later round reuses them)."""
     t = shared.ratings(lane, scope, rnd)
+    entries = pd.Index(sorted(t[col.ENTRY_ID].unique()))
     out = pd.DataFrame(index=entries)
     if t.empty:
         return out.assign(**{f"score_{m}": np.nan for m in ALTERNATIVES})
@@ -152,11 +153,14 @@ def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: Lane
     out["advances"] = "" if last else np.where(going_on(official[None, :], advance)[0], "yes", "no")
     out["p_advance"] = np.nan if last else going_on(boot, advance).mean(axis=0)
     # the alternatives, combined across rounds with the round's weights
+    totals = {method: np.zeros(len(entries)) for method in ALTERNATIVES}
+    for earlier, weight in config.round_weights(rnd).items():
+        alternatives = shared.memo(("alternatives", lane, earlier, scope),
+                                   lambda earlier=earlier: _alternatives(shared, lane, earlier, scope))
+        for method in ALTERNATIVES:
+            totals[method] = totals[method] + weight * alternatives[f"score_{method}"].reindex(entries).to_numpy()
     for method in ALTERNATIVES:
-        total = pd.Series(0.0, index=entries)
-        for earlier, weight in config.round_weights(rnd).items():
-            total = total + weight * _alternatives(shared, lane, earlier, scope, entries)[f"score_{method}"]
-        out[f"score_{method}"] = total.to_numpy()
+        out[f"score_{method}"] = totals[method]
     for method in ALTERNATIVES:
         out[f"rank_{method}"] = _rank(out[f"score_{method}"])
     loo_ranks = ranks(loo)

@@ -25,7 +25,10 @@ import os
 import re
 import shutil
 import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
+from multiprocessing import get_context
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,14 +36,16 @@ import nbformat
 import openpyxl
 import pandas as pd
 
+from . import results
 from .exports import staging_folder, swap_in, write_csvs, xlsx_bytes
 from .gate import GateResult
-from .manifest import MANIFEST, build_manifest
+from .manifest import MANIFEST, build_manifest, input_fingerprint
+from .progress import Progress
 from .publish.assemble import notebook_body
 from .publish.html import page
 from .publish.pdf import PdfUnavailable, print_pdf
 from .publish.pseudonyms import identity_leaks
-from .publish.sections import Report, input_fingerprint
+from .publish.sections import Report
 from .publish.tables import chair_tables, public_tables
 
 NOTEBOOKS_DIR = Path(__file__).resolve().parents[1] / "notebooks"
@@ -95,9 +100,10 @@ class ReportOutcome:
     pdf_problem: str | None  # why report.pdf is missing, or None
 
 
-def report_notebooks(notebooks_dir: Path = NOTEBOOKS_DIR) -> list[Path]:
+def report_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
     """The analysis notebooks a report executes once each, in their numbered order (the
-    chair explorer and the report notebook itself excluded)."""
+    chair explorer and the report notebook itself excluded); default: :data:`NOTEBOOKS_DIR`."""
+    notebooks_dir = NOTEBOOKS_DIR if notebooks_dir is None else notebooks_dir
     return [p for p in sorted(notebooks_dir.glob("[0-9][0-9]-*.ipynb")) if p.name not in (*INTERACTIVE, REPORT_NOTEBOOK)]
 
 
@@ -131,6 +137,9 @@ def _execute(notebook: Path, executed: Path, parameters: dict, notebooks_dir: Pa
                                            kernel_name="python3", progress_bar=False, execution_timeout=CELL_TIMEOUT,
                                            start_timeout=120)
             return executed
+        except papermill.PapermillExecutionError as error:
+            error.notebook = notebook.name  # kept when the error crosses from a worker process
+            raise
         except Exception as error:  # a hung kernel: nbclient's timeout, however papermill wraps it
             if attempt == 2 or "timeout" not in f"{type(error).__name__} {getattr(error, 'ename', '')} {error}".lower():
                 raise
@@ -144,6 +153,49 @@ def _parameters(notebook: Path, festival_dir: str | Path, decisions_file: str | 
     return parameters
 
 
+def workers() -> int:
+    """How many notebooks run at once: ``JURY_JOBS`` if set, else one per processor."""
+    value = os.environ.get("JURY_JOBS", "")
+    return max(1, int(value)) if value.isdigit() else max(1, os.cpu_count() or 1)
+
+
+def _run(jobs: list[tuple[Path, Path, dict]], notebooks_dir: Path, progress: Progress | None = None) -> list[Path]:
+    """Execute ``jobs`` (notebook, executed copy, parameters), up to :func:`workers` at a time,
+    each kernel in its own process; the executed copies in the order of ``jobs``. The first
+    notebook to fail stops the rest and its error is raised."""
+    progress = progress or Progress(len(jobs), "notebooks", quiet=True)
+    if workers() == 1 or len(jobs) == 1:
+        done = []
+        for notebook, executed, parameters in jobs:
+            done.append(_execute(notebook, executed, parameters, notebooks_dir))
+            progress.step(notebook.stem)
+        return done
+    # spawned, not forked: the client of each kernel starts clean, whatever this process holds
+    with ProcessPoolExecutor(min(workers(), len(jobs)), mp_context=get_context("spawn")) as pool:
+        futures = {pool.submit(_execute, notebook, executed, parameters, notebooks_dir): notebook
+                   for notebook, executed, parameters in jobs}
+        try:
+            for future in as_completed(futures):
+                future.result()
+                progress.step(futures[future].stem)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return [executed for _, executed, _ in jobs]
+
+
+def _analysis_jobs(festival_dir, target: Path, notebooks_dir: Path, decisions_file, only: tuple[str, ...] = ()):
+    notebooks = [notebooks_dir / name for name in only] if only else report_notebooks(notebooks_dir)
+    return [(nb, Path(target) / nb.name, _parameters(nb, festival_dir, decisions_file)) for nb in notebooks]
+
+
+def _report_job(festival_dir, target: Path, audience: str, notebooks_dir: Path, decisions_file):
+    notebook = notebooks_dir / REPORT_NOTEBOOK
+    return (notebook, Path(target) / f"{notebook.stem}.{audience}.ipynb",
+            _parameters(notebook, festival_dir, decisions_file, audience=audience))
+
+
 def execute_notebooks(festival_dir: str | Path, target: str | Path, notebooks_dir: Path = NOTEBOOKS_DIR,
                       decisions_file: str | Path | None = None, *, only: tuple[str, ...] = ()) -> list[Path]:
     """Run every analysis notebook (or the notebooks named in ``only``, interactive ones too)
@@ -151,18 +203,29 @@ def execute_notebooks(festival_dir: str | Path, target: str | Path, notebooks_di
     folder's own decisions.csv) into ``target``; return the executed copies' paths. Raises
     ``papermill.PapermillExecutionError`` naming the cell when a notebook fails.
     """
-    notebooks = [notebooks_dir / name for name in only] if only else report_notebooks(notebooks_dir)
-    return [_execute(nb, Path(target) / nb.name, _parameters(nb, festival_dir, decisions_file), notebooks_dir)
-            for nb in notebooks]
+    return _run(_analysis_jobs(festival_dir, Path(target), notebooks_dir, decisions_file, only), notebooks_dir)
 
 
 def execute_report_notebook(festival_dir: str | Path, target: str | Path, audience: str,
                             notebooks_dir: Path = NOTEBOOKS_DIR, decisions_file: str | Path | None = None) -> Path:
     """Run notebook 20 for ``audience`` into ``target/20-post-festival-report.<audience>.ipynb``."""
-    notebook = notebooks_dir / REPORT_NOTEBOOK
-    executed = Path(target) / f"{notebook.stem}.{audience}.ipynb"
-    return _execute(notebook, executed, _parameters(notebook, festival_dir, decisions_file, audience=audience),
-                    notebooks_dir)
+    return _run([_report_job(festival_dir, Path(target), audience, notebooks_dir, decisions_file)], notebooks_dir)[0]
+
+
+@contextmanager
+def _results_for_kernels(gate: GateResult, festival_dir, decisions_file):
+    """The gate saved for this run's kernels (:mod:`analytics.results`), removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="jury-results-") as private:  # mode 0700
+        path = results.save(gate, Path(private) / "gate.pickle", festival_dir, decisions_file)
+        saved = os.environ.get(results.RESULTS_ENV)
+        os.environ[results.RESULTS_ENV] = str(path)
+        try:
+            yield
+        finally:
+            if saved is None:
+                os.environ.pop(results.RESULTS_ENV, None)
+            else:
+                os.environ[results.RESULTS_ENV] = saved
 
 
 def _write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
@@ -202,11 +265,13 @@ def _check_public(staging: Path, festival) -> None:
 
 def build_report(festival_dir: str | Path, out: str | Path, gate: GateResult, *,
                  decisions_file: str | Path | None = None, notebooks_dir: Path | None = None,
-                 pdf: bool = True) -> ReportOutcome:
+                 pdf: bool = True, progress: Progress | None = None) -> ReportOutcome:
     """Write the whole output folder for ``gate`` (the festival in ``festival_dir`` after its decisions).
 
     ``notebooks_dir`` (default: the repository's ``notebooks/``) holds the notebooks to execute;
-    it must hold ``20-post-festival-report.ipynb``. ``pdf=False`` skips report.pdf.
+    it must hold ``20-post-festival-report.ipynb``. ``pdf=False`` skips report.pdf. The notebooks
+    run in parallel (:func:`workers`) and read the checks of ``gate`` instead of repeating them
+    (:mod:`analytics.results`); ``progress`` is told as each one finishes.
     """
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
     out = Path(out)
@@ -217,10 +282,12 @@ def build_report(festival_dir: str | Path, out: str | Path, gate: GateResult, *,
         _write_tables(staging / "confidential", chair_tables(gate))
         _write_tables(staging / "public", public_tables(gate))
         notebooks = staging / "confidential" / "notebooks"
-        execute_notebooks(festival_dir, notebooks, notebooks_dir, decisions_file)
+        jobs = [*_analysis_jobs(festival_dir, notebooks, notebooks_dir, decisions_file),
+                *(_report_job(festival_dir, notebooks, audience, notebooks_dir, decisions_file) for audience in PAGES)]
+        with _results_for_kernels(gate, festival_dir, decisions_file):
+            executed_all = _run(jobs, notebooks_dir, progress or Progress(len(jobs), "notebooks", quiet=True))
         fingerprint = input_fingerprint(festival_dir, decisions_file)
-        for audience, name in PAGES.items():
-            executed = execute_report_notebook(festival_dir, notebooks, audience, notebooks_dir, decisions_file)
+        for (audience, name), executed in zip(PAGES.items(), executed_all[-len(PAGES):]):
             report = Report(gate, audience, fingerprint)
             body = notebook_body(nbformat.read(executed, as_version=4), executed.name)
             (staging / name).write_text(page(body, title=report.title, draft=report.draft,

@@ -38,33 +38,49 @@ class LaneRounds:
     criteria: tuple[str, ...]
 
 
-def lane_panels(config: FestivalConfig, scores: pd.DataFrame, lane: str) -> dict[str, Panel]:
-    """Each round's scores of a lane laid out per entry (:class:`~analytics.official.Panel`)."""
-    criteria = config.lane_criteria(lane)
-    lane_scores = scores[scores[col.LANE] == lane]
-    by_round = dict(tuple(lane_scores.groupby(col.ROUND, sort=False))) if len(lane_scores) else {}
-    return {r: Panel.of(by_round[r] if r in by_round else lane_scores.iloc[:0], criteria) for r in config.round_ids}
+def lane_panels(config: FestivalConfig, scores: pd.DataFrame, lane: str,
+                criteria: tuple[str, ...] | None = None) -> dict[str, Panel]:
+    """Each round's scores of a lane laid out per entry (:class:`~analytics.official.Panel`), on
+    the lane's criteria (or on ``criteria``). ``scores``: the festival's, or only the lane's."""
+    return panels_by_lane(config, scores[scores[col.LANE] == lane], criteria, lanes=(lane,))[lane]
+
+
+def panels_by_lane(config: FestivalConfig, scores: pd.DataFrame, criteria: tuple[str, ...] | None = None,
+                   lanes: tuple[str, ...] | None = None) -> dict[str, dict[str, Panel]]:
+    """:func:`lane_panels` of every lane (or of ``lanes``) from one pass over ``scores``: O(scores)."""
+    lanes = config.lane_ids if lanes is None else lanes
+    groups = scores.groupby([col.LANE, col.ROUND], sort=False, observed=True).indices if len(scores) else {}
+    empty = scores.iloc[:0]
+    return {lane: {r: Panel.of(scores.take(groups[(lane, r)]) if (lane, r) in groups else empty,
+                               tuple(criteria or config.lane_criteria(lane))) for r in config.round_ids}
+            for lane in lanes}
 
 
 def round_results(config: FestivalConfig, lane: str, panels: dict[str, Panel], entries: dict[str, pd.Index],
-                  juries: np.ndarray, jurors: pd.Index) -> LaneRounds:
+                  juries: np.ndarray, jurors: pd.Index, factors: dict[str, float] | None = None, *,
+                  keep: bool = True) -> LaneRounds:
     """Every round of a lane under each jury of ``juries`` (juries × ``jurors``, multiplicities):
-    round scores and results of the entries in each round (``entries``)."""
-    factors = config.criterion_weights(lane)
+    round scores and results of the entries in each round (``entries``); ``factors``: the
+    criteria's weights (default: the lane's); ``keep=False``: without the panel scores per
+    criterion (``per_criterion`` empty; see :func:`~analytics.official.panel_results`)."""
+    factors = config.criterion_weights(lane) if factors is None else factors
     scores_by_round, results, per_criterion = {}, {}, {}
     for r in config.round_ids:  # a few rounds: not a loop over juries, entries or jurors
         panel = panels[r]
         codes = jurors.get_indexer(panel.jurors_index)
         own = juries[:, codes] if len(codes) else np.zeros((len(juries), 0))
-        got, criteria = panel_results(panel, own, config.rule(r), factors)
+        got, criteria = panel_results(panel, own, config.rule(r), factors, keep=keep)
         at = panel.entries.get_indexer(entries[r])
-        scores_by_round[r], per_criterion[r] = _pick(got, at), _pick(criteria, at)
+        scores_by_round[r] = _pick(got, at)
+        if keep:
+            per_criterion[r] = _pick(criteria, at)
         total = np.zeros((len(juries), len(entries[r])))
         for earlier, weight in config.round_weights(r).items():  # the earlier rounds' scores of the entries still in
             place = entries[earlier].get_indexer(entries[r])
             total = total + weight * scores_by_round[earlier][:, place]
         results[r] = round_half_up(total, config.rule(r).decimals)
-    return LaneRounds(config.round_ids, entries, scores_by_round, results, per_criterion, config.lane_criteria(lane))
+    return LaneRounds(config.round_ids, entries, scores_by_round, results, per_criterion,
+                      panels[config.round_ids[0]].criteria)
 
 
 def _pick(matrix: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -88,20 +104,25 @@ def going_on(results: np.ndarray, advance: int | None) -> np.ndarray:
     return (ranks(results) <= advance) & ~np.isnan(results)
 
 
-def progression(config: FestivalConfig, entries: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+def progression(config: FestivalConfig, entries: pd.DataFrame, scores: pd.DataFrame,
+                panels: dict[str, dict[str, Panel]] | None = None) -> pd.DataFrame:
     """Each lane's rounds for the panel as it sat: one row per lane × round × entry of the
     round, with its round score, result, rank and whether it goes on (``yes``/``no``; empty
-    in the last round). Columns :data:`PROGRESSION_COLUMNS`."""
+    in the last round). Columns :data:`PROGRESSION_COLUMNS`. ``panels``: :func:`panels_by_lane`
+    of ``scores``, when the caller has them. A loop over lanes and rounds, each step O(its scores)."""
     frames = []
     last = config.round_ids[-1]
+    panels = panels_by_lane(config, scores) if panels is None else panels
+    jurors_of = scores.groupby(col.LANE, observed=True)[col.JUROR_ID].unique() if len(scores) else {}
+    entries_of = entries.groupby(col.CATEGORY, observed=True)[col.ENTRY_ID].unique() if len(entries) else {}
     for lane in config.lane_ids:
-        panels = lane_panels(config, scores, lane)
-        jurors = pd.Index(sorted(scores.loc[scores[col.LANE] == lane, col.JUROR_ID].unique()))
-        members = {config.round_ids[0]: pd.Index(sorted(entries.loc[entries[col.CATEGORY] == lane, col.ENTRY_ID]))}
+        jurors = pd.Index(sorted(jurors_of[lane]) if lane in jurors_of else [])
+        members = {config.round_ids[0]: pd.Index(sorted(entries_of[lane]) if lane in entries_of else [])}
+        panels_of_lane = panels[lane]
         everyone = np.ones((1, len(jurors)))
         for i, r in enumerate(config.round_ids):
             # the entries of round r are known once the rounds before it are decided
-            so_far = round_results(config, lane, panels, {**members, **{x: pd.Index([]) for x in config.round_ids
+            so_far = round_results(config, lane, panels_of_lane, {**members, **{x: pd.Index([]) for x in config.round_ids
                                                                          if x not in members}}, everyone, jurors)
             result = so_far.results[r][0]
             rank = ranks(so_far.results[r])[0]

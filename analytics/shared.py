@@ -24,6 +24,7 @@ import pandas as pd
 
 from . import columns as col
 from .additive import AdditiveFit, fit_additive
+from .agreement.longdata import Ratings
 from .festival import Festival
 from .scoring import WEIGHTED_TOTAL, weighted_totals
 
@@ -127,20 +128,84 @@ class Shared:
         return [(lane, r) for lane in self.lanes for r in self.config.round_ids
                 if (lane, r) in taking_part or not taking_part]
 
+    @cached_property
+    def _by_lane(self) -> dict[str, dict[str, np.ndarray]]:
+        """Positions of the scores, stages and entries of each lane: one pass over each table."""
+        stages = self.festival.stages
+        return {"scores": _positions(self.scores, [col.LANE]), "stages": _positions(stages, [col.LANE]),
+                "entries": _positions(self.entries, [col.CATEGORY])}
+
+    def _of_lane(self, name: str, table: pd.DataFrame, lane: str) -> pd.DataFrame:
+        at = self._by_lane[name].get((lane,))
+        return table.take(at) if at is not None else table.iloc[:0]
+
+    def lane_scores(self, lane: str) -> pd.DataFrame:
+        """The run's scores in ``lane`` (every criterion and round)."""
+        return self._of_lane("scores", self.scores, lane)
+
+    def lane_stages(self, lane: str) -> pd.DataFrame:
+        """Who took part in each round of ``lane`` (:attr:`analytics.festival.Festival.stages`)."""
+        return self._of_lane("stages", self.festival.stages, lane)
+
+    def lane_entries(self, lane: str) -> pd.Series:
+        """The ids of the entries now in ``lane`` (after any disqualification)."""
+        return self._of_lane("entries", self.entries, lane)[col.ENTRY_ID]
+
+    @cached_property
+    def _score_rows(self) -> dict[tuple[str, str, str], np.ndarray]:
+        """Positions of the scores of each (lane, criterion, round): one pass, O(scores)."""
+        return _positions(self.scores, [col.LANE, col.CRITERION, col.ROUND])
+
+    @cached_property
+    def _total_rows(self) -> dict[tuple[str, str], np.ndarray]:
+        """Positions of the weighted totals of each (lane, round): one pass, O(totals)."""
+        return _positions(self.totals, [col.LANE, col.ROUND])
+
     def ratings(self, lane: str, scope: str, round: str = "") -> pd.DataFrame:
         """The long table (``entry_id, juror_id, score``) of one lane (and round) on one criterion or the total."""
         key = (lane, scope, round)
         if key not in self._ratings:
             if scope == WEIGHTED_TOTAL:
-                t = self.totals
-                rows = t[(t[col.LANE] == lane) & (t[col.ROUND] == round)]
+                table, at = self.totals, self._total_rows.get((lane, round))
             elif scope in self.config.criterion_ids:
-                s = self.scores
-                rows = s[(s[col.LANE] == lane) & (s[col.CRITERION] == scope) & (s[col.ROUND] == round)]
+                table, at = self.scores, self._score_rows.get((lane, scope, round))
             else:
                 raise ValueError(f"scope must be a criterion ({', '.join(self.config.criterion_ids)}) or "
                                  f"{WEIGHTED_TOTAL!r}; got {scope!r}")
-            self._ratings[key] = rows[[col.ENTRY_ID, col.JUROR_ID, col.SCORE]].reset_index(drop=True)
+            at = np.zeros(0, dtype=np.intp) if at is None else at
+            self._ratings[key] = table[[col.ENTRY_ID, col.JUROR_ID, col.SCORE]].take(at).reset_index(drop=True)
+        return self._ratings[key]
+
+    @cached_property
+    def _codes(self) -> dict[str, tuple[np.ndarray, np.ndarray, pd.Index, pd.Index, np.ndarray]]:
+        """Each of ``scores`` and ``totals`` coded once: entry codes, juror codes (both in sorted
+        id order), the ids, and the scores as floats. O(scores log scores), once per run."""
+        out = {}
+        for name, table in (("scores", self.scores), ("totals", self.totals)):
+            units, unit_ids = pd.factorize(table[col.ENTRY_ID], sort=True)
+            raters, rater_ids = pd.factorize(table[col.JUROR_ID], sort=True)
+            out[name] = units, raters, pd.Index(unit_ids), pd.Index(rater_ids), table[col.SCORE].to_numpy(dtype=float)
+        return out
+
+    def coded(self, lane: str, scope: str, round: str = "") -> Ratings:
+        """:meth:`ratings` coded for the statistics, as :func:`analytics.agreement.longdata.ratings`
+        codes it (units and raters in sorted id order, missing scores left out), from codes made
+        once per run: O(the lane's scores)."""
+        key = ("coded", lane, scope, round)
+        if key not in self._ratings:
+            if scope != WEIGHTED_TOTAL and scope not in self.config.criterion_ids:
+                self.ratings(lane, scope, round)  # says what a scope must be
+            name = "totals" if scope == WEIGHTED_TOTAL else "scores"
+            at = (self._total_rows.get((lane, round)) if name == "totals"
+                  else self._score_rows.get((lane, scope, round)))
+            at = np.zeros(0, dtype=np.intp) if at is None else at
+            units, raters, unit_ids, rater_ids, values = self._codes[name]
+            value = values[at]
+            at = at[~np.isnan(value)]
+            seen_units, unit = np.unique(units[at], return_inverse=True)
+            seen_raters, rater = np.unique(raters[at], return_inverse=True)
+            self._ratings[key] = Ratings(unit.astype(np.intp), rater.astype(np.intp), values[at],
+                                         unit_ids[seen_units], rater_ids[seen_raters])
         return self._ratings[key]
 
     def fit(self, lane: str, scope: str, round: str = "") -> LaneFit:
@@ -180,3 +245,11 @@ class Shared:
         steps = self.progression
         return steps.loc[steps[col.ROUND] == self.config.round_ids[0], [col.LANE, col.ENTRY_ID, "score"]].rename(
             columns={"score": col.SCORE}).reset_index(drop=True)
+
+
+def _positions(table: pd.DataFrame, keys: list[str]) -> dict[tuple, np.ndarray]:
+    """Row positions of ``table`` per combination of ``keys`` (in table order within each)."""
+    if table.empty:
+        return {}
+    groups = table.groupby(keys, sort=False, observed=True).indices
+    return {(key if isinstance(key, tuple) else (key,)): rows for key, rows in groups.items()}

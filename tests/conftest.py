@@ -122,3 +122,10 @@ def hostile_report(tmp_path_factory) -> Path:
     return out
 
 
+
+
+def pytest_collection_modifyitems(items):
+    """The notebooks' cells (nbval) are end-to-end: marked slow like the report builds."""
+    for item in items:
+        if item.nodeid.startswith("notebooks/"):
+            item.add_marker(pytest.mark.slow)

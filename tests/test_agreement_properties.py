@@ -380,8 +380,10 @@ def test_a_design_with_as_many_ratings_as_raters_is_undefined_not_an_error():
 def test_icc_bootstrap_all_at_once_equals_the_loop(wide, seed, split):
     """Independent computation: the loop refits each resample with the sparse least-squares
     solver of analytics.additive and counts its design's parts by graph search; the batched
-    route solves every resample's juror system by one eigendecomposition. Same resamples
-    (the same generator draws), same six forms, to floating-point error."""
+    routes solve every resample's juror system at once, by one eigendecomposition (small
+    panels) or by conjugate gradients with the parts from one graph search over the chunk
+    (any panel). Same resamples (the same generator draws), same six forms, to floating-point
+    error."""
     import importlib
 
     icc_module = importlib.import_module("analytics.agreement.icc")  # the module, not the function it exports
@@ -395,12 +397,28 @@ def test_icc_bootstrap_all_at_once_equals_the_loop(wide, seed, split):
     table = long_table(wide, drop_missing=True)
     assume(table["entry_id"].nunique() >= 2 and table["juror_id"].nunique() >= 2)
     r = ratings(table, "entry_id", "juror_id", "score")
-    batched = icc_module._bootstrap(r, 60, np.random.default_rng(seed))
-    saved = icc_module.DENSE_MAX_RATERS
-    try:
-        icc_module.DENSE_MAX_RATERS = 0  # every panel through the loop
-        looped = icc_module._bootstrap(r, 60, np.random.default_rng(seed))
-    finally:
-        icc_module.DENSE_MAX_RATERS = saved
-    np.testing.assert_array_equal(np.isnan(batched), np.isnan(looped))
-    np.testing.assert_allclose(batched, looped, rtol=1e-7, atol=1e-9)
+    draws = np.random.default_rng(seed).integers(0, r.n_units, size=(60, r.n_units))
+    looped = icc_module._bootstrap_loop(r, draws)
+    for batched in (icc_module._bootstrap_small(r, draws), icc_module._bootstrap_large(r, draws)):
+        np.testing.assert_array_equal(np.isnan(batched), np.isnan(looped))
+        np.testing.assert_allclose(batched, looped, rtol=1e-7, atol=1e-9)
+
+
+def test_icc_bootstrap_of_a_large_sparse_design_equals_the_loop():
+    """A design beyond the dense route (90 raters, 4 of them per unit, two parts): the
+    conjugate-gradient route against the per-resample refit, on the same draws."""
+    import importlib
+
+    icc_module = importlib.import_module("analytics.agreement.icc")
+    from analytics.agreement.longdata import Ratings
+
+    rng = np.random.default_rng(7)
+    n_u, n_r, per = 300, 90, 4
+    unit = np.repeat(np.arange(n_u), per)
+    rater = np.concatenate([rng.choice(45, per, replace=False) + (45 if u >= 150 else 0) for u in range(n_u)])
+    value = np.round(2 * (rng.normal(size=n_u)[unit] + rng.normal(size=n_r)[rater] + rng.normal(size=len(unit)))) / 2
+    r = Ratings(unit, rater, value, pd.Index(range(n_u)), pd.Index(range(n_r)))
+    assert r.n_raters > icc_module.DENSE_MAX_RATERS
+    draws = rng.integers(0, n_u, size=(40, n_u))
+    np.testing.assert_allclose(icc_module._bootstrap_large(r, draws), icc_module._bootstrap_loop(r, draws),
+                               rtol=1e-9, atol=1e-12)

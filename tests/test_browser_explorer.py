@@ -33,7 +33,7 @@ from .browser import (
 )
 from .conftest import DEMO
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(chromium() is None, reason=SKIP_NO_CHROMIUM)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.skipif(chromium() is None, reason=SKIP_NO_CHROMIUM)]
 
 NOTEBOOK = "10-chair-explorer.ipynb"
 JUROR = "JR06"

@@ -15,7 +15,7 @@ from analytics.publish.html import CONFIDENTIAL_MARK, DRAFT_MARK
 from .browser import SCREENSHOTS, SKIP_NO_CHROMIUM, chromium, launch_chromium
 from .conftest import IMG_TITLE, SCRIPT_TITLE
 
-pytestmark = [pytest.mark.browser, pytest.mark.skipif(chromium() is None, reason=SKIP_NO_CHROMIUM)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.skipif(chromium() is None, reason=SKIP_NO_CHROMIUM)]
 
 CJK_TITLE = "潛在空間的九龍"  # GC-19, second in Generative Cinema
 

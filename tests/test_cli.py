@@ -9,6 +9,7 @@ import sys
 import pandas as pd
 import pytest
 
+import analytics.festival as festival_module
 from analytics import cli
 
 from .conftest import BROKEN, DEMO, REPO
@@ -86,7 +87,7 @@ def test_unexpected_errors_do_not_show_a_traceback(monkeypatch, capsys):
     def boom(_):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(cli, "load_festival", boom)
+    monkeypatch.setattr(festival_module, "load_festival", boom)  # the cli imports it when a command runs
     monkeypatch.delenv("JURY_DEBUG", raising=False)
     assert cli.main(["check", str(DEMO)]) == cli.EXIT_INTERNAL
     err = capsys.readouterr().err
@@ -125,3 +126,21 @@ def test_demo_kinds_write_the_committed_examples(tmp_path, kind):
     assert sorted(p.name for p in (tmp_path / kind).iterdir()) == sorted(p.name for p in committed.iterdir())
     for path in committed.iterdir():
         assert (tmp_path / kind / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_jury_check_imports_only_what_it_uses():
+    """Start-up: `jury check` does not pay for the notebook, widget, chart or report machinery,
+    nor for the writers of the synthetic festivals."""
+    probe = ("import sys; import analytics.cli as c; c.main(['check', sys.argv[1], '--quiet']); "
+             "print('imported:', ' '.join(sorted(m for m in ('papermill', 'altair', 'ipywidgets', 'nbformat', 'jinja2', "
+             "'analytics.demo', 'analytics.examples', 'analytics.report', 'analytics.viz', 'analytics.publish') "
+             "if m in sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", probe, str(REPO / "tests" / "fixtures" / "mini")], capture_output=True,
+                          text=True, timeout=300)
+    assert done.stdout.strip().splitlines()[-1] == "imported:", done.stdout[-500:]
+
+
+def test_the_default_seed_of_jury_demo_is_the_demos():
+    from analytics.demo import DEMO_SEED
+
+    assert cli.DEMO_SEED == DEMO_SEED

@@ -56,6 +56,7 @@ def test_one_score_no_film_rules_abstentions_and_two_panels(gates):
     assert "eligibility" not in text and "AI share" not in text
 
 
+@pytest.mark.slow
 def test_jury_report_on_the_one_score_example(tmp_path):
     """Every notebook run by `jury report` (their `parameters` cell given the folder), then the pages."""
     out = tmp_path / "report"
@@ -163,6 +164,7 @@ def test_any_core_competition_is_checked_and_explored_without_an_error(tmp_path_
             explorer.undo()
 
 
+@pytest.mark.slow
 @settings(max_examples=2, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(competitions())
 def test_any_core_competition_gets_its_report(tmp_path_factory, files):

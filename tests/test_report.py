@@ -44,6 +44,8 @@ from .conftest import (
     replace,
 )
 
+pytestmark = pytest.mark.slow  # every test here executes notebooks or builds a report
+
 JURORS = pd.read_csv(DEMO / "jurors.csv", dtype=str)
 PUBLIC_TEXT_FILES = ("report.html",)
 

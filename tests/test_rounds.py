@@ -234,6 +234,7 @@ def test_the_example_has_each_rounds_rankings_entry_scores_and_correlations(exam
     assert set(severity["round"]) == {"stage1", "stage2", "final"}  # each juror's severity round by round
 
 
+@pytest.mark.slow
 def test_jury_report_on_the_rounds_example(tmp_path):
     out = tmp_path / "report"
     result = subprocess.run([sys.executable, "-m", "analytics", "report", str(ROUNDS), "--out", str(out), "--draft",

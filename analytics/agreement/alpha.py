@@ -58,12 +58,16 @@ def _parts(r: Ratings, level: str) -> _Parts:
     counts = sparse.csr_matrix((np.ones(len(unit)), (unit, category)), shape=(n_units, v))
     if level == "ordinal":
         # coincidences within each unit: n_uc n_uk - [c = k] n_uc, over m_u - 1 (Krippendorff 2011, eq. 2)
-        coo = counts.tocoo()
-        per_unit = pd.DataFrame({"u": coo.row, "c": coo.col, "n": coo.data})
-        joined = per_unit.merge(per_unit, on="u")
-        o = joined["n_x"] * joined["n_y"] - np.where(joined["c_x"] == joined["c_y"], joined["n_x"], 0)
-        o = o / (m[joined["u"]] - 1)
-        pairs = sparse.csr_matrix((o, (joined["u"], joined["c_x"] * v + joined["c_y"])), shape=(n_units, v * v))
+        # every pair of a unit's (category, count) entries, its own included: O(sum of entries²)
+        counts.sort_indices()
+        lengths = np.diff(counts.indptr)
+        per_left = np.repeat(lengths, lengths)  # each entry, as often as its unit has entries
+        left = np.repeat(np.arange(counts.nnz), per_left)
+        right = np.repeat(counts.indptr[:-1], lengths)[left] + (np.arange(len(left)) - np.repeat(np.cumsum(per_left) - per_left, per_left))
+        u = np.repeat(np.arange(n_units), lengths)[left]
+        c_x, c_y, n_x, n_y = counts.indices[left], counts.indices[right], counts.data[left], counts.data[right]
+        o = (n_x * n_y - np.where(c_x == c_y, n_x, 0)) / (m[u] - 1)
+        pairs = sparse.csr_matrix((o, (u, c_x * v + c_y)), shape=(n_units, v * v))
         return _Parts(level, m, None, None, None, counts, pairs, None)
     x = np.asarray(values, dtype=float) if level == "ratio" else None
     if level == "nominal":

@@ -13,7 +13,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import sparse, special
+from scipy.sparse import csgraph
 
 from .. import columns as col
 from ..additive import DENSE_MAX_RATERS, fit_additive
@@ -105,15 +106,15 @@ def _complete_table(r: Ratings, confidence: float) -> pd.DataFrame:
                      "ICC2k": (msr - mse) / (msr + (msc - mse) / n), "ICC3k": (msr - mse) / msr}
         f1, df1_1, df2_1 = msr / msw, n - 1, n * (k - 1)
         f3, df1_3, df2_3 = msr / mse, n - 1, (n - 1) * (k - 1)
-        fl1 = f1 / stats.f.ppf(1 - alpha / 2, df1_1, df2_1)
-        fu1 = f1 * stats.f.ppf(1 - alpha / 2, df2_1, df1_1)
-        fl3 = f3 / stats.f.ppf(1 - alpha / 2, df1_3, df2_3)
-        fu3 = f3 * stats.f.ppf(1 - alpha / 2, df2_3, df1_3)
+        fl1 = f1 / special.fdtri(df1_1, df2_1, 1 - alpha / 2)
+        fu1 = f1 * special.fdtri(df2_1, df1_1, 1 - alpha / 2)
+        fl3 = f3 / special.fdtri(df1_3, df2_3, 1 - alpha / 2)
+        fu3 = f3 * special.fdtri(df2_3, df1_3, 1 - alpha / 2)
         a = k * icc2 / (n * (1 - icc2))
         b = 1 + k * icc2 * (n - 1) / (n * (1 - icc2))
         v = (a * msc + b * mse) ** 2 / ((a * msc) ** 2 / (k - 1) + (b * mse) ** 2 / ((n - 1) * (k - 1)))
-        f_star = stats.f.ppf(1 - alpha / 2, n - 1, v)
-        f_star2 = stats.f.ppf(1 - alpha / 2, v, n - 1)
+        f_star = special.fdtri(n - 1, v, 1 - alpha / 2)
+        f_star2 = special.fdtri(v, n - 1, 1 - alpha / 2)
         low2 = n * (msr - f_star * mse) / (f_star * (k * msc + (k * n - k - n) * mse) + n * msr)
         high2 = n * (f_star2 * msr - mse) / (k * msc + (k * n - k - n) * mse + n * f_star2 * msr)
         intervals = {
@@ -128,7 +129,7 @@ def _complete_table(r: Ratings, confidence: float) -> pd.DataFrame:
     rows = []
     for form in FORMS:
         f, d1, d2 = tests.get(form, (f3, df1_3, df2_3))
-        rows.append([form, DESCRIPTIONS[form], float(estimates[form]), float(f), d1, d2, float(stats.f.sf(f, d1, d2)),
+        rows.append([form, DESCRIPTIONS[form], float(estimates[form]), float(f), d1, d2, float(special.fdtrc(d1, d2, f)),
                      float(intervals[form][0]), float(intervals[form][1]), "F"])
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
@@ -209,8 +210,9 @@ def icc(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_
     rng = require_seed(n_boot, random_state)
     r = ratings(data, unit, rater, value)
     name = f"icc_{form}"
-    empty = _incomplete_table(dict.fromkeys(FORMS, float("nan")))  # the six rows, NaN, when undefined
-    base = {"n_units": r.n_units, "n_raters": r.n_raters, "n_ratings": len(r), "form": form, "table": empty}
+    base = {"n_units": r.n_units, "n_raters": r.n_raters, "n_ratings": len(r), "form": form}
+    if r.n_raters < 2 or r.n_units < 2 or len(r) <= r.n_units or np.ptp(r.value) == 0:
+        base["table"] = _incomplete_table(dict.fromkeys(FORMS, float("nan")))  # the six rows, NaN: undefined
     if r.n_raters < 2 or r.n_units < 2:
         return ICCResult(name, float("nan"), reason="an ICC needs at least two units and two raters", **base)
     complete = len(r) == r.n_units * r.n_raters
@@ -228,9 +230,9 @@ def icc(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_
         table["ci_low"], table["ci_high"] = [b[0] for b in bounds], [b[1] for b in bounds]
         table["interval"] = "bootstrap"
         details["n_boot"] = n_boot
-    row = table.set_index("form").loc[form]
-    low, high = float(row["ci_low"]), float(row["ci_high"])
-    estimate = float(row["estimate"])
+    at = FORMS.index(form)  # the table's rows are the forms in FORMS order
+    low, high = float(table["ci_low"].iloc[at]), float(table["ci_high"].iloc[at])
+    estimate = float(table["estimate"].iloc[at])
     base["table"] = table
     return ICCResult(name, estimate, ci_low=low, ci_high=high, band=band(estimate, ICC_BANDS), details=details,
                      complete=complete, **base)
@@ -240,14 +242,23 @@ def _bootstrap(r: Ratings, n_boot: int, rng: np.random.Generator) -> np.ndarray:
     """All six forms on ``n_boot`` resamples of the units (resamples × forms); a drawn unit
     becomes a new unit each time it is drawn. Panels of up to ``DENSE_MAX_RATERS`` raters are
     resampled all at once (:func:`_bootstrap_small`) while its arrays hold at most
-    ``BATCH_MAX_VALUES`` numbers; larger ones one resample at a time."""
+    ``BATCH_MAX_VALUES`` numbers; larger designs in chunks of resamples solved together
+    (:func:`_bootstrap_large`). Neither loops over resamples, units or raters."""
     draws = rng.integers(0, r.n_units, size=(n_boot, r.n_units))
     if r.n_raters <= DENSE_MAX_RATERS and (r.n_units + n_boot) * r.n_raters**2 <= BATCH_MAX_VALUES:
         return _bootstrap_small(r, draws)
+    return _bootstrap_large(r, draws)
+
+
+def _bootstrap_loop(r: Ratings, draws: np.ndarray, which: np.ndarray | None = None) -> np.ndarray:
+    """:func:`_components` on each resample in turn (rows ``which`` of ``draws``; NaN elsewhere):
+    the reference the batched bootstraps are tested against, and their fallback for a resample
+    whose iterative solve does not converge."""
     by_unit = np.argsort(r.unit, kind="stable")
     starts = np.searchsorted(r.unit[by_unit], np.arange(r.n_units + 1))
-    out = np.full((n_boot, len(FORMS)), np.nan)
-    for b, drawn in enumerate(draws):
+    out = np.full((len(draws), len(FORMS)), np.nan)
+    for b in range(len(draws)) if which is None else which:
+        drawn = draws[b]
         lengths = starts[drawn + 1] - starts[drawn]
         begin = np.repeat(starts[drawn] - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
         rows = by_unit[begin + np.arange(lengths.sum())]
@@ -259,6 +270,140 @@ def _bootstrap(r: Ratings, n_boot: int, rng: np.random.Generator) -> np.ndarray:
         if np.ptp(sample.value) > 0:
             with np.errstate(divide="ignore", invalid="ignore"):
                 out[b] = list(_from_components(_components(sample)).values())
+    return out
+
+
+#: the batched conjugate-gradient solve stops at this residual, relative to the right-hand side
+CG_TOLERANCE = 1e-11
+CG_MAX_ITERATIONS = 2000
+
+
+def _bootstrap_large(r: Ratings, draws: np.ndarray) -> np.ndarray:
+    """:func:`_bootstrap_small`'s sums for a design of any size, in chunks of resamples.
+
+    Per chunk, the resamples' weights (chunk × units) give every sum of Henderson's method
+    by sparse products; the juror systems, one weighted graph Laplacian per resample, are
+    solved together by Jacobi-preconditioned conjugate gradients applied to all of them at
+    once (a product costs two passes over the ratings per resample); the connected parts of
+    each resampled design come from one ``scipy.sparse.csgraph.connected_components`` call on
+    the chunk's designs side by side. Only the quadratic form ``b' rhs`` enters the ICC, and
+    conjugate gradients make its error the square of the solve's. A resample whose solve does
+    not reach :data:`CG_TOLERANCE` is computed exactly, on its own (:func:`_bootstrap_loop`).
+    Cost: O(resamples × ratings × iterations) arithmetic, O(chunk × (units + raters)) memory.
+    """
+    n_boot, n_u, n_r = len(draws), r.n_units, r.n_raters
+    y, unit, rater = r.value, r.unit, r.rater
+    c = np.bincount(unit, minlength=n_u).astype(float)
+    s = np.bincount(unit, weights=y, minlength=n_u)
+    q = np.bincount(unit, weights=y * y, minlength=n_u)
+    incidence = sparse.csr_matrix((np.ones(len(y)), (unit, rater)), shape=(n_u, n_r))
+    sums = sparse.csr_matrix((y, (unit, rater)), shape=(n_u, n_r))
+    incidence.sort_indices()
+    low_u, high_u = _unit_extreme(r, np.minimum, np.inf), _unit_extreme(r, np.maximum, -np.inf)
+    out = np.full((n_boot, len(FORMS)), np.nan)
+    chunk = max(1, min(n_boot, BATCH_MAX_VALUES // (8 * (n_u + n_r))))
+    for start in range(0, n_boot, chunk):  # chunks of resamples, for memory: each is solved as one
+        block = draws[start:start + chunk]
+        k = len(block)
+        w = np.bincount((np.arange(k)[:, None] * n_u + block).ravel(), minlength=k * n_u).reshape(k, n_u).astype(float)
+        n = w @ c
+        t0, t_u, t_mu = w @ q, w @ (s * s / c), (w @ s) ** 2 / n
+        count_r = np.asarray(incidence.T @ w.T).T  # chunk × raters
+        y_r = np.asarray(sums.T @ w.T).T
+        seen = count_r > 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t_r = np.where(seen, y_r * y_r / np.where(seen, count_r, 1), 0).sum(axis=1)
+        rhs = y_r - np.asarray(incidence.T @ (w.T * (s / c)[:, None])).T
+        b, converged = _solve_laplacians(incidence, w / c, count_r, rhs)
+        t_full = t_u + (b * rhs).sum(axis=1)
+        parts = _parts_drawn(incidence, w > 0)
+        n_raters = seen.sum(axis=1)
+        low = np.where(w > 0, low_u, np.inf).min(axis=1)
+        high = np.where(w > 0, high_u, -np.inf).max(axis=1)
+        out[start:start + k] = _forms_of(n, n_u, n_raters, parts, t0, t_u, t_mu, t_r, t_full, w @ (c * c),
+                                         n_u / (w @ (1 / c)), low, high)
+        failed = np.flatnonzero(~converged)
+        if failed.size:
+            out[start + failed] = _bootstrap_loop(r, block, failed)[failed]
+    return out
+
+
+def _solve_laplacians(incidence: sparse.csr_matrix, unit_weights: np.ndarray, count_r: np.ndarray,
+                      rhs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Solve M_b x_b = rhs_b for every row b, M_b = diag(count_r[b]) - N' diag(unit_weights[b]) N
+    (N the units × raters incidence), by conjugate gradients on all rows at once with the
+    diagonal as preconditioner; the solutions (rows) and whether each converged. M_b is
+    singular (constant within each connected part, zero for a rater not drawn) and rhs_b lies
+    in its range, so the iterates stay there."""
+    weights_t = unit_weights.T  # units × chunk
+    diag = count_r - np.asarray((incidence.multiply(incidence)).T @ weights_t).T
+    inverse = np.where(diag > 1e-12, 1.0 / np.where(diag > 1e-12, diag, 1.0), 0.0).T  # raters × chunk
+
+    def product(x: np.ndarray) -> np.ndarray:  # raters × chunk
+        return count_r.T * x - incidence.T @ (weights_t * (incidence @ x))
+
+    target = rhs.T.copy()
+    scale = np.sqrt((target * target).sum(axis=0))
+    x = np.zeros_like(target)
+    residual = target.copy()
+    z = inverse * residual
+    direction = z.copy()
+    rz = (residual * z).sum(axis=0)
+    done = scale == 0
+    for _ in range(CG_MAX_ITERATIONS):  # iterations of one solve, not resamples
+        if done.all():
+            break
+        moved = product(direction)
+        curvature = (direction * moved).sum(axis=0)
+        step = np.where(~done & (curvature > 0), rz / np.where(curvature > 0, curvature, 1.0), 0.0)
+        x += step * direction
+        residual -= step * moved
+        done |= np.sqrt((residual * residual).sum(axis=0)) <= CG_TOLERANCE * scale
+        z = inverse * residual
+        rz_next = (residual * z).sum(axis=0)
+        direction = z + np.where(rz > 0, rz_next / np.where(rz > 0, rz, 1.0), 0.0) * direction
+        rz = rz_next
+    return x.T, done
+
+
+def _parts_drawn(incidence: sparse.csr_matrix, drawn: np.ndarray) -> np.ndarray:
+    """For each row of ``drawn`` (chunk × units: the units a resample drew), the number of
+    connected parts of the design made of those units and their raters: one connected-components
+    call on the chunk's designs laid side by side (a part never crosses from one to another)."""
+    k, (n_u, n_r) = len(drawn), incidence.shape
+    size = n_u + n_r
+    which, units = np.nonzero(drawn)
+    lengths = np.diff(incidence.indptr)[units]
+    starts = np.repeat(incidence.indptr[units], lengths)
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    raters = incidence.indices[starts + offsets]
+    block = np.repeat(which, lengths) * size
+    edges = sparse.csr_matrix((np.ones(len(raters)), (block + np.repeat(units, lengths), block + n_u + raters)),
+                              shape=(k * size, k * size))
+    _, labels = csgraph.connected_components(edges, directed=False)
+    _, first = np.unique(labels, return_index=True)
+    components = np.bincount(first // size, minlength=k)  # per design, isolated nodes included
+    drawn_raters = np.zeros((k, n_r), dtype=bool)
+    drawn_raters[np.repeat(which, lengths), raters] = True
+    return components - (n_u - drawn.sum(axis=1)) - (n_r - drawn_raters.sum(axis=1))
+
+
+def _forms_of(n, n_u, n_raters, parts, t0, t_u, t_mu, t_r, t_full, wcc, k, low, high) -> np.ndarray:
+    """The six forms (resamples × forms) from each resample's sums (Henderson's method III, as
+    :func:`_components`); NaN for a resample with one value throughout."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        df_e = n - n_u - n_raters + parts
+        error = np.where(df_e > 0, (t0 - t_full) / df_e, np.nan)
+        unit_var = np.where(n > n_raters, ((t_full - t_r) - (n_u - parts) * error) / (n - n_raters), np.nan)
+        rater_var = np.where(n > n_u, ((t_full - t_u) - (n_raters - parts) * error) / (n - n_u), np.nan)
+        ms_between = (t_u - t_mu) / (n_u - 1) if n_u > 1 else np.full(len(n), np.nan)
+        ms_within = np.where(n > n_u, (t0 - t_u) / (n - n_u), np.nan)
+        n0 = (n - wcc / n) / (n_u - 1) if n_u > 1 else np.full(len(n), np.nan)
+        forms = _from_components({"unit": unit_var, "rater": rater_var, "error": error, "ms_between": ms_between,
+                                  "ms_within": ms_within, "oneway_unit": (ms_between - ms_within) / n0,
+                                  "k": k, "total": (t0 - t_mu) / n})
+    out = np.column_stack([forms[f] for f in FORMS])
+    out[~(high > low)] = np.nan  # a resample with one value throughout: the ICC is undefined
     return out
 
 
@@ -305,20 +450,7 @@ def _bootstrap_small(r: Ratings, draws: np.ndarray) -> np.ndarray:
     parts = n_raters - (values > tol).sum(axis=1)
     low = np.where(w > 0, _unit_extreme(r, np.minimum, np.inf), np.inf).min(axis=1)
     high = np.where(w > 0, _unit_extreme(r, np.maximum, -np.inf), -np.inf).max(axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        df_e = n - n_u - n_raters + parts
-        error = np.where(df_e > 0, (t0 - t_full) / df_e, np.nan)
-        unit_var = np.where(n > n_raters, ((t_full - t_r) - (n_u - parts) * error) / (n - n_raters), np.nan)
-        rater_var = np.where(n > n_u, ((t_full - t_u) - (n_raters - parts) * error) / (n - n_u), np.nan)
-        ms_between = (t_u - t_mu) / (n_u - 1) if n_u > 1 else np.full(n_boot, np.nan)
-        ms_within = np.where(n > n_u, (t0 - t_u) / (n - n_u), np.nan)
-        n0 = (n - (w @ (c * c)) / n) / (n_u - 1) if n_u > 1 else np.full(n_boot, np.nan)
-        forms = _from_components({"unit": unit_var, "rater": rater_var, "error": error, "ms_between": ms_between,
-                                  "ms_within": ms_within, "oneway_unit": (ms_between - ms_within) / n0,
-                                  "k": n_u / (w @ (1 / c)), "total": (t0 - t_mu) / n})
-    out = np.column_stack([forms[f] for f in FORMS])
-    out[~(high > low)] = np.nan  # a resample with one value throughout: the ICC is undefined
-    return out
+    return _forms_of(n, n_u, n_raters, parts, t0, t_u, t_mu, t_r, t_full, w @ (c * c), n_u / (w @ (1 / c)), low, high)
 
 
 def _unit_extreme(r: Ratings, ufunc, start: float) -> np.ndarray:

@@ -38,8 +38,11 @@ def ratings(data: pd.DataFrame, unit: str = col.ENTRY_ID, rater: str = col.JUROR
     left out; units or raters with no rating left do not count.
 
     Raises ``ValueError`` when a column is absent, a value is not a number (``numeric``),
-    or a unit × rater pair appears twice.
+    or a unit × rater pair appears twice. ``data`` already coded (a :class:`Ratings`, as
+    :meth:`analytics.shared.Shared.coded` keeps them for a run) is returned as it is.
     """
+    if isinstance(data, Ratings):
+        return data
     if not isinstance(data, pd.DataFrame):
         raise ValueError(f"expected a pandas DataFrame with one row per unit × rater; got {type(data).__name__}")
     absent = [name for name in (unit, rater, value) if name not in data.columns]
@@ -79,9 +82,15 @@ def require_seed(n_boot: int, random_state) -> np.random.Generator | None:
     return np.random.default_rng(random_state)
 
 
-def resample_weights(rng: np.random.Generator, n_units: int, n_boot: int, chunk: int = 100):
+#: the resample weights of one chunk hold at most this many numbers
+CHUNK_VALUES = 1_000_000
+
+
+def resample_weights(rng: np.random.Generator, n_units: int, n_boot: int, chunk: int | None = None):
     """Bootstrap over units as weights: yields arrays (resamples × units) of how many times
-    each unit was drawn, ``chunk`` resamples at a time (memory: chunk × units)."""
+    each unit was drawn, ``chunk`` resamples at a time (default: as many as keep a chunk
+    within :data:`CHUNK_VALUES` numbers, at least 100; memory: chunk × units)."""
+    chunk = chunk or max(100, CHUNK_VALUES // max(n_units, 1))
     for start in range(0, n_boot, chunk):
         b = min(chunk, n_boot - start)
         draws = rng.integers(0, n_units, size=(b, n_units))

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as col
+from ..additive import DENSE_MAX_RATERS
 from ..festival import Festival
 from ..flags import Flag, make_flag
 from ..scoring import WEIGHTED_TOTAL
@@ -50,6 +51,24 @@ def _row(lane: str, rnd: str, scope: str, statistic: str, result, p_value: float
             result.n_raters, result.n_ratings, p_value, result.reason]
 
 
+#: an incomplete design's ICC interval is bootstrapped while resamples × ratings stays within
+#: this, or when the panel is small (every resample's juror system then solves in a few steps)
+ICC_BOOTSTRAP_MAX = 2_000_000
+NO_ICC_INTERVAL = ("no interval: on an incomplete design this large the ICC's bootstrap would solve one "
+                   "sparse system per resample (too slow); alpha's interval covers agreement here")
+
+
+def icc_bootstrap_affordable(ratings, n_boot: int) -> bool:
+    """Whether :func:`agreement_table` bootstraps the ICC of an incomplete design: a panel of at
+    most ``DENSE_MAX_RATERS`` jurors (solved all at once), or resamples × ratings within
+    :data:`ICC_BOOTSTRAP_MAX`. Beyond that each resample's juror system is a large sparse
+    solve that conjugate gradients need hundreds of steps for (see
+    :func:`analytics.agreement.icc._bootstrap_large`): at conference scale (2,000 jurors per
+    lane, 32,000 ratings) about 100 s per criterion. The estimate is kept; the interval is
+    NaN with :data:`NO_ICC_INTERVAL` as its reason."""
+    return ratings.n_raters <= DENSE_MAX_RATERS or n_boot * len(ratings) <= ICC_BOOTSTRAP_MAX
+
+
 def agreement_table(data: Festival | Shared, *, lanes: list[str] | None = None, n_boot: int | None = None,
                     random_state: int | None = None) -> pd.DataFrame:
     """Every lane (or each of ``lanes``) × scope × statistic (see :data:`STATISTICS`) with
@@ -64,17 +83,19 @@ def agreement_table(data: Festival | Shared, *, lanes: list[str] | None = None, 
     rows = []
     for lane, rnd in shared.stages:
         for scope in shared.scopes(lane):
-            ratings = shared.ratings(lane, scope, rnd)
+            ratings = shared.coded(lane, scope, rnd)
             rows.append(_row(lane, rnd, scope, "alpha_interval", krippendorff_alpha(ratings, n_boot=n_boot, random_state=seed)))
             rows.append(_row(lane, rnd, scope, "alpha_ordinal",
                              krippendorff_alpha(ratings, level="ordinal", n_boot=n_boot, random_state=seed)))
-            complete = len(ratings) == ratings[col.ENTRY_ID].nunique() * ratings[col.JUROR_ID].nunique()
-            result = icc(ratings, n_boot=0 if complete else n_boot, random_state=seed)
+            complete = len(ratings) == ratings.n_units * ratings.n_raters
+            resampled = not complete and icc_bootstrap_affordable(ratings, n_boot)
+            result = icc(ratings, n_boot=n_boot if resampled else 0, random_state=seed)
+            reason = result.reason or ("" if complete or resampled or np.isnan(result.estimate) else NO_ICC_INTERVAL)
+            forms = dict(zip(result.table["form"], result.table[["estimate", "ci_low", "ci_high", "p_value"]].to_numpy()))
             for form, name in (("ICC2", "icc_a1"), ("ICC2k", "icc_ak")):
-                r = result.table.set_index("form").loc[form]
-                rows.append([lane, rnd, scope, name, r["estimate"], r["ci_low"], r["ci_high"],
-                             band(float(r["estimate"]), ICC_BANDS), result.n_units, result.n_raters, result.n_ratings,
-                             r["p_value"], result.reason])
+                estimate, low, high, p_value = forms[form]
+                rows.append([lane, rnd, scope, name, estimate, low, high, band(float(estimate), ICC_BANDS),
+                             result.n_units, result.n_raters, result.n_ratings, p_value, reason])
             w = kendall_w(ratings)
             rows.append(_row(lane, rnd, scope, "kendall_w", w, w.details.get("p_value", float("nan"))))
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)

@@ -6,7 +6,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from .. import columns as col
 from .longdata import ratings
@@ -80,7 +80,7 @@ def kendall_w(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.
                          n, m, int(keep.sum()), details=details)
     w = float(12 * s / denominator)
     chi2 = m * (n - 1) * w
-    details.update(chi2=chi2, df=n - 1, p_value=float(stats.chi2.sf(chi2, n - 1)))
+    details.update(chi2=chi2, df=n - 1, p_value=float(special.chdtrc(n - 1, chi2)))
     return AgreementResult("kendall_w", w, n, m, int(keep.sum()), band=band(w, W_BANDS), details=details)
 
 

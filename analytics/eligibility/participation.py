@@ -50,24 +50,44 @@ def tools_per_entry(festival: Festival) -> pd.DataFrame:
     return entries.assign(n_tools=entries[col.ENTRY_ID].map(n).fillna(0).astype(np.int64)).reset_index(drop=True)
 
 
-def _spearman_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Spearman's rho of ``x`` with each row of ``y`` (rows are permutations or resamples)."""
-    rx = pd.Series(x).rank().to_numpy()
-    ry = pd.DataFrame(y).rank(axis=1).to_numpy() if y.ndim == 2 else pd.Series(y).rank().to_numpy()[None, :]
-    rx = rx - rx.mean()
-    ry = ry - ry.mean(axis=1, keepdims=True)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (ry @ rx) / np.sqrt((ry * ry).sum(axis=1) * (rx @ rx))
+def _centred(ranks: np.ndarray) -> np.ndarray:
+    return ranks - ranks.mean(axis=-1, keepdims=True)
 
 
-def _spearman_paired(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Spearman's rho of each row of ``x`` with the same row of ``y`` (resampled pairs)."""
-    rx = pd.DataFrame(x).rank(axis=1).to_numpy()
-    ry = pd.DataFrame(y).rank(axis=1).to_numpy()
-    rx = rx - rx.mean(axis=1, keepdims=True)
-    ry = ry - ry.mean(axis=1, keepdims=True)
+def _rho(rx: np.ndarray, ry: np.ndarray) -> np.ndarray:
+    """Pearson's correlation of each row of ``rx`` with the same row of ``ry`` (ranks: Spearman's rho)."""
+    rx, ry = _centred(rx), _centred(ry)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (rx * ry).sum(axis=1) / np.sqrt((rx * rx).sum(axis=1) * (ry * ry).sum(axis=1))
+        return (rx * ry).sum(axis=-1) / np.sqrt((rx * rx).sum(axis=-1) * (ry * ry).sum(axis=-1))
+
+
+def _ranks(values: np.ndarray) -> np.ndarray:
+    """Average ranks (ties share the mean of their places), as ``scipy.stats.rankdata``."""
+    return pd.Series(values).rank().to_numpy()
+
+
+def _spearman_permuted(x: np.ndarray, y: np.ndarray, perms: np.ndarray) -> np.ndarray:
+    """Spearman's rho of ``x`` with ``y`` permuted by each row of ``perms``: the ranks of a
+    permutation are the permuted ranks, so ``y`` is ranked once. O(resamples × entries)."""
+    return _rho(_ranks(x)[None, :], _ranks(y)[perms])
+
+
+def _resampled_ranks(values: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """The average ranks of ``values[draws[b]]`` within each resample b, without sorting any:
+    a drawn value's rank is the number of draws below it plus half of (the draws equal to it,
+    plus one), counted from each resample's multiplicities over the sorted distinct values.
+    O(resamples × entries)."""
+    codes, distinct = pd.factorize(values, sort=True)
+    n_b, n_v = len(draws), len(distinct)
+    drawn = codes[draws]
+    equal = np.bincount((np.arange(n_b)[:, None] * n_v + drawn).ravel(), minlength=n_b * n_v).reshape(n_b, n_v)
+    below = np.cumsum(equal, axis=1) - equal
+    return np.take_along_axis(below, drawn, axis=1) + (np.take_along_axis(equal, drawn, axis=1) + 1) / 2
+
+
+def _spearman_resampled(x: np.ndarray, y: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Spearman's rho of the pairs (x, y) drawn by each row of ``draws`` (a bootstrap over entries)."""
+    return _rho(_resampled_ranks(x, draws), _resampled_ranks(y, draws))
 
 
 def _mean_difference(values: np.ndarray, used: np.ndarray) -> np.ndarray:
@@ -111,32 +131,40 @@ def score_effects(data: Festival | Shared, *, lanes: list[str] | None = None, n_
     for lane in shared.lanes:
         rng = lane_rng(seed, lane)
         ids = scores.index[scores.index.map(lane_of) == lane]
-        ids = [e for e in ids if pd.notna(share.get(e))]
+        ids = ids[share.reindex(ids).notna().to_numpy()]
         if len(ids) < 2 * MIN_GROUP:
             continue
         y = scores.loc[ids].to_numpy()
         x = share.loc[ids].to_numpy()
         n = len(ids)
-        observed = _spearman_rows(x, y)[0]
+        observed = float(_rho(_ranks(x), _ranks(y)))
         perms = np.argsort(rng.random((b, n)), axis=1)
-        null = _spearman_rows(x, y[perms])
+        null = _spearman_permuted(x, y, perms)
         boot = rng.integers(0, n, size=(b, n))
-        low, high = np.nanquantile(_spearman_paired(x[boot], y[boot]), [0.025, 0.975])
+        low, high = np.nanquantile(_spearman_resampled(x, y, boot), [0.025, 0.975])
         p = (1 + np.sum(np.abs(null) >= abs(observed) - 1e-12)) / (1 + b)
         rows.append([lane, "ai_share", "", "spearman_rho", observed, low, high, p, p, n, 0])
         lane_tools = tools[tools[col.ENTRY_ID].isin(ids)]
         tool_rows = []
+        position = pd.Index(ids)
+        # once per lane, so that each tool costs a few matrix-vector products, O(resamples × entries):
+        # a permuted score sum over a tool's users is sum_j used_j y[inverse_b(j)], and a resample is
+        # each entry's multiplicity
+        permuted_y = y[np.argsort(perms, axis=1)]
+        drawn = np.bincount((np.arange(b)[:, None] * n + boot).ravel(), minlength=b * n).reshape(b, n).astype(float)
+        drawn_total = drawn @ y
         for tool, group in lane_tools.groupby("tool", sort=True):
-            used = np.isin(ids, group[col.ENTRY_ID].unique()).astype(float)
+            used = np.zeros(n)
+            used[position.get_indexer(group[col.ENTRY_ID].unique())] = 1.0
             k = int(used.sum())
             if k < MIN_GROUP or n - k < MIN_GROUP:
                 continue
             observed = _mean_difference(y, used[None, :])[0]
-            null = _mean_difference(y, used[perms])
-            boot_used, boot_y = used[boot], y[boot]
-            n_with = boot_used.sum(axis=1)
+            with_sum = permuted_y @ used
+            null = with_sum / k - (y.sum() - with_sum) / (n - k)
+            n_with, boot_with = drawn @ used, drawn @ (used * y)
             with np.errstate(invalid="ignore", divide="ignore"):
-                diffs = (boot_used * boot_y).sum(axis=1) / n_with - ((1 - boot_used) * boot_y).sum(axis=1) / (n - n_with)
+                diffs = boot_with / n_with - (drawn_total - boot_with) / (n - n_with)
             low, high = np.nanquantile(diffs, [0.025, 0.975])
             p = (1 + np.sum(np.abs(null) >= abs(observed) - 1e-12)) / (1 + b)
             tool_rows.append([lane, "tool", tool, "mean_difference", observed, low, high, p, np.nan, k, n - k])

@@ -15,11 +15,10 @@ import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import altair as alt
 import pandas as pd
 import vl_convert as vlc
 
-from ..viz import theme
+from ..viz import alt, theme  # alt: altair, loaded the quick way (analytics.viz)
 
 DRAFT_MARK = "DRAFT — NOT FOR PUBLICATION"
 CONFIDENTIAL_MARK = "CONFIDENTIAL — JURY ROOM ONLY"

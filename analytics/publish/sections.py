@@ -18,7 +18,6 @@ agreement, jurors and standings after the chair's decisions.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -27,13 +26,13 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as col
-from .. import rule_families
+from .. import results, rule_families
 from ..eligibility.participation import tool_usage
-from ..festival import Festival, load_festival
+from ..festival import Festival
 from ..flags import SEVERITIES
-from ..gate import GateResult, run_gate
+from ..gate import GateResult
 from ..jurors import ALL_LANES, halo_note
-from ..manifest import sha256
+from ..manifest import input_fingerprint, sha256
 from ..scoring import WEIGHTED_TOTAL
 from ..viz.agreement_charts import alpha_forest_chart
 from ..viz.juror_charts import juror_severity_chart
@@ -78,9 +77,8 @@ class Report:
               audience: Audience = "public") -> Report:
         """Load the folder, run the gate (with ``decisions_file`` in place of the folder's
         ``decisions.csv`` when given) and return the report for ``audience``."""
-        festival = load_festival(festival_dir)
-        gate = run_gate(festival, decisions_file) if decisions_file else run_gate(festival)
-        return cls(gate, audience, input_fingerprint(festival_dir, decisions_file))
+        # the report run's gate when it was computed from these very files (analytics.results)
+        return cls(results.gate(festival_dir, decisions_file), audience, input_fingerprint(festival_dir, decisions_file))
 
     # -- what every section needs --------------------------------------------------------
     @property
@@ -419,13 +417,3 @@ def _robustness(row: pd.Series) -> str:
             f"{loo[0].lower() + loo[1:]}.")
 
 
-def input_fingerprint(festival_dir: str | Path, decisions_file: str | Path | None = None) -> str:
-    """The first 16 hex digits of a SHA-256 over the names and SHA-256 of the folder's files
-    (and of the decisions file used instead of the folder's own, if any)."""
-    folder = Path(festival_dir)
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.relative_to(folder).parts)):
-        digest.update(f"{path.relative_to(folder).as_posix()}\0{sha256(path)}\n".encode())
-    if decisions_file:
-        digest.update(f"decisions\0{sha256(Path(decisions_file))}\n".encode())
-    return digest.hexdigest()[:16]
