@@ -10,7 +10,6 @@ total (it is reported as a missing score by the coverage and gate checks, never 
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from . import columns as col

@@ -32,7 +32,7 @@ from ..festival import Festival
 from ..flags import SEVERITIES
 from ..gate import GateResult
 from ..jurors import ALL_LANES, halo_note
-from ..manifest import input_fingerprint, sha256
+from ..manifest import input_fingerprint
 from ..scoring import WEIGHTED_TOTAL
 from ..viz.agreement_charts import alpha_forest_chart
 from ..viz.juror_charts import juror_severity_chart
