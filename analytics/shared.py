@@ -73,6 +73,7 @@ class Shared:
         self.festival = festival
         self.lanes: tuple[str, ...] = known if lanes is None else tuple(lane for lane in known if lane in set(lanes))
         self._ratings: dict[tuple[str, str, str], pd.DataFrame] = {}
+        self._coded: dict[tuple[str, str, str], Ratings] = {}
         self._fits: dict[tuple[str, str, str], LaneFit] = {}
         self._memo: dict[tuple, object] = {}
 
@@ -161,18 +162,23 @@ class Shared:
         """Positions of the weighted totals of each (lane, round): one pass, O(totals)."""
         return _positions(self.totals, [col.LANE, col.ROUND])
 
+    def _rows(self, lane: str, scope: str, round: str) -> tuple[str, np.ndarray]:
+        """Which table (``scores`` or ``totals``) holds a lane's ratings on ``scope``, and their positions."""
+        if scope == WEIGHTED_TOTAL:
+            name, at = "totals", self._total_rows.get((lane, round))
+        elif scope in self.config.criterion_ids:
+            name, at = "scores", self._score_rows.get((lane, scope, round))
+        else:
+            raise ValueError(f"scope must be a criterion ({', '.join(self.config.criterion_ids)}) or "
+                             f"{WEIGHTED_TOTAL!r}; got {scope!r}")
+        return name, np.zeros(0, dtype=np.intp) if at is None else at
+
     def ratings(self, lane: str, scope: str, round: str = "") -> pd.DataFrame:
         """The long table (``entry_id, juror_id, score``) of one lane (and round) on one criterion or the total."""
         key = (lane, scope, round)
         if key not in self._ratings:
-            if scope == WEIGHTED_TOTAL:
-                table, at = self.totals, self._total_rows.get((lane, round))
-            elif scope in self.config.criterion_ids:
-                table, at = self.scores, self._score_rows.get((lane, scope, round))
-            else:
-                raise ValueError(f"scope must be a criterion ({', '.join(self.config.criterion_ids)}) or "
-                                 f"{WEIGHTED_TOTAL!r}; got {scope!r}")
-            at = np.zeros(0, dtype=np.intp) if at is None else at
+            name, at = self._rows(lane, scope, round)
+            table = self.totals if name == "totals" else self.scores
             self._ratings[key] = table[[col.ENTRY_ID, col.JUROR_ID, col.SCORE]].take(at).reset_index(drop=True)
         return self._ratings[key]
 
@@ -191,22 +197,17 @@ class Shared:
         """:meth:`ratings` coded for the statistics, as :func:`analytics.agreement.longdata.ratings`
         codes it (units and raters in sorted id order, missing scores left out), from codes made
         once per run: O(the lane's scores)."""
-        key = ("coded", lane, scope, round)
-        if key not in self._ratings:
-            if scope != WEIGHTED_TOTAL and scope not in self.config.criterion_ids:
-                self.ratings(lane, scope, round)  # says what a scope must be
-            name = "totals" if scope == WEIGHTED_TOTAL else "scores"
-            at = (self._total_rows.get((lane, round)) if name == "totals"
-                  else self._score_rows.get((lane, scope, round)))
-            at = np.zeros(0, dtype=np.intp) if at is None else at
+        key = (lane, scope, round)
+        if key not in self._coded:
+            name, at = self._rows(lane, scope, round)
             units, raters, unit_ids, rater_ids, values = self._codes[name]
             value = values[at]
             at = at[~np.isnan(value)]
             seen_units, unit = np.unique(units[at], return_inverse=True)
             seen_raters, rater = np.unique(raters[at], return_inverse=True)
-            self._ratings[key] = Ratings(unit.astype(np.intp), rater.astype(np.intp), values[at],
+            self._coded[key] = Ratings(unit.astype(np.intp), rater.astype(np.intp), values[at],
                                          unit_ids[seen_units], rater_ids[seen_raters])
-        return self._ratings[key]
+        return self._coded[key]
 
     def fit(self, lane: str, scope: str, round: str = "") -> LaneFit:
         """The additive model (entry + juror) fitted to :meth:`ratings` of the lane, scope and round."""
