@@ -126,6 +126,15 @@ def _kernel_messages_to(log: Path):
 CELL_TIMEOUT = 300
 
 
+def _kernel_lost(error: BaseException) -> bool:
+    """Whether ``error`` is a kernel that hung, died or did not answer at start-up (seen on loaded
+    machines: "Kernel didn't respond in 120 seconds", nbclient's cell timeout, a dead kernel),
+    however papermill wraps it, as opposed to an error in a notebook's own code."""
+    text = f"{type(error).__name__} {getattr(error, 'ename', '')} {error}".lower()
+    return any(sign in text for sign in ("timeout", "timed out", "didn't respond", "did not respond", "deadkernel",
+                                         "kernel died"))
+
+
 def _execute(notebook: Path, executed: Path, parameters: dict, notebooks_dir: Path) -> Path:
     import papermill  # imported here: heavy, and only this command needs it
 
@@ -140,9 +149,11 @@ def _execute(notebook: Path, executed: Path, parameters: dict, notebooks_dir: Pa
         except papermill.PapermillExecutionError as error:
             error.notebook = notebook.name  # kept when the error crosses from a worker process
             raise
-        except Exception as error:  # a hung kernel: nbclient's timeout, however papermill wraps it
-            if attempt == 2 or "timeout" not in f"{type(error).__name__} {getattr(error, 'ename', '')} {error}".lower():
+        except Exception as error:
+            if attempt == 2 or not _kernel_lost(error):
                 raise
+            with (executed.parent / KERNEL_LOG).open("a", encoding="utf-8") as log:
+                log.write(f"{notebook.name}: {type(error).__name__}: {error}; running it once more\n")
     return executed
 
 

@@ -121,6 +121,42 @@ def test_execute_notebooks_injects_the_folder_and_keeps_outputs(tmp_path):
     assert any("image/png" in o.get("data", {}) for o in outputs)  # the coverage chart, drawn offline
 
 
+@pytest.mark.parametrize("lost", [RuntimeError("Kernel didn't respond in 120 seconds"),  # seen in CI, start-up
+                                  TimeoutError("A cell timed out while it was being executed")])
+def test_a_kernel_that_does_not_answer_is_started_once_more(tmp_path, monkeypatch, lost):
+    import papermill
+
+    calls = []
+
+    def execute(source, executed, **kwargs):
+        calls.append(source)
+        if len(calls) == 1:
+            raise lost
+        Path(executed).write_text("{}", encoding="utf-8")
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute)
+    notebook = REPO / "notebooks" / "01-load-and-validate.ipynb"
+    done = report_module._execute(notebook, tmp_path / "out" / notebook.name, {}, REPO / "notebooks")
+    assert done.exists() and len(calls) == 2
+    assert "running it once more" in (tmp_path / "out" / report_module.KERNEL_LOG).read_text(encoding="utf-8")
+
+
+def test_an_error_that_is_not_a_lost_kernel_is_raised_at_once(tmp_path, monkeypatch):
+    import papermill
+
+    calls = []
+
+    def execute(source, executed, **kwargs):
+        calls.append(source)
+        raise ValueError("no such kernel spec: python3")
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute)
+    notebook = REPO / "notebooks" / "01-load-and-validate.ipynb"
+    with pytest.raises(ValueError, match="no such kernel"):
+        report_module._execute(notebook, tmp_path / "out" / notebook.name, {}, REPO / "notebooks")
+    assert len(calls) == 1
+
+
 # -- the folder ------------------------------------------------------------------------
 
 def test_the_folder_holds_both_reports_the_exports_and_the_manifest(draft_report: Path):
