@@ -10,6 +10,8 @@ connected part of the design); jurors in different parts cannot be compared, and
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from scipy import sparse, stats
@@ -127,17 +129,33 @@ def design_parts(data: Festival | Shared, *, lanes: list[str] | None = None) -> 
     return pd.DataFrame(rows, columns=["lane", "round", "part", "n_jurors", "n_entries", "jurors", "entries"])
 
 
+def _groups(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.MultiIndex]:
+    """Each row's group of ``keys`` as a code, and the groups in order of first appearance."""
+    codes, groups = pd.MultiIndex.from_frame(frame[keys]).factorize()
+    return codes, groups
+
+
+def _pearson_coded(codes: np.ndarray, n_groups: int, x: np.ndarray, y: np.ndarray, at_least: int = 3) -> np.ndarray:
+    """Pearson's r of ``x`` and ``y`` within each group (``codes``), from sums by ``np.bincount``:
+    O(rows). NaN where either is constant or the group has fewer than ``at_least`` rows."""
+    def total(w=None):
+        return np.bincount(codes, weights=w, minlength=n_groups)
+
+    n, sx, sy = total(), total(x), total(y)
+    xx, yy, xy = total(x * x), total(y * y), total(x * y)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cov = xy - sx * sy / n
+        vx, vy = xx - sx**2 / n, yy - sy**2 / n
+        tiny = 1e-12 * (1 + np.abs(xx) + np.abs(yy))
+        return np.where((vx > tiny) & (vy > tiny) & (n >= at_least), cov / np.sqrt(vx * vy), np.nan)
+
+
 def _pearson_by_group(frame: pd.DataFrame, keys: list[str], x: str, y: str, *, at_least: int = 3) -> pd.Series:
     """Pearson's r of columns x and y within each group of ``keys``, from sums; NaN where
     either is constant or the group has fewer than ``at_least`` rows."""
-    f = frame[[*keys, x, y]].assign(_xx=frame[x] ** 2, _yy=frame[y] ** 2, _xy=frame[x] * frame[y])
-    s = f.groupby(keys, sort=False).agg(n=(x, "size"), sx=(x, "sum"), sy=(y, "sum"), xx=("_xx", "sum"),
-                                        yy=("_yy", "sum"), xy=("_xy", "sum"))
-    cov = s["xy"] - s["sx"] * s["sy"] / s["n"]
-    vx, vy = s["xx"] - s["sx"] ** 2 / s["n"], s["yy"] - s["sy"] ** 2 / s["n"]
-    tiny = 1e-12 * (1 + s["xx"].abs() + s["yy"].abs())
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return (cov / np.sqrt(vx * vy)).where((vx > tiny) & (vy > tiny) & (s["n"] >= at_least))
+    codes, groups = _groups(frame, keys)
+    r = _pearson_coded(codes, len(groups), frame[x].to_numpy(float), frame[y].to_numpy(float), at_least)
+    return pd.Series(r, index=groups)
 
 
 def juror_behaviour(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
@@ -167,8 +185,13 @@ def juror_behaviour(data: Festival | Shared, *, lanes: list[str] | None = None) 
         if len(criteria) < 2:
             continue
         rows = wide[wide.index.get_level_values(col.LANE).isin(group)][list(criteria)].dropna().reset_index()
-        pairs = [_pearson_by_group(rows, stage, a, b) for i, a in enumerate(criteria) for b in criteria[i + 1:]]
-        halos.append(pd.concat(pairs, axis=1).mean(axis=1, skipna=True))
+        codes, groups = _groups(rows, stage)
+        values = {c: rows[c].to_numpy(float) for c in criteria}
+        pairs = np.column_stack([_pearson_coded(codes, len(groups), values[a], values[b])
+                                 for i, a in enumerate(criteria) for b in criteria[i + 1:]])  # a handful of pairs
+        with warnings.catch_warnings():  # a juror with no correlation on any pair: NaN, as intended
+            warnings.simplefilter("ignore", RuntimeWarning)
+            halos.append(pd.Series(np.nanmean(pairs, axis=1), index=groups))
     halo = pd.concat(halos) if halos else pd.Series(dtype=float)
     # out of line: the juror's totals against the mean of the other jurors on the same entries
     entry = t.groupby([col.LANE, col.ROUND, col.ENTRY_ID])[col.SCORE].agg(["sum", "size"])
