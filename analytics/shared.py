@@ -206,7 +206,7 @@ class Shared:
             seen_units, unit = np.unique(units[at], return_inverse=True)
             seen_raters, rater = np.unique(raters[at], return_inverse=True)
             self._coded[key] = Ratings(unit.astype(np.intp), rater.astype(np.intp), values[at],
-                                         unit_ids[seen_units], rater_ids[seen_raters])
+                                       unit_ids[seen_units], rater_ids[seen_raters])
         return self._coded[key]
 
     def fit(self, lane: str, scope: str, round: str = "") -> LaneFit:
