@@ -26,26 +26,38 @@ from .shared import LaneFit, Shared
 SEVERITY_COLUMNS = ["lane", "round", "scope", "juror_id", "severity", "se", "ci_low", "ci_high", "n_scores", "part"]
 
 
-def _severity_one(lane_fit: LaneFit) -> pd.DataFrame:
+#: the normal quantile of a 95% interval
+Z95 = float(stats.norm.ppf(0.975))
+#: up to this many units × jurors the juror system's cross products are formed densely
+DENSE_CROSS_MAX = 1_000_000
+
+
+def _severity_one(lane_fit: LaneFit) -> dict[str, np.ndarray]:
+    """One lane and scope: the columns of :data:`SEVERITY_COLUMNS` from ``juror_id`` to ``part``,
+    as arrays. Cost: O(scores) plus a dense pseudo-inverse of the juror system (O(jurors³))."""
     unit, rater, raters, fit = lane_fit.unit, lane_fit.rater, lane_fit.raters, lane_fit.fit
-    n_units = len(lane_fit.units)
+    n_units, n_raters = len(lane_fit.units), len(raters)
     y = lane_fit.data[col.SCORE].to_numpy(dtype=float)
-    df = len(y) - n_units - len(raters) + fit.n_components
+    df = len(y) - n_units - n_raters + fit.n_components
     sigma2 = float(((y - fit.fitted) ** 2).sum() / df) if df > 0 else np.nan
-    se = np.full(len(raters), np.nan)
-    if len(raters) <= DENSE_MAX_RATERS * 8 and not np.isnan(sigma2):
+    se = np.full(n_raters, np.nan)
+    counts = np.bincount(rater, minlength=n_raters)
+    if n_raters <= DENSE_MAX_RATERS * 8 and not np.isnan(sigma2):
         # covariance of the centred juror effects: sigma^2 times the pseudo-inverse of the juror system
         # C = diag(scores per juror) - N' diag(1 / scores per unit) N, N the units × jurors
-        # incidence (sparse: O(sum over units of jurors²)), then a dense pseudo-inverse (O(jurors³))
-        n_u = np.bincount(unit, minlength=n_units).astype(float)
-        system = np.diag(np.bincount(rater, minlength=len(raters)).astype(float))
-        incidence = sparse.csr_matrix((np.ones(len(unit)), (unit, rater)), shape=(n_units, len(raters)))
-        cross = (incidence.T @ sparse.diags(1.0 / np.maximum(n_u, 1)) @ incidence).toarray()
-        se = np.sqrt(np.maximum(np.diag(np.linalg.pinv(system - cross)), 0) * sigma2)
-    counts = np.bincount(rater, minlength=len(raters))
-    z = stats.norm.ppf(0.975)
-    return pd.DataFrame({col.JUROR_ID: np.asarray(raters), "severity": fit.b, "se": se, "ci_low": fit.b - z * se,
-                         "ci_high": fit.b + z * se, "n_scores": counts, "part": fit.rater_component})
+        # incidence (O(sum over units of jurors²) sparse, or dense while units × jurors is small),
+        # then a dense pseudo-inverse (O(jurors³))
+        n_u = np.maximum(np.bincount(unit, minlength=n_units), 1).astype(float)
+        if n_units * n_raters <= DENSE_CROSS_MAX:
+            incidence = np.zeros((n_units, n_raters))
+            incidence[unit, rater] = 1.0
+            cross = incidence.T @ (incidence / n_u[:, None])
+        else:
+            incidence = sparse.csr_matrix((np.ones(len(unit)), (unit, rater)), shape=(n_units, n_raters))
+            cross = (incidence.T @ sparse.diags(1.0 / n_u) @ incidence).toarray()
+        se = np.sqrt(np.maximum(np.diag(np.linalg.pinv(np.diag(counts.astype(float)) - cross)), 0) * sigma2)
+    return {col.JUROR_ID: np.asarray(raters, dtype=object), "severity": fit.b, "se": se, "ci_low": fit.b - Z95 * se,
+            "ci_high": fit.b + Z95 * se, "n_scores": counts, "part": fit.rater_component}
 
 
 def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
@@ -62,10 +74,11 @@ def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
     With residual variance :math:`\\hat\\sigma^2 = SSE / (N - n - J + c)`, the centred juror
     effects have covariance :math:`\\hat\\sigma^2 C^+`, where C is the juror system of the
     least-squares fit (:mod:`analytics.additive`) and :math:`C^+` its pseudo-inverse; SEs
-    are computed for panels of up to 512 jurors (NaN beyond).
+    are computed for panels of up to 512 jurors (NaN beyond). The table is built once from
+    each lane's arrays (no frame per lane and scope).
     """
     shared = Shared.of(data, lanes)
-    frames = []
+    parts = []
     for lane, rnd in shared.stages:
         for scope in scopes or shared.scopes(lane):
             if shared.ratings(lane, scope, rnd).empty:
@@ -73,9 +86,14 @@ def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
             one = _severity_one(shared.fit(lane, scope, rnd))
             if scope == WEIGHTED_TOTAL:  # in points of the scale: a weighted sum's total counts each point sum(factors) times
                 points = sum(shared.config.criterion_weights(lane).values())
-                one[["severity", "se", "ci_low", "ci_high"]] = one[["severity", "se", "ci_low", "ci_high"]] / points
-            frames.append(one.assign(lane=lane, round=rnd, scope=scope))
-    return pd.concat(frames, ignore_index=True)[SEVERITY_COLUMNS] if frames else pd.DataFrame(columns=SEVERITY_COLUMNS)
+                one.update({name: one[name] / points for name in ("severity", "se", "ci_low", "ci_high")})
+            n = len(one[col.JUROR_ID])
+            one.update(lane=np.full(n, lane, dtype=object), round=np.full(n, rnd, dtype=object),
+                       scope=np.full(n, scope, dtype=object))
+            parts.append(one)
+    if not parts:
+        return pd.DataFrame(columns=SEVERITY_COLUMNS)
+    return pd.DataFrame({name: np.concatenate([p[name] for p in parts]) for name in SEVERITY_COLUMNS})
 
 
 ALL_LANES = "all"  # the lane of a juror's line across every lane they judge

@@ -138,16 +138,17 @@ def _gaps(results: np.ndarray, boot: np.ndarray, order: np.ndarray) -> tuple[np.
 
 
 def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: LaneStandings) -> pd.DataFrame:
+    """One lane's round: the columns from arrays, one frame built at the end. Cost:
+    O(resamples × entries log entries) for the bootstrap ranks, O(scores) for the rest."""
     config = shared.config
     entries = standing.official.entries[rnd]
     official = standing.official.results[rnd][0]
     boot, loo = standing.boot.results[rnd], standing.loo.results[rnd]
-    out = pd.DataFrame(index=pd.Index(entries, name=col.ENTRY_ID))
-    ratings = shared.ratings(lane, scope, rnd)
-    out["n_jurors"] = ratings.groupby(col.ENTRY_ID)[col.JUROR_ID].nunique().reindex(entries).fillna(0).astype(int)
-    out["round_score"] = standing.official.round_scores[rnd][0]
-    out["score"] = official
-    out["rank"] = _rank(out["score"])
+    index = pd.Index(entries, name=col.ENTRY_ID)
+    ratings = shared.ratings(lane, scope, rnd)  # one row per entry and juror
+    out = {"n_jurors": ratings[col.ENTRY_ID].value_counts().reindex(entries).fillna(0).astype(int).to_numpy(),
+           "round_score": standing.official.round_scores[rnd][0], "score": official}
+    out["rank"] = _rank(pd.Series(official, index=index))
     advance = config.round(rnd).advance if config.round(rnd) is not None else None
     last = rnd == config.round_ids[-1]
     out["advances"] = "" if last else np.where(going_on(official[None, :], advance)[0], "yes", "no")
@@ -162,7 +163,7 @@ def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: Lane
     for method in ALTERNATIVES:
         out[f"score_{method}"] = totals[method]
     for method in ALTERNATIVES:
-        out[f"rank_{method}"] = _rank(out[f"score_{method}"])
+        out[f"rank_{method}"] = _rank(pd.Series(totals[method], index=index))
     loo_ranks = ranks(loo)
     out["loo_rank_best"] = np.nanmin(np.where(np.isnan(loo), np.nan, loo_ranks), axis=0) if len(loo) else np.nan
     out["loo_rank_worst"] = np.nanmax(np.where(np.isnan(loo), np.nan, loo_ranks), axis=0) if len(loo) else np.nan
@@ -171,12 +172,11 @@ def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: Lane
     with np.errstate(invalid="ignore", divide="ignore"):
         out["p_first"] = (first / first.sum(axis=1, keepdims=True)).mean(axis=0)  # a shared first place counts as a share
     out["p_top3"] = (boot_ranks <= 3).mean(axis=0)
-    out["rank_low"] = np.quantile(boot_ranks, 0.025, axis=0)
-    out["rank_high"] = np.quantile(boot_ranks, 0.975, axis=0)
-    out = out.sort_values(["rank", "score_model"], ascending=[True, False])
-    order = entries.get_indexer(out.index)
-    out["gap_next"], out["gap_low"], out["gap_high"] = _gaps(official, boot, order)
-    return out.reset_index()
+    out["rank_low"], out["rank_high"] = np.quantile(boot_ranks, [0.025, 0.975], axis=0)
+    frame = pd.DataFrame(out, index=index).sort_values(["rank", "score_model"], ascending=[True, False])
+    order = entries.get_indexer(frame.index)
+    frame["gap_next"], frame["gap_low"], frame["gap_high"] = _gaps(official, boot, order)
+    return frame.reset_index()
 
 
 def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: str = WEIGHTED_TOTAL,

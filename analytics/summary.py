@@ -130,10 +130,12 @@ def _standings_text(result: CheckResult) -> str:
              "ranks with one juror left out" + ("; p(on): share of resampled juries that let the entry go on" if config.rounds
                                                 else "") + "):"]
     table = result["rankings"]
+    # every lane × round's rows at once (one pass over the table, in its order: best first)
+    groups = dict(list(table.groupby(["lane", "round"], sort=False))) if len(table) else {}
     for lane in config.lanes:
         for rnd in config.round_ids:
-            rows = table[(table["lane"] == lane.id) & (table["round"] == rnd)]
-            if rows.empty:
+            rows = groups.get((lane.id, rnd))
+            if rows is None or rows.empty:
                 continue
             r_ = config.round(rnd)
             if r_ is not None and r_.advance is not None:  # a cut: the entries around it

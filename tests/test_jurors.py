@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import load_festival
+from analytics import jurors as jurors_module, load_festival
 from analytics.jurors import (_severity_one, behaviour_flags, design_parts, juror_behaviour, juror_severity, parts_flags,
                              severity_flags)
 from analytics.shared import LaneFit
@@ -24,12 +24,15 @@ def synthetic(seed: int, n_units: int = 30, n_raters: int = 6, share: float = 0.
     return pd.DataFrame({"entry_id": [f"e{i:02d}" for i in u], "juror_id": [f"j{i}" for i in r], "score": y}), b
 
 
-@pytest.mark.parametrize("seed, share", [(1, 1.0), (2, 0.6)])
-def test_severity_and_se_equal_ols_with_sum_to_zero_juror_effects(seed, share):
+@pytest.mark.parametrize("seed, share, dense_max", [(1, 1.0, None), (2, 0.6, None), (2, 0.6, 0)])
+def test_severity_and_se_equal_ols_with_sum_to_zero_juror_effects(seed, share, dense_max, monkeypatch):
+    """``dense_max=0``: the juror system's cross products by sparse products (a large lane's path)."""
     import statsmodels.formula.api as smf  # peer: statsmodels OLS, C(juror_id, Sum) deviation coding
 
+    if dense_max is not None:
+        monkeypatch.setattr(jurors_module, "DENSE_CROSS_MAX", dense_max)
     data, _ = synthetic(seed, share=share)
-    ours = _severity_one(LaneFit.of(data)).set_index("juror_id")
+    ours = pd.DataFrame(_severity_one(LaneFit.of(data))).set_index("juror_id")
     fit = smf.ols("score ~ C(entry_id) + C(juror_id, Sum)", data=data).fit()
     jurors = sorted(data["juror_id"].unique())
     names = [f"C(juror_id, Sum)[S.{j}]" for j in jurors[:-1]]
