@@ -60,6 +60,7 @@ from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters, cohens_kappa, fleiss_kappa, to_table
 
 from analytics import agreement
+from analytics.agreement import alpha as alpha_module
 
 NAN = np.nan
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -366,6 +367,43 @@ def test_alpha_random_against_krippendorff_package(seed, missing, structured, le
     # Peer: krippendorff.alpha(reliability_data=<raters x units>, level_of_measurement=level)
     peer = krippendorff.alpha(reliability_data=wide.T, level_of_measurement=level)
     assert ours == pytest.approx(peer, abs=PEER)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_ordinal_alpha_with_many_categories_against_krippendorff_package(seed):
+    """A weighted total in quarter points has a hundred or more distinct values: the ordinal
+    coincidences are then gathered unit by unit rather than formed in full (see
+    ``alpha._mid_coincidences_mid``). The estimate still equals the peer's."""
+    rng = np.random.default_rng(seed)
+    wide = np.round((rng.uniform(0, 50, (12, 1)) + rng.normal(0, 2, (12, 9))) * 4) / 4  # 12 units × 9 raters, quarter points
+    wide[rng.random(wide.shape) < 0.1] = NAN
+    frame = long_table(wide)
+    parts = alpha_module._parts(agreement.longdata.ratings(frame, "entry_id", "juror_id", "score"), "ordinal")
+    v = parts.counts.shape[1]
+    assert 4 * parts.pairs.nnz < v * v  # the gathered branch
+    ours = agreement.krippendorff_alpha(frame, level="ordinal").estimate
+    # Peer: krippendorff.alpha(reliability_data=<raters x units>, level_of_measurement="ordinal")
+    peer = krippendorff.alpha(reliability_data=wide.T, level_of_measurement="ordinal")
+    assert ours == pytest.approx(peer, abs=PEER)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_ordinal_coincidences_in_full_and_gathered_agree_on_resamples(seed):
+    """The two ways of ``alpha._mid_coincidences_mid`` give the same sums for every resample."""
+    rng = np.random.default_rng(seed)
+    wide = rng.integers(1, 8, (15, 5)).astype(float)
+    wide[rng.random(wide.shape) < 0.2] = NAN
+    parts = alpha_module._parts(agreement.longdata.ratings(long_table(wide), "entry_id", "juror_id", "score"), "ordinal")
+    w = next(agreement.longdata.resample_weights(np.random.default_rng(seed), len(parts.m), 50))
+    nc = (parts.counts.T @ w.T).T
+    mid = np.cumsum(nc, axis=1) - nc / 2
+    v = mid.shape[1]
+    full = np.einsum("bv,bvk,bk->b", mid, (parts.pairs.T @ w.T).T.reshape(-1, v, v), mid)
+    entries = parts.pairs.tocoo()
+    left, right = np.divmod(entries.col, v)
+    gathered = (w[:, entries.row] * entries.data * mid[:, left] * mid[:, right]).sum(axis=1)
+    np.testing.assert_allclose(alpha_module._mid_coincidences_mid(parts.pairs, w, mid), full, rtol=1e-12)
+    np.testing.assert_allclose(gathered, full, rtol=1e-12)
 
 
 def test_alpha_missing_rows_equal_absent_rows():
