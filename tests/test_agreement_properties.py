@@ -380,8 +380,8 @@ def test_a_design_with_as_many_ratings_as_raters_is_undefined_not_an_error():
 def test_icc_bootstrap_all_at_once_equals_the_loop(wide, seed, split):
     """Independent computation: the loop refits each resample with the sparse least-squares
     solver of analytics.additive and counts its design's parts by graph search; the batched
-    routes solve every resample's juror system at once, by one eigendecomposition (small
-    panels) or by conjugate gradients with the parts from one graph search over the chunk
+    routes solve every resample's juror system at once, by one batched solve with the parts
+    from the raters' reachability (small panels) or by conjugate gradients with the parts from one graph search over the chunk
     (any panel). Same resamples (the same generator draws), same six forms, to floating-point
     error."""
     import importlib
@@ -402,6 +402,24 @@ def test_icc_bootstrap_all_at_once_equals_the_loop(wide, seed, split):
     for batched in (icc_module._bootstrap_small(r, draws), icc_module._bootstrap_large(r, draws)):
         np.testing.assert_array_equal(np.isnan(batched), np.isnan(looped))
         np.testing.assert_allclose(batched, looped, rtol=1e-7, atol=1e-9)
+
+
+@PROPERTY
+@given(st.integers(1, 9), st.integers(0, 2**16), st.floats(0.0, 0.6))
+def test_same_part_equals_a_graph_search(n_raters, seed, density):
+    """``icc._same_part`` (reachability by repeated squaring) against scipy's
+    ``csgraph.connected_components`` on each of a batch of random rater graphs."""
+    import importlib
+
+    from scipy.sparse.csgraph import connected_components
+
+    icc_module = importlib.import_module("analytics.agreement.icc")
+    linked = np.random.default_rng(seed).random((20, n_raters, n_raters)) < density
+    linked = linked | linked.transpose(0, 2, 1)
+    together = icc_module._same_part(linked)
+    for graph, ours in zip(linked, together):
+        _, labels = connected_components(graph, directed=False)
+        np.testing.assert_array_equal(ours, (labels[:, None] == labels[None, :]).astype(float))
 
 
 def test_icc_bootstrap_of_a_large_sparse_design_equals_the_loop():
