@@ -371,39 +371,35 @@ def test_alpha_random_against_krippendorff_package(seed, missing, structured, le
 
 @pytest.mark.parametrize("seed", [0, 1])
 def test_ordinal_alpha_with_many_categories_against_krippendorff_package(seed):
-    """A weighted total in quarter points has a hundred or more distinct values: the ordinal
-    coincidences are then gathered unit by unit rather than formed in full (see
-    ``alpha._mid_coincidences_mid``). The estimate still equals the peer's."""
+    """A weighted total in quarter points has a hundred or more distinct values (categories of
+    the ordinal metric): the estimate still equals the peer's."""
     rng = np.random.default_rng(seed)
     wide = np.round((rng.uniform(0, 50, (12, 1)) + rng.normal(0, 2, (12, 9))) * 4) / 4  # 12 units × 9 raters, quarter points
     wide[rng.random(wide.shape) < 0.1] = NAN
-    frame = long_table(wide)
-    parts = alpha_module._parts(agreement.longdata.ratings(frame, "entry_id", "juror_id", "score"), "ordinal")
-    v = parts.counts.shape[1]
-    assert 4 * parts.pairs.nnz < v * v  # the gathered branch
-    ours = agreement.krippendorff_alpha(frame, level="ordinal").estimate
+    assert len(np.unique(wide[~np.isnan(wide)])) >= 60
+    ours = agreement.krippendorff_alpha(long_table(wide), level="ordinal").estimate
     # Peer: krippendorff.alpha(reliability_data=<raters x units>, level_of_measurement="ordinal")
     peer = krippendorff.alpha(reliability_data=wide.T, level_of_measurement="ordinal")
     assert ours == pytest.approx(peer, abs=PEER)
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_ordinal_coincidences_in_full_and_gathered_agree_on_resamples(seed):
-    """The two ways of ``alpha._mid_coincidences_mid`` give the same sums for every resample."""
+def test_ordinal_bootstrap_sums_equal_the_coincidence_matrices(seed):
+    """Independent computation: each resample's coincidence matrix formed from its definition
+    (Krippendorff 2011, eq. 2: o_ck = sum over units of w_u (n_uc n_uk - [c = k] n_uc) / (m_u - 1))
+    and mid' C mid taken from it, against ``alpha._mid_coincidences_mid``'s per-unit sums."""
     rng = np.random.default_rng(seed)
     wide = rng.integers(1, 8, (15, 5)).astype(float)
     wide[rng.random(wide.shape) < 0.2] = NAN
     parts = alpha_module._parts(agreement.longdata.ratings(long_table(wide), "entry_id", "juror_id", "score"), "ordinal")
     w = next(agreement.longdata.resample_weights(np.random.default_rng(seed), len(parts.m), 50))
-    nc = (parts.counts.T @ w.T).T
+    counts = parts.counts.toarray()  # units × categories
+    nc = w @ counts
     mid = np.cumsum(nc, axis=1) - nc / 2
-    v = mid.shape[1]
-    full = np.einsum("bv,bvk,bk->b", mid, (parts.pairs.T @ w.T).T.reshape(-1, v, v), mid)
-    entries = parts.pairs.tocoo()
-    left, right = np.divmod(entries.col, v)
-    gathered = (w[:, entries.row] * entries.data * mid[:, left] * mid[:, right]).sum(axis=1)
-    np.testing.assert_allclose(alpha_module._mid_coincidences_mid(parts.pairs, w, mid), full, rtol=1e-12)
-    np.testing.assert_allclose(gathered, full, rtol=1e-12)
+    per_unit = (counts[:, :, None] * counts[:, None, :] - counts[:, :, None] * np.eye(counts.shape[1])) / (parts.m - 1)[:, None, None]
+    coincidences = np.einsum("bu,uck->bck", w, per_unit)
+    expected = np.einsum("bc,bck,bk->b", mid, coincidences, mid)
+    np.testing.assert_allclose(alpha_module._mid_coincidences_mid(parts, w, mid), expected, rtol=1e-12)
 
 
 def test_alpha_missing_rows_equal_absent_rows():

@@ -33,7 +33,6 @@ class _Parts:
     s1: np.ndarray | None  # interval: sum of values per unit
     s2: np.ndarray | None  # interval: sum of squared values per unit
     counts: sparse.csr_matrix | None  # units × categories (nominal, ordinal, ratio)
-    pairs: sparse.csr_matrix | None  # ordinal: units × categories² coincidences
     delta: np.ndarray | None  # nominal, ratio: categories × categories squared distance
 
 
@@ -49,7 +48,7 @@ def _parts(r: Ratings, level: str) -> _Parts:
         s1 = np.bincount(unit, weights=value, minlength=n_units)
         s2 = np.bincount(unit, weights=value * value, minlength=n_units)
         d = 2 * (m * s2 - s1 * s1) / (m - 1)  # sum over ordered pairs within the unit of (x_i - x_j)², over m - 1
-        return _Parts(level, m, np.maximum(d, 0.0), s1, s2, None, None, None)
+        return _Parts(level, m, np.maximum(d, 0.0), s1, s2, None, None)
     category, values = pd.factorize(value, sort=True)
     v = len(values)
     if v > MAX_CATEGORIES:
@@ -57,18 +56,7 @@ def _parts(r: Ratings, level: str) -> _Parts:
                          "round the values or use level='interval'")
     counts = sparse.csr_matrix((np.ones(len(unit)), (unit, category)), shape=(n_units, v))
     if level == "ordinal":
-        # coincidences within each unit: n_uc n_uk - [c = k] n_uc, over m_u - 1 (Krippendorff 2011, eq. 2)
-        # every pair of a unit's (category, count) entries, its own included: O(sum of entries²)
-        counts.sort_indices()
-        lengths = np.diff(counts.indptr)
-        per_left = np.repeat(lengths, lengths)  # each entry, as often as its unit has entries
-        left = np.repeat(np.arange(counts.nnz), per_left)
-        right = np.repeat(counts.indptr[:-1], lengths)[left] + (np.arange(len(left)) - np.repeat(np.cumsum(per_left) - per_left, per_left))
-        u = np.repeat(np.arange(n_units), lengths)[left]
-        c_x, c_y, n_x, n_y = counts.indices[left], counts.indices[right], counts.data[left], counts.data[right]
-        o = (n_x * n_y - np.where(c_x == c_y, n_x, 0)) / (m[u] - 1)
-        pairs = sparse.csr_matrix((o, (u, c_x * v + c_y)), shape=(n_units, v * v))
-        return _Parts(level, m, None, None, None, counts, pairs, None)
+        return _Parts(level, m, None, None, None, counts, None)
     x = np.asarray(values, dtype=float) if level == "ratio" else None
     if level == "nominal":
         delta = 1.0 - np.eye(v)
@@ -78,7 +66,7 @@ def _parts(r: Ratings, level: str) -> _Parts:
             delta = np.where(total == 0, 0.0, ((x[:, None] - x[None, :]) / total) ** 2)
     d = np.asarray(((counts @ delta) * counts.toarray()).sum(axis=1)).ravel() if v else np.zeros(n_units)
     d = d / (m - 1)
-    return _Parts(level, m, d, None, None, counts, None, delta)
+    return _Parts(level, m, d, None, None, counts, delta)
 
 
 def _alpha(parts: _Parts, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -106,26 +94,21 @@ def _alpha(parts: _Parts, w: np.ndarray | None) -> tuple[np.ndarray, np.ndarray,
         else:  # ordinal: the interval metric on mid-ranks M_c = n_<c + n_c / 2 (Krippendorff 2011, eq. 11)
             nc = (parts.counts.T @ w.T).T
             mid = np.cumsum(nc, axis=1) - nc / 2
-            observed = 2 * ((nc * mid * mid).sum(axis=1) - _mid_coincidences_mid(parts.pairs, w, mid)) / n
+            observed = 2 * ((nc * mid * mid).sum(axis=1) - _mid_coincidences_mid(parts, w, mid)) / n
             expected = 2 * (n * (nc * mid * mid).sum(axis=1) - (nc * mid).sum(axis=1) ** 2) / (n * (n - 1))
         alpha = 1 - observed / expected
     return np.where(expected > 1e-12 * np.maximum(observed, 1), alpha, np.nan), observed, expected
 
 
-def _mid_coincidences_mid(pairs: sparse.csr_matrix, w: np.ndarray, mid: np.ndarray) -> np.ndarray:
-    """Per resample b: mid_b' C_b mid_b, with C_b = sum over units of w_bu × the unit's coincidences.
-
-    Two ways, the cheaper for the shape: the resamples' coincidence matrices in full (resamples × v²
-    numbers: few categories), or each unit's non-zero coincidences weighted and gathered
-    (resamples × non-zeros: many categories, such as a weighted total in quarter points). The
-    same sums in either way."""
-    v = mid.shape[1]
-    if 4 * pairs.nnz >= v * v:
-        coincidences = (pairs.T @ w.T).T.reshape(-1, v, v)
-        return np.einsum("bv,bvk,bk->b", mid, coincidences, mid)
-    entries = pairs.tocoo()
-    left, right = np.divmod(entries.col, v)
-    return np.einsum("be,be->b", w[:, entries.row] * entries.data, mid[:, left] * mid[:, right])
+def _mid_coincidences_mid(parts: _Parts, w: np.ndarray, mid: np.ndarray) -> np.ndarray:
+    """Per resample b: mid_b' C_b mid_b, C_b the coincidence matrix of the resample (the units'
+    coincidences weighted by ``w``), without forming it: a unit's coincidences
+    (n_uc n_uk - [c = k] n_uc) / (m_u - 1) give mid' C_u mid = ((sum_c n_uc mid_c)² -
+    sum_c n_uc mid_c²) / (m_u - 1). Cost: O(resamples × ratings), whatever the number of
+    categories (a weighted total in quarter points has a hundred)."""
+    s1 = (parts.counts @ mid.T).T  # resamples × units: sum over the unit's ratings of their mid-ranks
+    s2 = (parts.counts @ (mid * mid).T).T
+    return (w * (s1 * s1 - s2) / (parts.m - 1)).sum(axis=1)
 
 
 def krippendorff_alpha(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_ID,
@@ -164,8 +147,10 @@ def krippendorff_alpha(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: s
     :math:`n_c` the number of pairable values equal to :math:`c`. Metrics :math:`\delta^2`:
     nominal :math:`[c \ne k]`; interval :math:`(c - k)^2`; ratio :math:`((c-k)/(c+k))^2`;
     ordinal the interval metric on mid-ranks :math:`\sum_{g<c} n_g + n_c/2`.
-    Cost: linear in the ratings for interval, nominal and ratio; ordinal adds the
-    :math:`m_u^2` within-unit value pairs. No raters × units matrix is built.
+    Cost: linear in the ratings at every level (the ordinal coincidences enter through
+    per-unit sums of mid-ranks, never as a matrix); a bootstrap costs resamples × ratings
+    (nominal and ratio: resamples × categories² for the expected disagreement). No raters ×
+    units matrix is built.
 
     Reading (Krippendorff 2004, p. 241): :math:`\alpha \ge .800` reliable; :math:`.667 \le
     \alpha < .800` tentative conclusions only; below .667 unreliable. 1 is perfect
