@@ -107,13 +107,14 @@ class CheckResult:
 
 def run_checks(festival: Festival, *, lanes: Sequence[str] | None = None,
                registry: Sequence[Check] = REGISTRY, progress: Reporter | None = None,
-               label: str = "checks") -> CheckResult:
+               label: str = "checks", preview: bool = False) -> CheckResult:
     """Every configured check of ``registry`` on the festival (or on ``lanes`` only: the
     chair's view of one lane), sharing one :class:`~analytics.shared.Shared`. Seeded by
     ``festival.toml``: the same inputs give the same numbers, and a lane's numbers are the
     same whether the run covers it alone or every lane. ``progress`` is told of each check
-    as it finishes (under ``label``)."""
-    shared = Shared(festival, lanes)
+    as it finishes (under ``label``). ``preview``: a what-if of the chair explorer, whose tables
+    leave out the intervals no flag reads (:attr:`analytics.shared.Shared.preview`)."""
+    shared = Shared(festival, lanes, preview=preview)
     tables: dict[str, pd.DataFrame] = {}
     found: list[Flag] = []
     configured = [check for check in registry if check.configured(festival.config)]

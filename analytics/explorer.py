@@ -176,7 +176,8 @@ class Explorer:
         """:func:`analytics.gate.run_gate` on the lane in view with its what-ifs as decisions."""
         key = (self.lane, tuple(e for e in self.exclusions if e.lane == self.lane))
         if key not in self._gates:
-            self._gates[key] = run_gate(self.festival, self.decisions(), lanes=[self.lane], before=self.before())
+            self._gates[key] = run_gate(self.festival, self.decisions(), lanes=[self.lane], before=self.before(),
+                                        preview=True)
         return self._gates[key]
 
     def current(self) -> Festival:

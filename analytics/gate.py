@@ -174,13 +174,15 @@ def _changed(festival: Festival, decided: Festival) -> bool:
 
 def run_gate(festival: Festival, decisions: pd.DataFrame | str | Path | None = None, *,
              lanes: Sequence[str] | None = None, before: CheckResult | None = None,
-             progress: Reporter | None = None) -> GateResult:
+             progress: Reporter | None = None, preview: bool = False) -> GateResult:
     """Check the festival, apply the decisions, check again, and say whether the results are
     publishable. ``decisions``: a table like ``decisions.csv``, or the path of such a file;
     ``None`` or ``""`` means the folder's own ``decisions.csv``. ``lanes``: check those lanes
     only (the decisions must then answer flags of those lanes); ``before``: the checks of
     the data as loaded, when the caller has them already (the chair explorer); ``progress``:
-    told of each check as it finishes (:mod:`analytics.progress`)."""
+    told of each check as it finishes (:mod:`analytics.progress`); ``preview``: the checks after
+    the decisions are a what-if preview (:func:`analytics.checks.run_checks`): the same flags,
+    without the intervals no flag reads."""
     if isinstance(decisions, (str, Path)):
         decisions = read_decisions(decisions) if str(decisions) else None
     decisions = festival.decisions if decisions is None else decisions
@@ -200,13 +202,13 @@ def run_gate(festival: Festival, decisions: pd.DataFrame | str | Path | None = N
         if ids == applied:
             break
         decided, _ = apply_decisions(festival, known, answerable, strict=False)
-        after = (run_checks(decided, lanes=lanes, progress=progress, label="checks after decisions")
+        after = (run_checks(decided, lanes=lanes, progress=progress, label="checks after decisions", preview=preview)
                  if _changed(festival, decided) else before)
         applied = ids
         known = pd.concat([before.flags, after.flags]).drop_duplicates("flag_id")
     decided, latest = apply_decisions(festival, known, decisions)  # every decision must answer a known flag
     if frozenset(latest.index) != applied:  # the rounds ran out: check what was finally applied
-        after = (run_checks(decided, lanes=lanes, progress=progress, label="checks after decisions")
+        after = (run_checks(decided, lanes=lanes, progress=progress, label="checks after decisions", preview=preview)
                  if _changed(festival, decided) else before)
     answered = latest[latest[col.FLAG_ID].fillna("") != ""]
     action = dict(zip(answered[col.FLAG_ID], answered[col.ACTION]))

@@ -64,13 +64,16 @@ class LaneFit:
 class Shared:
     """One check run: a festival, the lanes it covers, and intermediates computed once."""
 
-    def __init__(self, festival: Festival, lanes: Sequence[str] | None = None):
+    def __init__(self, festival: Festival, lanes: Sequence[str] | None = None, *, preview: bool = False):
         known = festival.config.lane_ids
         if lanes is not None:
             unknown = [lane for lane in lanes if lane not in known]
             if unknown:
                 raise ValueError(f"lanes must be lane ids of festival.toml ({', '.join(known)}); got {', '.join(map(repr, unknown))}")
         self.festival = festival
+        #: a what-if preview (the chair explorer): intervals that no flag reads are left out
+        #: (:func:`analytics.agreement.panels.agreement_table`); every flag is the same as in a full run
+        self.preview = preview
         self.lanes: tuple[str, ...] = known if lanes is None else tuple(lane for lane in known if lane in set(lanes))
         self._ratings: dict[tuple[str, str, str], pd.DataFrame] = {}
         self._coded: dict[tuple[str, str, str], Ratings] = {}

@@ -72,6 +72,32 @@ def test_the_explorer_gate_agrees_with_the_full_gate(demo, explorer):
     pd.testing.assert_frame_equal(explorer.gate(), lane)
 
 
+def test_a_what_if_preview_leaves_out_only_the_intervals_no_flag_reads(quick):
+    """The explorer's what-if runs the checks as a preview: its tables equal a full run's on the
+    same data, but ordinal alpha's interval and an incomplete design's ICC interval (which no
+    flag reads; the flags are compared in the random what-if test below) are left out."""
+    from analytics.agreement.panels import PREVIEW_NO_INTERVAL
+    from analytics.checks import run_checks
+
+    explorer = Explorer(quick)
+    explorer.exclude_juror("JR06")
+    after = explorer.gate_result().after
+    assert after.shared.preview
+    full = run_checks(after.festival, lanes=[explorer.lane])
+    for name in full.tables:
+        if name != "agreement":
+            pd.testing.assert_frame_equal(after[name], full[name])
+    ours, theirs = after["agreement"], full["agreement"]
+    skipped = (ours["statistic"] == "alpha_ordinal") | ((ours["reason"] == PREVIEW_NO_INTERVAL)
+                                                       & ours["statistic"].str.startswith("icc"))
+    assert skipped.any() and (ours["reason"] == PREVIEW_NO_INTERVAL).any()
+    assert ours.loc[skipped, ["ci_low", "ci_high"]].isna().all().all()
+    assert theirs.loc[skipped, ["ci_low", "ci_high"]].notna().all().all()
+    kept = ours.columns.drop(["ci_low", "ci_high", "reason"])
+    pd.testing.assert_frame_equal(ours[kept], theirs[kept])
+    pd.testing.assert_frame_equal(ours[~skipped], theirs[~skipped])
+
+
 def test_a_score_what_if_answers_only_the_flag_on_exactly_that_score(tmp_path):
     """GC-1 and GC-11: excluding a score of GC-1 must not answer a flag on GC-11 (the old
     prefix match did), and the flag found is the one on that very juror and entry."""

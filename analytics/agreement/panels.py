@@ -58,6 +58,9 @@ NO_ICC_INTERVAL = ("no interval: on an incomplete design this large the ICC's bo
                    "sparse system per resample (too slow); alpha's interval covers agreement here")
 
 
+PREVIEW_NO_INTERVAL = "no interval in a what-if preview: no flag reads it (jury check computes it)"
+
+
 def icc_bootstrap_affordable(ratings, n_boot: int) -> bool:
     """Whether :func:`agreement_table` bootstraps the ICC of an incomplete design: a panel of at
     most ``DENSE_MAX_RATERS`` jurors (solved all at once), or resamples × ratings within
@@ -76,7 +79,11 @@ def agreement_table(data: Festival | Shared, *, lanes: list[str] | None = None, 
 
     Intervals: alpha by a bootstrap over entries; ICC by F on complete designs and by the
     bootstrap on incomplete ones; ``n_boot`` and ``random_state`` default to the
-    ``[checks]`` of ``festival.toml``, so the same inputs give the same table.
+    ``[checks]`` of ``festival.toml``, so the same inputs give the same table. In a what-if
+    preview (:attr:`analytics.shared.Shared.preview`) the bootstrap intervals that no flag
+    reads (ordinal alpha's, an incomplete design's ICC) are left out, with
+    :data:`PREVIEW_NO_INTERVAL` as the ICC's reason; the estimates and interval alpha's
+    interval (in the low-agreement flag) are as in a full run.
     """
     shared = Shared.of(data, lanes)
     n_boot, seed = _settings(shared.festival, n_boot, random_state)
@@ -86,11 +93,13 @@ def agreement_table(data: Festival | Shared, *, lanes: list[str] | None = None, 
             ratings = shared.coded(lane, scope, rnd)
             rows.append(_row(lane, rnd, scope, "alpha_interval", krippendorff_alpha(ratings, n_boot=n_boot, random_state=seed)))
             rows.append(_row(lane, rnd, scope, "alpha_ordinal",
-                             krippendorff_alpha(ratings, level="ordinal", n_boot=n_boot, random_state=seed)))
+                             krippendorff_alpha(ratings, level="ordinal", n_boot=0 if shared.preview else n_boot,
+                                                random_state=seed)))
             complete = len(ratings) == ratings.n_units * ratings.n_raters
-            resampled = not complete and icc_bootstrap_affordable(ratings, n_boot)
+            resampled = not complete and not shared.preview and icc_bootstrap_affordable(ratings, n_boot)
             result = icc(ratings, n_boot=n_boot if resampled else 0, random_state=seed)
-            reason = result.reason or ("" if complete or resampled or np.isnan(result.estimate) else NO_ICC_INTERVAL)
+            reason = result.reason or ("" if complete or resampled or np.isnan(result.estimate)
+                                       else PREVIEW_NO_INTERVAL if shared.preview else NO_ICC_INTERVAL)
             forms = dict(zip(result.table["form"], result.table[["estimate", "ci_low", "ci_high", "p_value"]].to_numpy()))
             for form, name in (("ICC2", "icc_a1"), ("ICC2k", "icc_ak")):
                 estimate, low, high, p_value = forms[form]
