@@ -22,6 +22,7 @@ import pandas as pd
 
 from . import columns as col
 from .agreement import krippendorff_alpha
+from .agreement.alpha import interval_alpha_without_each
 from .checks import CheckResult, run_checks
 from .festival import Festival
 from .gate import GateResult, run_gate
@@ -245,7 +246,9 @@ class Explorer:
         flags = self.gate()
         open_flags = flags[flags["status"] == "open"].groupby(col.JUROR_ID).size()
         jurors = self.jurors()
-        without = [krippendorff_alpha(data[data[col.JUROR_ID] != juror]).estimate for juror in jurors]
+        coded = after.shared.coded(self.lane, self.scope, self.round)
+        without_each = dict(zip(coded.raters, interval_alpha_without_each(coded)))
+        without = [without_each.get(juror, alpha) for juror in jurors]  # a juror with no score here changes nothing
         labels = self.festival.juror_labels()
         out = pd.DataFrame({col.JUROR_ID: jurors, "label": [labels.get(j, j) for j in jurors]})
         for name in ("severity", "ci_low", "ci_high"):

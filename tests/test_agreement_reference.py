@@ -402,6 +402,27 @@ def test_ordinal_bootstrap_sums_equal_the_coincidence_matrices(seed):
     np.testing.assert_allclose(alpha_module._mid_coincidences_mid(parts, w, mid), expected, rtol=1e-12)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_alpha_without_each_rater_equals_alpha_on_the_rest(seed):
+    """Independent computation: ``krippendorff_alpha`` on the ratings without each rater in
+    turn, against ``alpha.interval_alpha_without_each`` (all raters at once); random designs
+    with missing ratings, units rated once, a rater whose removal leaves one value throughout,
+    and panels of three (two left)."""
+    rng = np.random.default_rng(seed)
+    n_units, n_raters = rng.integers(3, 15), rng.integers(3, 7)
+    wide = rng.integers(1, 6, (n_units, n_raters)).astype(float)
+    wide[rng.random(wide.shape) < 0.3] = NAN
+    if seed == 0:  # without rater 0 every rating is 3: undefined
+        wide[:, 1:] = 3.0
+    frame = long_table(wide, drop_missing=True)
+    r = agreement.longdata.ratings(frame, "entry_id", "juror_id", "score")
+    ours = alpha_module.interval_alpha_without_each(r)
+    loop = [agreement.krippendorff_alpha(frame[frame["juror_id"] != juror]).estimate for juror in r.raters]
+    np.testing.assert_allclose(ours, loop, rtol=1e-12, atol=1e-12, equal_nan=True)
+    if seed == 0:
+        assert np.isnan(ours[list(r.raters).index("J1")])
+
+
 def test_alpha_missing_rows_equal_absent_rows():
     wide = random_scores(5, missing=0.3)
     for level in LEVELS:

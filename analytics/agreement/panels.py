@@ -17,7 +17,7 @@ from ..festival import Festival
 from ..flags import Flag, make_flag
 from ..scoring import WEIGHTED_TOTAL
 from ..shared import Shared
-from .alpha import krippendorff_alpha
+from .alpha import interval_alpha_without_each, krippendorff_alpha
 from .icc import icc
 from .ranks import kendall_w
 from .results import ICC_BANDS, band
@@ -121,10 +121,9 @@ def alpha_if_removed(data: Festival | Shared, *, lanes: list[str] | None = None,
     rows = []
     for lane, rnd in shared.stages:
         for scope in scopes or shared.scopes(lane):
-            ratings = shared.ratings(lane, scope, rnd)
+            ratings = shared.coded(lane, scope, rnd)  # jurors in sorted id order
             alpha = krippendorff_alpha(ratings).estimate
-            for juror in sorted(ratings[col.JUROR_ID].unique()):
-                without = krippendorff_alpha(ratings[ratings[col.JUROR_ID] != juror]).estimate
+            for juror, without in zip(ratings.raters, interval_alpha_without_each(ratings)):
                 rows.append([lane, rnd, scope, juror, alpha, without, without - alpha])
     return pd.DataFrame(rows, columns=["lane", "round", "scope", col.JUROR_ID, "alpha", "alpha_without", "change"])
 
