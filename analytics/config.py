@@ -299,7 +299,12 @@ class Checks(_Section):
 
 
 class Jury(_Section):
+    """The jury: its ``factions`` (the values of ``jurors.csv``'s ``faction``), and the
+    ``affiliations`` to screen (:mod:`analytics.affiliation`): columns of both ``jurors.csv``
+    and ``entries.csv``, such as ``country`` or ``school``."""
+
     factions: Texts = ()
+    affiliations: Texts = ()
 
 
 class Layout(_Section):

@@ -137,6 +137,12 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
                      "a faction of festival.toml [jury]: " + ", ".join(config.factions), log)
     if entries is None or jurors is None:
         return
+    for affiliation in config.jury.affiliations:  # a column the screen compares: in both tables
+        for table, name in ((jurors, "jurors"), (entries, "entries")):
+            if affiliation not in table.columns:
+                log.add(sources[name], None, affiliation, None,
+                        f"a column '{affiliation}' (festival.toml [jury] affiliations names it; it must be in both "
+                        f"jurors.csv and entries.csv)")
     lane_of_entry = pd.Series(entries[col.CATEGORY].to_numpy(), index=entries[col.ENTRY_ID]).groupby(level=0).first()
     panel_of_juror = pd.Series(jurors[col.PANEL].to_numpy(), index=jurors[col.JUROR_ID]).groupby(level=0).first()
     panels = juror_lanes(jurors)
