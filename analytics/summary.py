@@ -68,6 +68,8 @@ def summary_text(gate: GateResult) -> str:
     if "eligibility" in result:
         lines.append(_eligibility_text(result))
     lines.append(_agreement_text(result))
+    if "affiliation" in result:
+        lines.append(_affiliation_text(result))
     if halo_note(festival):
         lines.append(halo_note(festival) + "\n")
     lines.append(_standings_text(result))
@@ -121,6 +123,31 @@ def _agreement_text(result: CheckResult) -> str:
                     mark = "  <- below the bar" if row.estimate < bar else ""
                     lines.append(f"    {name:<16} {row.estimate:5.2f}  [{row.ci_low:5.2f}, {row.ci_high:5.2f}]  "
                                  f"{row.band}{mark}")
+    return "\n".join(lines) + "\n"
+
+
+def _affiliation_text(result: CheckResult) -> str:
+    """The affiliation screen: per affiliation, the festival-wide preference and the jurors whose
+    preference stands after adjustment (the flags say more)."""
+    table = result["affiliation"]
+    bar = result.festival.config.checks.effect_p_max
+    lines = ["affiliation screen (points a juror gives entries sharing their affiliation above the rest, against the "
+             "other jurors; permutation p-values, Benjamini–Hochberg across jurors):"]
+    for affiliation in result.festival.config.jury.affiliations:
+        rows = table[table["affiliation"] == affiliation]
+        jurors = rows[rows[col.JUROR_ID] != ""]
+        if jurors.empty:
+            lines.append(f"  {affiliation}: no juror shares a {affiliation} with an entry they scored: nothing to screen")
+            continue
+        pooled = rows[rows[col.JUROR_ID] == ""].iloc[0]
+        interval = (f" [{pooled['ci_low']:+.2f}, {pooled['ci_high']:+.2f}]" if not np.isnan(pooled["ci_low"]) else "")
+        standing = jurors[jurors["p_adjusted"] <= bar]
+        lines.append(f"  {affiliation}: {len(jurors)} jurors screened ({int(pooled['n_same'])} same-{affiliation} "
+                     f"judgements); festival-wide {pooled['preference']:+.2f} points{interval}; "
+                     f"{len(standing)} juror{'s' * (len(standing) != 1)} stand{'s' * (len(standing) == 1)} out")
+        for row in standing.itertuples(index=False):
+            lines.append(f"    {row.juror_id:<8} {row.preference:+.2f} [{row.ci_low:+.2f}, {row.ci_high:+.2f}] on "
+                         f"{row.n_same} entries ({row.value}), adjusted p {row.p_adjusted:.4f}")
     return "\n".join(lines) + "\n"
 
 

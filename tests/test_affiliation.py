@@ -14,6 +14,8 @@ import pytest
 
 from analytics import affiliation, load_festival
 from analytics.checks import run_checks
+from analytics.gate import run_gate
+from analytics.summary import summary_text
 
 from .conftest import DEMO, problems
 
@@ -228,6 +230,7 @@ def test_an_affiliation_nobody_shares_is_a_warning_not_an_error(demo_copy):
     none = flags[flags["check"] == "affiliation_no_match"]
     assert len(none) == len(festival.config.lanes) and (none["severity"] == "warning").all()
     assert "nothing to screen" in none.iloc[0]["message"]
+    assert "country: no juror shares a country with an entry they scored" in summary_text(run_gate(festival))
 
 
 def test_a_planted_affiliated_juror_is_flagged_and_nobody_else(demo_copy):
@@ -249,3 +252,6 @@ def test_a_planted_affiliated_juror_is_flagged_and_nobody_else(demo_copy):
     assert "South Korea" in bias.iloc[0]["message"]
     row = result["affiliation"].set_index("juror_id").loc["JR08"]
     assert row["ci_low"] > 0.5
+    text = summary_text(run_gate(load_festival(folder)))  # what jury check prints
+    assert "jurors screened" in text
+    assert "1 juror stands out" in text and "    JR08 " in text
