@@ -14,11 +14,14 @@ lane are pooled, ``lane`` is then ``all``):
   the rest, so the juror's general generosity cancels out too; its 95% interval from the
   two-sample t with the juror's pooled variance (``n - 2`` degrees of freedom);
 - a **permutation p-value** (two-sided): the juror's same/other labels shuffled among their
-  own judgements, seeded by ``[checks] seed``, ``[checks] bootstrap_resamples`` times, and
+  own judgements, seeded by ``[checks] seed`` (each juror's own draws,
+  :mod:`analytics.randomness`), ``[checks] bootstrap_resamples`` times, and
   again :data:`REFINE_PERMUTATIONS` times for a juror whose p-value is then at most
   :data:`REFINE_BELOW` (sequential Monte Carlo: a small p-value needs many permutations to be
   resolved, a large one does not), ``p = (1 + #{|shuffled| >= |observed|}) / (1 + permutations)``;
-- ``p_adjusted``: Benjamini–Hochberg across the jurors screened on the affiliation. The screen
+- ``p_adjusted``: Benjamini–Hochberg across the jurors of each lane screened on the affiliation
+  (jurors of several panels, ``all``, form their own family; :func:`adjust_by_lane`), so a
+  lane's numbers are the same in a run of that lane alone and of the festival. The screen
   looks for the few jurors a chair should ask about, among many: the false discovery rate
   (the expected share of wrongly flagged jurors among the flagged) is the error that matters
   to a chair who reads each flag, and Holm's family-wise control would, on a panel of
@@ -45,6 +48,7 @@ from .config import FestivalConfig
 from .festival import Festival
 from .flags import Flag, make_flag
 from .jurors import ALL_LANES
+from .randomness import juror_keys, uniforms
 from .shared import Shared
 
 COLUMNS = [col.LANE, col.JUROR_ID, "affiliation", "n_same", "n_other", "preference", "ci_low", "ci_high", "p_value",
@@ -54,6 +58,8 @@ REFINE_BELOW = 0.05
 REFINE_PERMUTATIONS = 20_000
 #: numbers held at once by the permutation sampler (chunks of permutations × judgements)
 CHUNK_VALUES = 4_000_000
+#: the stream of analytics.randomness that the screen's shuffles draw from
+STREAM = 7
 
 
 def configured(config: FestivalConfig) -> bool:
@@ -104,13 +110,14 @@ def shares(festival: Festival, pairs: pd.DataFrame, affiliation: str) -> np.ndar
     return pd.MultiIndex.from_frame(pairs[[col.JUROR_ID, col.ENTRY_ID]]).isin(pd.MultiIndex.from_frame(both))
 
 
-def subset_sums(d: np.ndarray, starts: np.ndarray, sizes: np.ndarray, picks: np.ndarray, n_perm: int,
-                rng: np.random.Generator) -> np.ndarray:
-    """For each group g (``d[starts[g]:starts[g] + sizes[g]]``) and each of ``n_perm``
-    permutations: the sum of ``d`` over ``picks[g]`` of the group's values drawn without
-    replacement (n_perm × groups). A uniformly random subset, by the first ``picks[g]`` steps of
-    a Fisher–Yates shuffle of each group, run for all groups and a chunk of permutations at
-    once. Cost: O(n_perm × sum(picks)) draws; the loop runs ``max(picks)`` steps, each over
+def subset_sums(d: np.ndarray, starts: np.ndarray, sizes: np.ndarray, picks: np.ndarray, keys: np.ndarray,
+                n_perm: int, first: int = 0) -> np.ndarray:
+    """For each group g (``d[starts[g]:starts[g] + sizes[g]]``, ``keys[g]`` its juror's key of
+    :mod:`analytics.randomness`) and each permutation ``first`` .. ``first + n_perm - 1``: the sum
+    of ``d`` over ``picks[g]`` of the group's values drawn without replacement (n_perm × groups).
+    A uniformly random subset, by the first ``picks[g]`` steps of a Fisher–Yates shuffle of each
+    group, run for all groups and a chunk of permutations at once, each group on its juror's own
+    draws. Cost: O(n_perm × sum(picks)) draws; the loop runs ``max(picks)`` steps, each over
     every group still drawing."""
     n_groups, n_values = len(starts), len(d)
     out = np.zeros((n_perm, n_groups))
@@ -123,10 +130,12 @@ def subset_sums(d: np.ndarray, starts: np.ndarray, sizes: np.ndarray, picks: np.
         b = min(chunk, n_perm - begin)
         shuffled = np.broadcast_to(np.arange(n_values), (b, n_values)).copy()
         rows = np.arange(b)[:, None]
+        permutation = np.arange(first + begin, first + begin + b)[:, None]
         for step, active in enumerate(still):
             g = order[:active]
             here = starts[g] + step
-            there = here + (rng.random((b, active)) * (sizes[g] - step)).astype(np.int64)
+            u = uniforms(keys[g][None, :], permutation, np.full((1, 1), step))
+            there = here + (u * (sizes[g] - step)).astype(np.int64)
             chosen = shuffled[rows, there]
             shuffled[rows, there] = shuffled[rows, here]
             shuffled[rows, here] = chosen
@@ -134,7 +143,7 @@ def subset_sums(d: np.ndarray, starts: np.ndarray, sizes: np.ndarray, picks: np.
     return out
 
 
-def _permutation_p(d: np.ndarray, same: np.ndarray, juror: np.ndarray, n_perm: int, seed: int) -> np.ndarray:
+def _permutation_p(d: np.ndarray, same: np.ndarray, juror: np.ndarray, keys: np.ndarray, n_perm: int) -> np.ndarray:
     """Two-sided permutation p-value of each juror's preference (jurors coded 0..J-1, each with
     judgements of both kinds), in two stages (see the module notes)."""
     order = np.lexsort((~same, juror))
@@ -151,25 +160,24 @@ def _permutation_p(d: np.ndarray, same: np.ndarray, juror: np.ndarray, n_perm: i
         return sum_same / k - (total - sum_same) / (n_j - k)
 
     observed = np.abs(preference(s_same)) * (1 - 1e-12)  # ties within rounding count as reached
-    rng = np.random.default_rng([seed, 7])  # the screen's own stream of the festival's seed
 
-    def exceed(groups, count):
+    def exceed(groups, count, first):
         if not len(groups):
             return np.zeros(0)
         sub_n, sub_starts = n_j[groups], starts[groups]
         positions = np.concatenate(([0], np.cumsum(sub_n)[:-1]))
         index = np.repeat(sub_starts - positions, sub_n) + np.arange(sub_n.sum())  # the jurors' own rows
-        drawn = subset_sums(d[index], positions, sub_n, picks[groups], count, rng)
+        drawn = subset_sums(d[index], positions, sub_n, picks[groups], keys[groups], count, first)
         sums = np.where(other[groups], total[groups] - drawn, drawn)
         pref = sums / k[groups] - (total[groups] - sums) / (n_j[groups] - k[groups])
         return (np.abs(pref) >= observed[groups]).sum(axis=0)
 
     everyone = np.arange(len(n_j))
-    hits = exceed(everyone, n_perm)
+    hits = exceed(everyone, n_perm, 0)
     p = (1 + hits) / (1 + n_perm)
     refine = everyone[p <= REFINE_BELOW]
     if len(refine):
-        more = exceed(refine, REFINE_PERMUTATIONS)
+        more = exceed(refine, REFINE_PERMUTATIONS, n_perm)
         p[refine] = (1 + hits[refine] + more) / (1 + n_perm + REFINE_PERMUTATIONS)
     return p
 
@@ -191,6 +199,15 @@ def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
     values = np.empty(m)
     values[ranked] = adjusted
     out[ok] = values
+    return out
+
+
+def adjust_by_lane(lane: pd.Series, p: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg within each lane (the jurors of one panel; ``all``: the jurors of several
+    panels), so a lane's adjusted p-values are the same whether a run covers it alone or every lane."""
+    out = np.full(len(p), np.nan)
+    for at in pd.Series(np.arange(len(p))).groupby(np.asarray(lane)).indices.values():  # the lanes: a handful
+        out[at] = benjamini_hochberg(p[at])
     return out
 
 
@@ -218,12 +235,14 @@ def _screen(pairs: pd.DataFrame, same: np.ndarray, affiliation: str, lanes_of: p
     if len(screened):
         rows = both[juror]
         recode = np.cumsum(both) - 1
-        p[screened] = _permutation_p(d[rows], same[rows], recode[juror[rows]], n_perm, seed)
+        keys = juror_keys(np.asarray(jurors)[screened], seed, STREAM)
+        p[screened] = _permutation_p(d[rows], same[rows], recode[juror[rows]], keys, n_perm)
     out = pd.DataFrame({col.LANE: lanes_of.reindex(jurors).to_numpy(), col.JUROR_ID: np.asarray(jurors, dtype=object),
                         "affiliation": affiliation, "n_same": k.astype(int), "n_other": m.astype(int), "preference": pref,
                         "ci_low": pref - half, "ci_high": pref + half, "p_value": p,
-                        "p_adjusted": benjamini_hochberg(p), "value": value_of.reindex(jurors).to_numpy()})
+                        "p_adjusted": np.nan, "value": value_of.reindex(jurors).to_numpy()})
     out = out[both].reset_index(drop=True)
+    out["p_adjusted"] = adjust_by_lane(out[col.LANE], out["p_value"].to_numpy(dtype=float))
     return pd.concat([out, _pooled(d, same, juror, affiliation, n_j, k, pref, within, ss_all, s_all)], ignore_index=True)
 
 

@@ -21,7 +21,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from . import affiliation, coverage, jurors, outliers, rankings, rounds
+from . import affiliation, coverage, drift, jurors, outliers, rankings, rounds
 from .agreement import panels
 from .config import FestivalConfig
 from .eligibility import participation, rules
@@ -60,6 +60,7 @@ REGISTRY: tuple[Check, ...] = (
     Check("residuals", outliers.score_residuals, outliers.residual_flags),
     Check("disagreement", outliers.disagreement, outliers.disagreement_flags),
     Check("affiliation", affiliation.table, affiliation.flags, configured=affiliation.configured, output=True),
+    Check("drift", drift.table, drift.flags, output=True),
     Check("rankings", rankings.rankings, rankings.ranking_flags, output=True),
     Check("entry_scores", rankings.entry_scores, rankings.no_flags, output=True),
     Check("round_correlations", rounds.round_correlations, rankings.no_flags, configured=rounds.has_rounds, output=True),

@@ -135,6 +135,14 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
         if config.factions:
             _unknown(jurors, col.FACTION, list(config.factions), sources["jurors"],
                      "a faction of festival.toml [jury]: " + ", ".join(config.factions), log)
+    scores = tables.get("scores")
+    if scores is not None and col.SUBMITTED_AT in scores:  # the order of work (analytics.drift): ISO 8601 or empty
+        given = scores[col.SUBMITTED_AT].astype("string").fillna("").str.strip()
+        parsed = pd.to_datetime(given.where(given != ""), format="ISO8601", errors="coerce", utc=True)
+        bad = (given != "") & parsed.isna()
+        log.add_rows(sources["scores"], scores.loc[bad, col.SOURCE_ROW], col.SUBMITTED_AT, given[bad],
+                     "a date and time in ISO 8601 form, such as 2026-10-13T13:56 or 2026-10-13 13:56:00+08:00 "
+                     "(or an empty cell)")
     if entries is None or jurors is None:
         return
     for affiliation in config.jury.affiliations:  # a column the screen compares: in both tables

@@ -15,6 +15,7 @@ import pytest
 from analytics import affiliation, load_festival
 from analytics.checks import run_checks
 from analytics.gate import run_gate
+from analytics.randomness import juror_keys
 from analytics.summary import summary_text
 
 from .conftest import DEMO, problems
@@ -83,13 +84,23 @@ def test_subset_sums_draw_every_subset_equally_often():
     """Each of the C(5, 2) = 10 pairs of a group of 5 is drawn with probability 1/10: over 20,000
     draws each count is within 5 binomial standard errors (sd = sqrt(20000 × 0.1 × 0.9) ≈ 42)."""
     d = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 100.0, 200.0])  # two groups: 5 values, then 2 (pick 1)
-    sums = affiliation.subset_sums(d, np.array([0, 5]), np.array([5, 2]), np.array([2, 1]), 20_000,
-                                   np.random.default_rng(0))
+    keys = juror_keys(["A", "B"], 0, affiliation.STREAM)
+    sums = affiliation.subset_sums(d, np.array([0, 5]), np.array([5, 2]), np.array([2, 1]), keys, 20_000)
     counts = pd.Series(sums[:, 0]).value_counts()
     expected = {a + b for a, b in itertools.combinations(d[:5], 2)}  # distinct sums: powers of two
     assert set(counts.index) == expected
     assert (counts - 2000).abs().max() < 5 * 42
     assert set(np.unique(sums[:, 1])) == {100.0, 200.0}
+
+
+def test_a_jurors_p_value_does_not_depend_on_the_other_jurors():
+    """Each juror's shuffles are their own (analytics.randomness): screening one juror alone gives
+    the p-value they get among twenty."""
+    pairs, same = judgements(8, n_jurors=20, planted={3: 1.0})
+    together = screen(pairs, same).set_index("juror_id")
+    mine = (pairs["juror_id"] == "J003").to_numpy()
+    alone = screen(pairs[mine].reset_index(drop=True), same[mine]).set_index("juror_id")
+    assert alone.loc["J003", "p_value"] == together.loc["J003", "p_value"]
 
 
 def test_permutation_p_value_matches_exact_enumeration():
