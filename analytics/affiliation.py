@@ -30,7 +30,8 @@ lane are pooled, ``lane`` is then ``all``):
 A declared conflict is the conflict checks' business (``coverage``): its judgements are left
 out of the screen, which is for what was not declared. Festival-wide (``juror_id`` empty,
 ``lane`` ``all``): the pooled preference of the fixed-effects regression ``deviation ~ same +
-juror`` (each juror's preference weighted by ``n_same n_other / n``) with its 95% interval.
+juror`` (each juror's preference weighted by ``n_same n_other / n``) with its 95% interval, in a run
+of the whole festival.
 
 Flag ``affiliation_bias`` (warning) where ``p_adjusted <= [checks] effect_p_max``; flag
 ``affiliation_no_match`` (warning) when an affiliation is declared but no juror shares it with
@@ -292,7 +293,10 @@ def affiliation_table(data: Festival | Shared, *, lanes: list[str] | None = None
         same = shares(festival, pairs, affiliation)
         values = festival.jurors.set_index(col.JUROR_ID)[affiliation].astype("string").fillna("").str.strip()
         frames.append(_screen(pairs, same, affiliation, judged, values, checks.bootstrap_resamples, checks.seed))
-    return pd.concat(frames, ignore_index=True)[COLUMNS]
+    out = pd.concat(frames, ignore_index=True)[COLUMNS]
+    if not shared.all_lanes:  # a run of some lanes (the chair explorer's): its lanes' rows, no festival-wide one
+        out = out[out[col.JUROR_ID] != ""].reset_index(drop=True)
+    return out
 
 
 def affiliation_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
@@ -305,14 +309,14 @@ def affiliation_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag
     flags = []
     for affiliation in shared.config.jury.affiliations:
         rows = table[(table["affiliation"] == affiliation) & (table[col.JUROR_ID] != "")]
-        if rows.empty:
-            for lane in shared.lanes:
+        screened = set(pairs.loc[pairs[col.JUROR_ID].isin(rows[col.JUROR_ID]), col.LANE])  # lanes with a juror screened
+        for lane in shared.lanes:  # per lane, so a lane alone (the chair explorer) says what the whole run says
+            if lane not in screened:
                 flags.append(make_flag(
                     "affiliation_no_match", "warning", lane,
-                    f"{names[lane]}: festival.toml declares the affiliation '{affiliation}', but no juror shares a "
-                    f"'{affiliation}' with an entry they scored (and scored others too): there is nothing to screen. "
-                    f"Check the '{affiliation}' columns of jurors.csv and entries.csv.", item=affiliation))
-            continue
+                    f"{names[lane]}: festival.toml declares the affiliation '{affiliation}', but no juror of this lane "
+                    f"shares a '{affiliation}' with an entry they scored (and scored others too): there is nothing to "
+                    f"screen. Check the '{affiliation}' columns of jurors.csv and entries.csv.", item=affiliation))
         for row in rows[rows["p_adjusted"] <= bar].itertuples(index=False):
             direction = "higher" if row.preference > 0 else "lower"
             for lane in lanes_of.get(row.juror_id, []):

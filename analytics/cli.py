@@ -56,6 +56,16 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--no-pdf", action="store_true", help="do not print report.pdf (it needs Chromium)")
     report.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
 
+    feedback = commands.add_parser("feedback", help="write one confidential feedback page per juror",
+                                   description="Check DIR as `jury check` does (the chair's decisions applied) and write "
+                                               "OUT/<juror_id>.html for every juror: their own severity, spread, agreement "
+                                               "with the rest of the panel, affiliation preference and drift, each with a "
+                                               "sentence on how to read it. A page names no other juror.")
+    feedback.add_argument("dir", type=Path)
+    feedback.add_argument("--out", type=Path, help="output folder (default: build/<festival folder name>/feedback)")
+    feedback.add_argument("--decisions", type=Path, help="a decisions file to use instead of DIR/decisions.csv")
+    feedback.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
+
     verify = commands.add_parser("verify", help="check an output folder against its manifest.json",
                                  description="Hash the inputs and outputs recorded in OUT/manifest.json again and say "
                                              "whether anything changed. Exit 0 unchanged, 1 changed, 2 no manifest.")
@@ -85,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args.dir, args.out, args.decisions, progress=Reporter(quiet=args.quiet))[0]
         if args.command == "verify":
             return _verify(args.out)
+        if args.command == "feedback":
+            return _feedback(args.dir, args.out or Path("build") / args.dir.resolve().name / "feedback", args.decisions,
+                             progress=Reporter(quiet=args.quiet))
         return _report(args.dir, args.out or Path("build") / args.dir.resolve().name, args.decisions, args.draft,
                        pdf=not args.no_pdf, progress=Reporter(quiet=args.quiet))
     except KeyboardInterrupt:
@@ -174,6 +187,25 @@ def _gate(folder: Path, out: Path | None, decisions_file: Path | None, progress:
         return None
     print(summary_text(gate))
     return gate
+
+
+def _feedback(folder: Path, out: Path, decisions_file: Path | None, *, progress: Reporter) -> int:
+    """The gate, then one page per juror into ``out``; exit 0, or 2 when the input cannot be loaded."""
+    festival = _load_or_report(folder, None)
+    if festival is None:
+        return EXIT_BAD_INPUT
+    from .feedback import write_feedback
+    from .gate import run_gate
+
+    try:
+        gate = run_gate(_with_decisions(festival, decisions_file), progress=progress)
+    except FestivalDataError as error:
+        _report_problems(error, None)
+        return EXIT_BAD_INPUT
+    pages = write_feedback(festival, out, gate=gate)
+    print(f"wrote {len(pages)} confidential feedback page{'s' * (len(pages) != 1)} to {out} (one per juror: "
+          "hand each juror their own file only)")
+    return EXIT_OK
 
 
 def _check(folder: Path, out: Path | None, decisions_file: Path | None = None, *,

@@ -20,6 +20,9 @@ import pandas as pd
 from . import columns as col
 
 CONFIG_TEXT = resources.files("analytics").joinpath("resources/demo-festival.toml").read_text(encoding="utf-8")
+#: the demo's affiliation screen: the conference preset's jurors have no country, so its festival.toml leaves it out
+AFFILIATION_LINES = ('# columns of jurors.csv and entries.csv to screen for undeclared conflicts (analytics.affiliation)\n'
+                     'affiliations = ["country"]\n')
 DEMO_NAME_LINE = 'name = "Hong Kong AI International Film Festival (synthetic demo)"'
 CONFERENCE_NAME_LINE = 'name = "Conference-scale festival (synthetic)"'
 CRITERIA = ("conducting", "cohesion", "ethics", "risk", "orchestration", "failure_logs")
@@ -218,6 +221,20 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
     missing = (scores[col.JUROR_ID] == "JR06") & (scores[col.ENTRY_ID] == "GC-17") & (scores[col.CRITERION] == "ethics")
     scores = scores.loc[~missing].reset_index(drop=True)
 
+    # an undeclared affiliation: JR08 shares a country with the lane's entries of that country and
+    # scores them 1.5 points higher (rounded onto the whole-point scale, capped at its top); the
+    # jurors' countries come from a stream of their own, so the rest of the demo is as before
+    affiliated, home = "JR08", "South Korea"
+    others = [c for c in COUNTRIES if c != home]
+    jurors[col.COUNTRY] = np.random.default_rng([seed, 12]).choice(others, size=len(jurors))
+    jurors.loc[jurors[col.JUROR_ID] == affiliated, col.COUNTRY] = home
+    home_entries = set(entries.loc[(entries[col.COUNTRY] == home) & (entries[col.CATEGORY] == "generative_cinema"),
+                                   col.ENTRY_ID])
+    if home_entries & set(gc_top):  # pragma: no cover - the seed's countries keep the near-tie apart
+        raise RuntimeError("the affiliated juror's country holds a top entry; choose another")
+    favoured = (scores[col.JUROR_ID] == affiliated) & scores[col.ENTRY_ID].isin(home_entries)
+    scores.loc[favoured, col.SCORE] = np.clip(np.rint(scores.loc[favoured, col.SCORE] + 1.5), SCALE_MIN, SCALE_MAX).astype(np.int64)
+
     below_band, inconsistent, near = "GC-21", "GC-08", "GC-14"
     shares = entries.set_index(col.ENTRY_ID)
     # (entry, declared share, what its dimensions blend to)
@@ -253,6 +270,10 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
                 entry_id=near),
         Anomaly("near_tie", "blocker", "generative_cinema", f"{a} leads {b} by 1/90 of a point on the official weighted mean",
                 entry_id=a),
+        Anomaly("affiliation_bias", "warning", "generative_cinema",
+                f"{affiliated} comes from {home}, like {len(home_entries)} of the lane's entries "
+                f"({', '.join(sorted(home_entries))}), declares no conflict with them, and scores them about 1.5 points "
+                "higher than their other entries, against the other jurors", juror_id=affiliated),
         Anomaly("low_agreement", "warning", "generative_cinema",
                 f"a consequence of {harsh}, {lenient} and {straight_liner}: every criterion's alpha falls below 0.667, "
                 "and rises above it when the three are left out"),
@@ -375,7 +396,7 @@ def write_conference(out: str | Path, seed: int = DEMO_SEED, **sizes) -> Path:
     tables = conference_tables(seed, **sizes)
     if DEMO_NAME_LINE not in CONFIG_TEXT:
         raise RuntimeError("demo-festival.toml lost its name line; update DEMO_NAME_LINE")
-    _write(folder, "festival.toml", CONFIG_TEXT.replace(DEMO_NAME_LINE, CONFERENCE_NAME_LINE))
+    _write(folder, "festival.toml", CONFIG_TEXT.replace(DEMO_NAME_LINE, CONFERENCE_NAME_LINE).replace(AFFILIATION_LINES, ""))
     _write(folder, "entries.csv", _csv_text(_format_entries(tables["entries"])))
     for name in ("jurors", "scores", "assignments"):
         _write(folder, f"{name}.csv", _csv_text(tables[name]))

@@ -177,8 +177,8 @@ def with_countries(folder: Path, countries: dict[str, str] | None = None, *, dec
     cycle = sorted(entries["country"].unique())
     jurors["country"] = [(countries or {}).get(j, cycle[i % len(cycle)]) for i, j in enumerate(jurors["juror_id"])]
     jurors.to_csv(folder / "jurors.csv", index=False)
-    if declare:
-        text = (folder / "festival.toml").read_text(encoding="utf-8")
+    text = (folder / "festival.toml").read_text(encoding="utf-8")
+    if declare and "affiliations" not in text:  # the demo declares it already
         (folder / "festival.toml").write_text(text.replace("[jury]\n", '[jury]\naffiliations = ["country"]\n', 1),
                                                encoding="utf-8")
     return folder
@@ -226,7 +226,8 @@ def test_a_juror_on_two_panels_is_one_person(tmp_path):
 
 def test_a_declared_affiliation_missing_from_a_table_is_one_load_error_naming_both(demo_copy):
     text = (demo_copy / "festival.toml").read_text(encoding="utf-8")
-    (demo_copy / "festival.toml").write_text(text.replace("[jury]\n", '[jury]\naffiliations = ["school"]\n', 1),
+    assert 'affiliations = ["country"]' in text
+    (demo_copy / "festival.toml").write_text(text.replace('affiliations = ["country"]', 'affiliations = ["school"]', 1),
                                               encoding="utf-8")
     found = problems(demo_copy)
     school = [p for p in found if p.column == "school"]
@@ -244,25 +245,21 @@ def test_an_affiliation_nobody_shares_is_a_warning_not_an_error(demo_copy):
     assert "country: no juror shares a country with an entry they scored" in summary_text(run_gate(festival))
 
 
-def test_a_planted_affiliated_juror_is_flagged_and_nobody_else(demo_copy):
-    """JR08 shares South Korea with 4 generative-cinema entries and scores them 2 points higher
-    on every criterion (the scale is 1-10 in whole points; capped at 10)."""
-    folder = with_countries(demo_copy, {"JR08": "South Korea"})
-    festival = load_festival(folder)
-    korea = set(festival.entries.loc[festival.entries["country"] == "South Korea", "entry_id"])
-    scores = pd.read_csv(folder / "scores.csv", dtype=str, keep_default_na=False)
-    hit = (scores["juror_id"] == "JR08") & scores["entry_id"].isin(korea)
-    assert hit.sum() >= 12
-    raised = np.minimum(pd.to_numeric(scores.loc[hit, "score"]) + 2, 10.0)
-    scores.loc[hit, "score"] = [f"{v:g}" for v in raised]
-    scores.to_csv(folder / "scores.csv", index=False)
-    # the other jurors keep the cycled countries: they are screened too, and none is flagged
-    result = run_checks(load_festival(folder))
+def test_the_demos_planted_affiliated_juror_is_flagged_and_nobody_else():
+    """data/demo plants it (planted.json): JR08 comes from South Korea, like four of the
+    generative-cinema entries, and scores them about 1.5 points higher."""
+    import json
+
+    planted = [a for a in json.loads((DEMO / "planted.json").read_text(encoding="utf-8"))["anomalies"]
+               if a["kind"] == "affiliation_bias"]
+    assert [a["juror_id"] for a in planted] == ["JR08"]
+    festival = load_festival(DEMO)
+    result = run_checks(festival)
     bias = result.flags[result.flags["check"] == "affiliation_bias"]
     assert set(bias["juror_id"]) == {"JR08"}
     assert "South Korea" in bias.iloc[0]["message"]
     row = result["affiliation"].set_index("juror_id").loc["JR08"]
-    assert row["ci_low"] > 0.5
-    text = summary_text(run_gate(load_festival(folder)))  # what jury check prints
+    assert row["n_same"] == 4 and row["ci_low"] <= 1.5 <= row["ci_high"] and row["ci_low"] > 0.5
+    text = summary_text(run_gate(festival))  # what jury check prints
     assert "jurors screened" in text
     assert "1 juror stands out" in text and "    JR08 " in text

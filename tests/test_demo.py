@@ -112,7 +112,8 @@ def test_nothing_else_is_anomalous(demo, planted):
         lane = scores[scores.index.str.startswith(prefix)].sort_values(ascending=False)
         assert lane.iloc[0] - lane.iloc[1] > 1
     assert set(planted) == {"lenient_juror", "straight_liner", "counted_conflict", "missing_score", "below_band",
-                            "inconsistent_disclosure", "near_threshold", "near_tie", "low_agreement", "harsh_juror"}
+                            "inconsistent_disclosure", "near_threshold", "near_tie", "low_agreement", "harsh_juror",
+                            "affiliation_bias"}
     assert {a["severity"] for a in planted.values()} == {"blocker", "warning", "info"}
 
 

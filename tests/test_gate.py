@@ -18,7 +18,7 @@ from .conftest import DEMO, REPO
 CHECK_OF = {"lenient_juror": "juror_severity", "harsh_juror": "juror_severity", "straight_liner": "straight_lining",
             "counted_conflict": "conflict_scored", "missing_score": "score_missing", "below_band": "ai_share_below_band",
             "inconsistent_disclosure": "disclosure_inconsistent", "near_threshold": "ai_share_near_threshold",
-            "near_tie": "first_place_tie", "low_agreement": "agreement_low"}
+            "near_tie": "first_place_tie", "low_agreement": "agreement_low", "affiliation_bias": "affiliation_bias"}
 
 
 @pytest.fixture(scope="module")

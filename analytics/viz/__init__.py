@@ -22,7 +22,8 @@ finally:
 
 from .agreement_charts import alpha_forest_chart, alpha_if_removed_chart, faction_chart, rank_correlation_chart
 from .coverage_charts import coverage_chart
-from .juror_charts import disagreement_chart, juror_behaviour_chart, juror_severity_chart, residual_chart
+from .juror_charts import (affiliation_chart, disagreement_chart, drift_chart, juror_behaviour_chart, juror_severity_chart,
+                           residual_chart)
 from .participation_charts import (
     ai_share_chart,
     declared_vs_blend_chart,
@@ -39,5 +40,6 @@ from .theme import CJK_FONT, FONT, RENDERER, THEME, VEGALITE_MIME, cjk_font_file
 __all__ = ["alt", "ai_share_chart", "note_chart", "declared_vs_blend_chart", "dimension_chart", "dimension_profile_chart",
            "score_effect_chart", "tool_usage_chart", "tools_per_film_chart", "CJK_FONT", "FONT", "RENDERER", "THEME", "VEGALITE_MIME", "alpha_forest_chart", "alpha_if_removed_chart",
            "cjk_font_file", "coverage_chart", "enable", "faction_chart", "mimebundle", "rank_correlation_chart",
-           "disagreement_chart", "juror_behaviour_chart", "juror_severity_chart", "method_comparison_chart",
+           "affiliation_chart", "disagreement_chart", "drift_chart", "juror_behaviour_chart", "juror_severity_chart",
+           "method_comparison_chart",
            "residual_chart", "standings_chart"]

@@ -229,3 +229,82 @@ def disagreement_chart(spread: pd.DataFrame, festival: Festival, *, lane: str) -
     return alt.layer(span, ticks, mean, label).properties(
         width=420, height=alt.Step(18),
         title=f"Where the jurors disagree: {festival.lane_names().get(lane, lane)} (most spread on top)")
+
+
+AFFILIATION_COLOURS = {"stands out (after adjustment)": "#d1495b", "within chance": "#8c9bab"}
+
+
+def affiliation_chart(table: pd.DataFrame, *, lane: str, affiliation: str | None = None,
+                      labels: Mapping[str, str] | None = None, p_max: float = 0.05) -> alt.LayerChart:
+    """Forest plot of the affiliation screen (:func:`analytics.affiliation.affiliation_table`) for
+    the jurors of ``lane`` (and those of several panels who judge it: lane ``all``): each juror's
+    preference in points for entries sharing their affiliation, with its 95% interval; red where
+    the adjusted p-value is at most ``p_max``. A line at zero: no preference.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"lane": ["a", "a", "all"], "juror_id": ["J1", "J2", ""], "affiliation": "country",
+    ...                   "n_same": [3, 2, 5], "n_other": [9, 10, 19], "preference": [1.4, -0.1, 0.6],
+    ...                   "ci_low": [0.8, -0.7, 0.1], "ci_high": [2.0, 0.5, 1.1], "p_value": [0.001, 0.7, 0.01],
+    ...                   "p_adjusted": [0.002, 0.7, None], "value": ["Japan", "Peru", ""]})
+    >>> spec = affiliation_chart(t, lane="a").to_dict()
+    >>> sorted(r["juror"] for r in spec["datasets"][spec["data"]["name"]])
+    ['J1 (Japan)', 'J2 (Peru)']
+    """
+    rows = table[(table[col.JUROR_ID] != "") & table[col.LANE].isin([lane, "all"])]
+    if affiliation is not None:
+        rows = rows[rows["affiliation"] == affiliation]
+    if rows.empty:
+        raise ValueError(f"the affiliation table has no juror of lane {lane!r}"
+                         + (f" on {affiliation!r}" if affiliation else ""))
+    data = rows.assign(juror=_juror_label(rows[col.JUROR_ID], labels) + " (" + rows["value"].astype(str) + ")",
+                       reading=["stands out (after adjustment)" if p <= p_max else "within chance"
+                                for p in rows["p_adjusted"].fillna(1.0)])
+    data = data.assign(juror=data["juror"].str.replace(r"^(.*) \(\)$", r"\1", regex=True))
+    order = list(data.sort_values("preference", ascending=False)["juror"])
+    y = alt.Y("juror:N", sort=order, title=None)
+    interval = alt.Chart().mark_rule(strokeWidth=2, color="#666").encode(
+        x=alt.X("ci_low:Q", title="points above the other jurors on shared-affiliation entries, against the rest (95% interval)"),
+        x2="ci_high:Q", y=y)
+    zero = alt.Chart().mark_rule(color="#333").encode(x=alt.datum(0))
+    point = alt.Chart().mark_point(filled=True, size=90, opacity=1).encode(
+        x="preference:Q", y=y,
+        color=alt.Color("reading:N", scale=alt.Scale(domain=list(AFFILIATION_COLOURS), range=list(AFFILIATION_COLOURS.values())),
+                        title="adjusted p"),
+        tooltip=["juror:N", "affiliation:N", alt.Tooltip("preference:Q", format="+.2f"), alt.Tooltip("ci_low:Q", format="+.2f"),
+                 alt.Tooltip("ci_high:Q", format="+.2f"), "n_same:Q", "n_other:Q", alt.Tooltip("p_value:Q", format=".4f"),
+                 alt.Tooltip("p_adjusted:Q", format=".4f")])
+    names = ", ".join(dict.fromkeys(data["affiliation"]))
+    return alt.layer(interval, zero, point, data=data).properties(
+        title=f"Affiliation screen, {lane} · {names}", width=520, height=max(120, 24 * len(order)))
+
+
+def drift_chart(timed: pd.DataFrame, *, lane: str, labels: Mapping[str, str] | None = None,
+                flagged: set[str] | frozenset[str] = frozenset(), columns: int = 3) -> alt.FacetChart:
+    """One small panel per juror of ``lane`` (from :func:`analytics.drift.timed_residuals`): their
+    residuals (score minus the model's expectation) in the order they were submitted, with a least
+    squares line; the panels of ``flagged`` jurors in red.
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"lane": "a", "juror_id": ["J1"] * 3 + ["J2"] * 3, "entry_id": "E1", "criterion": "c",
+    ...                   "at": pd.to_datetime(["2026-01-01"] * 6), "residual": [-1.0, 0.0, 1.0, 0.2, -0.1, 0.0]})
+    >>> spec = drift_chart(t, lane="a", flagged={"J1"}).to_dict()
+    >>> spec["facet"]["field"], spec["columns"]
+    ('juror', 3)
+    """
+    rows = timed[timed[col.LANE] == lane]
+    if rows.empty:
+        raise ValueError(f"no timed score in lane {lane!r}: scores.csv has no submitted_at there")
+    order = rows.groupby(col.JUROR_ID, sort=False).cumcount() + 1
+    data = rows.assign(juror=_juror_label(rows[col.JUROR_ID], labels), order=order,
+                       trend=["drifts" if j in flagged else "steady" for j in rows[col.JUROR_ID]],
+                       at=rows["at"].astype(str))[["juror", "order", "residual", "trend", "at", col.ENTRY_ID, col.CRITERION]]
+    colour = alt.Color("trend:N", scale=alt.Scale(domain=["drifts", "steady"], range=["#d1495b", "#8c9bab"]), title=None)
+    points = alt.Chart().mark_circle(size=14, opacity=0.5).encode(
+        x=alt.X("order:Q", title="order of submission"), y=alt.Y("residual:Q", title="score − expected"), color=colour,
+        tooltip=["juror:N", "order:Q", "at:N", f"{col.ENTRY_ID}:N", f"{col.CRITERION}:N",
+                 alt.Tooltip("residual:Q", format="+.2f")])
+    line = alt.Chart().transform_regression("order", "residual", groupby=["juror", "trend"]).mark_line(size=2).encode(
+        x="order:Q", y="residual:Q", color=colour)
+    return alt.layer(points, line, data=data).properties(width=170, height=110).facet(
+        facet=alt.Facet("juror:N", title=None), columns=columns).properties(
+        title=f"Drift, {lane}: residuals in the order each juror gave them")
