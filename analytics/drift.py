@@ -11,8 +11,10 @@ entries' quality and the juror's own generosity are taken out) are compared with
 - ``slope``: the residual's change per 10 scores (least squares on the order), in points;
 - ``p_value``: two-sided permutation p-value of ``rho``, the order shuffled among the juror's own
   scores, seeded by ``[checks] seed`` (each juror's own draws, :mod:`analytics.randomness`),
-  ``[checks] bootstrap_resamples`` times and :data:`REFINE_PERMUTATIONS` more for a p-value at
-  or below :data:`REFINE_BELOW` (as in :mod:`analytics.affiliation`); ``p_adjusted``:
+  sequentially: :data:`FIRST_PERMUTATIONS` for every juror, up to ``[checks]
+  bootstrap_resamples`` for a p-value then at most :data:`CONTINUE_BELOW`, and
+  :data:`REFINE_PERMUTATIONS` more for one at most :data:`REFINE_BELOW` (a large p-value needs
+  few permutations, a small one many); ``p_adjusted``:
   Benjamini–Hochberg across the jurors of each lane (:func:`adjust_by_lane`), so a lane's
   numbers are the same in a run of that lane alone (the chair explorer's) and of the festival.
 
@@ -38,6 +40,10 @@ from .shared import Shared
 
 COLUMNS = [col.LANE, col.JUROR_ID, "n_scores", "first_at", "last_at", "rho", "slope", "p_value", "p_adjusted"]
 MIN_SCORES = 8
+#: permutations every juror gets; the configured number ([checks] bootstrap_resamples) for a juror
+#: whose p-value is then at most CONTINUE_BELOW; REFINE_PERMUTATIONS more at most REFINE_BELOW
+FIRST_PERMUTATIONS = 200
+CONTINUE_BELOW = 0.2
 REFINE_BELOW = 0.05
 REFINE_PERMUTATIONS = 20_000
 CHUNK_VALUES = 4_000_000
@@ -126,16 +132,31 @@ def drift_table(data: Festival | Shared, *, lanes: list[str] | None = None) -> p
     keys = juror_keys(jurors, checks.seed, STREAM)
     observed = np.abs(sxy) * (1 - 1e-12)
     defined = np.isfinite(rho)
-    n_perm = checks.bootstrap_resamples
-    hits = (np.abs(permuted_cross(x, y, starts, keys, n_perm)) >= observed).sum(axis=0)
-    p = (1 + hits) / (1 + n_perm)
-    refine = np.flatnonzero(defined & (p <= REFINE_BELOW))
-    if len(refine):
-        rows = np.isin(juror, refine)
-        sub_starts = np.concatenate(([0], np.cumsum(n_j[refine])[:-1])).astype(np.int64)
-        more = (np.abs(permuted_cross(x[rows], y[rows], sub_starts, keys[refine], REFINE_PERMUTATIONS, first=n_perm))
-                >= observed[refine]).sum(axis=0)
-        p[refine] = (1 + hits[refine] + more) / (1 + n_perm + REFINE_PERMUTATIONS)
+
+    def exceed(chosen: np.ndarray, count: int, first: int) -> np.ndarray:
+        """How many of permutations first .. first + count - 1 reach each chosen juror's |rho|."""
+        rows = np.isin(juror, chosen)
+        sub_starts = np.concatenate(([0], np.cumsum(n_j[chosen])[:-1])).astype(np.int64)
+        shuffled = permuted_cross(x[rows], y[rows], sub_starts, keys[chosen], count, first=first)
+        return (np.abs(shuffled) >= observed[chosen]).sum(axis=0)
+
+    # sequential: a few permutations for everyone, the configured number where p may be small,
+    # many more where it is (each juror's p-value is the share of all the permutations they got)
+    everyone = np.flatnonzero(defined)
+    used = np.zeros(len(jurors), dtype=np.int64)
+    hits = np.zeros(len(jurors), dtype=np.int64)
+    stages = [(FIRST_PERMUTATIONS, 1.0), (checks.bootstrap_resamples, CONTINUE_BELOW),
+              (checks.bootstrap_resamples + REFINE_PERMUTATIONS, REFINE_BELOW)]
+    chosen = everyone
+    for total, below in stages:
+        if len(chosen) == 0:
+            break
+        chosen = chosen[((1 + hits[chosen]) / (1 + used[chosen]) <= below) & (used[chosen] < total)]
+        if len(chosen):
+            start = int(used[chosen[0]])  # the chosen have all had the same permutations so far
+            hits[chosen] += exceed(chosen, total - start, start)
+            used[chosen] = total
+    p = (1 + hits) / (1 + np.maximum(used, 1))
     p = np.where(defined, p, np.nan)
     by_juror = timed.groupby(col.JUROR_ID, sort=False)
     lane = by_juror[col.LANE].first().where(by_juror[col.LANE].nunique() == 1, ALL_LANES).reindex(jurors)
