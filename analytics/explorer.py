@@ -232,7 +232,9 @@ class Explorer:
 
     def juror_panel(self) -> pd.DataFrame:
         """Per juror of the lane: severity on the scope with its interval, alpha without them,
-        and their number of open flags."""
+        their number of open flags, and (where the festival has them) their affiliation
+        preference with its interval and adjusted p (``affiliation_*``, the first declared
+        affiliation) and their drift (``drift_rho``, ``drift_p``)."""
         after = self.gate_result().after
         data = after.shared.ratings(self.lane, self.scope, self.round)
         alpha = krippendorff_alpha(data).estimate
@@ -256,6 +258,19 @@ class Explorer:
         out["alpha_without"] = without
         out["alpha_change"] = out["alpha_without"] - alpha
         out["n_flags"] = out[col.JUROR_ID].map(open_flags).fillna(0).astype(int)
+        # the affiliation screen (first declared affiliation) and drift, where the festival has them
+        preference = after["affiliation"] if "affiliation" in after else None
+        if preference is not None and len(preference):
+            first = preference[preference["affiliation"] == self.festival.config.jury.affiliations[0]]
+            first = first[first[col.JUROR_ID] != ""].set_index(col.JUROR_ID)
+            for name, source in (("affiliation_preference", "preference"), ("affiliation_low", "ci_low"),
+                                 ("affiliation_high", "ci_high"), ("affiliation_p", "p_adjusted")):
+                out[name] = out[col.JUROR_ID].map(first[source])
+        drift = after["drift"] if "drift" in after else None
+        if drift is not None and len(drift):
+            by_juror = drift.set_index(col.JUROR_ID)
+            out["drift_rho"] = out[col.JUROR_ID].map(by_juror["rho"])
+            out["drift_p"] = out[col.JUROR_ID].map(by_juror["p_adjusted"])
         return out
 
     def juror_scores(self, juror_id: str) -> pd.DataFrame:

@@ -105,12 +105,23 @@ def _signed_interval(low: object, high: object) -> str:
 
 
 def jurors_html(panel: pd.DataFrame) -> str:
-    """The juror panel: severity with its interval, agreement without each juror, open flags."""
+    """The juror panel: severity with its interval, agreement without each juror, open flags, and
+    the affiliation preference and drift where the festival has them."""
     table = panel.assign(interval=[_signed_interval(lo, hi) for lo, hi in zip(panel["ci_low"], panel["ci_high"])])
-    return _wrap(table_html(table, [
-        ("label", "Juror", None), ("severity", "Severity (points; + more lenient)", "+.2f"),
-        ("interval", "95% interval", None), ("alpha_without", "Agreement without them (alpha)", ".3f"),
-        ("alpha_change", "Change in agreement", "+.3f"), ("n_flags", "Open flags", None)], numeric=("interval",)))
+    columns = [("label", "Juror", None), ("severity", "Severity (points; + more lenient)", "+.2f"),
+               ("interval", "95% interval", None), ("alpha_without", "Agreement without them (alpha)", ".3f"),
+               ("alpha_change", "Change in agreement", "+.3f")]
+    numeric = ["interval"]
+    if "affiliation_preference" in table:
+        table = table.assign(affiliation_interval=[_signed_interval(lo, hi) for lo, hi in
+                                                   zip(table["affiliation_low"], table["affiliation_high"])])
+        columns += [("affiliation_preference", "Own-affiliation preference (points)", "+.2f"),
+                    ("affiliation_interval", "95% interval", None), ("affiliation_p", "Adjusted p", ".3f")]
+        numeric.append("affiliation_interval")
+    if "drift_rho" in table:
+        columns += [("drift_rho", "Drift (rho with order)", "+.2f"), ("drift_p", "Adjusted p", ".3f")]
+    columns.append(("n_flags", "Open flags", None))
+    return _wrap(table_html(table, columns, numeric=tuple(numeric)))
 
 
 def flags_html(flags: pd.DataFrame) -> str:

@@ -263,3 +263,23 @@ def test_the_demos_planted_affiliated_juror_is_flagged_and_nobody_else():
     text = summary_text(run_gate(festival))  # what jury check prints
     assert "jurors screened" in text
     assert "1 juror stands out" in text and "    JR08 " in text
+
+
+def test_the_explorer_and_the_reports_show_the_screen():
+    """The chair explorer's juror panel carries each juror's preference (the lane alone gives the
+    whole run's numbers); the chair report lists the jurors; the public report gives only the
+    festival-wide figure and names no juror."""
+    from analytics.explorer import Explorer
+    from analytics.publish.sections import Report
+
+    festival = load_festival(DEMO)
+    whole = run_checks(festival)["affiliation"].set_index("juror_id")
+    panel = Explorer(festival).juror_panel().set_index("juror_id")
+    assert panel.loc["JR08", "affiliation_preference"] == pytest.approx(whole.loc["JR08", "preference"], abs=1e-12)
+    assert panel.loc["JR08", "affiliation_p"] == pytest.approx(whole.loc["JR08", "p_adjusted"], abs=1e-12)
+    assert "drift_rho" in panel
+    public = str(Report.build(DEMO, audience="public").jurors())
+    chair = str(Report.build(DEMO, audience="chair").jurors())
+    assert "Affiliation screen (country): across the festival" in public
+    assert "Affiliation screen per juror" not in public and "JR08" not in public
+    assert "Affiliation screen per juror" in chair and "JR08" in chair and "Drift: residuals" in chair

@@ -287,7 +287,56 @@ class Report:
             ("severity", "Severity (points)", "+.2f"), ("interval", "95% interval", None),
             ("sd", "Spread of scores (SD)", ".2f"), ("halo", "Halo (criteria move together)", ".2f"),
             ("rho_rest", "Ranks like the others (rho)", ".2f")], caption="Juror statistics (after the decisions)"))
+        parts += self._affiliation_parts(labels) + self._drift_parts(labels)
         return Section("".join(parts))
+
+    def _affiliation_parts(self, labels: dict[str, str]) -> list[str]:
+        """The affiliation screen: festival-wide in the public report; per juror for the chair."""
+        after = self.gate.after
+        if "affiliation" not in after or after["affiliation"].empty:
+            return []
+        table = after["affiliation"]
+        bar = self.festival.config.checks.effect_p_max
+        parts = []
+        for affiliation in self.festival.config.jury.affiliations:
+            rows = table[table["affiliation"] == affiliation]
+            pooled = rows[rows[col.JUROR_ID] == ""]
+            if not len(pooled) or pd.isna(pooled.iloc[0]["preference"]):
+                continue
+            row = pooled.iloc[0]
+            parts.append(paragraph(
+                f"Affiliation screen ({affiliation}): across the festival, jurors gave the entries that share their "
+                f"{affiliation} {row['preference']:+.2f} points against the other jurors, compared with their other "
+                f"entries (95% interval {_ci(row['ci_low'], row['ci_high'], '+.2f')}; {int(row['n_same'])} such "
+                f"judgements). Declared conflicts are not counted: those jurors did not score those entries, or the "
+                f"scores were handled by the chair."))
+            if self.public:
+                continue
+            jurors = rows[rows[col.JUROR_ID] != ""].assign(
+                juror=lambda d: d[col.JUROR_ID].map(labels),
+                lane=lambda d: d[col.LANE].map({**self.lane_names(), ALL_LANES: "all lanes"}),
+                interval=lambda d: [_ci(lo, hi, "+.2f") for lo, hi in zip(d["ci_low"], d["ci_high"])],
+                reading=lambda d: ["stands out" if p <= bar else "" for p in d["p_adjusted"]])
+            parts.append(table_html(jurors.sort_values("preference", ascending=False), [
+                ("lane", "Lane", None), ("juror", "Juror", None), ("value", affiliation.capitalize(), None),
+                ("n_same", "Shared entries", None), ("n_other", "Other entries", None),
+                ("preference", "Preference (points)", "+.2f"), ("interval", "95% interval", None),
+                ("p_adjusted", "Adjusted p (Benjamini–Hochberg)", ".4f"), ("reading", "", None)],
+                caption=f"Affiliation screen per juror: {affiliation} (confidential)"))
+        return parts
+
+    def _drift_parts(self, labels: dict[str, str]) -> list[str]:
+        """Drift: for the chair only, the jurors whose scores trend with their order of work."""
+        after = self.gate.after
+        if self.public or "drift" not in after or after["drift"].empty:
+            return []
+        table = after["drift"].assign(juror=lambda d: d[col.JUROR_ID].map(labels),
+                                      lane=lambda d: d[col.LANE].map({**self.lane_names(), ALL_LANES: "all lanes"}))
+        return [table_html(table.sort_values("p_adjusted"), [
+            ("lane", "Lane", None), ("juror", "Juror", None), ("n_scores", "Timed scores", None),
+            ("rho", "Drift (rho with order)", "+.2f"), ("slope", "Points per 10 scores", "+.2f"),
+            ("p_adjusted", "Adjusted p (Benjamini–Hochberg)", ".4f")],
+            caption="Drift: residuals against the order of submission, per juror (confidential)")]
 
     def winners(self) -> Section:
         config = self.festival.config
