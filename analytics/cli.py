@@ -62,7 +62,7 @@ def _parser() -> argparse.ArgumentParser:
                                                "with the rest of the panel, affiliation preference and drift, each with a "
                                                "sentence on how to read it. A page names no other juror.")
     feedback.add_argument("dir", type=Path)
-    feedback.add_argument("--out", type=Path, help="output folder (default: build/<festival folder name>/feedback)")
+    feedback.add_argument("--out", type=Path, help="output folder (default: build/<festival folder name>-feedback, beside the report)")
     feedback.add_argument("--decisions", type=Path, help="a decisions file to use instead of DIR/decisions.csv")
     feedback.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
 
@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "verify":
             return _verify(args.out)
         if args.command == "feedback":
-            return _feedback(args.dir, args.out or Path("build") / args.dir.resolve().name / "feedback", args.decisions,
+            return _feedback(args.dir, args.out or Path("build") / f"{args.dir.resolve().name}-feedback", args.decisions,
                              progress=Reporter(quiet=args.quiet))
         return _report(args.dir, args.out or Path("build") / args.dir.resolve().name, args.decisions, args.draft,
                        pdf=not args.no_pdf, progress=Reporter(quiet=args.quiet))
