@@ -41,10 +41,10 @@ from .shared import Shared
 COLUMNS = [col.LANE, col.JUROR_ID, "n_scores", "first_at", "last_at", "rho", "slope", "p_value", "p_adjusted"]
 MIN_SCORES = 8
 #: permutations every juror gets; the configured number ([checks] bootstrap_resamples) for a juror
-#: whose p-value is then at most CONTINUE_BELOW; REFINE_PERMUTATIONS more at most REFINE_BELOW
+#: whose p-value is then at most CONTINUE_BELOW; REFINE_PERMUTATIONS more where it is at most REFINE_BELOW
 FIRST_PERMUTATIONS = 200
 CONTINUE_BELOW = 0.2
-REFINE_BELOW = 0.05
+REFINE_BELOW = 0.01  # (1% of the jurors by chance: at 0.05 the refinement of a large festival cost most of the time)
 REFINE_PERMUTATIONS = 20_000
 CHUNK_VALUES = 4_000_000
 #: the stream of analytics.randomness that drift's shuffles draw from
@@ -83,14 +83,33 @@ def permuted_cross(x: np.ndarray, y: np.ndarray, starts: np.ndarray, keys: np.nd
     """Per contiguous group (``starts``, every group non-empty; ``keys``: the group's juror key of
     :mod:`analytics.randomness`) and permutation ``first`` .. ``first + n_perm - 1``: the sum over
     the group of ``x * y`` with ``y`` shuffled within the group (n_perm × groups). A shuffle is an
-    argsort of the juror's own random keys offset by the group, so a juror's shuffles do not
-    depend on the other groups. Cost: O(n_perm × values × log values), in chunks."""
+    argsort of the juror's own random numbers, so a juror's shuffles do not depend on the other
+    groups. Groups of similar size are sorted as the rows of a padded groups × largest-group
+    array (O(n_perm × values × log(largest group))); very unequal ones as one row of all the
+    values, each group's numbers offset by its index (O(n_perm × values × log values)). Both give
+    the same shuffles. In chunks of permutations."""
     n = len(x)
     sizes = np.diff(np.append(starts, n))
+    longest = int(sizes.max(initial=0))
+    out = np.zeros((n_perm, len(starts)))
+    if n == 0:
+        return out
+    if len(starts) * longest <= 4 * n:  # padded: each group a row, the padding sorted last and weighted 0
+        slot = np.arange(longest)[None, :]
+        valid = slot < sizes[:, None]
+        at = np.where(valid, starts[:, None] + slot, 0)
+        x_pad, y_pad = np.where(valid, x[at], 0.0), y[at]
+        chunk = max(1, min(n_perm, CHUNK_VALUES // max(x_pad.size, 1)))
+        for begin in range(0, n_perm, chunk):
+            b = min(chunk, n_perm - begin)
+            u = uniforms(keys[None, :, None], np.arange(first + begin, first + begin + b)[:, None, None], slot[None])
+            order = np.argsort(np.where(valid[None], u, 2.0), axis=2)
+            out[begin:begin + b] = (x_pad[None] * np.take_along_axis(np.broadcast_to(y_pad, order.shape), order, axis=2)
+                                    ).sum(axis=2)
+        return out
     group = np.repeat(np.arange(len(starts)), sizes)
     position = (np.arange(n) - starts[group])[None, :]
     value_keys = keys[group][None, :]
-    out = np.zeros((n_perm, len(starts)))
     chunk = max(1, min(n_perm, CHUNK_VALUES // max(n, 1)))
     for begin in range(0, n_perm, chunk):
         b = min(chunk, n_perm - begin)

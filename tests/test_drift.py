@@ -112,3 +112,17 @@ def test_scores_without_times_give_an_empty_table_and_no_flag():
     table = drift.drift_table(untimed)
     assert table.empty and list(table.columns) == drift.COLUMNS
     assert drift.drift_flags(untimed, table) == []
+
+
+def test_padded_and_flat_shuffles_are_the_same_shuffles():
+    """A juror of 40 scores alone (sorted as one padded row) and beside ten jurors of one score
+    (too unequal to pad: one row of all the values) gets the same 300 shuffled sums: the draws are
+    the juror's own, whichever way they are sorted."""
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=40), rng.normal(size=40)
+    keys = juror_keys([f"J{i}" for i in range(11)], 5, drift.STREAM)
+    alone = drift.permuted_cross(x, y, np.array([0]), keys[10:], 300)
+    among = drift.permuted_cross(np.concatenate([np.zeros(10), x]), np.concatenate([np.ones(10), y]),
+                                 np.concatenate([np.arange(10), [10]]), keys, 300)
+    np.testing.assert_allclose(among[:, 10], alone[:, 0], rtol=1e-12)
+    assert (among[:, :10] == 0).all()
