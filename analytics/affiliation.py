@@ -77,8 +77,12 @@ def values_of(cells: pd.Series) -> pd.Series:
 def deviations(data: Festival | Shared) -> pd.DataFrame:
     """Every judgement that has other jurors beside it: ``lane, round, entry_id, juror_id,
     deviation`` (the juror's total minus the others' mean, in points of the scale), declared
-    conflicts left out. Cost: O(totals)."""
+    conflicts left out, computed once per run. Cost: O(totals)."""
     shared = Shared.of(data)
+    return shared.memo(("affiliation_deviations",), lambda: _deviations(shared))
+
+
+def _deviations(shared: Shared) -> pd.DataFrame:
     t = shared.totals
     if t.empty:
         return pd.DataFrame(columns=[col.LANE, col.ROUND, col.ENTRY_ID, col.JUROR_ID, "deviation"])
@@ -244,25 +248,25 @@ def _screen(pairs: pd.DataFrame, same: np.ndarray, affiliation: str, lanes_of: p
                         "p_adjusted": np.nan, "value": value_of.reindex(jurors).to_numpy()})
     out = out[both].reset_index(drop=True)
     out["p_adjusted"] = adjust_by_lane(out[col.LANE], out["p_value"].to_numpy(dtype=float))
-    return pd.concat([out, _pooled(d, same, juror, affiliation, n_j, k, pref, within, ss_all, s_all)], ignore_index=True)
+    return pd.concat([out, _pooled(len(d), affiliation, n_j, k, pref, ss_all, s_all)], ignore_index=True)
 
 
-def _pooled(d, same, juror, affiliation, n_j, k, pref, within, ss_all, s_all) -> pd.DataFrame:
+def _pooled(n_ratings: int, affiliation: str, n_j, k, pref, ss_all, s_all) -> pd.DataFrame:
     """The festival-wide row: the fixed-effects estimate of ``deviation ~ same + C(juror)``."""
     m = n_j - k
     both = (k >= 1) & (m >= 1)
     weight = np.where(both, k * m / np.where(n_j > 0, n_j, 1), 0.0)  # each juror's sum of squares of `same` around its mean
     total_weight = weight.sum()
+    s_xy = weight * np.where(both, pref, 0.0)  # per juror: sum of (same - mean)(deviation - mean) = w_j pref_j
     row = {col.LANE: ALL_LANES, col.JUROR_ID: "", "affiliation": affiliation, "n_same": int(k[both].sum()),
            "n_other": int(m[both].sum()), "preference": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
            "p_adjusted": np.nan, "value": ""}
     if total_weight > 0:
-        beta = float((weight * np.where(both, pref, 0.0)).sum() / total_weight)
+        beta = float(s_xy.sum() / total_weight)
         # residual sum of squares with juror means and one common slope; df = N - jurors - 1
         around_juror = ss_all - s_all**2 / np.where(n_j > 0, n_j, 1)
-        explained = np.where(both, weight * np.where(both, pref, 0.0), 0.0)  # per juror: S_xy = w_j pref_j
-        rss = float(around_juror.sum() - 2 * beta * explained.sum() + beta**2 * total_weight)
-        df = len(d) - len(n_j) - 1
+        rss = float(around_juror.sum() - 2 * beta * s_xy.sum() + beta**2 * total_weight)
+        df = n_ratings - len(n_j) - 1
         if df >= 1:
             se = np.sqrt(max(rss, 0.0) / df / total_weight)
             half = float(stats.t.ppf(0.975, df) * se)

@@ -32,6 +32,14 @@ DEMO_SEED = 2026
 KINDS = {"festival": None, "one-score": "write_one_score", "wide-sheet": "write_wide_sheet", "rounds": "write_rounds"}
 
 
+def _festival_arguments(command: argparse.ArgumentParser, out_help: str) -> None:
+    """The arguments every command on a festival folder takes: DIR, --out, --decisions, --quiet."""
+    command.add_argument("dir", type=Path, help="festival folder (festival.toml, entries, jurors, scores, ...)")
+    command.add_argument("--out", type=Path, help=out_help)
+    command.add_argument("--decisions", type=Path, help="a decisions file to use instead of DIR/decisions.csv")
+    command.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="jury", description="Jury analytics workbench: can this festival publish its results?")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -39,32 +47,23 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="load and validate a festival folder and print a summary",
                                 description="Load and validate DIR; print counts per lane, juror and criterion and what is missing. "
                                             "Exit 0 when it loads, 2 when it cannot be loaded.")
-    check.add_argument("dir", type=Path, help="festival folder (festival.toml, entries, jurors, scores, ...)")
-    check.add_argument("--out", type=Path, help="also write flags.csv, rankings.csv and the other tables (or problems.csv) here")
-    check.add_argument("--decisions", type=Path, help="a decisions file to use instead of DIR/decisions.csv")
-    check.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
+    _festival_arguments(check, "also write flags.csv, rankings.csv and the other tables (or problems.csv) here")
 
     report = commands.add_parser("report", help="write the post-festival report (public and confidential) and its tables",
                                  description="Check DIR as `jury check` does, execute the notebooks on it, and write OUT/: "
                                              "report.html and report.pdf (public), public/ (CSV, XLSX), chair.html and "
                                              "confidential/ (jury room only), manifest.json. With blockers open every page "
                                              "says DRAFT — NOT FOR PUBLICATION and the exit code is 1 unless --draft is given.")
-    report.add_argument("dir", type=Path)
-    report.add_argument("--out", type=Path, help="output folder (default: build/<festival folder name>)")
-    report.add_argument("--decisions", type=Path, help="a decisions file to use instead of DIR/decisions.csv")
+    _festival_arguments(report, "output folder (default: build/<festival folder name>)")
     report.add_argument("--draft", action="store_true", help="exit 0 even when blockers are open (the report is marked DRAFT)")
     report.add_argument("--no-pdf", action="store_true", help="do not print report.pdf (it needs Chromium)")
-    report.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
 
     feedback = commands.add_parser("feedback", help="write one confidential feedback page per juror",
                                    description="Check DIR as `jury check` does (the chair's decisions applied) and write "
                                                "OUT/<juror_id>.html for every juror: their own severity, spread, agreement "
                                                "with the rest of the panel, affiliation preference and drift, each with a "
                                                "sentence on how to read it. A page names no other juror.")
-    feedback.add_argument("dir", type=Path)
-    feedback.add_argument("--out", type=Path, help="output folder (default: build/<festival folder name>-feedback, beside the report)")
-    feedback.add_argument("--decisions", type=Path, help="a decisions file to use instead of DIR/decisions.csv")
-    feedback.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
+    _festival_arguments(feedback, "output folder (default: build/<festival folder name>-feedback, beside the report)")
 
     verify = commands.add_parser("verify", help="check an output folder against its manifest.json",
                                  description="Hash the inputs and outputs recorded in OUT/manifest.json again and say "

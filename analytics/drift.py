@@ -30,7 +30,6 @@ import pandas as pd
 
 from . import columns as col
 from .affiliation import adjust_by_lane
-from .config import FestivalConfig
 from .festival import Festival
 from .flags import Flag, make_flag
 from .jurors import ALL_LANES
@@ -49,10 +48,6 @@ REFINE_PERMUTATIONS = 20_000
 CHUNK_VALUES = 4_000_000
 #: the stream of analytics.randomness that drift's shuffles draw from
 STREAM = 11
-
-
-def configured(config: FestivalConfig) -> bool:
-    return True  # runs whenever scores carry submitted_at; the table is empty otherwise
 
 
 def timed_residuals(data: Festival | Shared) -> pd.DataFrame:
@@ -127,13 +122,10 @@ def drift_table(data: Festival | Shared, *, lanes: list[str] | None = None) -> p
     timed = timed_residuals(shared)
     if timed.empty:
         return pd.DataFrame(columns=COLUMNS)
-    juror, jurors = pd.factorize(timed[col.JUROR_ID])  # contiguous: the table is sorted by juror
-    n_j = np.bincount(juror)
-    keep = n_j[juror] >= MIN_SCORES
-    timed, juror = timed[keep].reset_index(drop=True), pd.factorize(timed.loc[keep, col.JUROR_ID])[0]
+    timed = timed[timed.groupby(col.JUROR_ID)[col.JUROR_ID].transform("size") >= MIN_SCORES].reset_index(drop=True)
     if timed.empty:
         return pd.DataFrame(columns=COLUMNS)
-    jurors = pd.unique(timed[col.JUROR_ID])
+    juror, jurors = pd.factorize(timed[col.JUROR_ID])  # contiguous: the table is sorted by juror
     n_j = np.bincount(juror).astype(float)
     starts = np.concatenate(([0], np.cumsum(n_j)[:-1])).astype(np.int64)
     order = np.arange(len(timed)) - starts[juror] + 1.0  # 1, 2, ... in submission order

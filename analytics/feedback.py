@@ -16,11 +16,11 @@ shown as text.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
 from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
 
 import jinja2
@@ -37,11 +37,12 @@ OWN_CHECKS = ("juror_severity", "straight_lining", "halo", "juror_out_of_line", 
               "affiliation_bias", "score_drift", "conflict_scored", "score_missing", "score_unassigned")
 
 
-def _environment() -> jinja2.Environment:
-    text = resources.files("analytics").joinpath(f"resources/{TEMPLATE}").read_text(encoding="utf-8")
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    env.globals["template_text"] = text
-    return env
+@functools.cache
+def _template() -> jinja2.Template:
+    """The page template (``analytics/resources/feedback.html.j2``), autoescaped, loaded once."""
+    env = jinja2.Environment(loader=jinja2.PackageLoader("analytics", "resources"), autoescape=True,
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return env.get_template(TEMPLATE)
 
 
 def _points(value: float) -> str:
@@ -145,10 +146,8 @@ def juror_page(gate: GateResult, juror: str, *, written: str | None = None) -> s
              if lane in set(festival.config.lane_ids)]
     flags = gate.flags
     own = flags[(flags[col.JUROR_ID] == juror) & flags["check"].isin(OWN_CHECKS) & (flags["status"] != "resolved")]
-    env = _environment()
-    template = env.from_string(env.globals["template_text"])
     name = str(jurors.loc[juror, col.NAME]) if col.NAME in jurors and str(jurors.loc[juror, col.NAME]) else juror
-    return template.render(
+    return _template().render(
         festival=festival.config.name, synthetic=festival.config.synthetic, name=name, juror_id=juror,
         written=written or datetime.now(timezone.utc).strftime("%Y-%m-%d"),
         lanes=[_lane_items(gate, juror, lane) for lane in lanes], person=_person_items(gate, juror),

@@ -22,6 +22,10 @@ def score_residuals(data: Festival | Shared, *, lanes: list[str] | None = None) 
     """Every score with ``expected`` (entry + juror effect, per lane and criterion),
     ``residual`` and robust ``z``."""
     shared = Shared.of(data, lanes)
+    return shared.memo(("residuals",), lambda: _residuals(shared))  # the residuals check's table, and drift's input
+
+
+def _residuals(shared: Shared) -> pd.DataFrame:
     scale_ = shared.config.scale
     frames = []
     scores = shared.scores

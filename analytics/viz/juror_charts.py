@@ -279,21 +279,23 @@ def affiliation_chart(table: pd.DataFrame, *, lane: str, affiliation: str | None
 
 
 def drift_chart(timed: pd.DataFrame, *, lane: str, labels: Mapping[str, str] | None = None,
-                flagged: set[str] | frozenset[str] = frozenset(), columns: int = 3) -> alt.FacetChart:
+                drift: pd.DataFrame | None = None, p_max: float = 0.05, columns: int = 3) -> alt.FacetChart:
     """One small panel per juror of ``lane`` (from :func:`analytics.drift.timed_residuals`): their
     residuals (score minus the model's expectation) in the order they were submitted, with a least
-    squares line; the panels of ``flagged`` jurors in red.
+    squares line; in red the jurors whose adjusted p-value in ``drift`` (the drift table) is at
+    most ``p_max``.
 
     >>> import pandas as pd
     >>> t = pd.DataFrame({"lane": "a", "juror_id": ["J1"] * 3 + ["J2"] * 3, "entry_id": "E1", "criterion": "c",
     ...                   "at": pd.to_datetime(["2026-01-01"] * 6), "residual": [-1.0, 0.0, 1.0, 0.2, -0.1, 0.0]})
-    >>> spec = drift_chart(t, lane="a", flagged={"J1"}).to_dict()
+    >>> spec = drift_chart(t, lane="a", drift=pd.DataFrame({"juror_id": ["J1", "J2"], "p_adjusted": [0.01, 0.6]})).to_dict()
     >>> spec["facet"]["field"], spec["columns"]
     ('juror', 3)
     """
     rows = timed[timed[col.LANE] == lane]
     if rows.empty:
         raise ValueError(f"no timed score in lane {lane!r}: scores.csv has no submitted_at there")
+    flagged = set() if drift is None else set(drift.loc[drift["p_adjusted"] <= p_max, col.JUROR_ID])
     order = rows.groupby(col.JUROR_ID, sort=False).cumcount() + 1
     data = rows.assign(juror=_juror_label(rows[col.JUROR_ID], labels), order=order,
                        trend=["drifts" if j in flagged else "steady" for j in rows[col.JUROR_ID]],
