@@ -1,0 +1,59 @@
+"""Every number `jury check --out` writes is the same as before the redesign of issue 20.
+
+``tests/fixtures/baseline/<name>/`` holds the tables that `jury check --out` wrote on
+``data/demo`` (with and without the chair's decisions of ``data/examples/demo-decisions.csv``)
+and on each runnable folder of ``data/examples``, at commit 70a0e24 (before the redesign: new
+layers, one registry object per check family, one renderer). A later change that moves a number
+must say so here, with the reason, and update the fixture in the same commit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analytics.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+BASELINE = REPO / "tests" / "fixtures" / "baseline"
+FOLDERS = {
+    "demo": (REPO / "data" / "demo", None),
+    "demo-decided": (REPO / "data" / "demo", REPO / "data" / "examples" / "demo-decisions.csv"),
+    "one-score": (REPO / "data" / "examples" / "one-score", None),
+    "rounds": (REPO / "data" / "examples" / "rounds", None),
+    "wide-sheet": (REPO / "data" / "examples" / "wide-sheet", None),
+}
+#: the exit code of each run: the gate (1: blockers open; the decided demo publishes)
+EXIT = {"demo": 1, "demo-decided": 0, "one-score": 1, "rounds": 1, "wide-sheet": 1}
+
+
+def _read(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=str)
+
+
+def _numeric(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns that parse as numbers compared as numbers (formatting aside), the rest as text."""
+    out = frame.copy()
+    for name in out.columns:
+        parsed = pd.to_numeric(out[name], errors="coerce")
+        if parsed.notna().sum() == out[name].notna().sum():
+            out[name] = parsed.astype(float)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(FOLDERS))
+def test_every_table_of_jury_check_is_unchanged(name, tmp_path, capsys):
+    folder, decisions = FOLDERS[name]
+    argv = ["check", str(folder), "--out", str(tmp_path / name), "--quiet"]
+    if decisions is not None:
+        argv += ["--decisions", str(decisions)]
+    assert main(argv) == EXIT[name]
+    capsys.readouterr()
+    expected = sorted(p.name for p in (BASELINE / name).glob("*.csv"))
+    written = sorted(p.name for p in (tmp_path / name).glob("*.csv"))
+    assert written == expected
+    for table in expected:
+        before, now = _numeric(_read(BASELINE / name / table)), _numeric(_read(tmp_path / name / table))
+        pd.testing.assert_frame_equal(now, before, rtol=1e-10, atol=1e-12, check_dtype=False, obj=f"{name}/{table}")
