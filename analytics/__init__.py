@@ -1,18 +1,22 @@
-"""Jury analytics workbench: can this festival's results be published?
+"""Jury analytics workbench: can this competition's results be published?
 
-The public API: :func:`load_festival` (the validated load boundary), :func:`validate_festival`
-(the same checks as a problem table), :class:`Festival`, :class:`FestivalDataError`.
-Modules, by concern:
+The public API: :func:`load_festival` (the validated load boundary: it runs no rule and no
+check), :func:`validate_festival` (every problem of a folder, its rounds included, as a
+table), :class:`Festival`, :class:`FestivalDataError`.
 
-- the load boundary: ``config`` (festival.toml), ``schema`` (the input tables), ``reading``
-  and ``validation`` (its two halves), ``festival``, ``problems``;
-- the checks: ``coverage`` (who scored what), ``eligibility`` (rules, tools, participation),
-  ``agreement`` (the statistics and their per-festival table), ``jurors``, ``outliers``,
-  ``rankings``, with ``scoring`` (weighted totals) and ``additive`` (the crossed model);
-- the gate: ``flags``, ``gate`` (all checks, decisions, verdict), ``check`` (its summary);
-- the chair: ``explorer`` (what-if logic), ``explorer_app`` and ``widgets`` (ipywidgets);
-- output: ``viz`` (charts, offline), ``report`` (executing the notebooks), ``cli`` (``jury``),
-  ``demo`` (synthetic festivals).
+The package's folders are its layers, from the bottom up; a module imports only from its own
+layer or a lower one (``tests/test_layers.py`` reads the import graph and fails otherwise):
+
+- ``base``: column names, the problem list, progress;
+- ``load``: reading and validating a festival folder (``festival.toml`` and the tables);
+- ``stats``: statistics that know nothing of festivals (agreement, the additive model, draws);
+- ``rules``: the competition's own rules (weighted totals, the official rule, rounds);
+- ``checks``: one module per check family and the registry that runs them;
+- ``gate``: the chair's decisions and the verdict;
+- ``present``: the text summary, the report's sections, feedback pages, the explorer's tables,
+  charts, exported tables;
+- ``synthetic``: synthetic festivals (the demo, the examples, benchmark presets);
+- ``apps``: the ``jury`` command, the report runner, the chair explorer.
 
 Importing analytics sets pandas' ``mode.string_storage`` to ``"python"`` (see below).
 """
@@ -27,9 +31,10 @@ import pandas as _pd
 # imports analytics (a notebook's other frames too), which is why it is said here.
 _pd.set_option("mode.string_storage", "python")
 
-from . import flags  # noqa: F401,E402  (analytics.flags for notebooks: analytics.flags.flags_frame)
-from .festival import Festival, load_festival, validate_festival
-from .problems import FestivalDataError, Problem
+from analytics.checks import flags  # noqa: F401,E402  (analytics.checks.flags.flags_frame for notebooks)
+from analytics.load.festival import Festival, load_festival  # noqa: E402
+from analytics.rules.stages import validate_festival  # noqa: E402
+from analytics.base.problems import FestivalDataError, Problem
 
 __all__ = ["Festival", "FestivalDataError", "Problem", "load_festival", "validate_festival"]
 __version__ = "0.1.0"

@@ -1,5 +1,5 @@
 """``python -m analytics`` is the ``jury`` command."""
 
-from .cli import main
+from analytics.apps.cli import main
 
 raise SystemExit(main())

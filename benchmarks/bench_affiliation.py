@@ -1,4 +1,4 @@
-"""Benchmark: the affiliation screen (analytics.affiliation) at conference scale.
+"""Benchmark: the affiliation screen (analytics.checks.affiliation) at conference scale.
 
 The festival is ``jury demo --scale conference`` (20,000 entries, 5,000 jurors, 480,000
 scores) with a ``country`` column added to ``jurors.csv`` and ``entries.csv`` (30 countries,
@@ -36,7 +36,7 @@ WRITE = r"""
 import sys
 from pathlib import Path
 import numpy as np, pandas as pd
-from analytics.demo import write_conference
+from analytics.synthetic.demo import write_conference
 folder = Path(sys.argv[1])
 write_conference(folder, 2026)
 rng = np.random.default_rng(1)
@@ -56,7 +56,7 @@ CHILD = r"""
 import json, resource, sys, time
 import analytics
 from analytics import affiliation
-from analytics.shared import Shared
+from analytics.checks.shared import Shared
 festival = analytics.load_festival(sys.argv[1])
 shared = Shared(festival)
 start = time.perf_counter()

@@ -165,7 +165,7 @@ def child(mode: str, args: argparse.Namespace) -> dict:
     import pandas as pd
 
     import analytics
-    from analytics.agreement import icc, krippendorff_alpha
+    from analytics.stats.agreement import icc, krippendorff_alpha
     result = {"mode": mode, "pandas": pd.__version__, "numpy": np.__version__}
     if mode.startswith("complete"):  # synthetic complete design, no festival
         data = complete_data(args.complete_entries, args.complete_jurors, args.seed)
@@ -199,7 +199,7 @@ def child(mode: str, args: argparse.Namespace) -> dict:
         icc(warm, n_boot=2, random_state=1)
         timed = lambda: icc(data, n_boot=args.icc_boot, random_state=1)  # noqa: E731
     elif mode in ("table", "table_boot"):
-        from analytics.agreement.panels import agreement_table
+        from analytics.checks.agreement import agreement_table
         krippendorff_alpha(warm)
         n_boot = 0 if mode == "table" else args.table_boot
         timed = lambda: agreement_table(festival, n_boot=n_boot, random_state=1)  # noqa: E731

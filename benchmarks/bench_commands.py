@@ -5,7 +5,7 @@ peak resident memory are reported):
 
 - ``import pandas, scipy.stats``: the bare import every command pays, the yardstick of
   start-up (target: ``jury check data/demo`` within 2× of it, measured in the same run);
-- ``import analytics.cli``: what `jury` imports before it does anything;
+- ``import analytics.apps.cli``: what `jury` imports before it does anything;
 - ``jury check`` on the demo (60 entries), the federation (``jury demo --scale federation``:
   136 panels of 9 judges, 1,632 entries, 73,440 marks, drop_extremes and per-event factors)
   and the conference (``jury demo --scale conference``: 20,000 entries, 5,000 jurors,
@@ -57,7 +57,7 @@ RANKINGS_ONLY = r"""
 import sys, time
 import analytics
 from analytics import rankings
-from analytics.shared import Shared
+from analytics.checks.shared import Shared
 festival = analytics.load_festival(sys.argv[1])
 start = time.perf_counter()
 rankings.rankings(Shared(festival))
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     jury = [PYTHON, "-m", "analytics"]
     rows: dict[str, dict] = {}
     rows["import pandas, scipy.stats"] = median_of([PYTHON, "-c", "import pandas, scipy.stats"], args.repeat)
-    rows["import analytics.cli"] = median_of([PYTHON, "-c", "import analytics.cli"], args.repeat)
+    rows["import analytics.apps.cli"] = median_of([PYTHON, "-c", "import analytics.apps.cli"], args.repeat)
     folders = festivals()
     for name in args.only.split(","):
         rows[f"jury check {name}"] = median_of([*jury, "check", str(folders[name]), "--quiet"], args.repeat)

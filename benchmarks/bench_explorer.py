@@ -1,4 +1,4 @@
-"""Benchmark: the chair explorer's what-if updates (``analytics.explorer.Explorer``).
+"""Benchmark: the chair explorer's what-if updates (``analytics.apps.explorer.Explorer``).
 
 A what-if update is what the notebook does when the chair leaves a juror out or takes that
 back: ``ex.exclude_juror(juror)`` (or ``ex.undo()``), then everything the screen shows,
@@ -16,7 +16,7 @@ Two festivals:
   scored by 8 of the 40 (a cyclic design: entry k takes the jurors at positions k + 0, 1,
   3, 7, 12, 20, 30, 37 of a shuffled panel, so the design is balanced, 200 entries per
   juror, and connected), on the 6 criteria: 8,000 (juror, entry) pairs, 48,000 scores.
-  ``analytics.demo.conference_tables`` cannot give this through its parameters (it puts
+  ``analytics.synthetic.demo.conference_tables`` cannot give this through its parameters (it puts
   40% of the entries and of the jurors in this lane, but its offsets 0, 1, 3, 7, 15, 31,
   63, ... repeat modulo 40 from the 8th juror and modulo 20 (the other lanes) from the
   7th, which writes duplicate scores), so the folder is built here: entries and jurors
@@ -166,7 +166,7 @@ def child(args: argparse.Namespace) -> dict:
             result["blas"] = "unknown"
         return result
 
-    from analytics.explorer import Explorer
+    from analytics.apps.explorer import Explorer
     start = time.perf_counter()
     festival = analytics.load_festival(args.folder)
     result["load_s"] = time.perf_counter() - start
@@ -252,7 +252,7 @@ def generate(folder: Path, seed: int, other_lanes: bool) -> None:
     import numpy as np
     import pandas as pd
 
-    from analytics.demo import write_conference
+    from analytics.synthetic.demo import write_conference
     write_conference(folder, seed, n_entries=2500, n_jurors=100, jurors_per_entry=6)
     read = {name: pd.read_csv(folder / f"{name}.csv", dtype=str, keep_default_na=False)
             for name in ("entries", "jurors", "assignments", "scores")}

@@ -11,7 +11,7 @@ What is measured, each in a fresh subprocess (clean imports, clean memory):
 
 Timings are repeated (``--repeat``, default 3) and reported as min and median; peak
 memory is the maximum over the repeats. The festival is written once by
-``analytics.demo.write_conference`` (20,000 entries, 5,000 jurors, 4 jurors per entry,
+``analytics.synthetic.demo.write_conference`` (20,000 entries, 5,000 jurors, 4 jurors per entry,
 6 criteria: 480,000 scores) into ``build/bench/conference-seed<N>/`` and reused while its
 files are complete. The numbers are printed as a table and written to
 ``build/bench/load.json`` with the machine facts and the date.
@@ -65,7 +65,7 @@ def child(mode: str, folder: Path, seed: int) -> dict:
     result = {"mode": mode, "import_s": time.perf_counter() - start,
               "pandas": pd.__version__, "numpy": np.__version__}
     if mode == "generate":
-        from analytics.demo import write_conference
+        from analytics.synthetic.demo import write_conference
         write_conference(folder, seed)
     elif mode in ("load", "check"):
         start = time.perf_counter()
@@ -73,7 +73,7 @@ def child(mode: str, folder: Path, seed: int) -> dict:
         result["load_s"] = time.perf_counter() - start
         result["rows"] = {name: len(getattr(festival, name)) for name in TABLES}
         if mode == "check":
-            from analytics.coverage import lane_summary, missing_scores
+            from analytics.checks.coverage import lane_summary, missing_scores
             start = time.perf_counter()
             lanes = lane_summary(festival)
             missing = missing_scores(festival)

@@ -1,4 +1,4 @@
-"""Benchmark: the official rules and rounds under `jury check` (analytics.official, analytics.rounds).
+"""Benchmark: the official rules and rounds under `jury check` (analytics.rules.official, analytics.rules.rounds).
 
 Festivals, each written once into ``build/bench/`` and reused:
 
@@ -42,8 +42,8 @@ CHILD = r"""
 import json, resource, sys, time
 start = time.perf_counter()
 import analytics
-from analytics.checks import REGISTRY
-from analytics.shared import Shared
+from analytics.checks.registry import REGISTRY
+from analytics.checks.shared import Shared
 imported = time.perf_counter() - start
 start = time.perf_counter()
 festival = analytics.load_festival(sys.argv[1])

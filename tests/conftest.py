@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from analytics import FestivalDataError, load_festival
-from analytics.gate import run_gate
-from analytics.report import REPORT_NOTEBOOK, build_report
+from analytics.rules.stages import with_stages
+from analytics.gate.decisions import run_gate
+from analytics.apps.report import REPORT_NOTEBOOK, build_report
 
 REPO = Path(__file__).resolve().parents[1]
 MINI = REPO / "tests" / "fixtures" / "mini"
@@ -38,7 +39,7 @@ def append(path: Path, line: str) -> None:
 def problems(folder: Path) -> list:
     """The problems that loading ``folder`` reports (the load must fail)."""
     with pytest.raises(FestivalDataError) as caught:
-        load_festival(folder)
+        with_stages(load_festival(folder))  # the tables' problems, then those of the rounds
     return caught.value.problems
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-import analytics.additive as additive
-from analytics.additive import fit_additive
+import analytics.stats.additive as additive
+from analytics.stats.additive import fit_additive
 
 
 def design(seed: int, n_units: int = 40, n_raters: int = 8, share: float = 0.6, split: bool = False):

@@ -12,11 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import affiliation, load_festival
-from analytics.checks import run_checks
-from analytics.gate import run_gate
-from analytics.randomness import juror_keys
-from analytics.summary import summary_text
+from analytics.checks import affiliation
+from analytics import load_festival
+from analytics.checks.registry import run_checks
+from analytics.gate.decisions import run_gate
+from analytics.stats.randomness import juror_keys
+from analytics.present.summary import summary_text
 
 from .conftest import DEMO, problems
 
@@ -94,7 +95,7 @@ def test_subset_sums_draw_every_subset_equally_often():
 
 
 def test_a_jurors_p_value_does_not_depend_on_the_other_jurors():
-    """Each juror's shuffles are their own (analytics.randomness): screening one juror alone gives
+    """Each juror's shuffles are their own (analytics.stats.randomness): screening one juror alone gives
     the p-value they get among twenty."""
     pairs, same = judgements(8, n_jurors=20, planted={3: 1.0})
     together = screen(pairs, same).set_index("juror_id")
@@ -269,8 +270,8 @@ def test_the_explorer_and_the_reports_show_the_screen():
     """The chair explorer's juror panel carries each juror's preference (the lane alone gives the
     whole run's numbers); the chair report lists the jurors; the public report gives only the
     festival-wide figure and names no juror."""
-    from analytics.explorer import Explorer
-    from analytics.publish.sections import Report
+    from analytics.apps.explorer import Explorer
+    from analytics.present.sections import Report
 
     festival = load_festival(DEMO)
     whole = run_checks(festival)["affiliation"].set_index("juror_id")

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from analytics import load_festival
-from analytics.agreement import krippendorff_alpha
-from analytics.agreement.panels import (
+from analytics.stats.agreement import krippendorff_alpha
+from analytics.checks.agreement import (
     BETWEEN_FACTIONS,
     STATISTICS,
     TABLE_COLUMNS,

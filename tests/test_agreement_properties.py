@@ -1,4 +1,4 @@
-"""Property tests for ``analytics.agreement`` (hypothesis, derandomized so CI is reproducible).
+"""Property tests for ``analytics.stats.agreement`` (hypothesis, derandomized so CI is reproducible).
 
 The properties hold for any data, so they are checked on generated long tables rather than
 on published examples (those are in ``test_agreement_reference.py``):
@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from analytics import agreement
+from analytics.stats import agreement
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
 FORMS = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")
@@ -379,15 +379,15 @@ def test_a_design_with_as_many_ratings_as_raters_is_undefined_not_an_error():
        st.integers(0, 2**16), st.booleans())
 def test_icc_bootstrap_all_at_once_equals_the_loop(wide, seed, split):
     """Independent computation: the loop refits each resample with the sparse least-squares
-    solver of analytics.additive and counts its design's parts by graph search; the batched
+    solver of analytics.stats.additive and counts its design's parts by graph search; the batched
     routes solve every resample's juror system at once, by one batched solve with the parts
     from the raters' reachability (small panels) or by conjugate gradients with the parts from one graph search over the chunk
     (any panel). Same resamples (the same generator draws), same six forms, to floating-point
     error."""
     import importlib
 
-    icc_module = importlib.import_module("analytics.agreement.icc")  # the module, not the function it exports
-    from analytics.agreement.longdata import ratings
+    icc_module = importlib.import_module("analytics.stats.agreement.icc")  # the module, not the function it exports
+    from analytics.stats.agreement.longdata import ratings
 
     if split:  # a design that falls apart into two groups of jurors sharing no entry
         half_u, half_r = wide.shape[0] // 2, wide.shape[1] // 2
@@ -413,7 +413,7 @@ def test_same_part_equals_a_graph_search(n_raters, seed, density):
 
     from scipy.sparse.csgraph import connected_components
 
-    icc_module = importlib.import_module("analytics.agreement.icc")
+    icc_module = importlib.import_module("analytics.stats.agreement.icc")
     linked = np.random.default_rng(seed).random((20, n_raters, n_raters)) < density
     linked = linked | linked.transpose(0, 2, 1)
     together = icc_module._same_part(linked)
@@ -427,8 +427,8 @@ def test_icc_bootstrap_of_a_large_sparse_design_equals_the_loop():
     conjugate-gradient route against the per-resample refit, on the same draws."""
     import importlib
 
-    icc_module = importlib.import_module("analytics.agreement.icc")
-    from analytics.agreement.longdata import Ratings
+    icc_module = importlib.import_module("analytics.stats.agreement.icc")
+    from analytics.stats.agreement.longdata import Ratings
 
     rng = np.random.default_rng(7)
     n_u, n_r, per = 300, 90, 4

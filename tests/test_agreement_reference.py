@@ -1,4 +1,4 @@
-"""Reference tests for ``analytics.agreement``: published worked examples and peer libraries.
+"""Reference tests for ``analytics.stats.agreement``: published worked examples and peer libraries.
 
 Every reference number below names its source next to it, with a tolerance matching the
 precision the source prints (a value printed as 0.743 is checked to ``abs=5e-4``; a peer
@@ -59,8 +59,8 @@ import scipy.stats
 from sklearn.metrics import cohen_kappa_score
 from statsmodels.stats.inter_rater import aggregate_raters, cohens_kappa, fleiss_kappa, to_table
 
-from analytics import agreement
-from analytics.agreement import alpha as alpha_module
+from analytics.stats import agreement
+from analytics.stats.agreement import alpha as alpha_module
 
 NAN = np.nan
 LEVELS = ("nominal", "ordinal", "interval", "ratio")

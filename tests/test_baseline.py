@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.cli import main
+from analytics.apps.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
 BASELINE = REPO / "tests" / "fixtures" / "baseline"

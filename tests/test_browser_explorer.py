@@ -2,7 +2,7 @@
 
 Debian Chromium, driven by Playwright, with no network: the widgets must render, the linked
 vega chart must draw, and leaving juror JR06 out must reorder the standings exactly as
-:class:`analytics.explorer.Explorer` says. Screenshots go to build/browser/ (look at them:
+:class:`analytics.apps.explorer.Explorer` says. Screenshots go to build/browser/ (look at them:
 the chart and the Traditional Chinese names must be visible). Skipped without chromium.
 """
 
@@ -17,8 +17,8 @@ from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from analytics import load_festival
-from analytics.explorer import Explorer
-from analytics.scoring import WEIGHTED_TOTAL
+from analytics.apps.explorer import Explorer
+from analytics.rules.scoring import WEIGHTED_TOTAL
 
 from .browser import (
     NOTEBOOKS,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analytics.publish.html import CONFIDENTIAL_MARK, DRAFT_MARK
+from analytics.present.html import CONFIDENTIAL_MARK, DRAFT_MARK
 
 from .browser import SCREENSHOTS, SKIP_NO_CHROMIUM, chromium, launch_chromium
 from .conftest import IMG_TITLE, SCRIPT_TITLE

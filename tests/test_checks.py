@@ -7,9 +7,11 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from analytics import load_festival, shared
-from analytics.checks import REGISTRY, Check, run_checks
-from analytics.flags import make_flag
+from analytics import load_festival
+from analytics.checks import shared
+from analytics.checks.family import CheckFamily
+from analytics.checks.flags import FlagKind, make_flag
+from analytics.checks.registry import REGISTRY, flag_kinds, juror_kinds, output_names, public_names, run_checks
 
 from .conftest import DEMO
 
@@ -44,10 +46,13 @@ def test_a_family_that_is_not_configured_is_not_run(demo):
         calls.append("table")
         return pd.DataFrame({"lane": ["generative_cinema"]})
 
-    def flags(data, table):
-        return [make_flag("made_up", "blocker", "generative_cinema", "should not appear")]
+    made_up = FlagKind("made_up", "blocker")
 
-    registry = (*REGISTRY[:1], Check("made_up", table, flags, configured=lambda config: config.aggregation.jurors == "median"))
+    def flags(data, table):
+        return [made_up.flag("generative_cinema", "should not appear")]
+
+    registry = (*REGISTRY[:1], CheckFamily("made_up", table, flags, kinds=(made_up,),
+                                           configured=lambda config: config.aggregation.jurors == "median"))
     result = run_checks(demo, registry=registry)
     assert calls == [] and "made_up" not in result and "made_up" not in set(result.flags["check"])
     festival = replace(demo, config=demo.config.model_copy(update={"aggregation": demo.config.aggregation.model_copy(
@@ -88,3 +93,38 @@ def test_a_lane_alone_gives_the_numbers_of_the_whole_run(demo, result):
 def test_unknown_lanes_are_refused(demo):
     with pytest.raises(ValueError, match="lanes must be lane ids of festival.toml"):
         run_checks(demo, lanes=["no_such_lane"])
+
+
+def test_a_family_declares_every_kind_of_flag_it_raises(demo, result):
+    kinds = flag_kinds()
+    assert set(result.flags["check"]) <= set(kinds)
+    # the severity a flag carries is its kind's, except for the entry rules, whose severity the
+    # configuration sets (a blocker out of competition is a warning; a "preferred" rule informs)
+    rules = {kind.name for kind in next(c for c in REGISTRY if c.name == "eligibility").kinds}
+    for row in result.flags[~result.flags["check"].isin(rules)].itertuples():
+        assert row.severity == kinds[row.check].severity, row.flag_id
+    names = [kind.name for check in REGISTRY for kind in check.kinds]
+    assert len(names) == len(set(names))  # a kind belongs to one family
+
+
+def test_a_flag_of_a_kind_its_family_does_not_declare_is_a_bug(demo):
+    def flags(data, table):
+        return [make_flag("undeclared", "warning", "generative_cinema", "...")]
+
+    registry = (CheckFamily("made_up", lambda data, *, lanes=None: pd.DataFrame(), flags),)
+    with pytest.raises(ValueError, match="made_up raised flags of kinds it does not declare: undeclared"):
+        run_checks(demo, registry=registry)
+
+
+def test_what_lists_checks_reads_the_registry():
+    assert output_names() == [c.name for c in REGISTRY if c.output]
+    assert set(public_names()) == {"eligibility", "score_effects", "agreement", "rankings"}
+    assert set(juror_kinds()) >= {"juror_severity", "straight_lining", "halo", "score_outlier", "affiliation_bias",
+                                  "score_drift", "conflict_scored", "score_missing"}
+    assert not set(juror_kinds()) & {"first_place_tie", "agreement_low", "ai_share_below_band"}
+
+
+def test_one_module_per_family():
+    modules = [c.table.__module__ for c in REGISTRY if c.name != "entry_scores"]
+    assert len(modules) == len(set(modules))
+    assert all(m.startswith("analytics.checks.") for m in modules)

@@ -9,8 +9,8 @@ import sys
 import pandas as pd
 import pytest
 
-import analytics.festival as festival_module
-from analytics import cli
+import analytics.load.festival as festival_module
+from analytics.apps import cli
 
 from .conftest import BROKEN, DEMO, REPO
 
@@ -131,9 +131,9 @@ def test_demo_kinds_write_the_committed_examples(tmp_path, kind):
 def test_jury_check_imports_only_what_it_uses():
     """Start-up: `jury check` does not pay for the notebook, widget, chart or report machinery,
     nor for the writers of the synthetic festivals."""
-    probe = ("import sys; import analytics.cli as c; c.main(['check', sys.argv[1], '--quiet']); "
+    probe = ("import sys; import analytics.apps.cli as c; c.main(['check', sys.argv[1], '--quiet']); "
              "print('imported:', ' '.join(sorted(m for m in ('papermill', 'altair', 'ipywidgets', 'nbformat', 'jinja2', "
-             "'analytics.demo', 'analytics.examples', 'analytics.report', 'analytics.viz', 'analytics.publish') "
+             "'analytics.synthetic.demo', 'analytics.synthetic.examples', 'analytics.apps.report', 'analytics.present.viz', 'analytics.present') "
              "if m in sys.modules)))")
     done = subprocess.run([sys.executable, "-c", probe, str(REPO / "tests" / "fixtures" / "mini")], capture_output=True,
                           text=True, timeout=300)
@@ -141,6 +141,6 @@ def test_jury_check_imports_only_what_it_uses():
 
 
 def test_the_default_seed_of_jury_demo_is_the_demos():
-    from analytics.demo import DEMO_SEED
+    from analytics.synthetic.demo import DEMO_SEED
 
     assert cli.DEMO_SEED == DEMO_SEED

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.config import parse_config
-from analytics.demo import CONFIG_TEXT
-from analytics.problems import ProblemLog
+from analytics.load.config import parse_config
+from analytics.synthetic.demo import CONFIG_TEXT
+from analytics.base.problems import ProblemLog
 
 from .conftest import MINI
 
@@ -87,7 +87,7 @@ def test_the_core_is_all_a_festival_needs():
            '[[lanes]]\nid = "final"\nname = "Final"\n'
     config, found = parse(core)
     assert found == [] and config.participation is None
-    from analytics.rule_families import configured
+    from analytics.load.rule_families import configured
     assert configured(config) == ()  # no film rule is configured, so none runs
 
 
@@ -160,7 +160,7 @@ def test_the_readme_lists_every_key_of_every_section():
     """One declaration per key: the README's festival.toml table is checked against the models."""
     import re
 
-    from analytics.config import FestivalConfig
+    from analytics.load.config import FestivalConfig
 
     from .conftest import REPO
 
@@ -186,7 +186,7 @@ def typing_model(annotation):
 
 
 def test_values_are_not_coerced_and_defaults_are_declared_once():
-    from analytics.config import Checks, Requirements
+    from analytics.load.config import Checks, Requirements
 
     _, found = parse(mini_text().replace("max = 10", 'max = "10"'))
     assert by_key(found)["scale.max"].expected == "expected a number"  # a quoted number is text, not coerced

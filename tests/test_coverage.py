@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analytics import load_festival
-from analytics.coverage import coverage, criterion_summary, juror_summary, lane_summary, missing_scores
+from analytics.checks.coverage import coverage, criterion_summary, juror_summary, lane_summary, missing_scores
 
 from .conftest import append, replace
 

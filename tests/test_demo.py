@@ -10,7 +10,14 @@ import pandas as pd
 import pytest
 
 from analytics import load_festival
-from analytics.demo import DIMENSION_WEIGHTS, DIMENSIONS, RESOLUTIONS, conference_tables, write_conference, write_demo
+from analytics.synthetic.demo import (
+    DIMENSION_WEIGHTS,
+    DIMENSIONS,
+    RESOLUTIONS,
+    conference_tables,
+    write_conference,
+    write_demo,
+)
 
 from .conftest import DEMO
 
@@ -127,7 +134,7 @@ def test_conference_scale_structure():
     assert (assignments["entry_id"].map(lane_of_entry) == assignments["juror_id"].map(panel)).all()
     load = assignments.groupby("juror_id").size()
     assert load.max() - load.min() <= 4  # balanced within each lane
-    from analytics.additive import fit_additive
+    from analytics.stats.additive import fit_additive
     codes_u, _ = pd.factorize(assignments["entry_id"])
     codes_r, _ = pd.factorize(assignments["juror_id"])
     fit = fit_additive(codes_u, codes_r, np.zeros(len(codes_u)), codes_u.max() + 1, codes_r.max() + 1)

@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from analytics import drift, load_festival
-from analytics.checks import run_checks
-from analytics.randomness import juror_keys
+from analytics.checks import drift
+from analytics import load_festival
+from analytics.checks.registry import run_checks
+from analytics.stats.randomness import juror_keys
 
 from .conftest import DEMO, problems
 

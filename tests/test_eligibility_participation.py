@@ -8,8 +8,8 @@ import pytest
 from scipy import stats
 
 from analytics import load_festival
-from analytics.eligibility import effect_flags, score_effects, tool_usage, tools_per_entry
-from analytics.eligibility.participation import _holm
+from analytics.checks.score_effects import effect_flags, score_effects, tool_usage, tools_per_entry
+from analytics.checks.score_effects import _holm
 
 from .conftest import DEMO
 
@@ -39,7 +39,7 @@ def test_effects_are_reproducible_from_the_seed(demo):
 
 
 def test_spearman_estimate_matches_scipy(demo):
-    from analytics.scoring import entry_scores
+    from analytics.rules.scoring import entry_scores
 
     effects = score_effects(demo, n_resamples=200).set_index(["lane", "factor"])
     scores = entry_scores(demo).set_index("entry_id")["score"]

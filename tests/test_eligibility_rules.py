@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analytics import load_festival
-from analytics.eligibility import blend, eligibility_flags, eligibility_table
+from analytics.checks.eligibility import blend, eligibility_flags, eligibility_table
 
 from .conftest import DEMO, replace
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analytics.eligibility import normalise_tool, resolution_lines
-from analytics.eligibility.tools import tools_long
+from analytics.load.tools import normalise_tool
+from analytics.load.resolution import resolution_lines
+from analytics.load.tools import tools_long
 
 
 @pytest.mark.parametrize("spelling, tool", [

@@ -1,4 +1,4 @@
-"""The examples a newcomer copies (analytics.examples): a competition with one overall score, and
+"""The examples a newcomer copies (analytics.synthetic.examples): a competition with one overall score, and
 the same scores as a wide sheet; and any core-only competition, generated at random."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics import load_festival
-from analytics.explorer import Explorer
-from analytics.gate import run_gate
-from analytics.report import NOTEBOOKS_DIR, execute_notebooks
-from analytics.summary import summary_text
+from analytics.apps.explorer import Explorer
+from analytics.gate.decisions import run_gate
+from analytics.apps.report import NOTEBOOKS_DIR, execute_notebooks
+from analytics.present.summary import summary_text
 
 from .conftest import REPO, quick_build
 
@@ -175,8 +175,8 @@ def test_any_core_competition_gets_its_report(tmp_path_factory, files):
 
 
 def test_a_juror_on_two_panels_has_one_pseudonym_and_a_line_across_lanes(gates):
-    from analytics.publish.pseudonyms import pseudonyms
-    from analytics.publish.tables import juror_statistics
+    from analytics.present.pseudonyms import pseudonyms
+    from analytics.present.tables import juror_statistics
 
     festival = gates["one-score"].before.festival
     names = pseudonyms(festival)
@@ -190,7 +190,7 @@ def test_a_juror_on_two_panels_has_one_pseudonym_and_a_line_across_lanes(gates):
 
 def test_the_identity_search_reads_what_a_reader_sees(tmp_path):
     """A juror with the id A4 is not the A4 of the page's print style (@page { size: A4 })."""
-    from analytics.report import public_texts
+    from analytics.apps.report import public_texts
 
     folder = tmp_path / "report"
     (folder / "public").mkdir(parents=True)

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from analytics import load_festival
-from analytics.agreement import krippendorff_alpha
-from analytics.agreement.panels import scope_ratings
-from analytics.explorer import Explorer
-from analytics.festival import read_decisions
-from analytics.gate import run_gate
-from analytics.rankings import rankings
+from analytics.stats.agreement import krippendorff_alpha
+from analytics.checks.agreement import scope_ratings
+from analytics.apps.explorer import Explorer
+from analytics.load.festival import read_decisions
+from analytics.gate.decisions import run_gate
+from analytics.checks.rankings import rankings
 
 from .conftest import DEMO
 
@@ -76,8 +76,8 @@ def test_a_what_if_preview_leaves_out_only_the_intervals_no_flag_reads(quick):
     """The explorer's what-if runs the checks as a preview: its tables equal a full run's on the
     same data, but ordinal alpha's interval and an incomplete design's ICC interval (which no
     flag reads; the flags are compared in the random what-if test below) are left out."""
-    from analytics.agreement.panels import PREVIEW_NO_INTERVAL
-    from analytics.checks import run_checks
+    from analytics.checks.agreement import PREVIEW_NO_INTERVAL
+    from analytics.checks.registry import run_checks
 
     explorer = Explorer(quick)
     explorer.exclude_juror("JR06")

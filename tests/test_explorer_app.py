@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from analytics import load_festival
-from analytics.explorer_app import ExplorerApp, linked_chart
+from analytics.apps.explorer_app import ExplorerApp, linked_chart
 
 from .conftest import DEMO
 
@@ -56,7 +56,7 @@ def test_decisions_are_appended_only_after_confirmation(app, tmp_path):
 
 
 def test_linked_chart_links_juror_and_entry_selections():
-    from analytics.explorer import Explorer
+    from analytics.apps.explorer import Explorer
 
     spec = linked_chart(Explorer(load_festival(DEMO), n_boot=100)).to_dict()
     heat = spec["vconcat"][1]

@@ -7,9 +7,16 @@ import re
 import pytest
 
 from analytics import load_festival
-from analytics.config import Scale
-from analytics.explorer import Explorer
-from analytics.explorer_tables import flags_html, jurors_html, mean_decimals, score_decimals, span, standings_html
+from analytics.load.config import Scale
+from analytics.apps.explorer import Explorer
+from analytics.present.explorer_tables import (
+    flags_html,
+    jurors_html,
+    mean_decimals,
+    score_decimals,
+    span,
+    standings_html,
+)
 
 from .conftest import DEMO
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics.exports import neutralise, write_tables
+from analytics.present.exports import neutralise, write_tables
 
 
 @pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\",\"click\")", "+1", "-2+3", "@SUM(A1:A9)", "\tx", "\rx"])
@@ -54,7 +54,7 @@ def test_a_failed_write_leaves_the_previous_folder_intact(tmp_path, monkeypatch)
 
 
 def test_a_failed_swap_puts_the_old_folder_back(tmp_path, monkeypatch):
-    import analytics.exports as exports
+    import analytics.present.exports as exports
 
     out = tmp_path / "out"
     out.mkdir()

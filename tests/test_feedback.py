@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from analytics import load_festival
-from analytics.cli import main
-from analytics.feedback import juror_page, write_feedback
-from analytics.gate import run_gate
+from analytics.apps.cli import main
+from analytics.present.feedback import juror_page, write_feedback
+from analytics.gate.decisions import run_gate
 
 from .conftest import DEMO, REPO
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analytics.flags import FLAG_COLUMNS, SUBJECT, flag_id, flags_frame, make_flag
+from analytics.checks.flags import FLAG_COLUMNS, SUBJECT, flag_id, flags_frame, make_flag
 
 
 def test_empty_flags_have_the_columns_of_the_design():

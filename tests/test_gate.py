@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from analytics import FestivalDataError, load_festival
-from analytics.festival import read_decisions
-from analytics.gate import GATE_COLUMNS, run_gate
+from analytics.load.festival import read_decisions
+from analytics.gate.decisions import GATE_COLUMNS, run_gate
 
 from .conftest import DEMO, REPO
 

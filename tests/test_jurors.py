@@ -6,10 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics import jurors as jurors_module, load_festival
-from analytics.jurors import (_severity_one, behaviour_flags, design_parts, juror_behaviour, juror_severity, parts_flags,
-                             severity_flags)
-from analytics.shared import LaneFit
+from analytics.checks import severity as severity_module
+from analytics import load_festival
+from analytics.checks.severity import _severity_one, juror_severity, severity_flags
+from analytics.checks.behaviour import behaviour_flags, juror_behaviour
+from analytics.checks.design_parts import design_parts, parts_flags
+from analytics.checks.shared import LaneFit
 
 from .conftest import DEMO, append
 
@@ -30,7 +32,7 @@ def test_severity_and_se_equal_ols_with_sum_to_zero_juror_effects(seed, share, d
     import statsmodels.formula.api as smf  # peer: statsmodels OLS, C(juror_id, Sum) deviation coding
 
     if dense_max is not None:
-        monkeypatch.setattr(jurors_module, "DENSE_CROSS_MAX", dense_max)
+        monkeypatch.setattr(severity_module, "DENSE_CROSS_MAX", dense_max)
     data, _ = synthetic(seed, share=share)
     ours = pd.DataFrame(_severity_one(LaneFit.of(data))).set_index("juror_id")
     fit = smf.ols("score ~ C(entry_id) + C(juror_id, Sum)", data=data).fit()

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 
-from analytics.manifest import MANIFEST, verify
+from analytics.present.manifest import MANIFEST, verify
 
 from .conftest import DEMO, REPO
 

@@ -1,4 +1,4 @@
-"""The official rules (analytics.official), each recomputed independently in exact rational
+"""The official rules (analytics.rules.official), each recomputed independently in exact rational
 arithmetic (fractions.Fraction, plain Python and pandas: no project code) on random panels,
 for every rule, order and criteria method, with and without rounding; rounding half up checked
 at .xx5 boundaries against Python's decimal module."""
@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from analytics.config import Aggregation
-from analytics.official import Panel, panel_results, round_half_up
+from analytics.load.config import Aggregation
+from analytics.rules.official import Panel, panel_results, round_half_up
 
 PROPERTY = settings(max_examples=60, deadline=None, derandomize=True)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from analytics import load_festival
-from analytics.outliers import MAD_TO_SD, disagreement, disagreement_flags, residual_flags, score_residuals
+from analytics.checks.residuals import MAD_TO_SD, residual_flags, score_residuals
+from analytics.checks.disagreement import disagreement, disagreement_flags
 
 from .conftest import DEMO
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analytics.problems import FestivalDataError, Problem
+from analytics.base.problems import FestivalDataError, Problem
 
 
 def test_sentence_for_a_cell():

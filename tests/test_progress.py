@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from analytics.progress import Progress, Reporter
+from analytics.base.progress import Progress, Reporter
 
 from .conftest import MINI
 

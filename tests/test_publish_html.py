@@ -11,16 +11,8 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analytics.publish.assemble import NotebookFailed, notebook_body
-from analytics.publish.html import (
-    CONFIDENTIAL_MARK,
-    DRAFT_MARK,
-    Section,
-    chart_html,
-    esc,
-    page,
-    table_html,
-)
+from analytics.present.assemble import NotebookFailed, notebook_body
+from analytics.present.html import CONFIDENTIAL_MARK, DRAFT_MARK, Section, chart_html, esc, page, table_html
 
 HOSTILE = '<script>alert("x")</script>'
 

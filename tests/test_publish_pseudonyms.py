@@ -8,7 +8,7 @@ import shutil
 import pandas as pd
 
 from analytics import load_festival
-from analytics.publish.pseudonyms import identity_leaks, pseudonymise, pseudonyms
+from analytics.present.pseudonyms import identity_leaks, pseudonymise, pseudonyms
 
 from .conftest import DEMO, replace
 

@@ -7,9 +7,10 @@ import re
 import pytest
 
 from analytics import load_festival
-from analytics.gate import run_gate
-from analytics.publish import Report, identity_leaks
-from analytics.publish.sections import input_fingerprint
+from analytics.gate.decisions import run_gate
+from analytics.present.sections import Report
+from analytics.present.pseudonyms import identity_leaks
+from analytics.present.sections import input_fingerprint
 
 from .conftest import DEMO, DEMO_DECISIONS
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from analytics import load_festival
-from analytics.rankings import ranking_flags, rankings
-from analytics.scoring import entry_scores
+from analytics.checks.rankings import ranking_flags, rankings
+from analytics.rules.scoring import entry_scores
 
 from .conftest import DEMO
 
@@ -92,8 +92,8 @@ def test_a_winner_carried_by_one_juror_is_unstable(mini):
 def test_trimmed_mean_equals_scipy(demo, trim):
     from scipy import stats  # peer: scipy.stats.trim_mean(values, proportiontocut)
 
-    from analytics.rankings import _trimmed_means
-    from analytics.scoring import weighted_totals
+    from analytics.checks.rankings import _trimmed_means
+    from analytics.rules.scoring import weighted_totals
 
     totals = weighted_totals(demo)
     expected = totals.groupby("entry_id")["score"].agg(lambda s: stats.trim_mean(s, trim))

@@ -20,18 +20,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-import analytics.report as report_module
-from analytics.cli import main
-from analytics.festival import load_festival
-from analytics.gate import run_gate
-from analytics.manifest import sha256, verify
-from analytics.publish.html import CONFIDENTIAL_MARK, DRAFT_MARK
-from analytics.report import (
-    REPORT_NOTEBOOK,
-    build_report,
-    execute_notebooks,
-    report_notebooks,
-)
+import analytics.apps.report as report_module
+from analytics.apps.cli import main
+from analytics.load.festival import load_festival
+from analytics.gate.decisions import run_gate
+from analytics.present.manifest import sha256, verify
+from analytics.present.html import CONFIDENTIAL_MARK, DRAFT_MARK
+from analytics.apps.report import REPORT_NOTEBOOK, build_report, execute_notebooks, report_notebooks
 
 from .conftest import (
     DEMO,

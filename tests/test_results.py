@@ -1,4 +1,4 @@
-"""The checks computed once per report and read by its notebooks (analytics.results)."""
+"""The checks computed once per report and read by its notebooks (analytics.apps.results)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analytics import load_festival, results
-from analytics.gate import run_gate
-from analytics.report import _results_for_kernels
+from analytics import load_festival
+from analytics.apps import results
+from analytics.gate.decisions import run_gate
+from analytics.apps.report import _results_for_kernels
 
 from .conftest import DEMO_DECISIONS, MINI, replace
 

@@ -1,4 +1,4 @@
-"""Rounds (analytics.rounds, design section 11): who goes on, each round's result with the
+"""Rounds (analytics.rules.rounds, design section 11): who goes on, each round's result with the
 carry-over weights, recomputed independently; the problems a rounds festival can have; the
 three-round example end to end."""
 
@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 
 from analytics import FestivalDataError, load_festival
-from analytics.gate import run_gate
-from analytics.rankings import RANKING_COLUMNS
+from analytics.rules.stages import with_stages
+from analytics.gate.decisions import run_gate
+from analytics.checks.rankings import RANKING_COLUMNS
 
 from .conftest import REPO
 from .test_official import exact_half_up, exact_result
@@ -106,7 +107,7 @@ def write_competition(folder: Path, seed: int, jurors: str = "clip_to_mean", tie
                                                (4, "median", True), (5, "drop_extremes", False)])
 def test_rounds_equal_an_exact_recomputation(tmp_path, seed, jurors, tie):
     expected = write_competition(tmp_path / "c", seed, jurors, tie)
-    festival = load_festival(tmp_path / "c")
+    festival = with_stages(load_festival(tmp_path / "c"))
     stages = festival.stages
     for r, went in expected["went_on"].items():
         nxt = {"r1": "r2", "r2": "r3"}[r]
@@ -138,7 +139,7 @@ def test_p_advance_is_a_share_of_resampled_juries(tmp_path):
 
 def problems_of(folder: Path) -> list[tuple]:
     with pytest.raises(FestivalDataError) as caught:
-        load_festival(folder)
+        with_stages(load_festival(folder))  # the problems of the tables, then of the rounds
     return [(p.file, p.row, p.column, p.value, p.expected) for p in caught.value.problems]
 
 

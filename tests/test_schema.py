@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from analytics.config import parse_config
-from analytics.problems import ProblemLog
-from analytics.schema import TABLE_NAMES, table_specs
+from analytics.load.config import parse_config
+from analytics.base.problems import ProblemLog
+from analytics.load.schema import TABLE_NAMES, table_specs
 
 from .conftest import MINI, REPO
 

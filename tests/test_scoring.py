@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from analytics import load_festival
-from analytics.scoring import weighted_totals
+from analytics.rules.scoring import weighted_totals
 
 from .conftest import replace
 

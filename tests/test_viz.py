@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from analytics import load_festival, viz
+from analytics import load_festival
+from analytics.present import viz
 
 from .conftest import DEMO
 
@@ -57,7 +58,8 @@ def test_coverage_chart_has_one_cell_per_pair_and_titles_in_tooltips():
 
 
 def test_agreement_charts_on_the_demo():
-    from analytics.agreement import panels, rank_correlations
+    from analytics.checks import agreement as panels
+    from analytics.stats.agreement import rank_correlations
 
     festival = load_festival(DEMO)
     table = panels.agreement_table(festival, n_boot=100)

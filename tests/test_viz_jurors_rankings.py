@@ -11,8 +11,10 @@ import re
 import pytest
 import vl_convert as vlc
 
-from analytics import jurors, load_festival, outliers, viz
-from analytics.rankings import rankings
+from analytics.checks import behaviour, severity, disagreement, residuals
+from analytics import load_festival
+from analytics.present import viz
+from analytics.checks.rankings import rankings
 
 from .conftest import DEMO
 
@@ -27,8 +29,8 @@ def demo():
 @pytest.fixture(scope="module")
 def tables(demo):
     standings = rankings(demo, n_boot=200)
-    return {"severity": jurors.juror_severity(demo), "behaviour": jurors.juror_behaviour(demo),
-            "residuals": outliers.score_residuals(demo), "spread": outliers.disagreement(demo), "standings": standings}
+    return {"severity": severity.juror_severity(demo), "behaviour": behaviour.juror_behaviour(demo),
+            "residuals": residuals.score_residuals(demo), "spread": disagreement.disagreement(demo), "standings": standings}
 
 
 def _rows(spec: dict, name: str | None = None) -> list[dict]:

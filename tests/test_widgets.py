@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.widgets import SortableTable
+from analytics.apps.widgets import SortableTable
 
 
 def test_controls_sort_the_table():

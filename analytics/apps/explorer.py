@@ -1,0 +1,296 @@
+"""The chair's what-if explorer: the logic behind ``notebooks/10-chair-explorer.ipynb``.
+
+:class:`Explorer` holds a view (lane, scope, method) and the chair's what-ifs (leave a
+juror out, or one score). A what-if is a decision: it answers the flag on exactly its
+subject when there is one (``flag_id``), and names its subject itself when there is none.
+Every number the explorer shows comes from :func:`analytics.gate.decisions.run_gate` on those
+decisions, for the lane in view: the same :func:`~analytics.gate.decisions.apply_decisions` and the
+same registry of checks as ``jury check``, so the explorer's flags are the gate's flags.
+The checks of the data as loaded are computed once per lane and kept.
+
+Every what-if can be undone, and the current what-ifs become rows for ``decisions.csv``
+(each must answer a flag, as the gate requires). The widgets of the notebook only call these
+methods; everything here is testable without a browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+
+import pandas as pd
+
+from analytics.base import columns as col
+from analytics.stats.agreement import krippendorff_alpha
+from analytics.stats.agreement.alpha import interval_alpha_without_each
+from analytics.checks.registry import CheckResult, run_checks
+from analytics.load.festival import Festival
+from analytics.gate.decisions import GateResult, run_gate
+from analytics.checks.severity import juror_severity
+from analytics.checks.rankings import rankings
+from analytics.rules.scoring import WEIGHTED_TOTAL
+from analytics.rules.stages import with_stages
+
+METHODS = {"official": "score", "z": "score_z", "median": "score_median", "trimmed": "score_trimmed", "model": "score_model"}
+STANDING_COLUMNS = ["rank", "entry_id", "title", "score", "p_first", "p_top3", "rank_low", "rank_high", "loo_rank_best",
+                    "loo_rank_worst", "n_jurors", "round_score", "advances", "p_advance"]
+DECISION_COLUMNS = ["flag_id", "action", "reason", "decided_by", "decided_at"]
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A what-if: a juror of a lane left out (``entry_id`` None), or one juror's scores for one
+    entry (``criterion`` None: all of them). ``flag_id``: the flag of the data as loaded whose
+    subject is exactly this (empty when none is)."""
+
+    lane: str
+    juror_id: str
+    entry_id: str | None = None
+    criterion: str | None = None
+    flag_id: str = ""
+
+    @property
+    def action(self) -> str:
+        return "exclude_juror" if self.entry_id is None else "exclude_score"
+
+    def describe(self, lane_names: dict[str, str] | None = None) -> str:
+        if self.entry_id is None:
+            return f"juror {self.juror_id} left out of {(lane_names or {}).get(self.lane, self.lane)}"
+        what = f"{self.criterion} score" if self.criterion else "scores"
+        return f"juror {self.juror_id}'s {what} for {self.entry_id} left out"
+
+    def decision(self) -> dict[str, str]:
+        """The what-if as a decision row (with its own subject, for a what-if that answers no flag)."""
+        return {col.FLAG_ID: self.flag_id, col.ACTION: self.action, col.REASON: self.describe(), col.DECIDED_BY: "what-if",
+                col.DECIDED_AT: "", col.LANE: self.lane, col.JUROR_ID: self.juror_id, col.ENTRY_ID: self.entry_id or "",
+                col.CRITERION: self.criterion or ""}
+
+
+def _with_resamples(festival: Festival, n_boot: int | None) -> Festival:
+    if n_boot is None or n_boot == festival.config.checks.bootstrap_resamples:
+        return festival
+    return replace(festival, config=festival.config.with_checks(bootstrap_resamples=n_boot))
+
+
+class Explorer:
+    """What-if analysis of one festival for the chair.
+
+    Parameters
+    ----------
+    festival
+        A loaded festival (decisions already in ``decisions.csv`` are not applied here:
+        the explorer is for trying things before deciding).
+    n_boot
+        Resamples of every bootstrap (default: ``[checks] bootstrap_resamples``); the
+        explorer's flags are the gate's flags with that setting.
+    """
+
+    def __init__(self, festival: Festival, *, n_boot: int | None = None):
+        self.festival = _with_resamples(with_stages(festival), n_boot)
+        self.n_boot = self.festival.config.checks.bootstrap_resamples
+        self.lane = festival.config.lane_ids[0]
+        self.round = festival.config.round_ids[-1]  # with rounds: the final, where the honour is decided
+        self.scope = WEIGHTED_TOTAL
+        self.method = "official"
+        self.exclusions: list[Exclusion] = []
+        self._before: dict[str, CheckResult] = {}  # per lane: the checks of the data as loaded, kept
+        self._gates: dict[tuple, GateResult] = {}  # per lane and what-ifs: the gate
+
+    # --- the view and the what-ifs ----------------------------------------------------
+
+    def scopes(self, lane: str | None = None) -> list[str]:
+        """What the lane can be viewed on: the weighted total, then each criterion the lane uses."""
+        criteria = self.festival.config.lane_criteria(lane or self.lane)
+        return [WEIGHTED_TOTAL, *criteria] if len(criteria) > 1 else [WEIGHTED_TOTAL]
+
+    def set_view(self, *, lane: str | None = None, scope: str | None = None, method: str | None = None,
+                 round: str | None = None) -> None:
+        """Change the lane, scope, method or round in view; a lane that does not use the scope in
+        view is shown on its weighted total."""
+        if round is not None:
+            if round not in self.festival.config.round_ids:
+                raise ValueError(f"round must be one of {', '.join(self.festival.config.round_ids)}; got {round!r}")
+            self.round = round
+        if lane is not None and lane not in self.festival.config.lane_ids:
+            raise ValueError(f"lane must be one of {', '.join(self.festival.config.lane_ids)}; got {lane!r}")
+        lane = lane or self.lane
+        allowed = self.scopes(lane)
+        if scope is not None and scope not in allowed:
+            raise ValueError(f"scope must be one of {', '.join(allowed)} (the lane {lane}); got {scope!r}")
+        if method is not None and method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+        scope = scope or (self.scope if self.scope in allowed else WEIGHTED_TOTAL)
+        self.lane, self.scope, self.method = lane, scope, method or self.method
+
+    def exclude_juror(self, juror_id: str) -> None:
+        """Leave a juror of the lane in view out of every number."""
+        if juror_id not in set(self.jurors()):
+            raise ValueError(f"{juror_id!r} is not a juror of {self.lane} (or is already left out)")
+        flags = self.before().flags
+        taken = {e.flag_id for e in self.exclusions}
+        # the flag on exactly this juror (not one on a score of theirs: a later decision on that
+        # flag would replace this one, and the juror would silently count again)
+        mine = flags[(flags[col.JUROR_ID] == juror_id) & (flags[col.ENTRY_ID] == "") & (flags[col.LANE] == self.lane)
+                     & ~flags["flag_id"].isin(taken)]
+        self.exclusions.append(Exclusion(self.lane, juror_id, flag_id=mine["flag_id"].iloc[0] if len(mine) else ""))
+
+    def exclude_score(self, juror_id: str, entry_id: str, criterion: str | None = None) -> None:
+        """Leave one score (or all of a juror's criteria for one entry) out. A missing score
+        can be left out too when a flag asks for it: it is then no longer expected."""
+        s = self.current().scores
+        hit = (s[col.LANE] == self.lane) & (s[col.JUROR_ID] == juror_id) & (s[col.ENTRY_ID] == entry_id)
+        if criterion is not None:
+            hit &= s[col.CRITERION] == criterion
+        flags = self.before().flags
+        exact = flags[(flags[col.LANE] == self.lane) & (flags[col.JUROR_ID] == juror_id) & (flags[col.ENTRY_ID] == entry_id)
+                      & (flags[col.CRITERION] == (criterion or ""))]
+        taken = {e.flag_id for e in self.exclusions}
+        exact = exact[~exact["flag_id"].isin(taken)]
+        if not hit.any() and exact.empty:
+            raise ValueError(f"no score of juror {juror_id!r} for {entry_id!r}{f' on {criterion!r}' if criterion else ''} "
+                             f"in {self.lane} (or it is already left out)")
+        self.exclusions.append(Exclusion(self.lane, juror_id, entry_id, criterion,
+                                         exact["flag_id"].iloc[0] if len(exact) else ""))
+
+    def undo(self) -> Exclusion | None:
+        """Take back the last what-if; returns it (None when there was none)."""
+        return self.exclusions.pop() if self.exclusions else None
+
+    def reset(self) -> None:
+        self.exclusions.clear()
+
+    # --- the gate, for the lane in view -------------------------------------------------
+
+    def before(self, lane: str | None = None) -> CheckResult:
+        """Every check on the lane's data as loaded (computed once per lane)."""
+        lane = lane or self.lane
+        if lane not in self._before:
+            self._before[lane] = run_checks(self.festival, lanes=[lane])
+        return self._before[lane]
+
+    def decisions(self, lane: str | None = None) -> pd.DataFrame:
+        """The what-ifs of the lane as decisions (see :class:`Exclusion`)."""
+        lane = lane or self.lane
+        rows = [e.decision() for e in self.exclusions if e.lane == lane]
+        return pd.DataFrame(rows, columns=[*DECISION_COLUMNS, col.LANE, col.JUROR_ID, col.ENTRY_ID, col.CRITERION])
+
+    def gate_result(self) -> GateResult:
+        """:func:`analytics.gate.decisions.run_gate` on the lane in view with its what-ifs as decisions."""
+        key = (self.lane, tuple(e for e in self.exclusions if e.lane == self.lane))
+        if key not in self._gates:
+            self._gates[key] = run_gate(self.festival, self.decisions(), lanes=[self.lane], before=self.before(),
+                                        preview=True)
+        return self._gates[key]
+
+    def current(self) -> Festival:
+        """The festival with the lane's what-ifs applied, exactly as the gate applies decisions."""
+        return self.gate_result().after.festival
+
+    def jurors(self) -> list[str]:
+        """The jurors of the lane in view who still count."""
+        s = self.current().scores
+        return sorted(s.loc[s[col.LANE] == self.lane, col.JUROR_ID].unique())
+
+    def gate(self) -> pd.DataFrame:
+        """The lane's flags with the decision each what-if took and their status (the
+        columns of :data:`analytics.gate.decisions.GATE_COLUMNS`), blockers first."""
+        return self.gate_result().flags
+
+    def blockers(self) -> pd.DataFrame:
+        """The lane's open blockers."""
+        return self.gate_result().open_blockers.reset_index(drop=True)
+
+    # --- what the chair sees -----------------------------------------------------------
+
+    def _rankings(self) -> pd.DataFrame:
+        after = self.gate_result().after
+        if self.scope == WEIGHTED_TOTAL:
+            return after["rankings"]
+        return after.shared.memo(("explorer_rankings", self.scope),
+                                 lambda: rankings(after.shared, lanes=[self.lane], scope=self.scope))
+
+    def standings(self) -> pd.DataFrame:
+        """The lane's standings on the scope, ordered by the chosen method, with the official
+        robustness: p(first), p(top 3), the 95% rank interval, leave-one-juror-out ranks."""
+        table = self._rankings()
+        table = table[table[col.ROUND] == self.round]
+        score = METHODS[self.method]
+        out = table.assign(score=table[score], rank=table[score].rank(ascending=False, method="min").astype("Int64"))
+        return out.sort_values(["rank", col.ENTRY_ID])[STANDING_COLUMNS].reset_index(drop=True)
+
+    def cut(self) -> int | None:
+        """How many entries of the round in view go on (None in the last round, or without rounds)."""
+        r = self.festival.config.round(self.round)
+        return None if r is None else r.advance
+
+    def agreement(self) -> dict[str, float]:
+        """Interval alpha on the scope, with everyone who counts and as it was before the what-ifs."""
+        now = krippendorff_alpha(self.gate_result().after.shared.ratings(self.lane, self.scope, self.round))
+        before = self.before().shared.memo(("explorer_alpha", self.scope), lambda: krippendorff_alpha(
+            self.before().shared.ratings(self.lane, self.scope, self.round)))
+        return {"alpha": now.estimate, "alpha_before": before.estimate, "band": now.band,
+                "bar": self.festival.config.checks.agreement_min_alpha, "reason": now.reason}
+
+    def juror_panel(self) -> pd.DataFrame:
+        """Per juror of the lane: severity on the scope with its interval, alpha without them,
+        their number of open flags, and (where the festival has them) their affiliation
+        preference with its interval and adjusted p (``affiliation_*``, the first declared
+        affiliation) and their drift (``drift_rho``, ``drift_p``)."""
+        after = self.gate_result().after
+        data = after.shared.ratings(self.lane, self.scope, self.round)
+        alpha = krippendorff_alpha(data).estimate
+        severity = after["juror_severity"]
+        severity = severity[(severity["scope"] == self.scope) & (severity[col.LANE] == self.lane)
+                            & (severity[col.ROUND] == self.round)]
+        if severity.empty:  # a scope the checks do not measure on its own (the one criterion of a lane)
+            severity = juror_severity(after.shared, lanes=[self.lane], scopes=[self.scope])
+            severity = severity[severity[col.ROUND] == self.round]
+        severity = severity.set_index(col.JUROR_ID)
+        flags = self.gate()
+        open_flags = flags[flags["status"] == "open"].groupby(col.JUROR_ID).size()
+        jurors = self.jurors()
+        coded = after.shared.coded(self.lane, self.scope, self.round)
+        without_each = dict(zip(coded.raters, interval_alpha_without_each(coded)))
+        without = [without_each.get(juror, alpha) for juror in jurors]  # a juror with no score here changes nothing
+        labels = self.festival.juror_labels()
+        out = pd.DataFrame({col.JUROR_ID: jurors, "label": [labels.get(j, j) for j in jurors]})
+        for name in ("severity", "ci_low", "ci_high"):
+            out[name] = out[col.JUROR_ID].map(severity[name]) if name in severity else float("nan")
+        out["alpha_without"] = without
+        out["alpha_change"] = out["alpha_without"] - alpha
+        out["n_flags"] = out[col.JUROR_ID].map(open_flags).fillna(0).astype(int)
+        # the affiliation screen (first declared affiliation) and drift, where the festival has them
+        preference = after["affiliation"] if "affiliation" in after else None
+        if preference is not None and len(preference):
+            first = preference[preference["affiliation"] == self.festival.config.jury.affiliations[0]]
+            first = first[first[col.JUROR_ID] != ""].set_index(col.JUROR_ID)
+            for name, source in (("affiliation_preference", "preference"), ("affiliation_low", "ci_low"),
+                                 ("affiliation_high", "ci_high"), ("affiliation_p", "p_adjusted")):
+                out[name] = out[col.JUROR_ID].map(first[source])
+        drift = after["drift"] if "drift" in after else None
+        if drift is not None and len(drift):
+            by_juror = drift.set_index(col.JUROR_ID)
+            out["drift_rho"] = out[col.JUROR_ID].map(by_juror["rho"])
+            out["drift_p"] = out[col.JUROR_ID].map(by_juror["p_adjusted"])
+        return out
+
+    def juror_scores(self, juror_id: str) -> pd.DataFrame:
+        """One juror's scores in the lane, with the panel's mean for each entry and criterion."""
+        s = self.festival.scores
+        lane = s[(s[col.LANE] == self.lane) & (s[col.ROUND] == self.round)]
+        panel = lane.groupby([col.ENTRY_ID, col.CRITERION])[col.SCORE].mean().rename("panel_mean")
+        own = lane[lane[col.JUROR_ID] == juror_id].join(panel, on=[col.ENTRY_ID, col.CRITERION])
+        return own[[col.ENTRY_ID, col.CRITERION, col.SCORE, "panel_mean"]].assign(
+            difference=own[col.SCORE] - own["panel_mean"]).reset_index(drop=True)
+
+    def decision_rows(self, *, decided_by: str = "jury chair", reason: str = "") -> pd.DataFrame:
+        """The current what-ifs (every lane) as rows for ``decisions.csv``. Each must answer a
+        flag of the data as loaded: the flag on exactly the what-if's subject. What-ifs that
+        answer no flag are listed with an empty flag_id and ``note`` saying so, so the chair
+        can see why they cannot be recorded."""
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M")
+        rows = [{col.FLAG_ID: e.flag_id, col.ACTION: e.action, col.REASON: reason or e.describe(),
+                 col.DECIDED_BY: decided_by, col.DECIDED_AT: stamp,
+                 "note": "" if e.flag_id else "no flag to answer: the gate records decisions on flags only"}
+                for e in self.exclusions]
+        return pd.DataFrame(rows, columns=[*DECISION_COLUMNS, "note"])

@@ -1,0 +1,247 @@
+"""The chair explorer's widgets: controls wired to :class:`analytics.apps.explorer.Explorer`.
+
+One screen: selectors for lane, scope (a criterion or the weighted total) and method; the
+standings with p(first) and rank intervals; the juror panel; a linked chart (select a juror
+in the severity view or an entry in the standings view and the heatmap of scores highlights
+it; the juror selection reaches Python and lists that juror's scores against the panel);
+what-if buttons to leave a juror or one score out, undo and reset; and the current
+exclusions as rows for ``decisions.csv``, shown for copying or appended on confirmation.
+
+The notebook creates one :class:`ExplorerApp` and displays it; every callback is a method
+here, so the tests drive it by setting widget values, without a browser.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import ipywidgets as widgets
+from IPython.display import display
+
+from analytics.base import columns as col
+from analytics.apps.explorer import METHODS, Explorer
+from analytics.present.explorer_tables import (
+    decisions_html,
+    flags_html,
+    juror_scores_html,
+    jurors_html,
+    nan_to_missing,
+    standings_html,
+)
+from analytics.load.festival import Festival
+from analytics.rules.scoring import WEIGHTED_TOTAL
+from analytics.checks.shared import Shared
+from analytics.present.viz import alt  # altair, loaded the quick way (analytics.present.viz)
+
+SELECTED = "#d1495b"
+#: a heatmap cell in the selected juror's row or the selected entry's column (an empty selection selects nothing)
+SELECTED_CELL = {"or": [{"param": "juror", "empty": False}, {"param": "entry", "empty": False}]}
+
+
+def linked_chart(explorer: Explorer) -> alt.VConcatChart:
+    """Juror severity (select a juror) and standings (select an entry) above a juror × entry
+    heatmap of scores minus the entry's panel mean; both selections highlight the heatmap.
+
+    >>> from analytics import load_festival
+    >>> spec = linked_chart(Explorer(load_festival("data/demo"), n_boot=100)).to_dict()
+    >>> sorted(p["name"] for p in spec["params"])
+    ['entry', 'juror']
+    """
+    festival = explorer.current()
+    labels = festival.juror_labels()
+    titles = festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
+    panel = explorer.juror_panel()
+    standings = explorer.standings().assign(label=lambda d: d[col.ENTRY_ID] + " · " + d["title"])
+    ratings = Shared.of(festival).ratings(explorer.lane, explorer.scope, explorer.round)
+    ratings = ratings.assign(difference=ratings[col.SCORE] - ratings.groupby(col.ENTRY_ID)[col.SCORE].transform("mean"),
+                             juror=ratings[col.JUROR_ID].map(labels), title=ratings[col.ENTRY_ID].map(titles))
+    juror = alt.selection_point(name="juror", fields=[col.JUROR_ID], on="click", clear="dblclick")
+    entry = alt.selection_point(name="entry", fields=[col.ENTRY_ID], on="click", clear="dblclick")
+    order = standings[col.ENTRY_ID].tolist()
+    severity = alt.Chart(panel).mark_point(filled=True, size=90).encode(
+        x=alt.X("severity:Q", title="severity (points; + lenient)"), y=alt.Y("label:N", title=None, sort="-x"),
+        color=alt.condition(juror, alt.value(SELECTED), alt.value("#4a7fb5"), empty=False),
+        tooltip=["label:N", alt.Tooltip("severity:Q", format="+.2f"), alt.Tooltip("alpha_without:Q", format=".3f"),
+                 "n_flags:Q"],
+    ).add_params(juror).properties(width=260, height=alt.Step(18), title="Jurors (click one)")
+    bars = alt.Chart(standings).mark_bar().encode(
+        x=alt.X("score:Q", title=f"score ({explorer.method})"), y=alt.Y("label:N", sort=order, title=None),
+        color=alt.condition(entry, alt.value(SELECTED), alt.value("#4c9a6a"), empty=False),
+        tooltip=["label:N", alt.Tooltip("score:Q", format=".3f"), alt.Tooltip("p_first:Q", format=".0%"), "rank:Q"],
+    ).add_params(entry).properties(width=260, height=alt.Step(14), title="Standings (click an entry)")
+    heat = alt.Chart(ratings).mark_rect().encode(
+        x=alt.X(f"{col.ENTRY_ID}:N", sort=order, title=None, axis=alt.Axis(labelAngle=-60)),
+        y=alt.Y("juror:N", title=None),
+        color=alt.Color("difference:Q", scale=alt.Scale(scheme="redblue", domainMid=0), title="− panel mean"),
+        # selected juror row or entry column outlined; nothing outlined while nothing is selected
+        stroke={"condition": {"test": SELECTED_CELL, "value": "black"}, "value": None},
+        strokeWidth={"condition": {"test": SELECTED_CELL, "value": 2}, "value": 0},
+        tooltip=["juror:N", f"{col.ENTRY_ID}:N", "title:N", alt.Tooltip(f"{col.SCORE}:Q", format=".2f"),
+                 alt.Tooltip("difference:Q", format="+.2f")],
+    ).properties(width=alt.Step(16), height=alt.Step(16), title="Scores against the panel mean")
+    return alt.vconcat(alt.hconcat(severity, bars), heat)
+
+
+class ExplorerApp:
+    """The explorer as one widget; ``decisions_path`` is where confirmed decisions are appended."""
+
+    def __init__(self, festival: Festival, *, n_boot: int | None = None, decisions_path: str | Path | None = None):
+        self.explorer = Explorer(festival, n_boot=n_boot)
+        self.decisions_path = Path(decisions_path) if decisions_path else festival.folder / "decisions.csv"
+        config = festival.config
+        self.lane = widgets.Dropdown(options=[(lane.name, lane.id) for lane in config.lanes], description="lane")
+        self.scope = widgets.Dropdown(options=self._scope_options(), description="criterion")
+        self.method = widgets.Dropdown(options=list(METHODS), description="method")
+        self.round = widgets.Dropdown(options=[(r.name or r.id, r.id) for r in config.rounds] or [("", "")],
+                                      value=config.round_ids[-1], description="round",
+                                      layout=widgets.Layout(display="" if config.rounds else "none"))
+        self.juror = widgets.Dropdown(description="juror")
+        self.entry = widgets.Dropdown(description="entry")
+        self.criterion = widgets.Dropdown(options=[("all criteria", "")] + [(c.id, c.id) for c in config.criteria],
+                                          description="criterion")
+        self.leave_juror = widgets.Button(description="Leave juror out", button_style="warning")
+        self.leave_score = widgets.Button(description="Leave score out", button_style="warning")
+        self.undo_button = widgets.Button(description="Undo", icon="undo")
+        self.reset_button = widgets.Button(description="Reset")
+        self.to_decisions = widgets.Button(description="Exclusions → decisions")
+        self.confirm = widgets.Checkbox(description="I confirm: append to decisions.csv", value=False)
+        self.append_button = widgets.Button(description="Append", button_style="danger", disabled=True)
+        self.status = widgets.HTML()
+        self.standings_out = widgets.Output()
+        self.panel_out = widgets.Output()
+        self.gate_out = widgets.Output()
+        self.selection_out = widgets.Output()
+        self.decisions_out = widgets.Output()
+        alt.JupyterChart.enable_offline()  # bundle vega into the notebook: no network, also when reopened
+        self.chart = alt.JupyterChart(linked_chart(self.explorer))
+        for control in (self.lane, self.scope, self.method, self.round):
+            control.observe(self._on_view, names="value")
+        self.leave_juror.on_click(self._on_leave_juror)
+        self.leave_score.on_click(self._on_leave_score)
+        self.undo_button.on_click(self._on_undo)
+        self.reset_button.on_click(self._on_reset)
+        self.to_decisions.on_click(self._on_to_decisions)
+        self.confirm.observe(lambda change: setattr(self.append_button, "disabled", not change["new"]), names="value")
+        self.append_button.on_click(self._on_append)
+        self.widget = widgets.VBox([
+            widgets.HBox([self.lane, self.round, self.scope, self.method]),
+            self.status,
+            widgets.Box([widgets.VBox([widgets.HTML("<b>Standings</b>"), self.standings_out]),
+                         widgets.VBox([widgets.HTML("<b>Jurors</b>"), self.panel_out])],
+                        layout=widgets.Layout(flex_flow="row wrap", grid_gap="8px 32px")),  # side by side when they fit
+            self.chart,
+            self.selection_out,
+            widgets.HTML("<b>What if…</b>"),
+            widgets.HBox([self.juror, self.leave_juror]),
+            widgets.HBox([self.entry, self.criterion, self.leave_score]),
+            widgets.HBox([self.undo_button, self.reset_button, self.to_decisions]),
+            widgets.HTML("<b>Gate for this lane</b>"), self.gate_out,
+            self.decisions_out, widgets.HBox([self.confirm, self.append_button]),
+        ])
+        self.refresh()
+
+    # --- callbacks --------------------------------------------------------------------
+
+    def _scope_options(self) -> list[tuple[str, str]]:
+        """The lane's scopes in words: the weighted total, then each criterion the lane uses."""
+        labels = {c.id: c.label for c in self.explorer.festival.config.criteria} | {WEIGHTED_TOTAL: "weighted total"}
+        return [(labels[s], s) for s in self.explorer.scopes()]
+
+    def _on_view(self, change=None) -> None:
+        if getattr(self, "_rebuilding", False):
+            return
+        if change is not None and change.get("owner") is self.lane:  # the new lane's own criteria
+            self.explorer.set_view(lane=self.lane.value, method=self.method.value)
+            self._rebuilding = True
+            try:
+                self.scope.options = self._scope_options()
+                self.scope.value = self.explorer.scope
+            finally:
+                self._rebuilding = False
+        else:
+            self.explorer.set_view(lane=self.lane.value, scope=self.scope.value, method=self.method.value,
+                                   round=self.round.value)
+        self.refresh()
+
+    def _on_leave_juror(self, _=None) -> None:
+        if not self.juror.value:
+            self.status.value = "<b>Choose a juror first</b> (in the list, or by clicking one in the chart)."
+            return
+        self.explorer.exclude_juror(self.juror.value)
+        self.refresh()
+
+    def _on_leave_score(self, _=None) -> None:
+        if not (self.juror.value and self.entry.value):
+            self.status.value = "<b>Choose a juror and an entry first.</b>"
+            return
+        self.explorer.exclude_score(self.juror.value, self.entry.value, self.criterion.value or None)
+        self.refresh()
+
+    def _on_undo(self, _=None) -> None:
+        self.explorer.undo()
+        self.refresh()
+
+    def _on_reset(self, _=None) -> None:
+        self.explorer.reset()
+        self.refresh()
+
+    def _on_selection(self, change) -> None:
+        value = self.chart.selections.juror.value
+        juror = value[0][col.JUROR_ID] if value else None
+        self.selection_out.clear_output(wait=True)
+        with self.selection_out:
+            if juror:
+                if juror in self.juror.options:
+                    self.juror.value = juror
+                label = self.explorer.festival.juror_labels().get(juror, juror)
+                display(widgets.HTML(f"<b>{html.escape(label)}</b>: scores against the panel mean in this lane"))
+                display(widgets.HTML(juror_scores_html(self.explorer.juror_scores(juror), self.explorer.festival.config.scale)))
+
+    def _on_to_decisions(self, _=None) -> None:
+        self.decisions_out.clear_output(wait=True)
+        with self.decisions_out:
+            rows = self.explorer.decision_rows()
+            display(widgets.HTML(decisions_html(rows) if not rows.empty else "No exclusions to record."))
+            if not rows.empty:
+                display(widgets.HTML("<pre>" + rows.drop(columns="note").to_csv(index=False) + "</pre>"))
+
+    def _on_append(self, _=None) -> int:
+        """Append the exclusions that answer a flag to decisions.csv; returns how many."""
+        rows = self.explorer.decision_rows()
+        rows = rows[rows["flag_id"] != ""].drop(columns="note")
+        if rows.empty or not self.confirm.value:
+            return 0
+        exists = self.decisions_path.exists() and self.decisions_path.stat().st_size > 0
+        with self.decisions_path.open("a", encoding="utf-8", newline="") as handle:
+            rows.to_csv(handle, index=False, header=not exists)
+        self.confirm.value = False
+        self.status.value = f"appended {len(rows)} decision(s) to {self.decisions_path}"
+        return len(rows)
+
+    # --- redraw -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        ex = self.explorer
+        # nothing chosen after a change: a second click must not act on a juror nobody picked
+        self.juror.options, self.juror.value = ex.jurors(), None
+        self.entry.options, self.entry.value = ex.standings()[col.ENTRY_ID].tolist(), None
+        agreement = ex.agreement()
+        blockers = ex.blockers()
+        names = ex.festival.lane_names()
+        excluded = "; ".join(e.describe(names) for e in ex.exclusions) or "none"
+        self.status.value = (f"agreement on this scope (alpha) <b>{nan_to_missing(agreement['alpha'])}</b> (was "
+                             f"{nan_to_missing(agreement['alpha_before'])}; bar {agreement['bar']:g}) · open blockers in "
+                             f"this lane: <b>{len(blockers)}</b> · what-ifs: {html.escape(excluded)}")
+        scale = ex.festival.config.scale
+        for out, page in ((self.standings_out, standings_html(ex.standings(), scale, method=ex.method, cut=ex.cut())),
+                          (self.panel_out, jurors_html(ex.juror_panel())), (self.gate_out, flags_html(ex.gate()))):
+            out.clear_output(wait=True)
+            with out:
+                display(widgets.HTML(page))
+        self.chart.chart = linked_chart(ex)
+        # a new chart gets a new ``selections`` object (altair's JupyterChart): observe it again
+        self.chart.selections.observe(self._on_selection, ["juror"])
+
+    def _ipython_display_(self) -> None:
+        display(self.widget)

@@ -1,0 +1,332 @@
+"""``jury report``: the output folder of a festival, written atomically.
+
+The folder (default ``build/<festival>/``)::
+
+    report.html        public report, self-contained (jurors pseudonymised)
+    report.pdf         the same, printed (A4) for partners who want paper
+    public/            public tables: <table>.csv and results.xlsx
+    chair.html         confidential report: juror names, every flag and decision
+    confidential/      the chair's tables (as `jury check --out`), results.xlsx,
+                       and notebooks/ (every notebook executed on the festival)
+    manifest.json      SHA-256 of every input and output, versions, seed, gate, time
+    README.txt         which file may be handed out
+
+Everything is written into a staging folder beside ``out`` and swapped in at the end, so a
+failed run leaves the previous report untouched; an ``out`` that is (or holds, or sits in)
+the festival folder, or that holds other files, is refused. Before the folder is swapped in,
+every public file (with the text of each embedded chart and of the workbook) is searched for
+juror ids and names (:func:`~analytics.present.identity_leaks`); one found stops the run.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import re
+import shutil
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from multiprocessing import get_context
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pandas as pd
+
+from analytics.apps import results
+from analytics.present.exports import staging_folder, swap_in, write_csvs, xlsx_bytes
+from analytics.gate.decisions import GateResult
+from analytics.present.manifest import MANIFEST, build_manifest, input_fingerprint
+from analytics.base.progress import Progress
+from analytics.present.assemble import notebook_body
+from analytics.present.html import page
+from analytics.present.pdf import PdfUnavailable, print_pdf
+from analytics.present.pseudonyms import identity_leaks
+from analytics.present.sections import Report
+from analytics.present.tables import chair_tables, public_tables
+
+NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+#: notebooks that need a person at the controls, not run in a batch
+INTERACTIVE = ("10-chair-explorer.ipynb",)
+#: the report's narrative: run once per audience and assembled into report.html and chair.html
+REPORT_NOTEBOOK = "20-post-festival-report.ipynb"
+PAGES = {"public": "report.html", "chair": "chair.html"}
+KERNEL_LOG = "kernel-messages.log"
+_SVG_IMAGE = re.compile(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)")  # beside the executed notebooks
+README = """\
+This folder was written by `jury report`.
+
+SAFE TO HAND OUT (jurors pseudonymised as J1 ... Jn; no juror name or id, no reasons):
+  report.html   the post-festival report (one self-contained file; opens offline)
+  report.pdf    the same, printed
+  public/       its tables as CSV and results.xlsx
+
+CONFIDENTIAL (jury room only: juror names, every flag, every decision and its reason):
+  chair.html
+  confidential/ the chair's tables and the executed notebooks
+
+manifest.json records the SHA-256 of every input and output; `jury verify <this folder>`
+checks that nothing changed since.
+"""
+
+
+class IdentityLeak(RuntimeError):
+    """A public file would name a juror."""
+
+
+class UnsafeOut(ValueError):
+    """The output folder is one ``jury report`` must not replace."""
+
+
+def check_out(festival_dir: Path, out: Path) -> None:
+    """Refuse an output folder that is, holds or sits inside the festival folder, or that
+    holds files but no earlier report (its ``manifest.json``): the run replaces it whole."""
+    festival, target = Path(festival_dir).resolve(), Path(out).resolve()
+    if target == festival or festival.is_relative_to(target) or target.is_relative_to(festival):
+        raise UnsafeOut(f"the output folder {out} is, holds or sits inside the festival folder {festival_dir}; "
+                        "choose another --out (the default is build/<festival folder name>)")
+    if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
+        raise UnsafeOut(f"the output folder {out} holds files but no earlier report ({MANIFEST}); a report replaces "
+                        "its folder whole, so choose an empty or new --out")
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    out: Path
+    draft: bool
+    pdf_problem: str | None  # why report.pdf is missing, or None
+
+
+def report_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
+    """The analysis notebooks a report executes once each, in their numbered order (the
+    chair explorer and the report notebook itself excluded); default: :data:`NOTEBOOKS_DIR`."""
+    notebooks_dir = NOTEBOOKS_DIR if notebooks_dir is None else notebooks_dir
+    return [p for p in sorted(notebooks_dir.glob("[0-9][0-9]-*.ipynb")) if p.name not in (*INTERACTIVE, REPORT_NOTEBOOK)]
+
+
+@contextmanager
+def _kernel_messages_to(log: Path):
+    """Send what kernels print on their standard error (start-up warnings) to ``log``, not the terminal."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with log.open("ab") as handle:
+        os.dup2(handle.fileno(), 2)
+    try:
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+#: a cell that runs this long (seconds) is taken as a kernel that lost a message, and the notebook runs once more
+CELL_TIMEOUT = 300
+
+
+def _kernel_lost(error: BaseException) -> bool:
+    """Whether ``error`` is a kernel that hung, died or did not answer at start-up (seen on loaded
+    machines: "Kernel didn't respond in 120 seconds", nbclient's cell timeout, a dead kernel),
+    however papermill wraps it, as opposed to an error in a notebook's own code."""
+    text = f"{type(error).__name__} {getattr(error, 'ename', '')} {error}".lower()
+    return any(sign in text for sign in ("timeout", "timed out", "didn't respond", "did not respond", "deadkernel",
+                                         "kernel died"))
+
+
+def _execute(notebook: Path, executed: Path, parameters: dict, notebooks_dir: Path) -> Path:
+    import papermill  # imported here: heavy, and only this command needs it
+
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in (1, 2):
+        try:
+            with _kernel_messages_to(executed.parent / KERNEL_LOG):
+                papermill.execute_notebook(str(notebook), str(executed), parameters=parameters, cwd=str(notebooks_dir),
+                                           kernel_name="python3", progress_bar=False, execution_timeout=CELL_TIMEOUT,
+                                           start_timeout=120)
+            return executed
+        except papermill.PapermillExecutionError as error:
+            error.notebook = notebook.name  # kept when the error crosses from a worker process
+            raise
+        except Exception as error:
+            if attempt == 2 or not _kernel_lost(error):
+                raise
+            with (executed.parent / KERNEL_LOG).open("a", encoding="utf-8") as log:
+                log.write(f"{notebook.name}: {type(error).__name__}: {error}; running it once more\n")
+    return executed
+
+
+def _parameters(notebook: Path, festival_dir: str | Path, decisions_file: str | Path | None, **extra) -> dict:
+    parameters = {"festival_dir": str(Path(festival_dir).resolve()), **extra}
+    if "decisions_file" in notebook.read_text(encoding="utf-8"):
+        parameters["decisions_file"] = str(Path(decisions_file).resolve()) if decisions_file else ""
+    return parameters
+
+
+def workers() -> int:
+    """How many notebooks run at once: ``JURY_JOBS`` if set, else one per processor."""
+    value = os.environ.get("JURY_JOBS", "")
+    return max(1, int(value)) if value.isdigit() else max(1, os.cpu_count() or 1)
+
+
+def _run(jobs: list[tuple[Path, Path, dict]], notebooks_dir: Path, progress: Progress | None = None) -> list[Path]:
+    """Execute ``jobs`` (notebook, executed copy, parameters), up to :func:`workers` at a time,
+    each kernel in its own process; the executed copies in the order of ``jobs``. The first
+    notebook to fail stops the rest and its error is raised."""
+    progress = progress or Progress(len(jobs), "notebooks", quiet=True)
+    if workers() == 1 or len(jobs) == 1:
+        done = []
+        for notebook, executed, parameters in jobs:
+            done.append(_execute(notebook, executed, parameters, notebooks_dir))
+            progress.step(notebook.stem)
+        return done
+    # spawned, not forked: the client of each kernel starts clean, whatever this process holds
+    with ProcessPoolExecutor(min(workers(), len(jobs)), mp_context=get_context("spawn")) as pool:
+        futures = {pool.submit(_execute, notebook, executed, parameters, notebooks_dir): notebook
+                   for notebook, executed, parameters in jobs}
+        try:
+            for future in as_completed(futures):
+                future.result()
+                progress.step(futures[future].stem)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return [executed for _, executed, _ in jobs]
+
+
+def _analysis_jobs(festival_dir, target: Path, notebooks_dir: Path, decisions_file, only: tuple[str, ...] = ()):
+    notebooks = [notebooks_dir / name for name in only] if only else report_notebooks(notebooks_dir)
+    return [(nb, Path(target) / nb.name, _parameters(nb, festival_dir, decisions_file)) for nb in notebooks]
+
+
+def _report_job(festival_dir, target: Path, audience: str, notebooks_dir: Path, decisions_file):
+    notebook = notebooks_dir / REPORT_NOTEBOOK
+    return (notebook, Path(target) / f"{notebook.stem}.{audience}.ipynb",
+            _parameters(notebook, festival_dir, decisions_file, audience=audience))
+
+
+def execute_notebooks(festival_dir: str | Path, target: str | Path, notebooks_dir: Path = NOTEBOOKS_DIR,
+                      decisions_file: str | Path | None = None, *, only: tuple[str, ...] = ()) -> list[Path]:
+    """Run every analysis notebook (or the notebooks named in ``only``, interactive ones too)
+    on ``festival_dir`` (and, where a notebook takes it, the ``decisions_file``; empty: the
+    folder's own decisions.csv) into ``target``; return the executed copies' paths. Raises
+    ``papermill.PapermillExecutionError`` naming the cell when a notebook fails.
+    """
+    return _run(_analysis_jobs(festival_dir, Path(target), notebooks_dir, decisions_file, only), notebooks_dir)
+
+
+def execute_report_notebook(festival_dir: str | Path, target: str | Path, audience: str,
+                            notebooks_dir: Path = NOTEBOOKS_DIR, decisions_file: str | Path | None = None) -> Path:
+    """Run notebook 20 for ``audience`` into ``target/20-post-festival-report.<audience>.ipynb``."""
+    return _run([_report_job(festival_dir, Path(target), audience, notebooks_dir, decisions_file)], notebooks_dir)[0]
+
+
+@contextmanager
+def _results_for_kernels(gate: GateResult, festival_dir, decisions_file):
+    """The gate saved for this run's kernels (:mod:`analytics.apps.results`), removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="jury-results-") as private:  # mode 0700
+        path = results.save(gate, Path(private) / "gate.pickle", festival_dir, decisions_file)
+        saved = os.environ.get(results.RESULTS_ENV)
+        os.environ[results.RESULTS_ENV] = str(path)
+        try:
+            yield
+        finally:
+            if saved is None:
+                os.environ.pop(results.RESULTS_ENV, None)
+            else:
+                os.environ[results.RESULTS_ENV] = saved
+
+
+def _write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
+    write_csvs(folder, tables)
+    (folder / "results.xlsx").write_bytes(xlsx_bytes(tables))
+
+
+def public_texts(folder: Path) -> dict[str, str]:
+    """The text of every public file of a report folder, by name: the page, the text of each
+    chart embedded in it, each CSV and the cells of the workbook (the PDF is printed from the page)."""
+    page_text = (folder / PAGES["public"]).read_text(encoding="utf-8")
+    # what a reader sees: not the style sheet (``@page { size: A4 }`` is no juror A4), nor the
+    # images' base64 (each chart's own text is searched below)
+    visible = _SVG_IMAGE.sub("data:image/svg+xml;base64,", re.sub(r"<style>.*?</style>", "", page_text, flags=re.S))
+    texts = {PAGES["public"]: visible}
+    for number, data in enumerate(_SVG_IMAGE.findall(page_text), start=1):
+        texts[f"{PAGES['public']} chart {number}"] = base64.b64decode(data).decode("utf-8")
+    for path in sorted((folder / "public").glob("*.csv")):
+        texts[f"public/{path.name}"] = path.read_text(encoding="utf-8")
+    workbook = openpyxl.load_workbook(folder / "public" / "results.xlsx", read_only=True)
+    texts["public/results.xlsx"] = "\n".join(str(value) for sheet in workbook for row in sheet.iter_rows(values_only=True)
+                                             for value in row if value is not None)
+    workbook.close()
+    return texts
+
+
+def _check_public(staging: Path, festival) -> None:
+    leaks = []
+    for name, text in public_texts(staging).items():
+        leaks += [f"{name}: {found}" for found in identity_leaks(text, festival)]
+    if leaks:
+        raise IdentityLeak("refusing to write the public report: it would name jurors:\n" +
+                           "\n".join(f"  - {leak}" for leak in leaks) +
+                           "\n(if a film title or country merely contains a juror's name, give the juror a distinct "
+                           "name in jurors.csv's name column, e.g. with an initial)")
+
+
+def build_report(festival_dir: str | Path, out: str | Path, gate: GateResult, *,
+                 decisions_file: str | Path | None = None, notebooks_dir: Path | None = None,
+                 pdf: bool = True, progress: Progress | None = None) -> ReportOutcome:
+    """Write the whole output folder for ``gate`` (the festival in ``festival_dir`` after its decisions).
+
+    ``notebooks_dir`` (default: the repository's ``notebooks/``) holds the notebooks to execute;
+    it must hold ``20-post-festival-report.ipynb``. ``pdf=False`` skips report.pdf. The notebooks
+    run in parallel (:func:`workers`) and read the checks of ``gate`` instead of repeating them
+    (:mod:`analytics.apps.results`); ``progress`` is told as each one finishes.
+    """
+    notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
+    out = Path(out)
+    check_out(Path(festival_dir), out)
+    staging = staging_folder(out)
+    try:
+        festival = gate.before.festival
+        _write_tables(staging / "confidential", chair_tables(gate))
+        _write_tables(staging / "public", public_tables(gate))
+        notebooks = staging / "confidential" / "notebooks"
+        jobs = [*_analysis_jobs(festival_dir, notebooks, notebooks_dir, decisions_file),
+                *(_report_job(festival_dir, notebooks, audience, notebooks_dir, decisions_file) for audience in PAGES)]
+        with _results_for_kernels(gate, festival_dir, decisions_file):
+            executed_all = _run(jobs, notebooks_dir, progress or Progress(len(jobs), "notebooks", quiet=True))
+        fingerprint = input_fingerprint(festival_dir, decisions_file)
+        for (audience, name), executed in zip(PAGES.items(), executed_all[-len(PAGES):]):
+            report = Report(gate, audience, fingerprint)
+            body = notebook_body(nbformat.read(executed, as_version=4), executed.name)
+            (staging / name).write_text(page(body, title=report.title, draft=report.draft,
+                                             confidential=audience == "chair", footer=report.footer()), encoding="utf-8")
+        _check_public(staging, festival)
+        (staging / "README.txt").write_text(README, encoding="utf-8")
+        pdf_problem = None
+        if pdf:
+            try:
+                print_pdf(staging / PAGES["public"], staging / "report.pdf")
+            except PdfUnavailable as error:
+                pdf_problem = str(error)
+        manifest = build_manifest(festival_dir, staging, seed=festival.config.checks.seed,
+                                  gate="publishable" if gate.publishable else "blockers open", decisions_file=decisions_file)
+        (staging / MANIFEST).write_text(manifest, encoding="utf-8")
+        swap_in(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return ReportOutcome(out, not gate.publishable, pdf_problem)
+
+
+__all__ = [
+    "IdentityLeak",
+    "UnsafeOut",
+    "ReportOutcome",
+    "build_report",
+    "execute_notebooks",
+    "execute_report_notebook",
+    "report_notebooks",
+]

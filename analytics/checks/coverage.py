@@ -1,0 +1,135 @@
+"""The coverage check: conflicts that were scored, expected scores that are missing, scores
+nobody assigned; and counts per lane, juror and criterion. Who scored what, and the ``status``
+of each (juror, entry) pair, is :func:`analytics.checks.pairs.coverage`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics.base import columns as col
+from analytics.load.festival import Festival
+from analytics.checks.family import CheckFamily
+from analytics.checks.flags import Flag, FlagKind
+from analytics.checks.pairs import STATUSES, coverage  # noqa: F401  (the pairs' vocabulary, for callers)
+from analytics.checks.shared import Shared
+
+#: the flags this family raises
+CONFLICT_SCORED = FlagKind("conflict_scored", "blocker", about_juror=True)
+SCORE_MISSING = FlagKind("score_missing", "blocker", about_juror=True)
+SCORE_UNASSIGNED = FlagKind("score_unassigned", "warning", about_juror=True)
+
+
+
+
+
+
+def missing_scores(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
+    """Every expected score that is absent: ``lane, round, juror_id, entry_id, criterion``.
+
+    >>> from analytics import load_festival
+    >>> missing_scores(load_festival("data/demo")).to_dict("records")
+    [{'lane': 'generative_cinema', 'round': '', 'juror_id': 'JR06', 'entry_id': 'GC-17', 'criterion': 'ethics'}]
+    """
+    shared = Shared.of(data, lanes)
+    return _missing(shared.festival, shared.pairs)
+
+
+def _missing(festival: Festival, pairs: pd.DataFrame) -> pd.DataFrame:
+    keys = [col.LANE, col.ROUND, col.JUROR_ID, col.ENTRY_ID]
+    open_pairs = pairs.loc[pairs[col.STATUS].isin(["partial", "missing"]), keys]
+    config = festival.config
+    criteria = pd.DataFrame([(lane, c) for lane in config.lane_ids for c in config.lane_criteria(lane)],
+                            columns=[col.LANE, col.CRITERION])
+    expected = open_pairs.merge(criteria, on=col.LANE)
+    cells = [col.JUROR_ID, col.ENTRY_ID, col.CRITERION, col.ROUND]
+    excluded = festival.excluded.reindex(columns=cells).fillna({col.ROUND: ""})
+    have = pd.concat([festival.scores[cells], excluded]).drop_duplicates().assign(present=True)
+    merged = expected.merge(have, on=cells, how="left")
+    return merged.loc[merged["present"].isna(), [col.LANE, col.ROUND, col.JUROR_ID, col.ENTRY_ID, col.CRITERION]
+                      ].reset_index(drop=True)
+
+
+def lane_summary(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
+    """Per lane: entries, jurors, scores received and expected, and how many are missing,
+    conflicted or unassigned. Lanes in the order of ``festival.toml``."""
+    shared = Shared.of(data, lanes)
+    festival, pairs = shared.festival, shared.pairs
+    status = pd.crosstab(pairs[col.LANE], pairs[col.STATUS]).reindex(columns=list(STATUSES), fill_value=0)
+    lane_index = pd.Index(shared.lanes, name=col.LANE)
+    out = pd.DataFrame({
+        col.N_ENTRIES: festival.entries[col.CATEGORY].value_counts(),
+        col.N_JURORS: festival.juror_lanes[col.LANE].value_counts(),
+        col.N_SCORES: festival.scores[col.LANE].value_counts(),
+        col.N_EXPECTED: pairs.groupby(col.LANE)[col.N_EXPECTED].sum(),
+        col.N_MISSING: _open(pairs).groupby(pairs[col.LANE]).sum(),
+        col.N_CONFLICTS: status["conflict"] + status["conflict_scored"],
+        "n_conflicts_scored": status["conflict_scored"],
+        col.N_UNASSIGNED: status["unassigned"],
+    }).reindex(lane_index).fillna(0).astype(np.int64)
+    return out.reset_index()
+
+
+def _open(pairs: pd.DataFrame) -> pd.Series:
+    """Per pair, how many expected scores are absent."""
+    return (pairs[col.N_EXPECTED] - pairs[col.N_SCORED]).clip(lower=0).where(pairs[col.N_EXPECTED] > 0, 0)
+
+
+def juror_summary(festival: Festival) -> pd.DataFrame:
+    """Per juror: lane, entries assigned, scores given and missing, mean score."""
+    pairs = coverage(festival)
+    out = festival.jurors[[col.JUROR_ID, col.PANEL, col.FACTION, col.ROLE]].set_index(col.JUROR_ID)
+    out[col.N_ENTRIES] = (pairs[col.N_EXPECTED] > 0).groupby(pairs[col.JUROR_ID]).sum()
+    out[col.N_SCORES] = festival.scores.groupby(col.JUROR_ID).size()
+    out[col.N_MISSING] = _open(pairs).groupby(pairs[col.JUROR_ID]).sum()
+    out[col.MEAN_SCORE] = festival.scores.groupby(col.JUROR_ID)[col.SCORE].mean()
+    counts = [col.N_ENTRIES, col.N_SCORES, col.N_MISSING]
+    out[counts] = out[counts].fillna(0).astype(np.int64)
+    return out.reset_index()
+
+
+def criterion_summary(festival: Festival) -> pd.DataFrame:
+    """Per lane and criterion: number of scores, mean and standard deviation."""
+    grouped = festival.scores.groupby([col.LANE, col.CRITERION], sort=False)[col.SCORE]
+    out = grouped.agg(n_scores="size", mean_score="mean", sd_score="std").reset_index()
+    order = {c: i for i, c in enumerate(festival.config.criterion_ids)}
+    lanes = {lane: i for i, lane in enumerate(festival.config.lane_ids)}
+    return out.sort_values([col.LANE, col.CRITERION], key=lambda s: s.map(lanes if s.name == col.LANE else order),
+                           ignore_index=True)
+
+
+def _in(row) -> str:
+    """`` in round r`` for a festival with rounds, else nothing."""
+    return f" in round {row.round}" if row.round else ""
+
+
+def table(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
+    """The coverage check's table: :func:`coverage` of the lanes (all, or ``lanes``)."""
+    return Shared.of(data, lanes).pairs
+
+
+def flags(data: Festival | Shared, pairs: pd.DataFrame) -> list[Flag]:
+    """Blockers for a declared conflict whose scores are counted and for every expected score
+    that is missing; a warning for scores from a juror not assigned the entry."""
+    shared = Shared.of(data)
+    names = shared.lane_names
+    out = []
+    for row in pairs[pairs[col.STATUS] == "conflict_scored"].itertuples(index=False):
+        out.append(CONFLICT_SCORED.flag(row.lane,
+                             f"{names[row.lane]}: juror {row.juror_id} declared a conflict with {row.entry_id}, yet their "
+                             f"{row.n_scored} scores for it are counted{_in(row)}.", juror_id=row.juror_id,
+                             entry_id=row.entry_id, round=row.round))
+    for row in _missing(shared.festival, pairs).itertuples(index=False):
+        out.append(SCORE_MISSING.flag(row.lane,
+                             f"{names[row.lane]}: juror {row.juror_id} is assigned {row.entry_id} but has not scored "
+                             f"{row.criterion}{_in(row)}.", juror_id=row.juror_id, entry_id=row.entry_id,
+                             criterion=row.criterion, round=row.round))
+    for row in pairs[pairs[col.STATUS] == "unassigned"].itertuples(index=False):
+        out.append(SCORE_UNASSIGNED.flag(row.lane,
+                             f"{names[row.lane]}: juror {row.juror_id} scored {row.entry_id} without being assigned it"
+                             f"{_in(row)}.", juror_id=row.juror_id, entry_id=row.entry_id, round=row.round))
+    return out
+
+
+FAMILY = CheckFamily("coverage", table, flags, kinds=(CONFLICT_SCORED, SCORE_MISSING, SCORE_UNASSIGNED,), shows="sections/publication.html.j2")

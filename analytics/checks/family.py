@@ -1,0 +1,59 @@
+"""What a check family is: one object that says everything the rest of the package needs.
+
+A family (one module of ``analytics/checks``, exposing ``FAMILY``) declares:
+
+- ``name``: its table's name (``<name>.csv`` under ``jury check --out`` when ``output``);
+- ``table(data, *, lanes=None) -> DataFrame``: what it measures, per lane (``data`` is a
+  :class:`~analytics.load.festival.Festival` or the :class:`~analytics.checks.shared.Shared`
+  of a run);
+- ``flags(data, table) -> list[Flag]``: what in that table a chair must look at;
+- ``kinds``: the :class:`~analytics.checks.flags.FlagKind` s it raises, with their severities
+  (its flags are made from them, never from a string written again);
+- ``configured(config) -> bool``: whether ``festival.toml`` sets it up; a family that is not
+  configured is not run: no table, no flag, no line anywhere;
+- ``public``: its table may be handed out (in the public report folder); ``output``: written
+  by ``jury check --out``;
+- ``shows``: the template (under ``analytics/templates``) of the report section that shows it.
+
+:data:`analytics.checks.registry.REGISTRY` lists the families in the order they run; adding a
+check is one module, one line there and one template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.checks.flags import Flag, FlagKind
+from analytics.load.config import FestivalConfig
+
+
+def always(config: FestivalConfig) -> bool:
+    """A family that every festival has (it needs only the core of ``festival.toml``)."""
+    return True
+
+
+def no_flags(data, table: pd.DataFrame) -> list[Flag]:
+    """The flags of a family that only measures (its table is read by people and other tables)."""
+    return []
+
+
+@dataclass(frozen=True)
+class CheckFamily:
+    """One family of checks (see the module notes)."""
+
+    name: str
+    table: Callable[..., pd.DataFrame]
+    flags: Callable[..., list[Flag]]
+    kinds: tuple[FlagKind, ...] = ()
+    configured: Callable[[FestivalConfig], bool] = always
+    output: bool = False
+    public: bool = False
+    shows: str | None = None
+
+    @property
+    def severities(self) -> dict[str, str]:
+        """``flag kind -> severity`` of the flags this family raises."""
+        return {kind.name: kind.severity for kind in self.kinds}

@@ -1,0 +1,341 @@
+"""Standings per lane and round: the official result beside alternatives, and how robust each place is.
+
+The official result is the competition's own rule (:mod:`analytics.rules.official`): ``[aggregation]``
+and each round's own keys, and a round's result combines the entry's round scores with the
+round's ``weights`` (:mod:`analytics.rules.rounds`). Beside it, alternatives computed from the
+jurors' weighted totals of each round and combined with the same round weights:
+
+- ``z``: each juror's totals standardised over the entries they judged, then averaged;
+- ``median`` and ``trimmed`` (``[aggregation] trim``) over jurors;
+- ``model``: the entry effect of the additive model (entry + juror), which allows for which
+  jurors judged which entries.
+
+Robustness, all under the official rule and round weights, for every round at once: the rank
+of each entry with each juror left out in turn (best and worst), and a bootstrap over jurors
+(the lane's jurors resampled with replacement, the same resampled jury judging every round;
+``[checks] bootstrap_resamples`` and ``seed``): the probability of first place (an exact tie
+for first counts as a share, so the probabilities of a round sum to 1), of the top three and
+of going on (``p_advance``), and a 95% rank interval. Each entry's ``gap_next`` is its lead over
+the entry below it, with the 95% bootstrap interval of that lead (``gap_low``, ``gap_high``).
+Juries are rows of multiplicities (:mod:`analytics.rules.official`): no loop over resamples,
+entries or jurors; cost O(resamples × scores) per round.
+
+Flags. In the last round (the only one without rounds), the first place is a blocker when
+leaving out one juror changes it, when its bootstrap probability is below ``p_first_min``, or
+when the top two are tied within noise (the interval of the leader's ``gap_next`` includes
+zero). In a round with a cut: ``cut_tie`` (warning: entries tied across the cut, so more than
+``advance`` go on), ``cut_unstable`` (blocker: the set that goes on changes when one juror is
+left out), ``cut_uncertain`` (warning: an entry whose ``p_advance`` lies between 0.2 and 0.8).
+Each lane draws its resamples from its own generator (:func:`analytics.checks.shared.lane_rng`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.base import columns as col
+from analytics.load.festival import Festival
+from analytics.checks.family import CheckFamily, no_flags
+from analytics.checks.flags import Flag, FlagKind
+from analytics.rules.rounds import LaneRounds, going_on, lane_panels, ranks, round_results
+from analytics.rules.scoring import WEIGHTED_TOTAL
+from analytics.checks.shared import Shared, lane_rng
+
+RANKING_COLUMNS = ["lane", "round", "entry_id", "title", "n_jurors", "round_score", "score", "rank", "advances",
+                   "p_advance", "score_z", "rank_z", "score_median", "rank_median", "score_trimmed", "rank_trimmed",
+                   "score_model", "rank_model", "loo_rank_best", "loo_rank_worst", "p_first", "p_top3", "rank_low",
+                   "rank_high", "gap_next", "gap_low", "gap_high"]
+
+#: the flags this family raises
+FIRST_PLACE_UNSTABLE = FlagKind("first_place_unstable", "blocker")
+FIRST_PLACE_UNCERTAIN = FlagKind("first_place_uncertain", "blocker")
+FIRST_PLACE_TIE = FlagKind("first_place_tie", "blocker")
+CUT_TIE = FlagKind("cut_tie", "warning")
+CUT_UNSTABLE = FlagKind("cut_unstable", "blocker")
+CUT_UNCERTAIN = FlagKind("cut_uncertain", "warning")
+
+ALTERNATIVES = ("z", "median", "trimmed", "model")
+UNCERTAIN = (0.2, 0.8)  # p_advance between these: the bubble of a cut
+
+
+def _trimmed_means(t: pd.DataFrame, trim: float) -> pd.Series:
+    """Per entry, the mean of its jurors' totals after dropping ``int(trim * n)`` from each end
+    (scipy.stats.trim_mean's rule), vectorised over entries."""
+    ordered = t.sort_values([col.ENTRY_ID, col.SCORE])
+    position = ordered.groupby(col.ENTRY_ID).cumcount()
+    n = ordered.groupby(col.ENTRY_ID)[col.SCORE].transform("size")
+    cut = (trim * n).astype(int)
+    kept = ordered[(position >= cut) & (position < n - cut)]
+    return kept.groupby(col.ENTRY_ID)[col.SCORE].mean()
+
+
+@dataclass(frozen=True)
+class LaneStandings:
+    """One lane on one scope: its jurors, the official rounds of the panel as it sat, with each
+    juror left out, and for the resampled juries."""
+
+    jurors: pd.Index
+    official: LaneRounds
+    loo: LaneRounds
+    boot: LaneRounds
+
+
+def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
+    def compute() -> LaneStandings:
+        config = shared.config
+        scores = shared.lane_scores(lane)
+        factors = None
+        if scope != WEIGHTED_TOTAL:  # one criterion on its own: the rule of the round over that criterion
+            scores = scores[scores[col.CRITERION] == scope]
+            factors = {scope: 1.0}
+        panels = lane_panels(config, scores, lane, criteria=None if factors is None else (scope,))
+        stages = shared.lane_stages(lane)
+        entries = {r: pd.Index(sorted(stages.loc[stages[col.ROUND] == r, col.ENTRY_ID])) for r in config.round_ids}
+        current = pd.Index(sorted(shared.lane_entries(lane)))
+        if not len(shared.festival.stages):  # a festival built without its stages: every entry in the one round
+            entries = {r: current for r in config.round_ids}
+        entries = {r: e.intersection(current) for r, e in entries.items()}  # an entry disqualified by decision is out
+        jurors = pd.Index(sorted(scores[col.JUROR_ID].unique()))
+        n_j = len(jurors)
+        checks = shared.config.checks
+        rng = lane_rng(checks.seed, lane)
+        draws = rng.integers(0, n_j, size=(checks.bootstrap_resamples, n_j)) if n_j else np.zeros((0, 0), dtype=int)
+        boot = np.zeros((checks.bootstrap_resamples, n_j))
+        np.add.at(boot, (np.repeat(np.arange(checks.bootstrap_resamples), n_j), draws.ravel()), 1.0)
+        loo = np.ones((n_j, n_j)) - np.eye(n_j) if n_j > 1 else np.full((1, n_j), np.nan)
+        return LaneStandings(jurors, round_results(config, lane, panels, entries, np.ones((1, n_j)), jurors, factors),
+                             round_results(config, lane, panels, entries, loo, jurors, factors, keep=False),
+                             round_results(config, lane, panels, entries, boot, jurors, factors, keep=False))
+    return shared.memo(("ranking_lane", lane, scope), compute)
+
+
+def _alternatives(shared: Shared, lane: str, rnd: str, scope: str) -> pd.DataFrame:
+    """A round's alternative scores per entry scored in it (see the module notes), from the
+    jurors' totals: computed once per lane, round and scope (each later round reuses them)."""
+    t = shared.ratings(lane, scope, rnd)
+    entries = pd.Index(sorted(t[col.ENTRY_ID].unique()))
+    out = pd.DataFrame(index=entries)
+    if t.empty:
+        return out.assign(**{f"score_{m}": np.nan for m in ALTERNATIVES})
+    grouped = t.groupby(col.ENTRY_ID)[col.SCORE]
+    by_juror = t.groupby(col.JUROR_ID)[col.SCORE]
+    sd = by_juror.transform("std")
+    z = ((t[col.SCORE] - by_juror.transform("mean")) / sd).where(sd > 0)
+    out["score_z"] = z.groupby(t[col.ENTRY_ID]).mean()
+    out["score_median"] = grouped.median()
+    out["score_trimmed"] = _trimmed_means(t, shared.config.rule(rnd).trim)
+    fit = shared.fit(lane, scope, rnd)
+    out["score_model"] = pd.Series(fit.fit.a, index=fit.units)
+    return out.reindex(entries)
+
+
+def _rank(scores: pd.Series) -> pd.Series:
+    return scores.rank(ascending=False, method="min").astype("Int64")
+
+
+def _gaps(results: np.ndarray, boot: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each entry's lead over the next in ``order`` (the standings), with its 95% bootstrap interval."""
+    n = len(order)
+    lead, low, high = (np.full(n, np.nan) for _ in range(3))
+    if n >= 2:
+        lead[:-1] = results[order[:-1]] - results[order[1:]]
+        with np.errstate(invalid="ignore"):
+            low[:-1], high[:-1] = np.nanquantile(boot[:, order[:-1]] - boot[:, order[1:]], [0.025, 0.975], axis=0)
+    return lead, low, high
+
+
+def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: LaneStandings) -> pd.DataFrame:
+    """One lane's round: the columns from arrays, one frame built at the end. Cost:
+    O(resamples × entries log entries) for the bootstrap ranks, O(scores) for the rest."""
+    config = shared.config
+    entries = standing.official.entries[rnd]
+    official = standing.official.results[rnd][0]
+    boot, loo = standing.boot.results[rnd], standing.loo.results[rnd]
+    index = pd.Index(entries, name=col.ENTRY_ID)
+    ratings = shared.ratings(lane, scope, rnd)  # one row per entry and juror
+    out = {"n_jurors": ratings[col.ENTRY_ID].value_counts().reindex(entries).fillna(0).astype(int).to_numpy(),
+           "round_score": standing.official.round_scores[rnd][0], "score": official}
+    out["rank"] = _rank(pd.Series(official, index=index))
+    advance = config.round(rnd).advance if config.round(rnd) is not None else None
+    last = rnd == config.round_ids[-1]
+    out["advances"] = "" if last else np.where(going_on(official[None, :], advance)[0], "yes", "no")
+    out["p_advance"] = np.nan if last else going_on(boot, advance).mean(axis=0)
+    # the alternatives, combined across rounds with the round's weights
+    totals = {method: np.zeros(len(entries)) for method in ALTERNATIVES}
+    for earlier, weight in config.round_weights(rnd).items():
+        alternatives = shared.memo(("alternatives", lane, earlier, scope),
+                                   lambda earlier=earlier: _alternatives(shared, lane, earlier, scope))
+        for method in ALTERNATIVES:
+            totals[method] = totals[method] + weight * alternatives[f"score_{method}"].reindex(entries).to_numpy()
+    for method in ALTERNATIVES:
+        out[f"score_{method}"] = totals[method]
+    for method in ALTERNATIVES:
+        out[f"rank_{method}"] = _rank(pd.Series(totals[method], index=index))
+    loo_ranks = ranks(loo)
+    out["loo_rank_best"] = np.nanmin(np.where(np.isnan(loo), np.nan, loo_ranks), axis=0) if len(loo) else np.nan
+    out["loo_rank_worst"] = np.nanmax(np.where(np.isnan(loo), np.nan, loo_ranks), axis=0) if len(loo) else np.nan
+    boot_ranks = ranks(boot)
+    first = boot_ranks == 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["p_first"] = (first / first.sum(axis=1, keepdims=True)).mean(axis=0)  # a shared first place counts as a share
+    out["p_top3"] = (boot_ranks <= 3).mean(axis=0)
+    out["rank_low"], out["rank_high"] = np.quantile(boot_ranks, [0.025, 0.975], axis=0)
+    frame = pd.DataFrame(out, index=index).sort_values(["rank", "score_model"], ascending=[True, False])
+    order = entries.get_indexer(frame.index)
+    frame["gap_next"], frame["gap_low"], frame["gap_high"] = _gaps(official, boot, order)
+    return frame.reset_index()
+
+
+def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: str = WEIGHTED_TOTAL,
+             n_boot: int | None = None) -> pd.DataFrame:
+    """The standings of every lane (or of ``lanes``) in every round: one row per lane × round
+    × entry of the round, best first (see :data:`RANKING_COLUMNS`), on the official result (or,
+    with ``scope``, on one criterion alone under the same rule). ``n_boot``: resamples, in
+    place of ``[checks] bootstrap_resamples``."""
+    shared = Shared.of(data, lanes)
+    if n_boot is not None and n_boot != shared.config.checks.bootstrap_resamples:
+        from dataclasses import replace
+
+        festival = shared.festival
+        shared = Shared(replace(festival, config=festival.config.with_checks(bootstrap_resamples=n_boot)), shared.lanes)
+    titles = shared.festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
+    frames = []
+    for lane in shared.lanes:
+        if not (shared.scores[col.LANE] == lane).any():
+            continue
+        standing = _lane(shared, lane, scope)
+        for rnd in shared.config.round_ids:
+            if not len(standing.official.entries[rnd]):
+                continue
+            table = _round_table(shared, lane, rnd, scope, standing)
+            table.insert(0, col.LANE, lane)
+            table.insert(1, col.ROUND, rnd)
+            table.insert(3, col.TITLE, table[col.ENTRY_ID].map(titles))
+            frames.append(table)
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RANKING_COLUMNS)
+    return table[RANKING_COLUMNS]
+
+
+def _in(rnd: str) -> str:
+    return f", round {rnd}" if rnd else ""
+
+
+def ranking_flags(data: Festival | Shared, table: pd.DataFrame, *, scope: str = WEIGHTED_TOTAL) -> list[Flag]:
+    """The cut flags of each round with a cut, and the first-place flags of the last round
+    (see the module notes), from ``table`` (:func:`rankings`, ranked on ``scope``)."""
+    shared = Shared.of(data)
+    checks, names, config = shared.config.checks, shared.lane_names, shared.config
+    last = config.round_ids[-1]
+    flags = []
+    for (lane, rnd), standings in table.groupby([col.LANE, col.ROUND], sort=False):
+        where = f"{names[lane]}{_in(rnd)}"
+        standing = _lane(shared, lane, scope)
+        entries = standing.official.entries[rnd]
+        if rnd != last:
+            flags += _cut_flags(config, lane, rnd, where, standings, standing, entries)
+            continue
+        first = standings.iloc[0]
+        leader = first[col.ENTRY_ID]
+        loo = standing.loo.results[rnd]
+        leaders = [entries[np.nanargmax(row)] if np.isfinite(row).any() else None for row in loo]  # one per juror
+        changed = [(j, new) for j, new in zip(standing.jurors, leaders) if new is not None and new != leader]
+        if changed:
+            who = ", ".join(f"without {j} {new} wins" for j, new in changed)
+            flags.append(FIRST_PLACE_UNSTABLE.flag(lane,
+                                   f"{where}: the first place of {leader} ({first['title']}) changes when one juror "
+                                   f"is left out: {who}.", entry_id=leader, round=rnd, value=len(changed), threshold=0))
+        if first["p_first"] < checks.p_first_min:
+            flags.append(FIRST_PLACE_UNCERTAIN.flag(lane,
+                                   f"{where}: {leader} ({first['title']}) comes first in only {first['p_first']:.0%} "
+                                   f"of the resampled juries (the bar is {checks.p_first_min:.0%}).",
+                                   entry_id=leader, round=rnd, value=first["p_first"], threshold=checks.p_first_min))
+        if len(standings) >= 2 and first["gap_low"] <= 0 <= first["gap_high"]:
+            runner = standings.iloc[1]
+            flags.append(FIRST_PLACE_TIE.flag(lane,
+                                   f"{where}: {leader} ({first['title']}) leads {runner[col.ENTRY_ID]} "
+                                   f"({runner['title']}) by {first['gap_next']:.3f} points, a tie within noise (95% interval "
+                                   f"of the gap over resampled juries {first['gap_low']:+.2f} to {first['gap_high']:+.2f}).",
+                                   entry_id=leader, round=rnd, value=first["gap_next"], threshold=0))
+    return flags
+
+
+def _cut_flags(config, lane: str, rnd: str, where: str, standings: pd.DataFrame, standing: LaneStandings,
+               entries: pd.Index) -> list[Flag]:
+    advance = config.round(rnd).advance
+    flags = []
+    going = standings[standings["advances"] == "yes"]
+    if len(going) > advance:
+        tied = standings[standings["rank"] == going["rank"].max()]
+        flags.append(CUT_TIE.flag(lane,
+                               f"{where}: {len(going)} entries go on where {advance} should: "
+                               f"{', '.join(tied[col.ENTRY_ID])} are tied at the cut ({tied['score'].iloc[0]:g}).",
+                               round=rnd, value=len(going), threshold=advance))
+    official = set(going[col.ENTRY_ID])
+    loo = going_on(standing.loo.results[rnd], advance)
+    changes = []
+    for juror, on in zip(standing.jurors, loo):  # one line per juror whose absence changes the cut
+        now = set(entries[on])
+        if now != official and not np.isnan(standing.loo.results[rnd]).all():
+            moved = sorted(now - official)
+            out = sorted(official - now)
+            if moved and out:
+                changes.append(f"without {juror} {', '.join(moved)} would go on instead of {', '.join(out)}")
+            else:
+                changes.append(f"without {juror} {', '.join(moved or out)} would {'also go on' if moved else 'not go on'}")
+    if changes:
+        flags.append(CUT_UNSTABLE.flag(lane,
+                               f"{where}: who goes on changes when one juror is left out: {'; '.join(changes)}.",
+                               round=rnd, value=len(changes), threshold=0))
+    bubble = standings[(standings["p_advance"] > UNCERTAIN[0]) & (standings["p_advance"] < UNCERTAIN[1])]
+    for row in bubble.itertuples(index=False):
+        flags.append(CUT_UNCERTAIN.flag(lane,
+                               f"{where}: {row.entry_id} ({row.title}) goes on in {row.p_advance:.0%} of the resampled "
+                               f"juries: {'in' if row.advances == 'yes' else 'out'} now, on the bubble of the cut.",
+                               entry_id=row.entry_id, round=rnd, value=row.p_advance, threshold=UNCERTAIN[1]))
+    return flags
+
+
+
+
+def cuts(table: pd.DataFrame, lane: str) -> pd.DataFrame:
+    """Each round with a cut in ``lane``: the entries that went on and those on the bubble
+    (``p_advance`` between 0.2 and 0.8, in or out), best first; ``on`` says ``went on`` or
+    ``out``. Empty without rounds. For notebook 05 and the report."""
+    rows = table[(table[col.LANE] == lane) & (table["advances"] != "")]
+    keep = (rows["advances"] == "yes") | ((rows["p_advance"] > UNCERTAIN[0]) & (rows["p_advance"] < UNCERTAIN[1]))
+    shown = rows[keep].assign(on=rows["advances"].map({"yes": "went on", "no": "out"}))
+    return shown[[col.LANE, col.ROUND, "rank", col.ENTRY_ID, col.TITLE, "round_score", "score", "on", "p_advance"]
+                 ].reset_index(drop=True)
+
+
+ENTRY_SCORE_COLUMNS = [col.LANE, col.ROUND, col.ENTRY_ID, col.CRITERION, col.SCORE]
+
+
+def entry_scores(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
+    """Each entry's official panel score on each criterion, per lane and round
+    (``entry_scores.csv``: ``lane, round, entry_id, criterion, score``): the round's rule over
+    jurors applied to that criterion alone (under ``criteria_first`` too), rounded as it says."""
+    shared = Shared.of(data, lanes)
+    frames = []
+    for lane in shared.lanes:
+        if not (shared.scores[col.LANE] == lane).any():
+            continue
+        official = _lane(shared, lane, WEIGHTED_TOTAL).official
+        for rnd in shared.config.round_ids:
+            entries = official.entries[rnd]
+            per = official.per_criterion[rnd][:, 0, :]  # criteria × entries, the panel as it sat
+            frames.append(pd.DataFrame({col.LANE: lane, col.ROUND: rnd,
+                                        col.ENTRY_ID: np.tile(np.asarray(entries), len(official.criteria)),
+                                        col.CRITERION: np.repeat(official.criteria, len(entries)),
+                                        col.SCORE: per.ravel()}))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ENTRY_SCORE_COLUMNS)
+    order = {**{lane: i for i, lane in enumerate(shared.config.lane_ids)}, **{r: i for i, r in enumerate(shared.config.round_ids)}}
+    return out.sort_values([col.LANE, col.ROUND, col.ENTRY_ID], kind="stable", ignore_index=True,
+                           key=lambda s: s.map(order) if s.name != col.ENTRY_ID else s)[ENTRY_SCORE_COLUMNS]
+
+
+FAMILY = CheckFamily("rankings", rankings, ranking_flags, kinds=(FIRST_PLACE_UNSTABLE, FIRST_PLACE_UNCERTAIN, FIRST_PLACE_TIE, CUT_TIE, CUT_UNSTABLE, CUT_UNCERTAIN,), output=True, public=True, shows="sections/winners.html.j2")
+ENTRY_SCORES = CheckFamily("entry_scores", entry_scores, no_flags, output=True, shows="sections/winners.html.j2")

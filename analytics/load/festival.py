@@ -1,0 +1,201 @@
+"""The load boundary: a festival folder in, one validated :class:`Festival` out.
+
+After :func:`load_festival` returns, the rest of the package trusts the data: every id a
+score names exists, every score is on the scale, every juror scores in their own lane.
+When anything is wrong it raises one :class:`~analytics.base.problems.FestivalDataError`
+listing every problem; :func:`validate_festival` returns the same list as a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analytics.base import columns as col
+from analytics.load.config import CONFIG_FILE, FestivalConfig, parse_config
+from analytics.base.problems import FestivalDataError, ProblemLog
+from analytics.load.reading import _read_csv, _with_header, read_config_text, read_tables
+from analytics.load.schema import table_specs
+from analytics.load.validation import check_references, juror_lanes, typed_table
+
+DEFAULT_ASSIGNMENTS = "every panel member × every entry of the panel's lane (no assignments table)"
+
+
+@dataclass(frozen=True, repr=False)
+class Festival:
+    """A festival's rules and typed tables, as validated at load.
+
+    Tables (pandas DataFrames, one row per input row, with ``source_row`` = the row in the
+    input file as a spreadsheet counts it):
+
+    - ``entries``: ids and titles as text, ``runtime_min`` and shares as float (NaN when
+      not declared), yes/no columns as nullable boolean; extra columns kept as text.
+    - ``jurors``: ``juror_id, name, panel, faction, role`` (``panel``: the lane ids the juror
+      judges, several separated by ';'); :attr:`juror_lanes` has one row per juror × lane.
+    - ``scores``: ``entry_id, juror_id, criterion, score`` (float), the entry's ``lane`` and
+      the ``round`` (``""`` in a festival without ``[[rounds]]``).
+    - ``assignments``: ``juror_id, entry_id, lane, round``; the declared table, or when there is
+      none, every panel member × every entry of their lane (``source_row`` is then empty);
+      ``round`` empty: every round the entry takes part in.
+    - ``stages``: ``lane, round, entry_id``: which entries took part in each round (every entry
+      of the lane in the first; then those who went on), once the official rules have decided it: :func:`analytics.rules.stages.with_stages`.
+    - ``conflicts``: ``juror_id, entry_id, reason``; empty when none are declared.
+    - ``decisions``: ``flag_id, action, reason, decided_by, decided_at``; empty when none.
+    """
+
+    folder: Path
+    config: FestivalConfig
+    entries: pd.DataFrame
+    jurors: pd.DataFrame
+    scores: pd.DataFrame
+    assignments: pd.DataFrame
+    conflicts: pd.DataFrame
+    decisions: pd.DataFrame
+    #: table -> where it was read from (file, workbook sheet, or how it was derived)
+    sources: Mapping[str, str]
+    #: scores the chair excluded by decision (``juror_id, entry_id, criterion``): no longer expected
+    excluded: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=[col.JUROR_ID, col.ENTRY_ID, col.CRITERION,
+                                                                              col.ROUND]))
+    #: which entries took part in each round: ``lane, round, entry_id``, as the competition ran; ``None`` until the
+    #: official rules have decided it (:func:`analytics.rules.stages.with_stages`: loading runs no rule)
+    stages: pd.DataFrame | None = None
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    @property
+    def juror_lanes(self) -> pd.DataFrame:
+        """One row per juror × lane they judge: ``juror_id, lane`` (a juror on several panels has several)."""
+        return juror_lanes(self.jurors)[[col.JUROR_ID, col.LANE]]
+
+    @property
+    def assignments_declared(self) -> bool:
+        return self.sources["assignments"] != DEFAULT_ASSIGNMENTS
+
+    def juror_labels(self) -> dict[str, str]:
+        """``juror_id -> "JR01 · name"`` for the chair's charts (confidential: names)."""
+        return {j: f"{j} · {n}" for j, n in zip(self.jurors[col.JUROR_ID], self.jurors[col.NAME])}
+
+    def lane_id(self, lane: str = "") -> str:
+        """``lane`` when it is a lane of the festival, its first lane when ``lane`` is empty
+        (a notebook's default); a ValueError naming the lanes otherwise.
+
+        >>> load_festival("data/demo").lane_id()
+        'generative_cinema'
+        """
+        lanes = self.config.lane_ids
+        if not lane:
+            return lanes[0]
+        if lane not in lanes:
+            raise ValueError(f"lane must be one of {', '.join(lanes)}; got {lane!r}")
+        return lane
+
+    def lane_names(self) -> dict[str, str]:
+        return {lane.id: lane.name for lane in self.config.lanes}
+
+    def __repr__(self) -> str:
+        synthetic = " (synthetic)" if self.config.synthetic else ""
+        return (f"<Festival {self.name!r}{synthetic}: {len(self.entries)} entries in {len(self.config.lanes)} lanes, "
+                f"{len(self.jurors)} jurors, {len(self.scores)} scores on {len(self.config.criteria)} criteria>")
+
+
+def load_festival(path: str | Path) -> Festival:
+    """Read and validate a festival folder (design section 3).
+
+    Parameters
+    ----------
+    path
+        Folder holding ``festival.toml`` and the tables, each as ``<table>.csv`` (UTF-8,
+        with or without BOM) or as a sheet of the folder's one ``.xlsx`` workbook.
+
+    Returns
+    -------
+    Festival
+        The configuration and the typed tables. The input files are only read.
+
+    Raises
+    ------
+    FestivalDataError
+        Listing every problem found, with file, row, column, value and what was expected.
+
+    Examples
+    --------
+    >>> festival = load_festival("data/demo")
+    >>> festival.config.scale.describe()
+    'a number from 1 to 10 in steps of 1'
+    >>> list(festival.scores.columns[:6])
+    ['source_row', 'entry_id', 'juror_id', 'criterion', 'lane', 'score']
+    """
+    festival, log = read_festival(Path(path))
+    log.raise_if_any(str(path))
+    return festival
+
+
+def read_decisions(path: str | Path) -> pd.DataFrame:
+    """A decisions file (the columns of ``decisions.csv``) read and validated on its own,
+    for ``jury check --decisions FILE``. Raises FestivalDataError listing every problem."""
+    path = Path(path)
+    log = ProblemLog()
+    spec = table_specs(None)["decisions"]
+    if not path.is_file():
+        log.add(path.name, None, None, None, "the file is missing; expected a decisions file with the columns "
+                + ", ".join(spec.required_columns))
+        log.raise_if_any(str(path.parent))
+    grid = _read_csv(path, path.name, log)
+    raw = _with_header(grid, spec, path.name, {}, log) if grid is not None else None
+    table = typed_table(raw, spec, None, log) if raw is not None else None
+    log.raise_if_any(str(path.parent))
+    return table
+
+
+def read_festival(folder: Path) -> tuple[Festival | None, ProblemLog]:
+    """The festival in ``folder`` and every problem found loading it (``None`` when there are problems)."""
+    log = ProblemLog()
+    if not folder.is_dir():
+        log.add(str(folder), None, None, None, "no such folder; expected a festival folder holding festival.toml and the tables")
+        return None, log
+    text = read_config_text(folder, log)
+    config = parse_config(text, log) if text is not None else None
+    specs = table_specs(config)
+    raw = read_tables(folder, specs, config.column_mapping if config else {}, log,
+                      layout=config.layout.scores if config else "long", criteria=config.criterion_ids if config else ())
+    sources = {name: table.source for name, table in raw.items()}
+    tables = {name: typed_table(table, specs[name], config, log) for name, table in raw.items()}
+    if config is None:
+        return None, log
+    check_references(tables, sources, config, log)
+    if log.problems:
+        return None, log
+
+    entries, jurors, scores = tables["entries"], tables["jurors"], tables["scores"]
+    lane_of_entry = entries.set_index(col.ENTRY_ID)[col.CATEGORY]
+    scores.insert(scores.columns.get_loc(col.CRITERION) + 1, col.LANE, scores[col.ENTRY_ID].map(lane_of_entry).astype("str"))
+    scores[col.ROUND] = scores[col.ROUND].fillna("").astype("str")
+    if "assignments" in tables:
+        assignments = tables["assignments"]
+        assignments[col.LANE] = assignments[col.ENTRY_ID].map(lane_of_entry).astype("str")
+        assignments[col.ROUND] = assignments[col.ROUND].fillna("").astype("str")
+    else:
+        assignments = _default_assignments(entries, jurors)
+        sources["assignments"] = DEFAULT_ASSIGNMENTS
+    for name in ("conflicts", "decisions"):
+        if name not in tables:
+            tables[name] = pd.DataFrame({c.name: pd.Series(dtype="str") for c in specs[name].columns})
+            tables[name].insert(0, col.SOURCE_ROW, pd.Series(dtype="int64"))
+            sources[name] = f"(no {name}.csv: none declared)"
+    return Festival(folder, config, entries, jurors, scores, assignments, tables["conflicts"], tables["decisions"],
+                    sources), log
+
+
+def _default_assignments(entries: pd.DataFrame, jurors: pd.DataFrame) -> pd.DataFrame:
+    pairs = juror_lanes(jurors).merge(entries[[col.ENTRY_ID, col.CATEGORY]], left_on=col.LANE, right_on=col.CATEGORY)
+    out = pairs[[col.JUROR_ID, col.ENTRY_ID, col.LANE]].assign(**{col.ROUND: ""})
+    out.insert(0, col.SOURCE_ROW, pd.array([pd.NA] * len(out), dtype="Int64"))
+    return out.reset_index(drop=True)
+
+
+__all__ = ["Festival", "FestivalDataError", "load_festival", "read_festival", "CONFIG_FILE"]

@@ -1,0 +1,228 @@
+"""From text tables to typed tables, reporting every cell that breaks the contract.
+
+Column by column (vectorised, so 480,000 score rows take well under a second): ids and
+required texts must not be empty; numbers must parse; shares lie in 0–100; scores lie on
+the configured scale and step; yes/no columns hold a yes or a no. Then table by table:
+unique keys; and across tables: every id a score, assignment or conflict names exists,
+every score's criterion is configured, and every juror scores only in their own lane.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analytics.base import columns as col
+from analytics.load.config import FestivalConfig
+from analytics.base.problems import ProblemLog
+from analytics.load.reading import RawTable
+from analytics.load.schema import ACTIONS, FALSE_WORDS, TRUE_WORDS, ColumnSpec, TableSpec
+
+_NUMERIC = ("number", "positive", "share", "score")
+
+
+def typed_table(raw: RawTable, spec: TableSpec, config: FestivalConfig | None, log: ProblemLog) -> pd.DataFrame:
+    """Parse each column of ``raw`` by its spec. Extra columns are kept as text."""
+    frame = raw.frame
+    out = {col.SOURCE_ROW: frame[col.SOURCE_ROW]}
+    for name in frame.columns.drop(col.SOURCE_ROW):
+        spec_col = next((c for c in spec.columns if c.name == name), None)
+        if spec_col is None:
+            out[name] = frame[name].replace("", pd.NA)  # an extra column: kept, as text
+        else:
+            names = raw.cell_columns.get(name) if raw.cell_columns else None  # a wide sheet: each cell's own column
+            names = pd.Series(name, index=frame.index) if names is None else names
+            out[name] = _parse_column(frame[name], frame[col.SOURCE_ROW], spec_col, raw.source, config, log, names)
+    typed = pd.DataFrame(out)
+    for spec_col in spec.columns:  # optional columns that are absent: present, all missing
+        if spec_col.name not in typed:
+            typed[spec_col.name] = pd.Series(pd.NA, index=typed.index, dtype="str")
+    if spec.key:
+        _report_duplicates(typed, spec.key, raw.source, log)
+    return typed
+
+
+def _parse_column(text: pd.Series, rows: pd.Series, spec: ColumnSpec, source: str,
+                  config: FestivalConfig | None, log: ProblemLog, names: pd.Series) -> pd.Series:
+    kind = spec.kind
+    value = text if kind == "text" else text.str.strip()
+    empty = value.str.strip() == ""
+    if not spec.nullable and empty.any():
+        what = "an id" if kind == "id" else "a value"
+        log.add_rows(source, rows[empty], names[empty], value[empty], f"{what}; this cell may not be empty")
+    if kind in ("id", "text"):
+        return value.mask(empty, pd.NA).astype("str")
+    if kind == "lanes":  # lane ids separated by ';': written back tidily, checked against the lanes later
+        tidy = value.str.split(";").map(lambda parts: ";".join(p.strip() for p in parts if p.strip()))
+        blank = ~empty & (tidy == "")
+        log.add_rows(source, rows[blank], names[blank], value[blank], "lane ids separated by ';'")
+        return tidy.mask(empty | blank, pd.NA).astype("str")
+    if kind == "action":
+        bad = ~empty & ~value.isin(ACTIONS)
+        log.add_rows(source, rows[bad], names[bad], value[bad], "one of " + ", ".join(ACTIONS))
+        return value.mask(empty, pd.NA).astype("str")
+    if kind == "bool":
+        lower = value.str.lower()
+        truth = pd.Series(pd.NA, index=value.index, dtype="boolean")
+        truth[lower.isin(TRUE_WORDS)] = True
+        truth[lower.isin(FALSE_WORDS)] = False
+        bad = ~empty & truth.isna()
+        log.add_rows(source, rows[bad], names[bad], value[bad], "yes or no (also accepted: true/false, y/n, 1/0, 是/否)")
+        return truth
+    return _parse_number(value, empty, rows, spec, source, config, log, names)
+
+
+def _parse_number(value: pd.Series, empty: pd.Series, rows: pd.Series, spec: ColumnSpec, source: str,
+                  config: FestivalConfig | None, log: ProblemLog, names: pd.Series) -> pd.Series:
+    number = pd.to_numeric(value.mask(empty), errors="coerce").astype("float64")
+    not_number = ~empty & ~np.isfinite(number)
+    if not_number.any():
+        hints = np.where(value[not_number].str.endswith("%"), " (write the number without %)",
+                         np.where(value[not_number].str.fullmatch(r"-?\d+,\d+"), " (use a point as the decimal separator)", ""))
+        for row, name, text, hint in zip(rows[not_number], names[not_number], value[not_number], hints):
+            log.add(source, int(row), name, text, f"a number{hint}")
+    number = number.mask(not_number)
+    present = number.notna()
+    if spec.kind == "positive":
+        bad = present & (number <= 0)
+        log.add_rows(source, rows[bad], names[bad], value[bad], "a number above 0")
+    elif spec.kind == "share":
+        bad = present & ((number < 0) | (number > 100))
+        log.add_rows(source, rows[bad], names[bad], value[bad], "a share from 0 to 100 (percent)")
+    elif spec.kind == "score" and config is not None:
+        scale = config.scale
+        steps = (number - scale.minimum) / scale.step
+        bad = present & ((number < scale.minimum - 1e-9) | (number > scale.maximum + 1e-9)
+                         | (np.abs(steps - np.round(steps)) > 1e-6))
+        log.add_rows(source, rows[bad], names[bad], value[bad], f"a score on the festival's scale: {scale.describe()}")
+    return number
+
+
+def _report_duplicates(frame: pd.DataFrame, key: tuple[str, ...], source: str, log: ProblemLog) -> None:
+    if col.ROUND in key and frame[col.ROUND].isna().all():  # no round given at all: the key is the rest
+        key = tuple(k for k in key if k != col.ROUND)
+    ids = [k for k in key if k != col.ROUND]  # an empty round (assignments: every round) is a value like any other
+    usable = frame[ids].notna().all(axis=1)
+    keyed = frame.loc[usable].assign(**({col.ROUND: frame[col.ROUND].fillna("")} if col.ROUND in key else {}))
+    repeated = keyed.duplicated(list(key), keep="first")
+    if not repeated.any():
+        return
+    first_row = keyed.groupby(list(key), sort=False)[col.SOURCE_ROW].transform("first")
+    label = key[0] if len(key) == 1 else "(" + ", ".join(key) + ")"
+    for idx in keyed.index[repeated.to_numpy()]:
+        shown = " × ".join(str(frame.at[idx, k]) for k in key)
+        log.add(source, int(frame.at[idx, col.SOURCE_ROW]), label, shown,
+                f"each {label} once; the same appears on row {int(first_row[idx])}")
+
+
+def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], config: FestivalConfig,
+                     log: ProblemLog) -> None:
+    """Cross-table rules: lanes, factions, ids, criteria, and each juror in their own lane."""
+    entries, jurors = tables.get("entries"), tables.get("jurors")
+    lanes = list(config.lane_ids)
+    lane_list = ", ".join(lanes)
+    if entries is not None:
+        _unknown(entries, col.CATEGORY, lanes, sources["entries"], f"a lane id of festival.toml: {lane_list}", log)
+    if jurors is not None:
+        panels = juror_lanes(jurors)
+        bad = ~panels[col.LANE].isin(lanes)
+        for row, lane in zip(panels.loc[bad, col.SOURCE_ROW], panels.loc[bad, col.LANE]):
+            log.add(sources["jurors"], int(row), col.PANEL, lane,
+                    f"a lane id of festival.toml: {lane_list} (several separated by ';')")
+        repeated = panels.duplicated([col.JUROR_ID, col.LANE, col.SOURCE_ROW])
+        for row, lane in zip(panels.loc[repeated, col.SOURCE_ROW], panels.loc[repeated, col.LANE]):
+            log.add(sources["jurors"], int(row), col.PANEL, lane, "each lane once in a juror's panel")
+        if config.factions:
+            _unknown(jurors, col.FACTION, list(config.factions), sources["jurors"],
+                     "a faction of festival.toml [jury]: " + ", ".join(config.factions), log)
+    scores = tables.get("scores")
+    if scores is not None and col.SUBMITTED_AT in scores:  # the order of work (analytics.checks.drift): ISO 8601 or empty
+        given = scores[col.SUBMITTED_AT].astype("string").fillna("").str.strip()
+        parsed = pd.to_datetime(given.where(given != ""), format="ISO8601", errors="coerce", utc=True)
+        bad = (given != "") & parsed.isna()
+        log.add_rows(sources["scores"], scores.loc[bad, col.SOURCE_ROW], col.SUBMITTED_AT, given[bad],
+                     "a date and time in ISO 8601 form, such as 2026-10-13T13:56 or 2026-10-13 13:56:00+08:00 "
+                     "(or an empty cell)")
+    if entries is None or jurors is None:
+        return
+    for affiliation in config.jury.affiliations:  # a column the screen compares: in both tables
+        for table, name in ((jurors, "jurors"), (entries, "entries")):
+            if affiliation not in table.columns:
+                log.add(sources[name], None, affiliation, None,
+                        f"a column '{affiliation}' (festival.toml [jury] affiliations names it; it must be in both "
+                        f"jurors.csv and entries.csv)")
+    lane_of_entry = pd.Series(entries[col.CATEGORY].to_numpy(), index=entries[col.ENTRY_ID]).groupby(level=0).first()
+    panel_of_juror = pd.Series(jurors[col.PANEL].to_numpy(), index=jurors[col.JUROR_ID]).groupby(level=0).first()
+    panels = juror_lanes(jurors)
+    sits = pd.MultiIndex.from_frame(panels[[col.JUROR_ID, col.LANE]])
+    for name in ("scores", "assignments", "conflicts"):
+        table = tables.get(name)
+        if table is None:
+            continue
+        source = sources[name]
+        known_entry = _unknown(table, col.ENTRY_ID, lane_of_entry.index, source, "an entry_id listed in entries", log)
+        known_juror = _unknown(table, col.JUROR_ID, panel_of_juror.index, source, "a juror_id listed in jurors", log)
+        if name in ("scores", "assignments") and config.rounds:
+            rounds = ", ".join(config.round_ids)
+            _unknown(table, col.ROUND, list(config.round_ids), source, f"a round id of festival.toml [[rounds]]: {rounds}", log)
+        elif name == "scores" and table[col.ROUND].notna().any():
+            rows = table.loc[table[col.ROUND].notna(), col.SOURCE_ROW]
+            log.add_rows(source, rows, col.ROUND, table.loc[rows.index, col.ROUND],
+                         "no round: festival.toml declares no [[rounds]] (declare them, or leave the column empty)")
+        if name == "scores":
+            known = _unknown(table, col.CRITERION, list(config.criterion_ids), source,
+                             "a criterion id of festival.toml: " + ", ".join(config.criterion_ids), log)
+            _criteria_of_lane(table, known & known_entry, lane_of_entry, config, source, log)
+        if name == "conflicts":
+            continue  # a declared conflict may name any juror and entry
+        both = known_entry & known_juror
+        entry_lane = table.loc[both, col.ENTRY_ID].map(lane_of_entry)
+        inside = pd.MultiIndex.from_arrays([table.loc[both, col.JUROR_ID], entry_lane]).isin(sits)
+        # a wide sheet: name the juror's own column (wide_jurors), where the score was read
+        cell = table[col.SOURCE_COLUMN] if col.SOURCE_COLUMN in table and name == "scores" else None
+        judged = table.loc[both, col.JUROR_ID].isin(set(panels.loc[panels[col.LANE].isin(lanes), col.JUROR_ID]))
+        outside = ~pd.Series(inside, index=entry_lane.index) & entry_lane.isin(lanes) & judged  # (a bad panel is reported above)
+        idx = outside[outside].index
+        verb = "scored" if name == "scores" else "is assigned"
+        for i, juror, entry in zip(idx, table.loc[idx, col.JUROR_ID], table.loc[idx, col.ENTRY_ID]):
+            panel = panel_of_juror[juror]
+            what = f"the '{panel}' panel" if ";" not in str(panel) else f"the panels {', '.join(str(panel).split(';'))}"
+            where = cell[i] if cell is not None and cell[i] == juror else col.ENTRY_ID  # wide_jurors: the juror's column
+            log.add(source, int(table.at[i, col.SOURCE_ROW]), where, entry,
+                    f"an entry of the juror's own lane: juror {juror} judges {what} "
+                    f"but {verb} entry {entry} of the '{lane_of_entry[entry]}' lane")
+
+
+def juror_lanes(jurors: pd.DataFrame) -> pd.DataFrame:
+    """One row per juror × lane of their panel (``panel`` lists lanes separated by ';'):
+    ``juror_id, lane, source_row``, in the order of ``jurors.csv``."""
+    present = jurors[jurors[col.PANEL].notna()]
+    parts = present[col.PANEL].astype(str).str.split(";")
+    long = present[[col.JUROR_ID, col.SOURCE_ROW]].assign(**{col.LANE: parts}).explode(col.LANE)
+    return long.assign(**{col.LANE: long[col.LANE].str.strip()})[[col.JUROR_ID, col.LANE, col.SOURCE_ROW]].reset_index(drop=True)
+
+
+def _criteria_of_lane(scores: pd.DataFrame, usable: pd.Series, lane_of_entry: pd.Series, config: FestivalConfig,
+                      source: str, log: ProblemLog) -> None:
+    """A score on a criterion the entry's lane does not use (a lane with its own ``weights``)."""
+    own = {lane.id: set(config.lane_criteria(lane.id)) for lane in config.lanes if lane.weights is not None}
+    if not own:
+        return
+    rows = scores.loc[usable]
+    lane = rows[col.ENTRY_ID].map(lane_of_entry)
+    allowed = pd.MultiIndex.from_tuples([(lane_id, c) for lane_id, cs in own.items() for c in cs])
+    bad = lane.isin(own) & ~pd.MultiIndex.from_arrays([lane, rows[col.CRITERION]]).isin(allowed)
+    wide_criteria = col.SOURCE_COLUMN in scores and (scores[col.SOURCE_COLUMN] == scores[col.CRITERION]).all()
+    for i in rows.index[bad.to_numpy()]:
+        lane_id = lane[i]
+        where = scores.at[i, col.CRITERION] if wide_criteria else col.CRITERION  # the criterion's own column
+        log.add(source, int(scores.at[i, col.SOURCE_ROW]), where, scores.at[i, col.CRITERION],
+                f"a criterion of the lane {lane_id}: {', '.join(config.lane_criteria(lane_id))} (its weights in festival.toml)")
+
+
+def _unknown(table: pd.DataFrame, column: str, allowed, source: str, expected: str, log: ProblemLog) -> pd.Series:
+    """Report values of ``column`` not in ``allowed``; return the mask of rows that are fine."""
+    value = table[column]
+    ok = value.isin(allowed) | value.isna()
+    log.add_rows(source, table.loc[~ok, col.SOURCE_ROW], column, value[~ok], expected)
+    return ok & value.notna()

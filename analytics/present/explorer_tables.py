@@ -1,0 +1,160 @@
+"""The chair explorer's tables, in words: what :class:`~analytics.apps.explorer.Explorer` computes,
+shown as the report shows it (escaped HTML tables, no DataFrame index).
+
+Labels are words, not column names; scores are shown to the precision of the festival's
+scale (a mean to two more decimals than a single score, at most three); probabilities as
+percentages; rank intervals as ``1–2``; flag messages in full, wrapping; blockers first
+and marked. The numbers themselves stay at full precision in the explorer's tables.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from analytics.load.config import Scale
+from analytics.checks.flags import SEVERITIES
+from analytics.present.html import MISSING, table_html
+from analytics.present.tables import ACTION_WORDS, STATUS_WORDS, check_words
+
+SEVERITY_WORDS = {"blocker": "BLOCKER", "warning": "warning", "info": "note"}
+STYLE = """<style>
+.jury-explorer table { border-collapse: collapse; font-size: 13px; margin: 4px 0 12px; }
+.jury-explorer th, .jury-explorer td { border-bottom: 1px solid #d7dce3; padding: 3px 8px; text-align: left;
+  vertical-align: top; }
+.jury-explorer th { background: #f3f6fa; }
+.jury-explorer td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.jury-explorer td.nowrap { white-space: nowrap; }
+.jury-explorer td { white-space: nowrap; } .jury-explorer th { min-width: 4em; vertical-align: bottom; }
+.jury-explorer.wrap td { white-space: normal; max-width: 46em; overflow-wrap: break-word; }
+.jury-explorer tr.blocker td { background: #fbf0f2; } .jury-explorer tr.blocker td:first-child { color: #b00020;
+  font-weight: 700; }
+.jury-explorer tr.out td { color: #8c96a3; } .jury-explorer tr.bubble td { background: #fff6e0; }
+.jury-explorer caption { text-align: left; font-weight: 600; padding: 2px 0; }
+</style>"""
+
+
+def score_decimals(scale: Scale) -> int:
+    """Decimals of the scale's step: how precisely a single score is written.
+
+    >>> from analytics.load.config import Scale
+    >>> [score_decimals(Scale(min=lo, max=hi, step=s)) for lo, hi, s in ((1, 10, 1), (1, 10, 0.5), (0.25, 10, 0.25))]
+    [0, 1, 2]
+    """
+    text = f"{scale.step:.10f}".rstrip("0").rstrip(".")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def mean_decimals(scale: Scale) -> int:
+    """Decimals for a mean of scores: two more than a score, at most three."""
+    return min(score_decimals(scale) + 2, 3)
+
+
+def percent(value: object) -> str:
+    """``0.555`` as ``56%``.
+
+    >>> percent(0.555), percent(1)
+    ('56%', '100%')
+    """
+    return f"{float(value):.0%}"
+
+
+def span(low: object, high: object) -> str:
+    """A rank interval: ``1–2``, or ``3`` when both ends agree.
+
+    >>> span(1.0, 2.0), span(3, 3)
+    ('1–2', '3')
+    """
+    if pd.isna(low) or pd.isna(high):
+        return MISSING
+    lo, hi = int(round(float(low))), int(round(float(high)))
+    return f"{lo}" if lo == hi else f"{lo}–{hi}"
+
+
+def _wrap(html: str, *, wrap: bool = False) -> str:
+    """The table in the explorer's style; ``wrap``: long cells (flag messages) wrap."""
+    return f'{STYLE}<div class="jury-explorer{" wrap" if wrap else ""}">{html}</div>'
+
+
+def standings_html(standings: pd.DataFrame, scale: Scale, *, method: str = "official", cut: int | None = None) -> str:
+    """The standings as the chair reads them; in a round with a cut (``cut`` entries go on),
+    who goes on, the share of resampled juries that let each go on, the entries below the cut
+    greyed and the bubble (going on in 20% to 80% of them) marked."""
+    table = standings.assign(interval=[span(lo, hi) for lo, hi in zip(standings["rank_low"], standings["rank_high"])],
+                             loo=[span(lo, hi) for lo, hi in zip(standings["loo_rank_best"], standings["loo_rank_worst"])])
+    method_words = "official score" if method == "official" else f"score ({method})"
+    columns = [("rank", "Rank", None), ("entry_id", "Entry", None), ("title", "Title", None),
+               ("score", method_words.capitalize(), f".{mean_decimals(scale)}f")]
+    classes = None
+    if cut is not None and "advances" in table:
+        table = table.assign(on=table["advances"].map({"yes": "goes on", "no": "out"}))
+        columns += [("on", f"Cut: {cut} go on", None), ("p_advance", "Goes on in resampled juries", percent)]
+        bubble = (table["p_advance"] > 0.2) & (table["p_advance"] < 0.8)
+        classes = ["bubble" if b else ("out" if a == "no" else "") for a, b in zip(table["advances"], bubble)]
+    columns += [("p_first", "First in resampled juries", percent), ("p_top3", "In the top three", percent),
+                ("interval", "95% rank interval", None), ("loo", "Rank with one juror left out", None),
+                ("n_jurors", "Jurors", None)]
+    return _wrap(table_html(table, columns, numeric=("interval", "loo"), row_class=classes))
+
+
+def _signed_interval(low: object, high: object) -> str:
+    if pd.isna(low) or pd.isna(high):
+        return MISSING
+    return f"{float(low):+.2f} to {float(high):+.2f}"
+
+
+def jurors_html(panel: pd.DataFrame) -> str:
+    """The juror panel: severity with its interval, agreement without each juror, open flags, and
+    the affiliation preference and drift where the festival has them."""
+    table = panel.assign(interval=[_signed_interval(lo, hi) for lo, hi in zip(panel["ci_low"], panel["ci_high"])])
+    columns = [("label", "Juror", None), ("severity", "Severity (points; + more lenient)", "+.2f"),
+               ("interval", "95% interval", None), ("alpha_without", "Agreement without them (alpha)", ".3f"),
+               ("alpha_change", "Change in agreement", "+.3f")]
+    numeric = ["interval"]
+    if "affiliation_preference" in table:
+        table = table.assign(affiliation_interval=[_signed_interval(lo, hi) for lo, hi in
+                                                   zip(table["affiliation_low"], table["affiliation_high"])])
+        columns += [("affiliation_preference", "Own-affiliation preference (points)", "+.2f"),
+                    ("affiliation_interval", "95% interval", None), ("affiliation_p", "Adjusted p", ".3f")]
+        numeric.append("affiliation_interval")
+    if "drift_rho" in table:
+        columns += [("drift_rho", "Drift (rho with order)", "+.2f"), ("drift_p", "Adjusted p", ".3f")]
+    columns.append(("n_flags", "Open flags", None))
+    return _wrap(table_html(table, columns, numeric=tuple(numeric)))
+
+
+def flags_html(flags: pd.DataFrame) -> str:
+    """The lane's flags, blockers first and marked, each message in full."""
+    if flags.empty:
+        return _wrap("<p>No flag in this lane.</p>")
+    order = flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
+    shown = flags.assign(_order=order).sort_values(["_order", "check"], kind="stable")
+    table = shown.assign(severity_words=shown["severity"].map(SEVERITY_WORDS), check_words=shown["check"].map(check_words),
+                         decision_words=shown["decision"].map(lambda a: ACTION_WORDS.get(a, a) if a else ""),
+                         status_words=shown["status"].map(lambda s: STATUS_WORDS.get(s, s)))
+    classes = ["blocker" if s == "blocker" and st == "open" else "" for s, st in zip(table["severity"], table["status"])]
+    return _wrap(table_html(table, [
+        ("severity_words", "Severity", None), ("check_words", "Check", None), ("message", "What the check found", None),
+        ("decision_words", "What-if", None), ("status_words", "Status", None)], row_class=classes), wrap=True)
+
+
+def juror_scores_html(scores: pd.DataFrame, scale: Scale) -> str:
+    """One juror's scores beside the panel's mean, the largest differences first."""
+    table = scores.reindex(scores["difference"].abs().sort_values(ascending=False, kind="stable").index)
+    return _wrap(table_html(table, [
+        ("entry_id", "Entry", None), ("criterion", "Criterion", None), ("score", "Score", f".{score_decimals(scale)}f"),
+        ("panel_mean", "Panel mean", f".{mean_decimals(scale)}f"), ("difference", "Difference", f"+.{mean_decimals(scale)}f")]))
+
+
+def decisions_html(rows: pd.DataFrame) -> str:
+    """The what-ifs as decisions: which flag each answers, or why it cannot be recorded."""
+    table = rows.assign(action_words=rows["action"].map(lambda a: ACTION_WORDS.get(a, a)),
+                        answers=[f or n for f, n in zip(rows["flag_id"], rows["note"])])
+    return _wrap(table_html(table, [("reason", "What-if", None), ("action_words", "Decision", None),
+                                    ("answers", "Answers the flag", None)]), wrap=True)
+
+
+def nan_to_missing(value: float) -> str:
+    """A statistic to three decimals, or – when it is undefined."""
+    return MISSING if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.3f}"

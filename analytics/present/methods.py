@@ -1,0 +1,77 @@
+"""The report's method notes and their references (cited by the sections)."""
+
+from __future__ import annotations
+
+from analytics.load import rule_families
+from analytics.load.config import FestivalConfig
+from analytics.present.html import esc
+
+REFERENCES = (
+    ("Krippendorff 2011", ("Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School "
+                          "for Communication, University of Pennsylvania.")),
+    ("Krippendorff 2004", ("Krippendorff, K. (2004). Content Analysis: An Introduction to Its Methodology, 2nd ed., "
+                          "ch. 11. Sage.")),
+    ("Shrout & Fleiss 1979", ("Shrout, P. E., & Fleiss, J. L. (1979). Intraclass correlations: uses in assessing rater "
+                             "reliability. Psychological Bulletin 86(2), 420–428.")),
+    ("McGraw & Wong 1996", ("McGraw, K. O., & Wong, S. P. (1996). Forming inferences about some intraclass correlation "
+                           "coefficients. Psychological Methods 1(1), 30–46.")),
+    ("Koo & Li 2016", ("Koo, T. K., & Li, M. Y. (2016). A guideline of selecting and reporting intraclass correlation "
+                      "coefficients for reliability research. Journal of Chiropractic Medicine 15(2), 155–163.")),
+    ("Kendall & Babington Smith 1939", ("Kendall, M. G., & Babington Smith, B. (1939). The problem of m rankings. "
+                                       "Annals of Mathematical Statistics 10(3), 275–287.")),
+    ("Iglewicz & Hoaglin 1993", ("Iglewicz, B., & Hoaglin, D. C. (1993). How to Detect and Handle Outliers. ASQC "
+                                "Quality Press.")),
+    ("Efron & Tibshirani 1993", "Efron, B., & Tibshirani, R. J. (1993). An Introduction to the Bootstrap. Chapman & Hall."),
+    ("Holm 1979", ("Holm, S. (1979). A simple sequentially rejective multiple test procedure. Scandinavian Journal of "
+                  "Statistics 6(2), 65–70.")),
+    ("Searle, Casella & McCulloch 1992", ("Searle, S. R., Casella, G., & McCulloch, C. E. (1992). Variance Components, "
+                                         "ch. 5. Wiley.")),
+)
+
+
+def notes_html(config: FestivalConfig) -> str:
+    """The method notes for this festival's configuration, then the references."""
+    checks, aggregation = config.checks, config.aggregation
+    if len(config.criteria) == 1:
+        combined = f"Each juror gives one score ({config.criteria[0].label}), aggregated over jurors by {aggregation.jurors}."
+    else:
+        how = "weighted mean" if aggregation.criteria == "weighted_mean" else "weighted sum"
+        factors = ", ".join(f"{c} {w:.3g}" for c, w in config.criterion_weights().items())
+        own = "; ".join(f"{lane.name}: " + ", ".join(f"{c} {w:.3g}" for c, w in config.criterion_weights(lane.id).items())
+                        for lane in config.lanes if lane.weights is not None)
+        combined = (f"Each juror's criterion scores are combined as a {how} (factors: {factors}"
+                    + (f"; lanes with weights of their own: {own}" if own else "")
+                    + f"), then aggregated over jurors by {aggregation.jurors}.")
+    families = rule_families.configured(config)
+    notes = [
+        ("Scores and rankings", (f"{combined} Beside the official ranking the workbench shows z-scored, median, "
+         f"{aggregation.trim:.0%}-trimmed-mean and model-adjusted rankings side by side, so a reader sees "
+         "whether a place depends on the method.")),
+        ("Robustness", (f"Jurors are resampled with replacement {checks.bootstrap_resamples:,} times (seed {checks.seed}) "
+         "and the entries re-ranked each time: the share of resampled juries that put an entry first is its probability "
+         f"of first place [Efron & Tibshirani 1993]. A first place below {checks.p_first_min:.0%}, one that changes when "
+         "any single juror is left out, or a tie within noise, blocks publication until the chair decides.")),
+        ("Agreement", ("Krippendorff's alpha with the interval and ordinal metrics, which allow missing scores and "
+         "incomplete designs [Krippendorff 2011]; bands as Krippendorff recommends: at least .800 reliable, "
+         f"{checks.agreement_min_alpha:g} to .800 tentative [Krippendorff 2004]. Intraclass correlations in the "
+         "Shrout–Fleiss forms, estimated for incomplete designs by Henderson's method III [Shrout & Fleiss 1979; "
+         "McGraw & Wong 1996; Searle, Casella & McCulloch 1992], read with Koo & Li's bands [Koo & Li 2016]; "
+         "Kendall's W for the panel's rankings [Kendall & Babington Smith 1939]. Intervals are percentile bootstrap "
+         "intervals over entries [Efron & Tibshirani 1993].")),
+        ("Jurors", ("Severity comes from an additive model, score = entry + juror + noise, fitted by least squares "
+         "on every score, which also serves panels where not every juror scores every entry; a juror whose "
+         f"effect exceeds ±{checks.severity_max:g} points is flagged. Scores far from what the model expects are "
+         f"robust outliers beyond a modified z-score of {checks.residual_cutoff:g} [Iglewicz & Hoaglin 1993]. "
+         f"Straight-lining (score spread below {checks.straightline_max_sd:g}), halo and out-of-line ranking "
+         "are flagged for the chair's attention.")),
+        *([("Eligibility, AI participation and tools", (
+            "Eligibility follows the festival's rules: " + ", ".join(f.words for f in families) + ". Whether scores "
+            "follow the AI share (Spearman's rho) or a tool (difference in means) is tested with bootstrap intervals "
+            "and permutation p-values, adjusted for the number of tools [Holm 1979]."))] if families else []),
+        ("Reproducibility", ("Every number comes from the input files plus the chair's recorded decisions; the same "
+         "inputs give the same numbers (every random step is seeded). manifest.json lists the SHA-256 of every input "
+         "and output; `jury verify` checks them again.")),
+    ]
+    body = "".join(f"<h3>{esc(title)}</h3><p>{esc(text)}</p>" for title, text in notes)
+    refs = "".join(f"<li><strong>{esc(key)}</strong>. {esc(text)}</li>" for key, text in REFERENCES)
+    return body + f'<h3>References</h3><ol class="references">{refs}</ol>'

@@ -1,0 +1,237 @@
+"""Official rules: how real competitions turn a panel's scores into an entry's result (design section 10).
+
+The vocabulary of ``[aggregation]`` (and of each round's ``aggregation`` table):
+
+- ``order``: ``criteria_first`` (each juror's weighted total per entry, then over jurors) or
+  ``jurors_first`` (each criterion's panel score over jurors, then the weighted combination:
+  figure skating, most sports);
+- ``criteria``: ``weighted_mean`` (the weights divided by their sum) or ``weighted_sum``;
+- ``jurors``: ``mean``, ``median``, ``trimmed_mean`` (``trim`` dropped at each end, as
+  ``scipy.stats.trim_mean``), ``drop_extremes`` (the ``drop_high`` highest and ``drop_low``
+  lowest scores dropped), ``clip_to_mean`` (a score further than ``clip`` from the mean of the
+  entry's scores is moved to mean ± clip, then the mean is taken);
+- ``decimals``: every number a step produces is rounded half up (never half to even) to this
+  many decimals: each corrected score, each panel score per criterion, each weighted criterion
+  contribution, each entry's result. Omitted: full precision.
+
+Every function here works on a whole lane at once and on many juries at once: a jury is a
+row of *multiplicities*, how many times each juror counts (1 for the panel as it sat, 0 for a
+juror left out, a bootstrap draw's counts for a resampled jury). Scores are laid out per entry
+(:class:`Panel`: entries × the jurors who scored them), so nothing is a loop over resamples,
+entries or jurors. Cost: O(juries × scores) arithmetic and memory per criterion, in chunks of
+juries (:data:`CHUNK_VALUES`).
+
+Rounding half up is exact for the numbers these rules produce: a value is scaled by
+``10**decimals`` and snapped to 6 decimals before the half is added, so binary noise
+(2.675 is stored as 2.67499999…) never decides; a value truly within a millionth of a unit of
+a half is not a ratio of scores with few decimals over fewer than 100,000 jurors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.base import columns as col
+
+#: juries are processed in chunks whose arrays hold about this many numbers
+CHUNK_VALUES = 4_000_000
+
+
+def round_half_up(values, decimals: int | None) -> np.ndarray:
+    """``values`` rounded half away from zero to ``decimals`` (unchanged when None).
+
+    >>> round_half_up([2.675, 2.665, 0.125, -0.125, 1.005], 2).tolist()
+    [2.68, 2.67, 0.13, -0.13, 1.01]
+    >>> round(2.675, 2)  # Python's round works on the binary value, 2.67499999…
+    2.67
+    """
+    x = np.asarray(values, dtype=float)
+    if decimals is None:
+        return x
+    scale = 10.0 ** decimals
+    with np.errstate(invalid="ignore"):
+        return np.sign(x) * np.floor(np.round(np.abs(x) * scale, 6) + 0.5) / scale
+
+
+@dataclass(frozen=True)
+class Panel:
+    """One lane's (or round's) scores laid out per entry: ``values[c, e, k]`` is the score on
+    criterion c by the k-th juror who scored entry e (NaN where none), ``jurors[e, k]`` that
+    juror's code (0 for padding, masked by ``present``)."""
+
+    entries: pd.Index
+    jurors_index: pd.Index
+    criteria: tuple[str, ...]
+    values: np.ndarray  # criteria × entries × k
+    jurors: np.ndarray  # entries × k (codes into jurors_index)
+    present: np.ndarray  # entries × k: a juror there
+
+    @classmethod
+    def of(cls, scores: pd.DataFrame, criteria: tuple[str, ...]) -> Panel:
+        """From long scores (``entry_id, juror_id, criterion, score``) of one lane and round.
+
+        >>> s = pd.DataFrame({"entry_id": ["a", "a", "b"], "juror_id": ["J1", "J2", "J1"], "criterion": "c",
+        ...                   "score": [7.0, 9.0, 6.0]})
+        >>> p = Panel.of(s, ("c",))
+        >>> p.values[0].tolist(), p.present.tolist()
+        ([[7.0, 9.0], [6.0, nan]], [[True, True], [True, False]])
+        """
+        entry, entries = pd.factorize(scores[col.ENTRY_ID], sort=True)
+        juror, jurors_index = pd.factorize(scores[col.JUROR_ID], sort=True)
+        n_e, n_j = len(entries), max(len(jurors_index), 1)
+        key = entry.astype(np.int64) * n_j + juror
+        pairs = np.unique(key)  # each (entry, juror) once, by entry then juror
+        pair_entry, pair_juror = pairs // n_j, pairs % n_j
+        slot = np.arange(len(pairs)) - np.searchsorted(pair_entry, pair_entry)  # the juror's place among the entry's
+        width = int(slot.max()) + 1 if len(slot) else 1
+        codes = np.zeros((n_e, width), dtype=np.int64)
+        present = np.zeros((n_e, width), dtype=bool)
+        codes[pair_entry, slot] = pair_juror
+        present[pair_entry, slot] = True
+        k = slot[np.searchsorted(pairs, key)]
+        c = pd.Index(criteria).get_indexer(scores[col.CRITERION])
+        values = np.full((len(criteria), n_e, width), np.nan)
+        known = c >= 0
+        values[c[known], entry[known], k[known]] = scores[col.SCORE].to_numpy(dtype=float)[known]
+        return cls(pd.Index(entries), pd.Index(jurors_index), tuple(criteria), values, codes, present)
+
+
+SORTED = ("median", "trimmed_mean", "drop_extremes")  # the methods that need each entry's scores in order
+
+
+def _over_jurors(values: np.ndarray, weights: np.ndarray, rule) -> np.ndarray:
+    """Each entry's panel score from ``values`` (entries × k, NaN where no score) for each jury
+    of ``weights`` (juries × entries × k multiplicities): the rule's ``jurors`` method, its
+    corrected scores rounded to ``decimals``; the result is not yet rounded. For the methods
+    of :data:`SORTED`, ``values`` must be ascending along k with NaN last (:func:`_in_order`),
+    and ``weights`` gathered in that order."""
+    have = ~np.isnan(values)
+    v = np.where(have, values, 0.0)
+    w = np.where(have, weights, 0.0)
+    total = w.sum(axis=-1)
+    how = rule.jurors
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if how == "mean":
+            return (w * v).sum(axis=-1) / total
+        if how == "clip_to_mean":
+            mean = (w * v).sum(axis=-1, keepdims=True) / total[..., None]
+            corrected = round_half_up(np.clip(v, mean - rule.clip, mean + rule.clip), rule.decimals)
+            return (w * corrected).sum(axis=-1) / total
+        upto = np.cumsum(w, axis=-1)  # each score's copies occupy [upto - w, upto) of the sorted list
+        if how == "median":
+            low, high = np.floor((total - 1) / 2), np.ceil((total - 1) / 2)
+            vb = np.broadcast_to(v, w.shape)
+            at_low = np.take_along_axis(vb, np.argmax(upto > low[..., None], axis=-1)[..., None], axis=-1)[..., 0]
+            at_high = np.take_along_axis(vb, np.argmax(upto > high[..., None], axis=-1)[..., None], axis=-1)[..., 0]
+            return np.where(total > 0, (at_low + at_high) / 2, np.nan)
+        if how == "trimmed_mean":
+            cut = np.floor(rule.trim * total + 1e-9)  # scipy.stats.trim_mean: int(proportiontocut * n) from each end
+            lo, hi = cut, total - cut
+        else:  # drop_extremes
+            lo, hi = np.full_like(total, rule.drop_low), total - rule.drop_high
+        kept = np.clip(np.minimum(upto, hi[..., None]) - np.maximum(upto - w, lo[..., None]), 0, None)
+        return (kept * v).sum(axis=-1) / kept.sum(axis=-1)
+
+
+def _in_order(values: np.ndarray, jurors: np.ndarray, present: np.ndarray):
+    """``values`` (entries × k) ascending along k with the absent last, and the juror codes and
+    presence in the same order: sorted once, whatever the number of juries."""
+    order = np.argsort(np.where(np.isnan(values), np.inf, values), axis=-1, kind="stable")
+    return (np.take_along_axis(values, order, axis=-1), np.take_along_axis(jurors, order, axis=-1),
+            np.take_along_axis(present, order, axis=-1))
+
+
+def _chunks(n_juries: int, per_jury: int):
+    step = max(1, CHUNK_VALUES // max(per_jury, 1))
+    return [slice(i, min(i + step, n_juries)) for i in range(0, n_juries, step)]
+
+
+def panel_results(panel: Panel, juries: np.ndarray, rule, factors: dict[str, float], *,
+                  keep: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
+    """Each entry's result under ``rule`` for each jury (``juries``: juries × jurors of the
+    panel, multiplicities), and its panel score per criterion: ``(results, per_criterion)``
+    of shapes juries × entries and criteria × juries × entries.
+
+    ``factors``: what each criterion counts for (:meth:`~analytics.load.config.FestivalConfig.criterion_weights`).
+    Under ``criteria_first`` a juror's total needs every criterion of the panel (an incomplete
+    total counts for nothing); the per-criterion scores are then the same rule applied to each
+    criterion alone. ``keep=False``: the per-criterion scores are not kept (None; for many
+    juries, such as each juror left out of a large panel, they would be criteria × juries ×
+    entries numbers that only the panel as it sat needs).
+
+    Examples
+    --------
+    One entry, four jurors, one criterion scored 5, 7, 9 and 10 (worked by hand):
+
+    >>> from analytics.load.config import Aggregation
+    >>> s = pd.DataFrame({"entry_id": "E", "juror_id": ["a", "b", "c", "d"], "criterion": "c", "score": [5.0, 7, 9, 10]})
+    >>> panel, everyone = Panel.of(s, ("c",)), np.ones((1, 4))
+    >>> def result(**rule):
+    ...     return float(panel_results(panel, everyone, Aggregation(**rule), {"c": 1.0})[0][0, 0])
+    >>> result(jurors="mean"), result(jurors="median")  # 31/4; (7 + 9)/2
+    (7.75, 8.0)
+    >>> result(jurors="trimmed_mean", trim=0.25), result(jurors="drop_extremes")  # int(0.25 * 4) = 1 dropped each end
+    (8.0, 8.0)
+
+    Clip to the mean, 1.5 points: the mean 7.75 keeps scores within 6.25 to 9.25, so 5 becomes
+    6.25 and 10 becomes 9.25; their mean 7.875 is rounded half up to 7.88 (half to even would
+    give 7.88 here too; 0.125 shows the difference: half up 0.13, half to even 0.12):
+
+    >>> result(jurors="clip_to_mean", clip=1.5, decimals=2)
+    7.88
+
+    Figure skating: two components with factors 1.6 and 0.8, the highest and lowest mark of
+    each dropped, each panel component score rounded to two decimals, then factored, rounded
+    again, and summed: (7.25 + 7.5) / 2 = 7.375 -> 7.38, × 1.6 = 11.808 -> 11.81; (6.75 + 7) / 2
+    = 6.875 -> 6.88, × 0.8 = 5.504 -> 5.5; 11.81 + 5.5 = 17.31.
+
+    >>> marks = {"skating": [7.0, 7.25, 7.5, 8.0], "composition": [6.5, 6.75, 7.0, 7.75]}
+    >>> s = pd.DataFrame([("E", j, c, m) for c, ms in marks.items() for j, m in zip("abcd", ms)],
+    ...                  columns=["entry_id", "juror_id", "criterion", "score"])
+    >>> rule = Aggregation(order="jurors_first", criteria="weighted_sum", jurors="drop_extremes", decimals=2)
+    >>> got, per = panel_results(Panel.of(s, ("skating", "composition")), np.ones((1, 4)), rule,
+    ...                          {"skating": 1.6, "composition": 0.8})
+    >>> float(got[0, 0]), per[:, 0, 0].tolist()
+    (17.31, [7.38, 6.88])
+    """
+    n_juries, (n_c, n_e, width) = len(juries), panel.values.shape
+    f = np.array([factors[c] for c in panel.criteria])
+    results = np.full((n_juries, n_e), np.nan)
+    per_criterion = np.full((n_c, n_juries, n_e), np.nan) if keep else None
+    d = rule.decimals
+    ordered = rule.jurors in SORTED
+    # each criterion's scores (and, criteria first, each juror's total) in the order the rule reads them
+    layouts = [_in_order(panel.values[i], panel.jurors, panel.present) if ordered else
+               (panel.values[i], panel.jurors, panel.present) for i in range(n_c)]
+    totals = None
+    if rule.order != "jurors_first":
+        contributions = round_half_up(f[:, None, None] * panel.values, d)  # criteria × entries × k
+        totals = round_half_up(contributions.sum(axis=0), d)
+        totals[np.isnan(panel.values).any(axis=0)] = np.nan  # a juror's total needs every criterion
+        totals = _in_order(totals, panel.jurors, panel.present) if ordered else (totals, panel.jurors, panel.present)
+    for part in _chunks(n_juries, n_e * width):
+        chunk = juries[part]
+        local = None
+        if keep or totals is None:
+            local = np.stack([round_half_up(_over_jurors(values, np.where(present, chunk[:, codes], 0.0), rule), d)
+                              for values, codes, present in layouts])  # a handful of criteria: not juries, entries or jurors
+            if keep:
+                per_criterion[:, part] = local
+        if totals is None:
+            contributions = round_half_up(f[:, None, None] * local, d)
+            results[part] = round_half_up(contributions.sum(axis=0), d)
+        else:
+            values, codes, present = totals
+            results[part] = round_half_up(_over_jurors(values, np.where(present, chunk[:, codes], 0.0), rule), d)
+    return results, per_criterion
+
+
+def drop_problems(panel: Panel, rule) -> list[str]:
+    """The entries with no more scores than ``drop_extremes`` drops (each named), for the load's problem list."""
+    if rule.jurors != "drop_extremes":
+        return []
+    counts = panel.present.sum(axis=1)
+    return [str(e) for e in panel.entries[counts <= rule.drop_high + rule.drop_low]]

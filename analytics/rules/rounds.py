@@ -1,0 +1,138 @@
+"""Rounds (design section 11): who took part in each round, each round's official result, who went on.
+
+Rounds run in the order ``festival.toml`` declares them; a festival without ``[[rounds]]`` has
+one round, ``""``. Every entry of a lane takes part in the first round; the ``advance`` best of
+each round's result go on to the next, and every entry tied with the last of them goes on too.
+A round's *score* is the entry's own panel score in that round (the official rule of the round,
+:mod:`analytics.rules.official`); its *result* is the weighted sum of the entry's round scores that
+the round's ``weights`` name, rounded as the round's rule says; the round ranks on its result.
+
+:func:`progression` computes this for the panel as it sat; :func:`round_results` for any
+number of juries at once (the robustness checks: one juror left out, resampled juries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.base import columns as col
+from analytics.load.config import FestivalConfig
+from analytics.rules.official import Panel, panel_results, round_half_up
+
+PROGRESSION_COLUMNS = [col.LANE, col.ROUND, col.ENTRY_ID, "round_score", "score", "rank", "advances"]
+
+
+@dataclass(frozen=True)
+class LaneRounds:
+    """One lane's rounds for a set of juries: per round, the entries in it, and (juries ×
+    entries) their round scores and results; per round and criterion, the panel scores."""
+
+    rounds: tuple[str, ...]
+    entries: dict[str, pd.Index]
+    round_scores: dict[str, np.ndarray]
+    results: dict[str, np.ndarray]
+    per_criterion: dict[str, np.ndarray]  # criteria × juries × entries
+    criteria: tuple[str, ...]
+
+
+def lane_panels(config: FestivalConfig, scores: pd.DataFrame, lane: str,
+                criteria: tuple[str, ...] | None = None) -> dict[str, Panel]:
+    """Each round's scores of a lane laid out per entry (:class:`~analytics.rules.official.Panel`), on
+    the lane's criteria (or on ``criteria``). ``scores``: the festival's, or only the lane's."""
+    return panels_by_lane(config, scores[scores[col.LANE] == lane], criteria, lanes=(lane,))[lane]
+
+
+def panels_by_lane(config: FestivalConfig, scores: pd.DataFrame, criteria: tuple[str, ...] | None = None,
+                   lanes: tuple[str, ...] | None = None) -> dict[str, dict[str, Panel]]:
+    """:func:`lane_panels` of every lane (or of ``lanes``) from one pass over ``scores``: O(scores)."""
+    lanes = config.lane_ids if lanes is None else lanes
+    groups = scores.groupby([col.LANE, col.ROUND], sort=False, observed=True).indices if len(scores) else {}
+    empty = scores.iloc[:0]
+    return {lane: {r: Panel.of(scores.take(groups[(lane, r)]) if (lane, r) in groups else empty,
+                               tuple(criteria or config.lane_criteria(lane))) for r in config.round_ids}
+            for lane in lanes}
+
+
+def round_results(config: FestivalConfig, lane: str, panels: dict[str, Panel], entries: dict[str, pd.Index],
+                  juries: np.ndarray, jurors: pd.Index, factors: dict[str, float] | None = None, *,
+                  keep: bool = True) -> LaneRounds:
+    """Every round of a lane under each jury of ``juries`` (juries × ``jurors``, multiplicities):
+    round scores and results of the entries in each round (``entries``); ``factors``: the
+    criteria's weights (default: the lane's); ``keep=False``: without the panel scores per
+    criterion (``per_criterion`` empty; see :func:`~analytics.rules.official.panel_results`)."""
+    factors = config.criterion_weights(lane) if factors is None else factors
+    scores_by_round, results, per_criterion = {}, {}, {}
+    for r in config.round_ids:  # a few rounds: not a loop over juries, entries or jurors
+        panel = panels[r]
+        codes = jurors.get_indexer(panel.jurors_index)
+        own = juries[:, codes] if len(codes) else np.zeros((len(juries), 0))
+        got, criteria = panel_results(panel, own, config.rule(r), factors, keep=keep)
+        at = panel.entries.get_indexer(entries[r])
+        scores_by_round[r] = _pick(got, at)
+        if keep:
+            per_criterion[r] = _pick(criteria, at)
+        total = np.zeros((len(juries), len(entries[r])))
+        for earlier, weight in config.round_weights(r).items():  # the earlier rounds' scores of the entries still in
+            place = entries[earlier].get_indexer(entries[r])
+            total = total + weight * scores_by_round[earlier][:, place]
+        results[r] = round_half_up(total, config.rule(r).decimals)
+    return LaneRounds(config.round_ids, entries, scores_by_round, results, per_criterion,
+                      panels[config.round_ids[0]].criteria)
+
+
+def _pick(matrix: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """The last axis of ``matrix`` at positions ``at`` (NaN where ``at`` is -1: an entry not scored)."""
+    out = np.full((*matrix.shape[:-1], len(at)), np.nan)
+    ok = at >= 0
+    out[..., ok] = matrix[..., at[ok]]
+    return out
+
+
+def ranks(results: np.ndarray) -> np.ndarray:
+    """Competition ranks (1 = best, ties share the best rank) of each row; an entry without a result is last."""
+    filled = np.where(np.isnan(results), -np.inf, results)
+    return pd.DataFrame(filled).rank(axis=1, ascending=False, method="min").to_numpy()
+
+
+def going_on(results: np.ndarray, advance: int | None) -> np.ndarray:
+    """Per jury and entry: does it go on (among the ``advance`` best, or tied with the last of them)?"""
+    if advance is None:
+        return np.zeros(results.shape, dtype=bool)
+    return (ranks(results) <= advance) & ~np.isnan(results)
+
+
+def progression(config: FestivalConfig, entries: pd.DataFrame, scores: pd.DataFrame,
+                panels: dict[str, dict[str, Panel]] | None = None) -> pd.DataFrame:
+    """Each lane's rounds for the panel as it sat: one row per lane × round × entry of the
+    round, with its round score, result, rank and whether it goes on (``yes``/``no``; empty
+    in the last round). Columns :data:`PROGRESSION_COLUMNS`. ``panels``: :func:`panels_by_lane`
+    of ``scores``, when the caller has them. A loop over lanes and rounds, each step O(its scores)."""
+    frames = []
+    last = config.round_ids[-1]
+    panels = panels_by_lane(config, scores) if panels is None else panels
+    jurors_of = scores.groupby(col.LANE, observed=True)[col.JUROR_ID].unique() if len(scores) else {}
+    entries_of = entries.groupby(col.CATEGORY, observed=True)[col.ENTRY_ID].unique() if len(entries) else {}
+    for lane in config.lane_ids:
+        jurors = pd.Index(sorted(jurors_of[lane]) if lane in jurors_of else [])
+        members = {config.round_ids[0]: pd.Index(sorted(entries_of[lane]) if lane in entries_of else [])}
+        panels_of_lane = panels[lane]
+        everyone = np.ones((1, len(jurors)))
+        for i, r in enumerate(config.round_ids):
+            # the entries of round r are known once the rounds before it are decided
+            so_far = round_results(config, lane, panels_of_lane, {**members, **{x: pd.Index([]) for x in config.round_ids
+                                                                         if x not in members}}, everyone, jurors)
+            result = so_far.results[r][0]
+            rank = ranks(so_far.results[r])[0]
+            advance = config.round(r).advance if config.round(r) is not None else None
+            on = going_on(so_far.results[r], advance)[0]
+            frames.append(pd.DataFrame({col.LANE: lane, col.ROUND: r, col.ENTRY_ID: members[r],
+                                        "round_score": so_far.round_scores[r][0], "score": result, "rank": rank,
+                                        "advances": np.where(on, "yes", "no") if r != last else ""}))
+            if i + 1 < len(config.round_ids):
+                members[config.round_ids[i + 1]] = members[r][on]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PROGRESSION_COLUMNS)
+    return out[PROGRESSION_COLUMNS]
+

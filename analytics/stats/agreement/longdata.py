@@ -1,0 +1,109 @@
+"""Long tables (one row per unit × rater) coded into integer arrays, checked once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.base import columns as col
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """Non-missing ratings as codes: ``unit[i]`` and ``rater[i]`` index ``units``/``raters``."""
+
+    unit: np.ndarray
+    rater: np.ndarray
+    value: np.ndarray
+    units: pd.Index
+    raters: pd.Index
+
+    @property
+    def n_units(self) -> int:
+        return len(self.units)
+
+    @property
+    def n_raters(self) -> int:
+        return len(self.raters)
+
+    def __len__(self) -> int:
+        return len(self.value)
+
+
+def ratings(data: pd.DataFrame, unit: str = col.ENTRY_ID, rater: str = col.JUROR_ID, value: str = col.SCORE,
+            *, numeric: bool = True) -> Ratings:
+    """Check a long table and code it. A missing value (NaN/None) is a missing rating and is
+    left out; units or raters with no rating left do not count.
+
+    Raises ``ValueError`` when a column is absent, a value is not a number (``numeric``),
+    or a unit × rater pair appears twice. ``data`` already coded (a :class:`Ratings`, as
+    :meth:`analytics.checks.shared.Shared.coded` keeps them for a run) is returned as it is.
+    """
+    if isinstance(data, Ratings):
+        return data
+    if not isinstance(data, pd.DataFrame):
+        raise ValueError(f"expected a pandas DataFrame with one row per unit × rater; got {type(data).__name__}")
+    absent = [name for name in (unit, rater, value) if name not in data.columns]
+    if absent:
+        raise ValueError(f"the table has no column {', '.join(map(repr, absent))}; its columns are "
+                         f"{', '.join(map(str, data.columns))}. Name the columns with unit=, rater=, value=.")
+    frame = data[[unit, rater, value]]
+    present = frame[value].notna().to_numpy()
+    frame = frame.loc[present]
+    values = frame[value].to_numpy()
+    if numeric:
+        numbers = pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float)
+        bad = ~np.isfinite(numbers)
+        if bad.any():
+            shown = ", ".join(repr(v) for v in frame[value].to_numpy()[bad][:5])
+            raise ValueError(f"the column {value!r} must hold numbers; found {shown}")
+        values = numbers
+    unit_codes, units = pd.factorize(frame[unit], sort=True)
+    rater_codes, raters = pd.factorize(frame[rater], sort=True)
+    pair = unit_codes.astype(np.int64) * max(len(raters), 1) + rater_codes
+    ordered = np.sort(pair)
+    if (ordered[1:] == ordered[:-1]).any():
+        dup = frame.loc[pd.Series(pair).duplicated().to_numpy(), [unit, rater]].head(3)
+        shown = "; ".join(f"{u} × {r}" for u, r in dup.itertuples(index=False))
+        raise ValueError(f"each {unit} × {rater} pair may be rated once; repeated: {shown}")
+    return Ratings(unit_codes, rater_codes, values, pd.Index(units), pd.Index(raters))
+
+
+def require_seed(n_boot: int, random_state) -> np.random.Generator | None:
+    """A generator for ``n_boot`` resamples; an explicit seed is required for any resampling."""
+    if n_boot < 0:
+        raise ValueError(f"n_boot must be 0 (no bootstrap) or a positive number of resamples; got {n_boot}")
+    if n_boot == 0:
+        return None
+    if random_state is None:
+        raise ValueError("a bootstrap needs an explicit seed: pass random_state=<int> so the interval is reproducible")
+    return np.random.default_rng(random_state)
+
+
+#: the resample weights of one chunk hold at most this many numbers
+CHUNK_VALUES = 1_000_000
+
+
+def resample_weights(rng: np.random.Generator, n_units: int, n_boot: int, chunk: int | None = None):
+    """Bootstrap over units as weights: yields arrays (resamples × units) of how many times
+    each unit was drawn, ``chunk`` resamples at a time (default: as many as keep a chunk
+    within :data:`CHUNK_VALUES` numbers, at least 100; memory: chunk × units)."""
+    chunk = chunk or max(100, CHUNK_VALUES // max(n_units, 1))
+    for start in range(0, n_boot, chunk):
+        b = min(chunk, n_boot - start)
+        draws = rng.integers(0, n_units, size=(b, n_units))
+        flat = (draws + (np.arange(b) * n_units)[:, None]).ravel()
+        yield np.bincount(flat, minlength=b * n_units).reshape(b, n_units).astype(float)
+
+
+def percentile_interval(estimates: np.ndarray, confidence: float) -> tuple[float, float]:
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1; got {confidence}")
+    finite = estimates[np.isfinite(estimates)]
+    if finite.size == 0:
+        return float("nan"), float("nan")
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(finite, [tail, 1 - tail])
+    return float(low), float(high)
