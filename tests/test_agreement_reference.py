@@ -35,6 +35,14 @@ Sources (full citations; the short names are used in the comments):
   ``distrib.6raters`` (``gwet.ac1.dist``, ``fleiss.kappa.dist``); vignettes/weighting.html for
   the quadratic-weighted AC2. Linear-weighted AC2 on ``cac.raw4raters`` printed to 3 decimals
   in the Python port's tests (afergadis/irrCAC test/unit/irrCAC/raw/test_gwet.py).
+* [IRRCAC-PY] The Python port of ``irrCAC`` (github.com/afergadis/irrCAC), whose tests assert
+  the R package's output on ``cac.raw4raters`` to 3 decimals: test/unit/irrCAC/raw/test_gwet.py
+  (``weights='ordinal'``: pa 0.968, pe 0.685, AC2 0.899), test/unit/irrCAC/raw/test_fleiss.py
+  (``weights='ordinal'``: pa 0.968, pe 0.788, kappa 0.850; ``'linear'``: 0.939, 0.667, 0.818;
+  ``'quadratic'``: 0.975, 0.818, 0.865), and test/unit/irrCAC/weights/test_weights.py
+  (``ordinal.weights(1:3)`` = [[1, .667, 0], [.667, 1, .667], [0, .667, 1]], 3 decimals).
+  irrCAC's ``ordinal.weights`` (R/weights.gen.r): with n_kl = |k - l| + 1 on the category
+  ranks 1..q, w_kl = 1 - C(n_kl, 2) / max C(n_kl, 2) = 1 - C(|k - l| + 1, 2) / C(q, 2).
 
 Peers used at full precision: ``krippendorff`` 0.9, ``pingouin`` 0.7 (``intraclass_corr``,
 ``friedman``), ``statsmodels`` (``fleiss_kappa``, ``cohens_kappa``), ``scikit-learn``
@@ -267,7 +275,9 @@ def irrcac_reference(wide, *, kind: str, weights: str = "identity", categories=N
     * Fleiss: pe = sum_kl w_kl pi_k pi_l; Gwet: pe = sum(w) / (q (q - 1)) * sum_k pi_k (1 - pi_k).
 
     Weights on category values: linear 1 - |c_k - c_l| / (max - min), quadratic
-    1 - (c_k - c_l)^2 / (max - min)^2 (irrCAC ``linear.weights``/``quadratic.weights``).
+    1 - (c_k - c_l)^2 / (max - min)^2 (irrCAC ``linear.weights``/``quadratic.weights``);
+    ordinal on category ranks 1..q: 1 - C(|k - l| + 1, 2) / C(q, 2) (irrCAC ``ordinal.weights``,
+    written here with ``math.comb`` entry by entry, as the R function loops).
     """
     wide = np.asarray(wide, dtype=float)
     observed = np.unique(wide[~np.isnan(wide)])
@@ -275,7 +285,9 @@ def irrcac_reference(wide, *, kind: str, weights: str = "identity", categories=N
     q = len(cats)
     diff = np.subtract.outer(cats, cats)
     span = cats.max() - cats.min()
-    w = {"identity": np.eye(q), "linear": 1 - np.abs(diff) / span, "quadratic": 1 - diff**2 / span**2}[weights]
+    ordinal = np.array([[1 - math.comb(abs(k - l) + 1, 2) / math.comb(q, 2) for l in range(q)] for k in range(q)])
+    w = {"identity": np.eye(q), "linear": 1 - np.abs(diff) / span, "quadratic": 1 - diff**2 / span**2,
+         "ordinal": ordinal}[weights]
     counts = np.stack([(wide == c).sum(axis=1) for c in cats], axis=1).astype(float)
     counts = counts[counts.sum(axis=1) > 0]
     r_i = counts.sum(axis=1)
@@ -885,10 +897,14 @@ def test_irrcac_reference_reproduces_published_numbers():
     ("gwet_ac2", "gwet", "identity"),
     ("gwet_ac2", "gwet", "linear"),
     ("gwet_ac2", "gwet", "quadratic"),
+    ("gwet_ac2", "gwet", "ordinal"),
+    ("fleiss_kappa", "fleiss", "linear"),
+    ("fleiss_kappa", "fleiss", "quadratic"),
+    ("fleiss_kappa", "fleiss", "ordinal"),
 ])
 def test_chance_corrected_random_against_irrcac_formula(seed, missing, function, kind, weights):
     wide = random_scores(seed, missing=missing)
-    kwargs = {"weights": weights} if function == "gwet_ac2" else {}
+    kwargs = {"weights": weights} if function == "gwet_ac2" or weights != "identity" else {}
     result = getattr(agreement, function)(long_table(wide), **kwargs)
     pa, pe, coefficient = irrcac_reference(wide, kind=kind, weights=weights)
     assert result.details["pa"] == pytest.approx(pa, abs=PEER)
@@ -910,6 +926,98 @@ def test_gwet_categories_argument_sets_q():
     ac2 = agreement.gwet_ac2(long_table(wide), weights="quadratic", categories=declared)
     assert ac2.estimate == pytest.approx(
         irrcac_reference(wide, kind="gwet", weights="quadratic", categories=declared)[2], abs=PEER)
+
+
+def test_ac2_and_fleiss_ordinal_irrcac_raw4raters_published():
+    data = long_table(IRRCAC_RAW4RATERS)
+    ac2 = agreement.gwet_ac2(data, weights="ordinal")
+    # [IRRCAC-PY] test_gwet.py, gwet.ac1.raw(cac.raw4raters, weights="ordinal"), 3 dp:
+    # pa 0.968, pe 0.685, AC2 0.899.
+    assert ac2.details["pa"] == pytest.approx(0.968, abs=5e-4)
+    assert ac2.details["pe"] == pytest.approx(0.685, abs=5e-4)
+    assert ac2.estimate == pytest.approx(0.899, abs=5e-4)
+    fleiss = agreement.fleiss_kappa(data, weights="ordinal")
+    # [IRRCAC-PY] test_fleiss.py, fleiss.kappa.raw(cac.raw4raters, weights="ordinal"), 3 dp:
+    # pa 0.968, pe 0.788, kappa 0.850.
+    assert fleiss.details["pa"] == pytest.approx(0.968, abs=5e-4)
+    assert fleiss.details["pe"] == pytest.approx(0.788, abs=5e-4)
+    assert fleiss.estimate == pytest.approx(0.850, abs=5e-4)
+    # The independent formula of this file (irrcac_reference) agrees at full precision.
+    pa, pe, coefficient = irrcac_reference(IRRCAC_RAW4RATERS, kind="gwet", weights="ordinal")
+    assert (ac2.details["pa"], ac2.details["pe"], ac2.estimate) == pytest.approx((pa, pe, coefficient), abs=PEER)
+
+
+@pytest.mark.parametrize(("weights", "expected"), [
+    # [IRRCAC-PY] test_fleiss.py, fleiss.kappa.raw(cac.raw4raters, weights=...), 3 dp: (pa, pe, kappa).
+    ("linear", (0.939, 0.667, 0.818)),
+    ("quadratic", (0.975, 0.818, 0.865)),
+])
+def test_weighted_fleiss_irrcac_raw4raters_published(weights, expected):
+    result = agreement.fleiss_kappa(long_table(IRRCAC_RAW4RATERS), weights=weights)
+    assert (result.details["pa"], result.details["pe"], result.estimate) == pytest.approx(expected, abs=5e-4)
+
+
+def test_fleiss_kappa_default_weights_are_identity():
+    data = long_table(IRRCAC_RAW4RATERS)
+    assert agreement.fleiss_kappa(data, weights="identity").estimate == agreement.fleiss_kappa(data).estimate
+
+
+def test_ordinal_weights_on_three_categories_irrcac_published():
+    """[IRRCAC-PY] test_weights.py: irrCAC ``ordinal.weights(1:3)`` = [[1, .667, 0], [.667, 1,
+    .667], [0, .667, 1]] (3 dp); with ranks 1-3, AC2's pe = sum(w) / (q (q - 1)) * sum pi (1 - pi)
+    carries sum(w) = 3 + 4 * 2/3 = 17/3, which the result shows on a two-unit example."""
+    votes = pd.DataFrame({"entry_id": [1, 1, 2, 2], "juror_id": ["a", "b", "a", "b"], "score": [1, 2, 3, 3]})
+    result = agreement.gwet_ac2(votes, weights="ordinal")
+    # By hand: unit 1 has one vote in 1 and one in 2 (weight 2/3 between them), so its agreement is
+    # (1 * (1 + 2/3 - 1) + 1 * (2/3 + 1 - 1)) / 2 = 2/3; unit 2 agrees fully: pa = (2/3 + 1) / 2 = 5/6.
+    assert result.details["pa"] == pytest.approx(5 / 6, abs=1e-12)
+    pi = np.array([0.25, 0.25, 0.5])
+    assert result.details["pe"] == pytest.approx((17 / 3) / 6 * float((pi * (1 - pi)).sum()), abs=1e-12)
+    assert round(1 - math.comb(2, 2) / math.comb(3, 2), 3) == 0.667  # the published off-diagonal weight
+
+
+def test_ordinal_weights_use_ranks_not_values():
+    """Ordinal weights depend on the order of the categories only (irrCAC builds them on 1..q):
+    spreading the values apart changes linear AC2 but not ordinal AC2."""
+    wide = random_scores(4, n_units=30, n_raters=4, missing=0.2)
+    wide = np.clip(wide, 3, 7)
+    stretched = np.where(np.isnan(wide), np.nan, wide**2)  # same order, other distances
+    for function in (agreement.gwet_ac2, agreement.fleiss_kappa):
+        assert function(long_table(stretched), weights="ordinal").estimate == pytest.approx(
+            function(long_table(wide), weights="ordinal").estimate, abs=1e-12)
+        assert function(long_table(stretched), weights="linear").estimate != pytest.approx(
+            function(long_table(wide), weights="linear").estimate, abs=1e-6)
+
+
+def test_ordinal_weights_on_labels_follow_the_declared_order():
+    """Labels such as poor < fair < good have no values, only an order: ordinal weights take it
+    from ``categories`` (irrCAC ``categ.labels``) and equal the same votes coded 1, 2, 3."""
+    wide = random_scores(5, n_units=20, n_raters=3, missing=0.1)
+    wide = np.clip(wide, 4, 6)
+    labels = {4.0: "poor", 5.0: "fair", 6.0: "good"}
+    coded = long_table(wide)
+    named = coded.assign(score=coded["score"].map(labels))
+    order = ["poor", "fair", "good"]
+    for function in (agreement.gwet_ac2, agreement.fleiss_kappa):
+        assert function(named, weights="ordinal", categories=order).estimate == pytest.approx(
+            function(coded, weights="ordinal").estimate, abs=1e-12)
+    with pytest.raises(ValueError, match=r"ordinal weights need the order of the categories"):
+        agreement.gwet_ac2(named, weights="ordinal")
+
+
+def test_unknown_weights_raise_naming_the_choices():
+    data = long_table(IRRCAC_RAW4RATERS)
+    for function in (agreement.gwet_ac2, agreement.fleiss_kappa):
+        with pytest.raises(ValueError, match=r"weights must be one of 'identity', 'linear', 'quadratic', 'ordinal'; "
+                                             r"got 'cubic'"):
+            function(data, weights="cubic")
+
+
+def test_values_outside_the_declared_categories_raise_listing_each():
+    data = long_table(IRRCAC_RAW4RATERS)
+    with pytest.raises(ValueError, match=r"holds 4\.0, 5\.0 outside the declared categories") as error:
+        agreement.gwet_ac1(data, categories=[1, 2, 3])
+    assert "categories=" in str(error.value)
 
 
 def test_peer_statsmodels_fleiss_counts_missing_as_a_category():
@@ -982,6 +1090,44 @@ def test_cohen_kappa_uses_units_rated_by_both():
         ours = agreement.cohen_kappa(two_raters(holes), weights=weights).estimate
         expected = cohen_kappa_score(holes[both, 0], holes[both, 1], weights=weights)
         assert ours == pytest.approx(expected, abs=PEER)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("weights", [None, "linear", "quadratic"])
+def test_cohen_kappa_declared_categories_against_sklearn_labels(seed, weights):
+    """With ``categories`` the weights count steps over the declared scale, so a category nobody
+    used still counts as a step (irrCAC's convention); sklearn's ``labels=`` does the same."""
+    pair = _random_pair(seed, high=5)
+    pair[pair == 3] = 4  # nobody uses 3 on the 1-6 scale
+    declared = [1, 2, 3, 4, 5, 6]
+    ours = agreement.cohen_kappa(two_raters(pair), weights=weights, categories=declared).estimate
+    # Peer: sklearn.metrics.cohen_kappa_score(y1, y2, labels=declared, weights=weights).
+    peer = cohen_kappa_score(pair[:, 0], pair[:, 1], labels=declared, weights=weights)
+    assert ours == pytest.approx(peer, abs=PEER)
+    if weights is not None:  # the unused 3 (and 6) are steps: not the same as the observed categories' index
+        assert ours != pytest.approx(agreement.cohen_kappa(two_raters(pair), weights=weights).estimate, abs=1e-6)
+
+
+def test_cohen_kappa_declared_labels_in_their_order():
+    """Labels with an order and no values: the declared list gives the steps (sklearn ``labels=``)."""
+    pair = _random_pair(7, high=4)
+    names = np.array(["none", "low", "mid", "high"])
+    frame = two_raters(pair)
+    frame["score"] = names[frame["score"].to_numpy(dtype=int) - 1]
+    for weights in ("linear", "quadratic"):
+        ours = agreement.cohen_kappa(frame, weights=weights, categories=list(names)).estimate
+        peer = cohen_kappa_score(names[pair[:, 0].astype(int) - 1], names[pair[:, 1].astype(int) - 1],
+                                 labels=list(names), weights=weights)
+        assert ours == pytest.approx(peer, abs=PEER)
+
+
+def test_cohen_kappa_value_outside_declared_categories_raises_naming_it():
+    pair = _random_pair(2, high=6)
+    with pytest.raises(ValueError, match=r"holds 6\.0 outside the declared categories") as error:
+        agreement.cohen_kappa(two_raters(pair), weights="linear", categories=[1, 2, 3, 4, 5])
+    assert "categories=" in str(error.value)
+    with pytest.raises(ValueError, match=r"categories= lists 2 more than once"):
+        agreement.cohen_kappa(two_raters(pair), categories=[1, 2, 2, 3, 4, 5, 6])
 
 
 def test_cohen_kappa_needs_exactly_two_raters():
