@@ -743,6 +743,81 @@ def test_peer_pingouin_icc_refuses_incomplete_or_drops_units():
     assert ours.n_units > complete_rows
 
 
+def _incomplete_anxiety() -> np.ndarray:
+    """[IRR] ``anxiety`` (20 subjects x 3 raters) with six ratings removed from five subjects."""
+    wide = ANXIETY.copy()
+    wide[[1, 4, 9, 13, 17], [0, 2, 1, 0, 2]] = NAN
+    wide[9, 0] = NAN
+    return wide
+
+
+@pytest.mark.parametrize("wide", [_incomplete_anxiety(), random_scores(3, n_raters=4, missing=0.12),
+                                  random_scores(6, n_units=60, n_raters=3, missing=0.2, structured=False)],
+                         ids=["anxiety_holes", "random3", "noise6"])
+def test_icc_listwise_against_pingouin_omit(pingouin_full_precision, wide):
+    """``missing="listwise"`` keeps the units rated by every rater, as pingouin's
+    ``nan_policy="omit"`` and R ``psych::ICC`` (complete cases) do: all six forms, F tests and
+    F-based intervals equal pingouin's at full precision."""
+    ours = agreement.icc(long_table(wide), missing="listwise")
+    frame = long_table(wide, unit="t", rater="r", value="y")
+    # Peer: pingouin.intraclass_corr(data, targets, raters, ratings, nan_policy="omit").
+    peer = pg.intraclass_corr(data=frame, targets="t", raters="r", ratings="y", nan_policy="omit")
+    complete_units = int((~np.isnan(wide)).all(axis=1).sum())
+    assert ours.complete is True
+    assert ours.n_units == complete_units == int(peer["df1"].iloc[0]) + 1
+    assert ours.details["units_dropped"] == int((~np.isnan(wide)).any(axis=1).sum()) - complete_units > 0
+    for (_, mine), (_, theirs) in zip(ours.table.iterrows(), peer.iterrows(), strict=True):
+        label = f"{mine['form']} vs {theirs['Type']}"
+        assert same_number(mine["estimate"], theirs["ICC"]), label
+        assert same_number(mine["f"], theirs["F"]), label
+        assert mine["df1"] == theirs["df1"] and mine["df2"] == theirs["df2"], label
+        assert same_number(mine["p_value"], theirs["pval"]), label
+        assert same_number(mine["ci_low"], float(theirs["CI95"][0])), label
+        assert same_number(mine["ci_high"], float(theirs["CI95"][1])), label
+    # and it differs from the default, which uses every rating (Henderson III on the incomplete design)
+    default = agreement.icc(long_table(wide))
+    assert default.complete is False
+    assert default.n_units > ours.n_units
+    assert not np.allclose(default.table["estimate"], ours.table["estimate"], atol=1e-6)
+
+
+def test_icc_listwise_on_complete_data_changes_nothing():
+    ours = agreement.icc(long_table(SHROUT_FLEISS), missing="listwise")
+    default = agreement.icc(long_table(SHROUT_FLEISS))
+    pd.testing.assert_frame_equal(ours.table, default.table)
+    assert ours.details["units_dropped"] == 0
+
+
+def test_icc_default_missing_is_every_available_rating():
+    wide = random_scores(3, n_raters=4, missing=0.12)
+    explicit = agreement.icc(long_table(wide), missing="available").table
+    pd.testing.assert_frame_equal(explicit, agreement.icc(long_table(wide)).table)
+
+
+def test_icc_listwise_with_too_few_complete_units_is_undefined_with_the_reason():
+    wide = random_scores(0, n_units=10, n_raters=5, missing=0.6)
+    assert int((~np.isnan(wide)).all(axis=1).sum()) < 2
+    result = agreement.icc(long_table(wide), missing="listwise")
+    assert math.isnan(result.estimate)
+    assert "rated by every rater" in result.reason
+    assert list(result.table["form"]) == list(FORMS)
+
+
+def test_icc_bad_arguments_raise_one_error_listing_each():
+    data = long_table(SHROUT_FLEISS)
+    with pytest.raises(ValueError, match=r"missing must be 'available' or 'listwise'; got 'pairwise'"):
+        agreement.icc(data, missing="pairwise")
+    with pytest.raises(ValueError, match=r"form must be one of .*; got 'ICC4'\nmissing must be .*\n.*random_state="):
+        agreement.icc(data, form="ICC4", missing="pairwise", n_boot=10)
+
+
+def test_icc_listwise_leaves_the_input_unchanged():
+    frame = long_table(_incomplete_anxiety())
+    before = frame.copy()
+    agreement.icc(frame, missing="listwise")
+    pd.testing.assert_frame_equal(frame, before)
+
+
 # ---------------------------------------------------------------------------------------------
 # Kendall's W
 # ---------------------------------------------------------------------------------------------
