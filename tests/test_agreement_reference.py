@@ -1196,6 +1196,37 @@ def test_cohen_kappa_declared_labels_in_their_order():
         assert ours == pytest.approx(peer, abs=PEER)
 
 
+#: [IRRCAC] ``cont3x3abstractors`` and ``cont4x4diagnosis`` (inst/extdata/*.csv): rater 1 in rows,
+#: rater 2 in columns, categories in the order of the table.
+IRRCAC_ABSTRACTORS = (["Ectopic", "AIU", "NIU"], [[13, 0, 0], [0, 20, 7], [0, 4, 56]])
+IRRCAC_DIAGNOSIS = (["Schizophrenia", "Bipolar Disorder", "Depression", "Other"],
+                    [[40, 6, 4, 15], [4, 25, 1, 5], [4, 2, 21, 9], [17, 13, 12, 45]])
+
+
+def pairs_from_table(labels, table) -> pd.DataFrame:
+    """A two-rater contingency table as the long table: one unit per counted pair of ratings."""
+    rows = []
+    for i, j in itertools.product(range(len(labels)), repeat=2):
+        for _ in range(table[i][j]):
+            unit = f"S{len(rows) // 2 + 1:03d}"
+            rows += [(unit, "R1", labels[i]), (unit, "R2", labels[j])]
+    return pd.DataFrame(rows, columns=["entry_id", "juror_id", "score"])
+
+
+@pytest.mark.parametrize(("data", "weights", "expected"), [
+    # [IRRCAC-PY] test/unit/irrCAC/table/test_cohen.py, kappa2.table(<table>, weights=...), 3 dp.
+    (IRRCAC_ABSTRACTORS, None, 0.796), (IRRCAC_ABSTRACTORS, "linear", 0.843),
+    (IRRCAC_ABSTRACTORS, "quadratic", 0.892), (IRRCAC_ABSTRACTORS, "ordinal", 0.872),
+    (IRRCAC_DIAGNOSIS, None, 0.432), (IRRCAC_DIAGNOSIS, "linear", 0.407),
+    (IRRCAC_DIAGNOSIS, "quadratic", 0.383), (IRRCAC_DIAGNOSIS, "ordinal", 0.390),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_cohen_kappa_irrcac_tables_published(data, weights, expected):
+    labels, table = data
+    result = agreement.cohen_kappa(pairs_from_table(labels, table), weights=weights, categories=labels)
+    assert result.n_units == int(np.sum(table))
+    assert result.estimate == pytest.approx(expected, abs=5e-4)
+
+
 def test_cohen_kappa_value_outside_declared_categories_raises_naming_it():
     pair = _random_pair(2, high=6)
     with pytest.raises(ValueError, match=r"holds 6\.0 outside the declared categories") as error:

@@ -249,7 +249,7 @@ def gwet_ac2(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.J
 
 
 def cohen_kappa(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_ID, value: str = col.SCORE,
-                weights: Literal["linear", "quadratic"] | None = None,
+                weights: Literal["linear", "quadratic", "ordinal"] | None = None,
                 categories: Sequence | None = None) -> AgreementResult:
     r"""Cohen's kappa for exactly two raters, unweighted or weighted.
 
@@ -258,7 +258,8 @@ def cohen_kappa(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = co
     data
         Long table, one row per unit × rater, with exactly two raters.
     weights
-        ``None`` (Cohen 1960), ``"linear"`` or ``"quadratic"`` (Cohen 1968).
+        ``None`` (Cohen 1960), ``"linear"`` or ``"quadratic"`` (Cohen 1968), or ``"ordinal"``
+        (irrCAC's ordinal weights, as in :func:`gwet_ac2`).
     categories
         Every category of the scale, in its order. The weights then count steps along this
         list, so a category neither rater used still counts as a step (irrCAC's convention:
@@ -271,8 +272,10 @@ def cohen_kappa(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = co
     On the units both raters rated (others are counted in ``details["units_dropped"]``),
     with the q × q table of proportions :math:`p_{ij}`, its margins, and disagreement
     weights :math:`v_{ij}` (``None``: :math:`[i \ne j]`; linear :math:`|i - j|`; quadratic
-    :math:`(i - j)^2`, on the positions i, j of the categories: in ``categories`` when given,
-    else among the sorted categories either rater used):
+    :math:`(i - j)^2`; ordinal :math:`\binom{|i - j| + 1}{2}`, on the positions i, j of the
+    categories: in ``categories`` when given, else among the sorted categories either rater
+    used; kappa is the same for any multiple of the weights, so these equal irrCAC's
+    agreement weights :math:`1 - v_{ij} / \max v`):
 
     .. math:: \kappa = 1 - \frac{\sum_{ij} v_{ij} p_{ij}}{\sum_{ij} v_{ij} p_{i\cdot} p_{\cdot j}}
 
@@ -305,8 +308,8 @@ def cohen_kappa(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = co
     >>> round(cohen_kappa(two, weights="linear", categories=[1, 2, 3, 4, 5]).estimate, 4)
     0.7143
     """
-    if weights not in (None, "linear", "quadratic"):
-        raise ValueError(f"weights must be None, 'linear' or 'quadratic'; got {weights!r}")
+    if weights not in (None, "linear", "quadratic", "ordinal"):
+        raise ValueError(f"weights must be None, 'linear', 'quadratic' or 'ordinal'; got {weights!r}")
     r = ratings(data, unit, rater, value, numeric=False)
     if r.n_raters != 2:
         raise ValueError(f"Cohen's kappa compares exactly two raters; the data has {r.n_raters}. "
@@ -328,7 +331,8 @@ def cohen_kappa(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = co
     expected = np.outer(table.sum(axis=1), table.sum(axis=0))
     index = np.arange(q)
     distance = np.abs(index[:, None] - index[None, :]).astype(float)
-    v = {None: (distance > 0).astype(float), "linear": distance, "quadratic": distance**2}[weights]
+    v = {None: (distance > 0).astype(float), "linear": distance, "quadratic": distance**2,
+         "ordinal": distance * (distance + 1) / 2}[weights]
     denominator = float((v * expected).sum())
     if denominator == 0:
         return undefined("cohen_kappa", "both raters used a single category: kappa is undefined",
