@@ -40,7 +40,9 @@ Sources (full citations; the short names are used in the comments):
   (``weights='ordinal'``: pa 0.968, pe 0.685, AC2 0.899), test/unit/irrCAC/raw/test_fleiss.py
   (``weights='ordinal'``: pa 0.968, pe 0.788, kappa 0.850; ``'linear'``: 0.939, 0.667, 0.818;
   ``'quadratic'``: 0.975, 0.818, 0.865), and test/unit/irrCAC/weights/test_weights.py
-  (``ordinal.weights(1:3)`` = [[1, .667, 0], [.667, 1, .667], [0, .667, 1]], 3 decimals).
+  (``ordinal.weights(1:3)`` = [[1, .667, 0], [.667, 1, .667], [0, .667, 1]], 3 decimals), and
+  test/unit/irrCAC/table/test_cohen.py (``kappa2.table`` on ``cont3x3abstractors`` and
+  ``cont4x4diagnosis``, whose counts are irrCAC's inst/extdata/*.csv, for every weighting).
   irrCAC's ``ordinal.weights`` (R/weights.gen.r): with n_kl = |k - l| + 1 on the category
   ranks 1..q, w_kl = 1 - C(n_kl, 2) / max C(n_kl, 2) = 1 - C(|k - l| + 1, 2) / C(q, 2).
 
