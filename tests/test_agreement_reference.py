@@ -35,6 +35,16 @@ Sources (full citations; the short names are used in the comments):
   ``distrib.6raters`` (``gwet.ac1.dist``, ``fleiss.kappa.dist``); vignettes/weighting.html for
   the quadratic-weighted AC2. Linear-weighted AC2 on ``cac.raw4raters`` printed to 3 decimals
   in the Python port's tests (afergadis/irrCAC test/unit/irrCAC/raw/test_gwet.py).
+* [IRRCAC-PY] The Python port of ``irrCAC`` (github.com/afergadis/irrCAC), whose tests assert
+  the R package's output on ``cac.raw4raters`` to 3 decimals: test/unit/irrCAC/raw/test_gwet.py
+  (``weights='ordinal'``: pa 0.968, pe 0.685, AC2 0.899), test/unit/irrCAC/raw/test_fleiss.py
+  (``weights='ordinal'``: pa 0.968, pe 0.788, kappa 0.850; ``'linear'``: 0.939, 0.667, 0.818;
+  ``'quadratic'``: 0.975, 0.818, 0.865), and test/unit/irrCAC/weights/test_weights.py
+  (``ordinal.weights(1:3)`` = [[1, .667, 0], [.667, 1, .667], [0, .667, 1]], 3 decimals), and
+  test/unit/irrCAC/table/test_cohen.py (``kappa2.table`` on ``cont3x3abstractors`` and
+  ``cont4x4diagnosis``, whose counts are irrCAC's inst/extdata/*.csv, for every weighting).
+  irrCAC's ``ordinal.weights`` (R/weights.gen.r): with n_kl = |k - l| + 1 on the category
+  ranks 1..q, w_kl = 1 - C(n_kl, 2) / max C(n_kl, 2) = 1 - C(|k - l| + 1, 2) / C(q, 2).
 
 Peers used at full precision: ``krippendorff`` 0.9, ``pingouin`` 0.7 (``intraclass_corr``,
 ``friedman``), ``statsmodels`` (``fleiss_kappa``, ``cohens_kappa``), ``scikit-learn``
@@ -267,7 +277,9 @@ def irrcac_reference(wide, *, kind: str, weights: str = "identity", categories=N
     * Fleiss: pe = sum_kl w_kl pi_k pi_l; Gwet: pe = sum(w) / (q (q - 1)) * sum_k pi_k (1 - pi_k).
 
     Weights on category values: linear 1 - |c_k - c_l| / (max - min), quadratic
-    1 - (c_k - c_l)^2 / (max - min)^2 (irrCAC ``linear.weights``/``quadratic.weights``).
+    1 - (c_k - c_l)^2 / (max - min)^2 (irrCAC ``linear.weights``/``quadratic.weights``);
+    ordinal on category ranks 1..q: 1 - C(|k - l| + 1, 2) / C(q, 2) (irrCAC ``ordinal.weights``,
+    written here with ``math.comb`` entry by entry, as the R function loops).
     """
     wide = np.asarray(wide, dtype=float)
     observed = np.unique(wide[~np.isnan(wide)])
@@ -275,7 +287,9 @@ def irrcac_reference(wide, *, kind: str, weights: str = "identity", categories=N
     q = len(cats)
     diff = np.subtract.outer(cats, cats)
     span = cats.max() - cats.min()
-    w = {"identity": np.eye(q), "linear": 1 - np.abs(diff) / span, "quadratic": 1 - diff**2 / span**2}[weights]
+    ordinal = np.array([[1 - math.comb(abs(k - l) + 1, 2) / math.comb(q, 2) for l in range(q)] for k in range(q)])
+    w = {"identity": np.eye(q), "linear": 1 - np.abs(diff) / span, "quadratic": 1 - diff**2 / span**2,
+         "ordinal": ordinal}[weights]
     counts = np.stack([(wide == c).sum(axis=1) for c in cats], axis=1).astype(float)
     counts = counts[counts.sum(axis=1) > 0]
     r_i = counts.sum(axis=1)
@@ -731,6 +745,81 @@ def test_peer_pingouin_icc_refuses_incomplete_or_drops_units():
     assert ours.n_units > complete_rows
 
 
+def _incomplete_anxiety() -> np.ndarray:
+    """[IRR] ``anxiety`` (20 subjects x 3 raters) with six ratings removed from five subjects."""
+    wide = ANXIETY.copy()
+    wide[[1, 4, 9, 13, 17], [0, 2, 1, 0, 2]] = NAN
+    wide[9, 0] = NAN
+    return wide
+
+
+@pytest.mark.parametrize("wide", [_incomplete_anxiety(), random_scores(3, n_raters=4, missing=0.12),
+                                  random_scores(6, n_units=60, n_raters=3, missing=0.2, structured=False)],
+                         ids=["anxiety_holes", "random3", "noise6"])
+def test_icc_listwise_against_pingouin_omit(pingouin_full_precision, wide):
+    """``missing="listwise"`` keeps the units rated by every rater, as pingouin's
+    ``nan_policy="omit"`` and R ``psych::ICC`` (complete cases) do: all six forms, F tests and
+    F-based intervals equal pingouin's at full precision."""
+    ours = agreement.icc(long_table(wide), missing="listwise")
+    frame = long_table(wide, unit="t", rater="r", value="y")
+    # Peer: pingouin.intraclass_corr(data, targets, raters, ratings, nan_policy="omit").
+    peer = pg.intraclass_corr(data=frame, targets="t", raters="r", ratings="y", nan_policy="omit")
+    complete_units = int((~np.isnan(wide)).all(axis=1).sum())
+    assert ours.complete is True
+    assert ours.n_units == complete_units == int(peer["df1"].iloc[0]) + 1
+    assert ours.details["units_dropped"] == int((~np.isnan(wide)).any(axis=1).sum()) - complete_units > 0
+    for (_, mine), (_, theirs) in zip(ours.table.iterrows(), peer.iterrows(), strict=True):
+        label = f"{mine['form']} vs {theirs['Type']}"
+        assert same_number(mine["estimate"], theirs["ICC"]), label
+        assert same_number(mine["f"], theirs["F"]), label
+        assert mine["df1"] == theirs["df1"] and mine["df2"] == theirs["df2"], label
+        assert same_number(mine["p_value"], theirs["pval"]), label
+        assert same_number(mine["ci_low"], float(theirs["CI95"][0])), label
+        assert same_number(mine["ci_high"], float(theirs["CI95"][1])), label
+    # and it differs from the default, which uses every rating (Henderson III on the incomplete design)
+    default = agreement.icc(long_table(wide))
+    assert default.complete is False
+    assert default.n_units > ours.n_units
+    assert not np.allclose(default.table["estimate"], ours.table["estimate"], atol=1e-6)
+
+
+def test_icc_listwise_on_complete_data_changes_nothing():
+    ours = agreement.icc(long_table(SHROUT_FLEISS), missing="listwise")
+    default = agreement.icc(long_table(SHROUT_FLEISS))
+    pd.testing.assert_frame_equal(ours.table, default.table)
+    assert ours.details["units_dropped"] == 0
+
+
+def test_icc_default_missing_is_every_available_rating():
+    wide = random_scores(3, n_raters=4, missing=0.12)
+    explicit = agreement.icc(long_table(wide), missing="available").table
+    pd.testing.assert_frame_equal(explicit, agreement.icc(long_table(wide)).table)
+
+
+def test_icc_listwise_with_too_few_complete_units_is_undefined_with_the_reason():
+    wide = random_scores(0, n_units=10, n_raters=5, missing=0.6)
+    assert int((~np.isnan(wide)).all(axis=1).sum()) < 2
+    result = agreement.icc(long_table(wide), missing="listwise")
+    assert math.isnan(result.estimate)
+    assert "rated by every rater" in result.reason
+    assert list(result.table["form"]) == list(FORMS)
+
+
+def test_icc_bad_arguments_raise_one_error_listing_each():
+    data = long_table(SHROUT_FLEISS)
+    with pytest.raises(ValueError, match=r"missing must be 'available' or 'listwise'; got 'pairwise'"):
+        agreement.icc(data, missing="pairwise")
+    with pytest.raises(ValueError, match=r"form must be one of .*; got 'ICC4'\nmissing must be .*\n.*random_state="):
+        agreement.icc(data, form="ICC4", missing="pairwise", n_boot=10)
+
+
+def test_icc_listwise_leaves_the_input_unchanged():
+    frame = long_table(_incomplete_anxiety())
+    before = frame.copy()
+    agreement.icc(frame, missing="listwise")
+    pd.testing.assert_frame_equal(frame, before)
+
+
 # ---------------------------------------------------------------------------------------------
 # Kendall's W
 # ---------------------------------------------------------------------------------------------
@@ -885,10 +974,14 @@ def test_irrcac_reference_reproduces_published_numbers():
     ("gwet_ac2", "gwet", "identity"),
     ("gwet_ac2", "gwet", "linear"),
     ("gwet_ac2", "gwet", "quadratic"),
+    ("gwet_ac2", "gwet", "ordinal"),
+    ("fleiss_kappa", "fleiss", "linear"),
+    ("fleiss_kappa", "fleiss", "quadratic"),
+    ("fleiss_kappa", "fleiss", "ordinal"),
 ])
 def test_chance_corrected_random_against_irrcac_formula(seed, missing, function, kind, weights):
     wide = random_scores(seed, missing=missing)
-    kwargs = {"weights": weights} if function == "gwet_ac2" else {}
+    kwargs = {"weights": weights} if function == "gwet_ac2" or weights != "identity" else {}
     result = getattr(agreement, function)(long_table(wide), **kwargs)
     pa, pe, coefficient = irrcac_reference(wide, kind=kind, weights=weights)
     assert result.details["pa"] == pytest.approx(pa, abs=PEER)
@@ -910,6 +1003,98 @@ def test_gwet_categories_argument_sets_q():
     ac2 = agreement.gwet_ac2(long_table(wide), weights="quadratic", categories=declared)
     assert ac2.estimate == pytest.approx(
         irrcac_reference(wide, kind="gwet", weights="quadratic", categories=declared)[2], abs=PEER)
+
+
+def test_ac2_and_fleiss_ordinal_irrcac_raw4raters_published():
+    data = long_table(IRRCAC_RAW4RATERS)
+    ac2 = agreement.gwet_ac2(data, weights="ordinal")
+    # [IRRCAC-PY] test_gwet.py, gwet.ac1.raw(cac.raw4raters, weights="ordinal"), 3 dp:
+    # pa 0.968, pe 0.685, AC2 0.899.
+    assert ac2.details["pa"] == pytest.approx(0.968, abs=5e-4)
+    assert ac2.details["pe"] == pytest.approx(0.685, abs=5e-4)
+    assert ac2.estimate == pytest.approx(0.899, abs=5e-4)
+    fleiss = agreement.fleiss_kappa(data, weights="ordinal")
+    # [IRRCAC-PY] test_fleiss.py, fleiss.kappa.raw(cac.raw4raters, weights="ordinal"), 3 dp:
+    # pa 0.968, pe 0.788, kappa 0.850.
+    assert fleiss.details["pa"] == pytest.approx(0.968, abs=5e-4)
+    assert fleiss.details["pe"] == pytest.approx(0.788, abs=5e-4)
+    assert fleiss.estimate == pytest.approx(0.850, abs=5e-4)
+    # The independent formula of this file (irrcac_reference) agrees at full precision.
+    pa, pe, coefficient = irrcac_reference(IRRCAC_RAW4RATERS, kind="gwet", weights="ordinal")
+    assert (ac2.details["pa"], ac2.details["pe"], ac2.estimate) == pytest.approx((pa, pe, coefficient), abs=PEER)
+
+
+@pytest.mark.parametrize(("weights", "expected"), [
+    # [IRRCAC-PY] test_fleiss.py, fleiss.kappa.raw(cac.raw4raters, weights=...), 3 dp: (pa, pe, kappa).
+    ("linear", (0.939, 0.667, 0.818)),
+    ("quadratic", (0.975, 0.818, 0.865)),
+])
+def test_weighted_fleiss_irrcac_raw4raters_published(weights, expected):
+    result = agreement.fleiss_kappa(long_table(IRRCAC_RAW4RATERS), weights=weights)
+    assert (result.details["pa"], result.details["pe"], result.estimate) == pytest.approx(expected, abs=5e-4)
+
+
+def test_fleiss_kappa_default_weights_are_identity():
+    data = long_table(IRRCAC_RAW4RATERS)
+    assert agreement.fleiss_kappa(data, weights="identity").estimate == agreement.fleiss_kappa(data).estimate
+
+
+def test_ordinal_weights_on_three_categories_irrcac_published():
+    """[IRRCAC-PY] test_weights.py: irrCAC ``ordinal.weights(1:3)`` = [[1, .667, 0], [.667, 1,
+    .667], [0, .667, 1]] (3 dp); with ranks 1-3, AC2's pe = sum(w) / (q (q - 1)) * sum pi (1 - pi)
+    carries sum(w) = 3 + 4 * 2/3 = 17/3, which the result shows on a two-unit example."""
+    votes = pd.DataFrame({"entry_id": [1, 1, 2, 2], "juror_id": ["a", "b", "a", "b"], "score": [1, 2, 3, 3]})
+    result = agreement.gwet_ac2(votes, weights="ordinal")
+    # By hand: unit 1 has one vote in 1 and one in 2 (weight 2/3 between them), so its agreement is
+    # (1 * (1 + 2/3 - 1) + 1 * (2/3 + 1 - 1)) / 2 = 2/3; unit 2 agrees fully: pa = (2/3 + 1) / 2 = 5/6.
+    assert result.details["pa"] == pytest.approx(5 / 6, abs=1e-12)
+    pi = np.array([0.25, 0.25, 0.5])
+    assert result.details["pe"] == pytest.approx((17 / 3) / 6 * float((pi * (1 - pi)).sum()), abs=1e-12)
+    assert round(1 - math.comb(2, 2) / math.comb(3, 2), 3) == 0.667  # the published off-diagonal weight
+
+
+def test_ordinal_weights_use_ranks_not_values():
+    """Ordinal weights depend on the order of the categories only (irrCAC builds them on 1..q):
+    spreading the values apart changes linear AC2 but not ordinal AC2."""
+    wide = random_scores(4, n_units=30, n_raters=4, missing=0.2)
+    wide = np.clip(wide, 3, 7)
+    stretched = np.where(np.isnan(wide), np.nan, wide**2)  # same order, other distances
+    for function in (agreement.gwet_ac2, agreement.fleiss_kappa):
+        assert function(long_table(stretched), weights="ordinal").estimate == pytest.approx(
+            function(long_table(wide), weights="ordinal").estimate, abs=1e-12)
+        assert function(long_table(stretched), weights="linear").estimate != pytest.approx(
+            function(long_table(wide), weights="linear").estimate, abs=1e-6)
+
+
+def test_ordinal_weights_on_labels_follow_the_declared_order():
+    """Labels such as poor < fair < good have no values, only an order: ordinal weights take it
+    from ``categories`` (irrCAC ``categ.labels``) and equal the same votes coded 1, 2, 3."""
+    wide = random_scores(5, n_units=20, n_raters=3, missing=0.1)
+    wide = np.clip(wide, 4, 6)
+    labels = {4.0: "poor", 5.0: "fair", 6.0: "good"}
+    coded = long_table(wide)
+    named = coded.assign(score=coded["score"].map(labels))
+    order = ["poor", "fair", "good"]
+    for function in (agreement.gwet_ac2, agreement.fleiss_kappa):
+        assert function(named, weights="ordinal", categories=order).estimate == pytest.approx(
+            function(coded, weights="ordinal").estimate, abs=1e-12)
+    with pytest.raises(ValueError, match=r"ordinal weights need the order of the categories"):
+        agreement.gwet_ac2(named, weights="ordinal")
+
+
+def test_unknown_weights_raise_naming_the_choices():
+    data = long_table(IRRCAC_RAW4RATERS)
+    for function in (agreement.gwet_ac2, agreement.fleiss_kappa):
+        with pytest.raises(ValueError, match=r"weights must be one of 'identity', 'linear', 'quadratic', 'ordinal'; "
+                                             r"got 'cubic'"):
+            function(data, weights="cubic")
+
+
+def test_values_outside_the_declared_categories_raise_listing_each():
+    data = long_table(IRRCAC_RAW4RATERS)
+    with pytest.raises(ValueError, match=r"holds 4\.0, 5\.0 outside the declared categories") as error:
+        agreement.gwet_ac1(data, categories=[1, 2, 3])
+    assert "categories=" in str(error.value)
 
 
 def test_peer_statsmodels_fleiss_counts_missing_as_a_category():
@@ -982,6 +1167,75 @@ def test_cohen_kappa_uses_units_rated_by_both():
         ours = agreement.cohen_kappa(two_raters(holes), weights=weights).estimate
         expected = cohen_kappa_score(holes[both, 0], holes[both, 1], weights=weights)
         assert ours == pytest.approx(expected, abs=PEER)
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("weights", [None, "linear", "quadratic"])
+def test_cohen_kappa_declared_categories_against_sklearn_labels(seed, weights):
+    """With ``categories`` the weights count steps over the declared scale, so a category nobody
+    used still counts as a step (irrCAC's convention); sklearn's ``labels=`` does the same."""
+    pair = _random_pair(seed, high=5)
+    pair[pair == 3] = 4  # nobody uses 3 on the 1-6 scale
+    declared = [1, 2, 3, 4, 5, 6]
+    ours = agreement.cohen_kappa(two_raters(pair), weights=weights, categories=declared).estimate
+    # Peer: sklearn.metrics.cohen_kappa_score(y1, y2, labels=declared, weights=weights).
+    peer = cohen_kappa_score(pair[:, 0], pair[:, 1], labels=declared, weights=weights)
+    assert ours == pytest.approx(peer, abs=PEER)
+    if weights is not None:  # the unused 3 (and 6) are steps: not the same as the observed categories' index
+        assert ours != pytest.approx(agreement.cohen_kappa(two_raters(pair), weights=weights).estimate, abs=1e-6)
+
+
+def test_cohen_kappa_declared_labels_in_their_order():
+    """Labels with an order and no values: the declared list gives the steps (sklearn ``labels=``)."""
+    pair = _random_pair(7, high=4)
+    names = np.array(["none", "low", "mid", "high"])
+    frame = two_raters(pair)
+    frame["score"] = names[frame["score"].to_numpy(dtype=int) - 1]
+    for weights in ("linear", "quadratic"):
+        ours = agreement.cohen_kappa(frame, weights=weights, categories=list(names)).estimate
+        peer = cohen_kappa_score(names[pair[:, 0].astype(int) - 1], names[pair[:, 1].astype(int) - 1],
+                                 labels=list(names), weights=weights)
+        assert ours == pytest.approx(peer, abs=PEER)
+
+
+#: [IRRCAC] ``cont3x3abstractors`` and ``cont4x4diagnosis`` (inst/extdata/*.csv): rater 1 in rows,
+#: rater 2 in columns, categories in the order of the table.
+IRRCAC_ABSTRACTORS = (["Ectopic", "AIU", "NIU"], [[13, 0, 0], [0, 20, 7], [0, 4, 56]])
+IRRCAC_DIAGNOSIS = (["Schizophrenia", "Bipolar Disorder", "Depression", "Other"],
+                    [[40, 6, 4, 15], [4, 25, 1, 5], [4, 2, 21, 9], [17, 13, 12, 45]])
+
+
+def pairs_from_table(labels, table) -> pd.DataFrame:
+    """A two-rater contingency table as the long table: one unit per counted pair of ratings."""
+    rows = []
+    for i, j in itertools.product(range(len(labels)), repeat=2):
+        for _ in range(table[i][j]):
+            unit = f"S{len(rows) // 2 + 1:03d}"
+            rows += [(unit, "R1", labels[i]), (unit, "R2", labels[j])]
+    return pd.DataFrame(rows, columns=["entry_id", "juror_id", "score"])
+
+
+@pytest.mark.parametrize(("data", "weights", "expected"), [
+    # [IRRCAC-PY] test/unit/irrCAC/table/test_cohen.py, kappa2.table(<table>, weights=...), 3 dp.
+    (IRRCAC_ABSTRACTORS, None, 0.796), (IRRCAC_ABSTRACTORS, "linear", 0.843),
+    (IRRCAC_ABSTRACTORS, "quadratic", 0.892), (IRRCAC_ABSTRACTORS, "ordinal", 0.872),
+    (IRRCAC_DIAGNOSIS, None, 0.432), (IRRCAC_DIAGNOSIS, "linear", 0.407),
+    (IRRCAC_DIAGNOSIS, "quadratic", 0.383), (IRRCAC_DIAGNOSIS, "ordinal", 0.390),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_cohen_kappa_irrcac_tables_published(data, weights, expected):
+    labels, table = data
+    result = agreement.cohen_kappa(pairs_from_table(labels, table), weights=weights, categories=labels)
+    assert result.n_units == int(np.sum(table))
+    assert result.estimate == pytest.approx(expected, abs=5e-4)
+
+
+def test_cohen_kappa_value_outside_declared_categories_raises_naming_it():
+    pair = _random_pair(2, high=6)
+    with pytest.raises(ValueError, match=r"holds 6\.0 outside the declared categories") as error:
+        agreement.cohen_kappa(two_raters(pair), weights="linear", categories=[1, 2, 3, 4, 5])
+    assert "categories=" in str(error.value)
+    with pytest.raises(ValueError, match=r"categories= lists 2 more than once"):
+        agreement.cohen_kappa(two_raters(pair), categories=[1, 2, 2, 3, 4, 5, 6])
 
 
 def test_cohen_kappa_needs_exactly_two_raters():

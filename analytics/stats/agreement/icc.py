@@ -23,6 +23,8 @@ from analytics.stats.agreement.results import ICC_BANDS, ICCResult, band
 
 Form = Literal["ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k"]
 FORMS = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")
+Missing = Literal["available", "listwise"]
+MISSING = ("available", "listwise")
 DESCRIPTIONS = {
     "ICC1": "single rater, one-way random (absolute agreement)",
     "ICC2": "single rater, two-way random, absolute agreement",
@@ -140,8 +142,22 @@ def _incomplete_table(estimates: dict[str, float]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
 
 
+def _listwise(r: Ratings) -> tuple[Ratings, int]:
+    """The ratings of the units rated by every rater, and how many units were dropped."""
+    count = np.bincount(r.unit, minlength=r.n_units)
+    kept = count == r.n_raters
+    recode = np.cumsum(kept) - 1  # lookup table: old unit code -> code among the units kept
+    rows = kept[r.unit]
+    raters = np.zeros(r.n_raters, dtype=bool)
+    raters[r.rater[rows]] = True  # every rater when a unit is kept; none when none is
+    rater_code = np.cumsum(raters) - 1
+    return (Ratings(recode[r.unit[rows]], rater_code[r.rater[rows]], r.value[rows], r.units[kept], r.raters[raters]),
+            int((~kept).sum()))
+
+
 def icc(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_ID, value: str = col.SCORE,
-        form: Form = "ICC2", confidence: float = 0.95, n_boot: int = 0, random_state: int | None = None) -> ICCResult:
+        form: Form = "ICC2", missing: Missing = "available", confidence: float = 0.95, n_boot: int = 0,
+        random_state: int | None = None) -> ICCResult:
     r"""Intraclass correlation coefficients, all six forms, on complete or incomplete designs.
 
     Parameters
@@ -151,6 +167,11 @@ def icc(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_
     form
         The form reported as ``estimate``: ``ICC1``, ``ICC2``, ``ICC3`` (single rater) or
         ``ICC1k``, ``ICC2k``, ``ICC3k`` (mean of k raters). Every form is in ``table``.
+    missing
+        ``"available"`` (default): every rating is used, by the incomplete-design estimator
+        below. ``"listwise"``: only the units rated by every rater are kept (complete cases,
+        as pingouin's ``intraclass_corr(nan_policy="omit")`` and R psych's ``ICC`` do); the
+        units left out are counted in ``details["units_dropped"]``. See Notes before using it.
     confidence
         Level of the F-based intervals (complete designs) and of the bootstrap interval.
     n_boot, random_state
@@ -181,6 +202,15 @@ def icc(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_
     one-way ANOVA, and the k forms with k the harmonic mean of ratings per unit. On
     complete data these equal the ANOVA values. No F intervals there: use ``n_boot``.
 
+    Listwise deletion (``missing="listwise"``) drops every unit that some rater did not rate,
+    then computes the complete-design ANOVA forms, F tests and intervals on what is left: the
+    numbers pingouin and psych give on incomplete data. It throws ratings away (a unit missing
+    one rating of ten loses the other nine), so its estimate rests on fewer units and, when
+    the units some rater skipped differ from the rest (the harder or the later ones), it is
+    biased towards the units everyone saw. Use it to reproduce those packages, or when only a
+    few units are incomplete; on a design where jurors share out the entries (most units
+    incomplete) it keeps little or nothing, and the default estimator is the one to report.
+
     Reading (Koo & Li 2016): below .50 poor, .50–.75 moderate, .75–.90 good, above .90
     excellent; judge by the interval, not only the estimate.
 
@@ -204,26 +234,51 @@ def icc(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_
     ...                     columns=["entry_id", "juror_id", "score"])
     >>> icc(long).table.set_index("form")["estimate"].round(2).tolist()
     [0.17, 0.29, 0.71, 0.44, 0.62, 0.91]
+
+    With one rating missing, listwise deletion keeps the five targets every judge rated:
+
+    >>> holed = long.drop(index=[0])  # target 0 loses judge 0's rating
+    >>> listwise = icc(holed, missing="listwise")
+    >>> listwise.n_units, listwise.details["units_dropped"], listwise.complete
+    (5, 1, True)
+    >>> icc(holed).n_units  # the default keeps target 0's other three ratings
+    6
     """
+    problems = []
     if form not in FORMS:
-        raise ValueError(f"form must be one of {', '.join(FORMS)}; got {form!r}")
-    rng = require_seed(n_boot, random_state)
+        problems.append(f"form must be one of {', '.join(FORMS)}; got {form!r}")
+    if missing not in MISSING:
+        problems.append(f"missing must be 'available' or 'listwise'; got {missing!r}")
+    try:
+        rng = require_seed(n_boot, random_state)
+    except ValueError as error:
+        problems.append(str(error))
+    if problems:
+        raise ValueError("\n".join(problems))
     r = ratings(data, unit, rater, value)
     name = f"icc_{form}"
+    dropped = {}
+    if missing == "listwise":
+        r, n_dropped = _listwise(r)
+        dropped = {"units_dropped": n_dropped}
     base = {"n_units": r.n_units, "n_raters": r.n_raters, "n_ratings": len(r), "form": form}
     if r.n_raters < 2 or r.n_units < 2 or len(r) <= r.n_units or np.ptp(r.value) == 0:
         base["table"] = _incomplete_table(dict.fromkeys(FORMS, float("nan")))  # the six rows, NaN: undefined
+    if missing == "listwise" and r.n_units < 2:
+        return ICCResult(name, float("nan"), details=dropped, reason=f"{r.n_units} unit(s) rated by every rater: "
+                         "listwise deletion leaves too few for an ICC (it needs two); use missing='available'", **base)
     if r.n_raters < 2 or r.n_units < 2:
-        return ICCResult(name, float("nan"), reason="an ICC needs at least two units and two raters", **base)
+        return ICCResult(name, float("nan"), details=dropped, reason="an ICC needs at least two units and two raters",
+                         **base)
     complete = len(r) == r.n_units * r.n_raters
     if not complete and len(r) <= r.n_units:
         return ICCResult(name, float("nan"), complete=False, reason="every unit is rated once: nothing to compare", **base)
     if np.ptp(r.value) == 0:
-        return ICCResult(name, float("nan"), complete=complete,
+        return ICCResult(name, float("nan"), complete=complete, details=dropped,
                          reason="every rating has the same value: with no variation, the ICC is undefined", **base)
     components = _components(r)
     table = _complete_table(r, confidence) if complete else _incomplete_table(_from_components(components))
-    details = {k: float(v) for k, v in components.items()}
+    details = {k: float(v) for k, v in components.items()} | dropped
     if rng is not None:
         boot = _bootstrap(r, n_boot, rng)
         bounds = [percentile_interval(boot[:, i], confidence) for i in range(len(FORMS))]
