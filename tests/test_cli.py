@@ -133,7 +133,7 @@ def test_jury_check_imports_only_what_it_uses():
     nor for the writers of the synthetic festivals."""
     probe = ("import sys; import analytics.apps.cli as c; c.main(['check', sys.argv[1], '--quiet']); "
              "print('imported:', ' '.join(sorted(m for m in ('papermill', 'altair', 'ipywidgets', 'nbformat', 'jinja2', "
-             "'analytics.synthetic.demo', 'analytics.synthetic.examples', 'analytics.apps.report', 'analytics.present.viz', 'analytics.present') "
+             "'analytics.synthetic.demo', 'analytics.synthetic.examples', 'analytics.apps.report', 'analytics.present.viz', 'analytics.present.sections') "
              "if m in sys.modules)))")
     done = subprocess.run([sys.executable, "-c", probe, str(REPO / "tests" / "fixtures" / "mini")], capture_output=True,
                           text=True, timeout=300)

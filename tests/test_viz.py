@@ -76,7 +76,7 @@ def test_agreement_charts_on_the_demo():
 
 
 def test_participation_charts_on_the_demo():
-    from analytics import eligibility
+    from analytics.checks import eligibility, score_effects
 
     festival = load_festival(DEMO)
     table = eligibility.eligibility_table(festival)
@@ -90,5 +90,5 @@ def test_participation_charts_on_the_demo():
     profile = viz.dimension_profile_chart(festival, "generative_cinema").to_dict()
     cells = next(iter(profile["datasets"].values()))
     assert len(cells) == 25 * 6 and any("霓虹" in c["film"] or "數碼" in c["film"] for c in cells)
-    effects = viz.score_effect_chart(festival, eligibility.score_effects(festival, n_resamples=100)).to_dict()
+    effects = viz.score_effect_chart(festival, score_effects.score_effects(festival, n_resamples=100)).to_dict()
     assert next(iter(effects["datasets"].values()))[0]["tool"]

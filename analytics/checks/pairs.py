@@ -20,6 +20,7 @@ import pandas as pd
 
 from analytics.base import columns as col
 from analytics.load.festival import Festival
+from analytics.rules.stages import with_stages
 
 STATUSES = ("complete", "partial", "missing", "conflict", "conflict_scored", "unassigned")
 
@@ -35,6 +36,7 @@ def coverage(festival: Festival) -> pd.DataFrame:
     >>> table.set_index(["juror_id", "entry_id"]).loc[("JR06", "GC-17"), "status"]
     'partial'
     """
+    festival = with_stages(festival)
     keys = [col.JUROR_ID, col.ENTRY_ID, col.ROUND]
     config = festival.config
     n_criteria_of = {lane: len(config.lane_criteria(lane)) for lane in config.lane_ids}

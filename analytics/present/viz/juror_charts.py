@@ -1,5 +1,6 @@
-"""Charts of the jurors and of the scores that stand out (tables from :mod:`analytics.checks.jurors`
-and :mod:`analytics.checks.outliers`)."""
+"""Charts of the jurors and of the scores that stand out (tables from :mod:`analytics.checks.severity`,
+:mod:`~analytics.checks.behaviour`, :mod:`~analytics.checks.residuals`, :mod:`~analytics.checks.disagreement`,
+:mod:`~analytics.checks.affiliation` and :mod:`~analytics.checks.drift`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Charts of AI participation, disclosure, tools and score effects (tables from :mod:`analytics.eligibility`)."""
+"""Charts of AI participation, disclosure, tools and score effects (tables from :mod:`analytics.checks.eligibility` and :mod:`analytics.checks.score_effects`)."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def ai_share_chart(festival: Festival, eligibility: pd.DataFrame) -> alt.FacetCh
     typical maximum (dashed) drawn.
 
     >>> from analytics import load_festival
-    >>> from analytics.eligibility import eligibility_table
+    >>> from analytics.checks.eligibility import eligibility_table
     >>> f = load_festival("data/demo")
     >>> spec = ai_share_chart(f, eligibility_table(f)).to_dict()
     >>> spec["spec"]["layer"][0]["mark"]["type"]
