@@ -132,9 +132,27 @@ def _gaps(results: np.ndarray, boot: np.ndarray, order: np.ndarray) -> tuple[np.
     lead, low, high = (np.full(n, np.nan) for _ in range(3))
     if n >= 2:
         lead[:-1] = results[order[:-1]] - results[order[1:]]
-        with np.errstate(invalid="ignore"):
-            low[:-1], high[:-1] = np.nanquantile(boot[:, order[:-1]] - boot[:, order[1:]], [0.025, 0.975], axis=0)
+        leads = boot[:, order[:-1]] - boot[:, order[1:]]
+        some = np.flatnonzero(~np.isnan(leads).all(axis=0))  # a lead no resample defines (an entry never scored) stays NaN
+        low[some], high[some] = np.nanquantile(leads[:, some], [0.025, 0.975], axis=0)
     return lead, low, high
+
+
+def _loo_range(loo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each entry's best and worst rank over the juries of ``loo`` (each juror left out in turn), the
+    juries without a result for it left out; NaN where none has one (a lane of one juror, an entry
+    that only the left-out juror scored in every jury). No all-NaN reduction: numpy would warn.
+
+    >>> best, worst = _loo_range(np.array([[3.0, 5.0, np.nan], [4.0, 2.0, np.nan]]))  # two juries, three entries
+    >>> best.tolist(), worst.tolist()
+    ([1.0, 1.0, nan], [2.0, 2.0, nan])
+    """
+    have = ~np.isnan(loo)
+    known = have.any(axis=0)
+    r = ranks(loo)
+    best = np.where(have, r, np.inf).min(axis=0, initial=np.inf)
+    worst = np.where(have, r, -np.inf).max(axis=0, initial=-np.inf)
+    return np.where(known, best, np.nan), np.where(known, worst, np.nan)
 
 
 def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: LaneStandings) -> pd.DataFrame:
@@ -164,9 +182,7 @@ def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: Lane
         out[f"score_{method}"] = totals[method]
     for method in ALTERNATIVES:
         out[f"rank_{method}"] = _rank(pd.Series(totals[method], index=index))
-    loo_ranks = ranks(loo)
-    out["loo_rank_best"] = np.nanmin(np.where(np.isnan(loo), np.nan, loo_ranks), axis=0) if len(loo) else np.nan
-    out["loo_rank_worst"] = np.nanmax(np.where(np.isnan(loo), np.nan, loo_ranks), axis=0) if len(loo) else np.nan
+    out["loo_rank_best"], out["loo_rank_worst"] = _loo_range(loo)
     boot_ranks = ranks(boot)
     first = boot_ranks == 1
     with np.errstate(invalid="ignore", divide="ignore"):
