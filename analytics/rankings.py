@@ -39,7 +39,7 @@ import pandas as pd
 from . import columns as col
 from .festival import Festival
 from .flags import Flag, make_flag
-from .rounds import LaneRounds, going_on, lane_panels, ranks, round_results
+from .rounds import LaneRounds, going_on, lane_panels, official_result, ranks, round_results
 from .scoring import WEIGHTED_TOTAL
 from .shared import Shared, lane_rng
 
@@ -76,19 +76,16 @@ class LaneStandings:
 def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
     def compute() -> LaneStandings:
         config = shared.config
-        scores = shared.lane_scores(lane)
-        factors = None
-        if scope != WEIGHTED_TOTAL:  # one criterion on its own: the rule of the round over that criterion
+        entries = shared.round_entries(lane)
+        if scope == WEIGHTED_TOTAL:  # the official result itself, computed once per run
+            factors, panels, jurors, official = None, shared.panels(lane), shared.lane_jurors(lane), shared.official(lane)
+        else:  # one criterion on its own: the rule of the round over that criterion
+            scores = shared.lane_scores(lane)
             scores = scores[scores[col.CRITERION] == scope]
             factors = {scope: 1.0}
-        panels = lane_panels(config, scores, lane, criteria=None if factors is None else (scope,))
-        stages = shared.lane_stages(lane)
-        entries = {r: pd.Index(sorted(stages.loc[stages[col.ROUND] == r, col.ENTRY_ID])) for r in config.round_ids}
-        current = pd.Index(sorted(shared.lane_entries(lane)))
-        if not len(shared.festival.stages):  # a festival built without its stages: every entry in the one round
-            entries = {r: current for r in config.round_ids}
-        entries = {r: e.intersection(current) for r, e in entries.items()}  # an entry disqualified by decision is out
-        jurors = pd.Index(sorted(scores[col.JUROR_ID].unique()))
+            panels = lane_panels(config, scores, lane, criteria=(scope,))
+            jurors = pd.Index(sorted(scores[col.JUROR_ID].unique()))
+            official = official_result(config, lane, panels, entries, jurors, factors)
         n_j = len(jurors)
         checks = shared.config.checks
         rng = lane_rng(checks.seed, lane)
@@ -96,8 +93,7 @@ def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
         boot = np.zeros((checks.bootstrap_resamples, n_j))
         np.add.at(boot, (np.repeat(np.arange(checks.bootstrap_resamples), n_j), draws.ravel()), 1.0)
         loo = np.ones((n_j, n_j)) - np.eye(n_j) if n_j > 1 else np.full((1, n_j), np.nan)
-        return LaneStandings(jurors, round_results(config, lane, panels, entries, np.ones((1, n_j)), jurors, factors),
-                             round_results(config, lane, panels, entries, loo, jurors, factors, keep=False),
+        return LaneStandings(jurors, official, round_results(config, lane, panels, entries, loo, jurors, factors, keep=False),
                              round_results(config, lane, panels, entries, boot, jurors, factors, keep=False))
     return shared.memo(("ranking_lane", lane, scope), compute)
 
@@ -332,7 +328,7 @@ def entry_scores(data: Festival | Shared, *, lanes: list[str] | None = None) -> 
     for lane in shared.lanes:
         if not (shared.scores[col.LANE] == lane).any():
             continue
-        official = _lane(shared, lane, WEIGHTED_TOTAL).official
+        official = shared.official(lane)
         for rnd in shared.config.round_ids:
             entries = official.entries[rnd]
             per = official.per_criterion[rnd][:, 0, :]  # criteria × entries, the panel as it sat
