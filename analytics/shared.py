@@ -3,9 +3,9 @@
 A :class:`Shared` holds one festival, the lanes a run covers (all, or the lane a chair has
 in view), and the intermediates that more than one check needs: each juror's weighted total
 per entry, each lane's ratings on each criterion and on the total, the additive model fitted
-to them, who scored what, and the official result (:meth:`Shared.official`: computed once,
-read by every table that shows an official number). Each is computed the first time a check asks for it and then
-handed to every other check of the run.
+to them, who scored what, and the official result (:meth:`Shared.official`, which every table
+showing an official number reads). Each is computed the first time a check asks for it and
+then handed to every other check of the run.
 
 Every check's table function takes a :class:`Festival` or a :class:`Shared` as its first
 argument (``Shared.of`` turns the one into the other), so a notebook calls
@@ -27,6 +27,14 @@ from . import columns as col
 from .additive import AdditiveFit, fit_additive
 from .agreement.longdata import Ratings
 from .festival import Festival
+from .official import Panel
+from .rounds import (
+    PROGRESSION_COLUMNS,
+    LaneRounds,
+    lane_panels,
+    official_result,
+    progression_table,
+)
 from .scoring import WEIGHTED_TOTAL, weighted_totals
 
 
@@ -252,19 +260,15 @@ class Shared:
         """The ids (sorted) of the jurors with a score in ``lane``."""
         return self.memo(("lane_jurors", lane), lambda: pd.Index(sorted(self.lane_scores(lane)[col.JUROR_ID].unique())))
 
-    def panels(self, lane: str) -> dict:
+    def panels(self, lane: str) -> dict[str, Panel]:
         """Each round's scores of ``lane`` laid out per entry (:func:`analytics.rounds.lane_panels`)."""
-        from .rounds import lane_panels
-
         return self.memo(("panels", lane), lambda: lane_panels(self.config, self.lane_scores(lane), lane))
 
-    def official(self, lane: str):
+    def official(self, lane: str) -> LaneRounds:
         """The official result of ``lane`` (:func:`analytics.rounds.official_result`): every round's
         panel scores per criterion, round scores and results, for the panel as it sat. Computed
         once per run; ``rankings.csv`` ``score``, ``entry_scores.csv``, :attr:`progression` and
         :attr:`entry_scores` (so the summary, the explorer and the reports) all read it."""
-        from .rounds import official_result
-
         return self.memo(("official", lane), lambda: official_result(
             self.config, lane, self.panels(lane), self.round_entries(lane), self.lane_jurors(lane)))
 
@@ -272,8 +276,6 @@ class Shared:
     def progression(self) -> pd.DataFrame:
         """Each lane's rounds under the official rules (columns of :func:`analytics.rounds.progression`),
         in the run's lanes, from :meth:`official`."""
-        from .rounds import PROGRESSION_COLUMNS, progression_table
-
         frames = [progression_table(self.config, lane, self.official(lane)) for lane in self.lanes]
         return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PROGRESSION_COLUMNS)
 
