@@ -124,6 +124,17 @@ def test_each_invalid_rule_is_reported_with_its_key(old, new, key, expected):
     assert by_key(found)[key].expected == expected
 
 
+def test_a_lane_called_all_is_refused_all_marks_the_rows_across_lanes():
+    # design section 12: affiliation.csv's festival-wide rows (and each juror's line across lanes in
+    # juror_severity.csv and drift.csv) have lane = all, so a lane of that id could not be told apart
+    _, found = parse(mini_text().replace('id = "digital_being"', 'id = "all"'))
+    assert [(p.file, p.column, p.value) for p in found] == [("festival.toml", "lanes[2].id", "'all'")]
+    assert found[0].expected == ("expected a lane id other than 'all': the outputs write lane = all on the rows "
+                                 "across lanes (festival-wide, and a juror's line across the lanes they judge); "
+                                 "rename the lane, e.g. all_entries")
+    assert parse(mini_text().replace('id = "digital_being"', 'id = "all_entries"'))[1] == []  # only the marker itself
+
+
 def test_every_problem_is_reported_at_once():
     text = (mini_text().replace("max = 10", 'max = "ten"').replace("weight = 0.2", "weight = -0.9")
             .replace("ai_share_min = 51", "ai_share_min = 80") + '\n[extras]\nx = 1\n')

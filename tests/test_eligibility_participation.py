@@ -39,10 +39,10 @@ def test_effects_are_reproducible_from_the_seed(demo):
 
 
 def test_spearman_estimate_matches_scipy(demo):
-    from analytics.rules.scoring import entry_scores
+    from analytics.checks.shared import Shared
 
     effects = score_effects(demo, n_resamples=200).set_index(["lane", "factor"])
-    scores = entry_scores(demo).set_index("entry_id")["score"]
+    scores = Shared(demo).entry_scores.set_index("entry_id")["score"]
     gc = demo.entries[demo.entries["category"] == "generative_cinema"].set_index("entry_id")["ai_share"]
     expected = stats.spearmanr(gc, scores.loc[gc.index]).statistic  # peer: scipy.stats.spearmanr
     assert effects.loc[("generative_cinema", "ai_share"), "estimate"] == pytest.approx(expected, abs=1e-12)

@@ -206,3 +206,19 @@ def test_the_explorer_shows_each_round_its_cut_and_a_what_if_reaches_later_round
     assert not np.allclose(before, after.reindex(before.index))  # the final's results change with the what-if
     with pytest.raises(ValueError, match="round must be one of stage1, stage2, final"):
         explorer.set_view(round="semifinal")
+
+
+def test_the_alpha_before_the_what_ifs_is_of_the_round_in_view():
+    # without what-ifs "before" and "now" are the same data: alpha_before must equal alpha in every
+    # round, also after the chair switches round (it showed the previous round's: issue 20)
+    from .test_rounds import ROUNDS
+
+    festival = load_festival(ROUNDS)
+    explorer = Explorer(replace(festival, config=festival.config.with_checks(bootstrap_resamples=200)))
+    seen = {}
+    for rnd in ("final", "stage1", "stage2", "final"):
+        explorer.set_view(round=rnd)
+        shown = explorer.agreement()
+        assert shown["alpha_before"] == pytest.approx(shown["alpha"], abs=1e-12), rnd
+        seen[rnd] = shown["alpha"]
+    assert len({round(a, 6) for a in seen.values()}) == 3  # three rounds, three alphas: the test can tell them apart

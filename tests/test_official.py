@@ -83,8 +83,8 @@ def exact_result(scores: pd.DataFrame, rule, factors: dict[str, Fraction]) -> di
             totals = []
             for _, mine in rows.groupby("juror_id"):
                 have = dict(zip(mine["criterion"], mine["score"]))
-                if set(have) == set(factors):  # a juror's total needs every criterion
-                    totals.append(exact_half_up(sum(exact_half_up(f * Fraction(have[c]), d) for c, f in factors.items()), d))
+                if set(have) == set(factors):  # a juror's total needs every criterion, and is never rounded
+                    totals.append(sum(f * Fraction(have[c]) for c, f in factors.items()))
             got = exact_over_jurors(totals, rule)
             out[entry] = None if got is None else exact_half_up(got, d)
     return out

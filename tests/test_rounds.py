@@ -235,6 +235,31 @@ def test_the_example_has_each_rounds_rankings_entry_scores_and_correlations(exam
     assert set(severity["round"]) == {"stage1", "stage2", "final"}  # each juror's severity round by round
 
 
+def test_the_official_result_is_computed_once_per_run_and_every_table_reads_it(monkeypatch):
+    from analytics.rules import rounds
+    from analytics.checks.registry import run_checks
+
+    festival = with_stages(load_festival(ROUNDS))  # the rules decide who took part in each round, before the run
+    as_sat = []  # the official rule applied to the panel as it sat (one jury, every juror once)
+    real = rounds.panel_results
+
+    def counting(panel, juries, *args, **kwargs):
+        if len(juries) == 1 and np.all(juries == 1):
+            as_sat.append(len(panel.entries))
+        return real(panel, juries, *args, **kwargs)
+
+    monkeypatch.setattr(rounds, "panel_results", counting)
+    result = run_checks(festival)
+    assert as_sat == [30, 13, 6]  # one lane: each round's official result once, for the entries that took part
+    ranked = result["rankings"].set_index(["round", "entry_id"])
+    scores = result["entry_scores"].set_index(["round", "entry_id"])["score"]
+    # one criterion: each round's panel score is the entry's round score, in rankings.csv and entry_scores.csv
+    np.testing.assert_array_equal(ranked["round_score"], scores.reindex(ranked.index))
+    stage1 = ranked.xs("stage1")["score"]
+    np.testing.assert_array_equal(result.shared.entry_scores.set_index("entry_id")["score"].reindex(stage1.index),
+                                  stage1)
+
+
 @pytest.mark.slow
 def test_jury_report_on_the_rounds_example(tmp_path):
     out = tmp_path / "report"

@@ -226,8 +226,8 @@ class Explorer:
     def agreement(self) -> dict[str, float]:
         """Interval alpha on the scope, with everyone who counts and as it was before the what-ifs."""
         now = krippendorff_alpha(self.gate_result().after.shared.ratings(self.lane, self.scope, self.round))
-        before = self.before().shared.memo(("explorer_alpha", self.scope), lambda: krippendorff_alpha(
-            self.before().shared.ratings(self.lane, self.scope, self.round)))
+        before = self.before().shared.memo(("explorer_alpha", self.lane, self.scope, self.round), lambda: krippendorff_alpha(
+            self.before().shared.ratings(self.lane, self.scope, self.round)))  # the key names all that the value depends on
         return {"alpha": now.estimate, "alpha_before": before.estimate, "band": now.band,
                 "bar": self.festival.config.checks.agreement_min_alpha, "reason": now.reason}
 

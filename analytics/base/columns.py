@@ -9,6 +9,9 @@ ENTRY_ID = "entry_id"
 JUROR_ID = "juror_id"
 CRITERION = "criterion"
 LANE = "lane"
+#: the ``lane`` of the rows across lanes: festival-wide (affiliation.csv) and a juror's line across the
+#: lanes they judge (juror_severity.csv, drift.csv); festival.toml refuses it as a lane id
+ALL_LANES = "all"
 
 # entries.csv
 TITLE = "title"

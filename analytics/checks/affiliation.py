@@ -85,7 +85,7 @@ def deviations(data: Festival | Shared) -> pd.DataFrame:
     deviation`` (the juror's total minus the others' mean, in points of the scale), declared
     conflicts left out, computed once per run. Cost: O(totals)."""
     shared = Shared.of(data)
-    return shared.memo(("affiliation_deviations",), lambda: _deviations(shared))
+    return shared.memo(("affiliation_deviations"), lambda: _deviations(shared))
 
 
 def _deviations(shared: Shared) -> pd.DataFrame:
@@ -339,4 +339,8 @@ def affiliation_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag
     return flags
 
 
-FAMILY = CheckFamily("affiliation", affiliation_table, affiliation_flags, kinds=(AFFILIATION_NO_MATCH, AFFILIATION_BIAS,), configured=configured, output=True, shows="sections/jurors.html.j2")
+FAMILY = CheckFamily("affiliation", affiliation_table, affiliation_flags,
+                     kinds=(AFFILIATION_NO_MATCH, AFFILIATION_BIAS),
+                     configured=configured,
+                     output=True,
+                     shows="sections/jurors.html.j2")

@@ -229,4 +229,8 @@ def agreement_reading(festival: Festival, table: pd.DataFrame, removed: pd.DataF
     return "\n".join(lines)
 
 
-FAMILY = CheckFamily("agreement", agreement_table, agreement_flags, kinds=(AGREEMENT_UNDEFINED, AGREEMENT_LOW,), output=True, public=True, shows="sections/agreement.html.j2")
+FAMILY = CheckFamily("agreement", agreement_table, agreement_flags,
+                     kinds=(AGREEMENT_UNDEFINED, AGREEMENT_LOW),
+                     output=True,
+                     public=True,
+                     shows="sections/agreement.html.j2")

@@ -156,4 +156,6 @@ def behaviour_flags(data: Festival | Shared, behaviour: pd.DataFrame) -> list[Fl
     return flags
 
 
-FAMILY = CheckFamily("juror_behaviour", juror_behaviour, behaviour_flags, kinds=(STRAIGHT_LINING, HALO, JUROR_OUT_OF_LINE,), shows="sections/jurors.html.j2")
+FAMILY = CheckFamily("juror_behaviour", juror_behaviour, behaviour_flags,
+                     kinds=(STRAIGHT_LINING, HALO, JUROR_OUT_OF_LINE),
+                     shows="sections/jurors.html.j2")

@@ -132,4 +132,6 @@ def flags(data: Festival | Shared, pairs: pd.DataFrame) -> list[Flag]:
     return out
 
 
-FAMILY = CheckFamily("coverage", table, flags, kinds=(CONFLICT_SCORED, SCORE_MISSING, SCORE_UNASSIGNED,), shows="sections/publication.html.j2")
+FAMILY = CheckFamily("coverage", table, flags,
+                     kinds=(CONFLICT_SCORED, SCORE_MISSING, SCORE_UNASSIGNED),
+                     shows="sections/publication.html.j2")

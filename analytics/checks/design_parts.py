@@ -51,4 +51,6 @@ def parts_flags(data: Festival | Shared, parts: pd.DataFrame) -> list[Flag]:
     return flags
 
 
-FAMILY = CheckFamily("design_parts", design_parts, parts_flags, kinds=(DESIGN_DISCONNECTED,), shows="sections/jurors.html.j2")
+FAMILY = CheckFamily("design_parts", design_parts, parts_flags,
+                     kinds=(DESIGN_DISCONNECTED,),
+                     shows="sections/jurors.html.j2")

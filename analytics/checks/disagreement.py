@@ -42,4 +42,6 @@ def disagreement_flags(data: Festival | Shared, spread: pd.DataFrame) -> list[Fl
             for row in spread[spread["z"] > bar].itertuples(index=False)]
 
 
-FAMILY = CheckFamily("disagreement", disagreement, disagreement_flags, kinds=(ENTRY_DISAGREEMENT,), shows="sections/jurors.html.j2")
+FAMILY = CheckFamily("disagreement", disagreement, disagreement_flags,
+                     kinds=(ENTRY_DISAGREEMENT,),
+                     shows="sections/jurors.html.j2")

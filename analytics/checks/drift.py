@@ -203,4 +203,7 @@ def drift_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
     return flags
 
 
-FAMILY = CheckFamily("drift", drift_table, drift_flags, kinds=(SCORE_DRIFT,), output=True, shows="sections/jurors.html.j2")
+FAMILY = CheckFamily("drift", drift_table, drift_flags,
+                     kinds=(SCORE_DRIFT,),
+                     output=True,
+                     shows="sections/jurors.html.j2")

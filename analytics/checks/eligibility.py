@@ -338,4 +338,9 @@ def configured(config: FestivalConfig) -> bool:
     return bool(rule_families.configured(config))
 
 
-FAMILY = CheckFamily("eligibility", eligibility_table, eligibility_flags, kinds=KINDS, configured=configured, output=True, public=True, shows="sections/participation.html.j2")
+FAMILY = CheckFamily("eligibility", eligibility_table, eligibility_flags,
+                     kinds=KINDS,
+                     configured=configured,
+                     output=True,
+                     public=True,
+                     shows="sections/participation.html.j2")

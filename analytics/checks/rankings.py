@@ -37,12 +37,12 @@ import numpy as np
 import pandas as pd
 
 from analytics.base import columns as col
-from analytics.load.festival import Festival
-from analytics.checks.family import CheckFamily, no_flags
-from analytics.checks.flags import Flag, FlagKind
-from analytics.rules.rounds import LaneRounds, going_on, lane_panels, ranks, round_results
-from analytics.rules.scoring import WEIGHTED_TOTAL
+from analytics.checks.family import CheckFamily
+from analytics.checks.flags import Flag, FlagKind, in_round
 from analytics.checks.shared import Shared, lane_rng
+from analytics.load.festival import Festival
+from analytics.rules.rounds import LaneRounds, going_on, lane_panels, official_result, ranks, round_results
+from analytics.rules.scoring import WEIGHTED_TOTAL
 
 RANKING_COLUMNS = ["lane", "round", "entry_id", "title", "n_jurors", "round_score", "score", "rank", "advances",
                    "p_advance", "score_z", "rank_z", "score_median", "rank_median", "score_trimmed", "rank_trimmed",
@@ -86,19 +86,16 @@ class LaneStandings:
 def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
     def compute() -> LaneStandings:
         config = shared.config
-        scores = shared.lane_scores(lane)
-        factors = None
-        if scope != WEIGHTED_TOTAL:  # one criterion on its own: the rule of the round over that criterion
+        entries = shared.round_entries(lane)
+        if scope == WEIGHTED_TOTAL:  # the official result itself, computed once per run
+            factors, panels, jurors, official = None, shared.panels(lane), shared.lane_jurors(lane), shared.official(lane)
+        else:  # one criterion on its own: the rule of the round over that criterion
+            scores = shared.lane_scores(lane)
             scores = scores[scores[col.CRITERION] == scope]
             factors = {scope: 1.0}
-        panels = lane_panels(config, scores, lane, criteria=None if factors is None else (scope,))
-        stages = shared.lane_stages(lane)
-        entries = {r: pd.Index(sorted(stages.loc[stages[col.ROUND] == r, col.ENTRY_ID])) for r in config.round_ids}
-        current = pd.Index(sorted(shared.lane_entries(lane)))
-        if not len(shared.festival.stages):  # a festival built without its stages: every entry in the one round
-            entries = {r: current for r in config.round_ids}
-        entries = {r: e.intersection(current) for r, e in entries.items()}  # an entry disqualified by decision is out
-        jurors = pd.Index(sorted(scores[col.JUROR_ID].unique()))
+            panels = lane_panels(config, scores, lane, criteria=(scope,))
+            jurors = pd.Index(sorted(scores[col.JUROR_ID].unique()))
+            official = official_result(config, lane, panels, entries, jurors, factors)
         n_j = len(jurors)
         checks = shared.config.checks
         rng = lane_rng(checks.seed, lane)
@@ -106,8 +103,7 @@ def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
         boot = np.zeros((checks.bootstrap_resamples, n_j))
         np.add.at(boot, (np.repeat(np.arange(checks.bootstrap_resamples), n_j), draws.ravel()), 1.0)
         loo = np.ones((n_j, n_j)) - np.eye(n_j) if n_j > 1 else np.full((1, n_j), np.nan)
-        return LaneStandings(jurors, round_results(config, lane, panels, entries, np.ones((1, n_j)), jurors, factors),
-                             round_results(config, lane, panels, entries, loo, jurors, factors, keep=False),
+        return LaneStandings(jurors, official, round_results(config, lane, panels, entries, loo, jurors, factors, keep=False),
                              round_results(config, lane, panels, entries, boot, jurors, factors, keep=False))
     return shared.memo(("ranking_lane", lane, scope), compute)
 
@@ -142,9 +138,27 @@ def _gaps(results: np.ndarray, boot: np.ndarray, order: np.ndarray) -> tuple[np.
     lead, low, high = (np.full(n, np.nan) for _ in range(3))
     if n >= 2:
         lead[:-1] = results[order[:-1]] - results[order[1:]]
-        with np.errstate(invalid="ignore"):
-            low[:-1], high[:-1] = np.nanquantile(boot[:, order[:-1]] - boot[:, order[1:]], [0.025, 0.975], axis=0)
+        leads = boot[:, order[:-1]] - boot[:, order[1:]]
+        some = np.flatnonzero(~np.isnan(leads).all(axis=0))  # a lead no resample defines (an entry never scored) stays NaN
+        low[some], high[some] = np.nanquantile(leads[:, some], [0.025, 0.975], axis=0)
     return lead, low, high
+
+
+def _loo_range(loo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each entry's best and worst rank over the juries of ``loo`` (each juror left out in turn), the
+    juries without a result for it left out; NaN where none has one (a lane of one juror, an entry
+    that only the left-out juror scored in every jury). No all-NaN reduction: numpy would warn.
+
+    >>> best, worst = _loo_range(np.array([[3.0, 5.0, np.nan], [4.0, 2.0, np.nan]]))  # two juries, three entries
+    >>> best.tolist(), worst.tolist()
+    ([1.0, 1.0, nan], [2.0, 2.0, nan])
+    """
+    have = ~np.isnan(loo)
+    known = have.any(axis=0)
+    r = ranks(loo)
+    best = np.where(have, r, np.inf).min(axis=0, initial=np.inf)
+    worst = np.where(have, r, -np.inf).max(axis=0, initial=-np.inf)
+    return np.where(known, best, np.nan), np.where(known, worst, np.nan)
 
 
 def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: LaneStandings) -> pd.DataFrame:
@@ -174,9 +188,7 @@ def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: Lane
         out[f"score_{method}"] = totals[method]
     for method in ALTERNATIVES:
         out[f"rank_{method}"] = _rank(pd.Series(totals[method], index=index))
-    loo_ranks = ranks(loo)
-    out["loo_rank_best"] = np.nanmin(np.where(np.isnan(loo), np.nan, loo_ranks), axis=0) if len(loo) else np.nan
-    out["loo_rank_worst"] = np.nanmax(np.where(np.isnan(loo), np.nan, loo_ranks), axis=0) if len(loo) else np.nan
+    out["loo_rank_best"], out["loo_rank_worst"] = _loo_range(loo)
     boot_ranks = ranks(boot)
     first = boot_ranks == 1
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -219,10 +231,6 @@ def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: 
     return table[RANKING_COLUMNS]
 
 
-def _in(rnd: str) -> str:
-    return f", round {rnd}" if rnd else ""
-
-
 def ranking_flags(data: Festival | Shared, table: pd.DataFrame, *, scope: str = WEIGHTED_TOTAL) -> list[Flag]:
     """The cut flags of each round with a cut, and the first-place flags of the last round
     (see the module notes), from ``table`` (:func:`rankings`, ranked on ``scope``)."""
@@ -231,7 +239,7 @@ def ranking_flags(data: Festival | Shared, table: pd.DataFrame, *, scope: str = 
     last = config.round_ids[-1]
     flags = []
     for (lane, rnd), standings in table.groupby([col.LANE, col.ROUND], sort=False):
-        where = f"{names[lane]}{_in(rnd)}"
+        where = f"{names[lane]}{in_round(rnd)}"
         standing = _lane(shared, lane, scope)
         entries = standing.official.entries[rnd]
         if rnd != last:
@@ -311,31 +319,6 @@ def cuts(table: pd.DataFrame, lane: str) -> pd.DataFrame:
                  ].reset_index(drop=True)
 
 
-ENTRY_SCORE_COLUMNS = [col.LANE, col.ROUND, col.ENTRY_ID, col.CRITERION, col.SCORE]
-
-
-def entry_scores(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
-    """Each entry's official panel score on each criterion, per lane and round
-    (``entry_scores.csv``: ``lane, round, entry_id, criterion, score``): the round's rule over
-    jurors applied to that criterion alone (under ``criteria_first`` too), rounded as it says."""
-    shared = Shared.of(data, lanes)
-    frames = []
-    for lane in shared.lanes:
-        if not (shared.scores[col.LANE] == lane).any():
-            continue
-        official = _lane(shared, lane, WEIGHTED_TOTAL).official
-        for rnd in shared.config.round_ids:
-            entries = official.entries[rnd]
-            per = official.per_criterion[rnd][:, 0, :]  # criteria × entries, the panel as it sat
-            frames.append(pd.DataFrame({col.LANE: lane, col.ROUND: rnd,
-                                        col.ENTRY_ID: np.tile(np.asarray(entries), len(official.criteria)),
-                                        col.CRITERION: np.repeat(official.criteria, len(entries)),
-                                        col.SCORE: per.ravel()}))
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ENTRY_SCORE_COLUMNS)
-    order = {**{lane: i for i, lane in enumerate(shared.config.lane_ids)}, **{r: i for i, r in enumerate(shared.config.round_ids)}}
-    return out.sort_values([col.LANE, col.ROUND, col.ENTRY_ID], kind="stable", ignore_index=True,
-                           key=lambda s: s.map(order) if s.name != col.ENTRY_ID else s)[ENTRY_SCORE_COLUMNS]
-
-
-FAMILY = CheckFamily("rankings", rankings, ranking_flags, kinds=(FIRST_PLACE_UNSTABLE, FIRST_PLACE_UNCERTAIN, FIRST_PLACE_TIE, CUT_TIE, CUT_UNSTABLE, CUT_UNCERTAIN,), output=True, public=True, shows="sections/winners.html.j2")
-ENTRY_SCORES = CheckFamily("entry_scores", entry_scores, no_flags, output=True, shows="sections/winners.html.j2")
+FAMILY = CheckFamily("rankings", rankings, ranking_flags,
+                     kinds=(FIRST_PLACE_UNSTABLE, FIRST_PLACE_UNCERTAIN, FIRST_PLACE_TIE, CUT_TIE, CUT_UNSTABLE, CUT_UNCERTAIN),
+                     output=True, public=True, shows="sections/winners.html.j2")

@@ -26,6 +26,7 @@ from analytics.checks import (
     disagreement,
     drift,
     eligibility,
+    entry_scores,
     rankings,
     residuals,
     round_correlations,
@@ -50,7 +51,7 @@ REGISTRY: tuple[CheckFamily, ...] = (
     affiliation.FAMILY,
     drift.FAMILY,
     rankings.FAMILY,
-    rankings.ENTRY_SCORES,
+    entry_scores.FAMILY,
     round_correlations.FAMILY,
 )
 

@@ -27,7 +27,7 @@ def score_residuals(data: Festival | Shared, *, lanes: list[str] | None = None) 
     """Every score with ``expected`` (entry + juror effect, per lane and criterion),
     ``residual`` and robust ``z``."""
     shared = Shared.of(data, lanes)
-    return shared.memo(("residuals",), lambda: _residuals(shared))  # the residuals check's table, and drift's input
+    return shared.memo(("residuals"), lambda: _residuals(shared))  # the residuals check's table, and drift's input
 
 
 def _residuals(shared: Shared) -> pd.DataFrame:
@@ -61,4 +61,6 @@ def residual_flags(data: Festival | Shared, residuals: pd.DataFrame) -> list[Fla
             for row in far.itertuples(index=False)]
 
 
-FAMILY = CheckFamily("residuals", score_residuals, residual_flags, kinds=(SCORE_OUTLIER,), shows="sections/jurors.html.j2")
+FAMILY = CheckFamily("residuals", score_residuals, residual_flags,
+                     kinds=(SCORE_OUTLIER,),
+                     shows="sections/jurors.html.j2")

@@ -41,4 +41,8 @@ def configured(config: FestivalConfig) -> bool:
     return bool(config.rounds)
 
 
-FAMILY = CheckFamily("round_correlations", round_correlations, no_flags, kinds=(), configured=configured, output=True, shows="sections/winners.html.j2")
+FAMILY = CheckFamily("round_correlations", round_correlations, no_flags,
+                     kinds=(),
+                     configured=configured,
+                     output=True,
+                     shows="sections/winners.html.j2")

@@ -210,4 +210,8 @@ def effect_flags(data: Festival | Shared, effects: pd.DataFrame) -> list[Flag]:
     return flags
 
 
-FAMILY = CheckFamily("score_effects", score_effects, effect_flags, kinds=(SCORE_FOLLOWS_AI_SHARE, TOOL_EFFECT,), output=True, public=True, shows="sections/tools.html.j2")
+FAMILY = CheckFamily("score_effects", score_effects, effect_flags,
+                     kinds=(SCORE_FOLLOWS_AI_SHARE, TOOL_EFFECT),
+                     output=True,
+                     public=True,
+                     shows="sections/tools.html.j2")

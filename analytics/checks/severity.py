@@ -102,7 +102,7 @@ def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
     return pd.DataFrame({name: np.concatenate([p[name] for p in parts]) for name in SEVERITY_COLUMNS})
 
 
-ALL_LANES = "all"  # the lane of a juror's line across every lane they judge
+ALL_LANES = col.ALL_LANES  # the lane of a juror's line across every lane they judge
 
 
 def juror_across_lanes(severity: pd.DataFrame) -> pd.DataFrame:
@@ -153,4 +153,7 @@ def severity_flags(data: Festival | Shared, severity: pd.DataFrame) -> list[Flag
     return flags
 
 
-FAMILY = CheckFamily("juror_severity", juror_severity, severity_flags, kinds=(JUROR_SEVERITY,), output=True, shows="sections/jurors.html.j2")
+FAMILY = CheckFamily("juror_severity", juror_severity, severity_flags,
+                     kinds=(JUROR_SEVERITY,),
+                     output=True,
+                     shows="sections/jurors.html.j2")

@@ -3,8 +3,9 @@
 A :class:`Shared` holds one festival, the lanes a run covers (all, or the lane a chair has
 in view), and the intermediates that more than one check needs: each juror's weighted total
 per entry, each lane's ratings on each criterion and on the total, the additive model fitted
-to them, who scored what. Each is computed the first time a check asks for it and then
-handed to every other check of the run.
+to them, who scored what, and the official result (:meth:`Shared.official`, which every table
+showing an official number reads). Each is computed the first time a check asks for it and
+then handed to every other check of the run.
 
 Every check's table function takes a :class:`Festival` or a :class:`Shared` as its first
 argument (``Shared.of`` turns the one into the other), so a notebook calls
@@ -23,13 +24,14 @@ import numpy as np
 import pandas as pd
 
 from analytics.base import columns as col
-from analytics.stats.additive import AdditiveFit, fit_additive
-from analytics.stats.agreement.longdata import Ratings
-from analytics.load.festival import Festival
 from analytics.checks.pairs import coverage
-from analytics.rules.rounds import progression
+from analytics.load.festival import Festival
+from analytics.rules.official import Panel
+from analytics.rules.rounds import PROGRESSION_COLUMNS, LaneRounds, lane_panels, official_result, progression_table
 from analytics.rules.scoring import WEIGHTED_TOTAL, weighted_totals
 from analytics.rules.stages import with_stages
+from analytics.stats.additive import AdditiveFit, fit_additive
+from analytics.stats.agreement.longdata import Ratings
 
 
 def lane_rng(seed: int, lane: str) -> np.random.Generator:
@@ -236,16 +238,46 @@ class Shared:
         pairs = coverage(self.festival)
         return pairs if self.all_lanes else pairs[pairs[col.LANE].isin(self.lanes)].reset_index(drop=True)
 
+    def round_entries(self, lane: str) -> dict[str, pd.Index]:
+        """The entries of each round of ``lane`` (sorted ids): those that took part in it
+        (:attr:`analytics.load.festival.Festival.stages`) and are still in the lane (an entry
+        disqualified by decision is out)."""
+        def compute() -> dict[str, pd.Index]:
+            current = pd.Index(sorted(self.lane_entries(lane)))
+            if not len(self.festival.stages):  # a festival built without its stages: every entry in the one round
+                return {r: current for r in self.config.round_ids}
+            stages = self.lane_stages(lane)
+            return {r: pd.Index(sorted(stages.loc[stages[col.ROUND] == r, col.ENTRY_ID])).intersection(current)
+                    for r in self.config.round_ids}
+        return self.memo(("round_entries", lane), compute)
+
+    def lane_jurors(self, lane: str) -> pd.Index:
+        """The ids (sorted) of the jurors with a score in ``lane``."""
+        return self.memo(("lane_jurors", lane), lambda: pd.Index(sorted(self.lane_scores(lane)[col.JUROR_ID].unique())))
+
+    def panels(self, lane: str) -> dict[str, Panel]:
+        """Each round's scores of ``lane`` laid out per entry (:func:`analytics.rules.rounds.lane_panels`)."""
+        return self.memo(("panels", lane), lambda: lane_panels(self.config, self.lane_scores(lane), lane))
+
+    def official(self, lane: str) -> LaneRounds:
+        """The official result of ``lane`` (:func:`analytics.rules.rounds.official_result`): every round's
+        panel scores per criterion, round scores and results, for the panel as it sat. Computed
+        once per run; ``rankings.csv`` ``score``, ``entry_scores.csv``, :attr:`progression` and
+        :attr:`entry_scores` (so the summary, the explorer and the reports) all read it."""
+        return self.memo(("official", lane), lambda: official_result(
+            self.config, lane, self.panels(lane), self.round_entries(lane), self.lane_jurors(lane)))
+
     @cached_property
     def progression(self) -> pd.DataFrame:
-        """Each lane's rounds under the official rules (:func:`analytics.rules.rounds.progression`), in the run's lanes."""
-        steps = progression(self.config, self.entries, self.scores)
-        return steps[steps[col.LANE].isin(self.lanes)].reset_index(drop=True)
+        """Each lane's rounds under the official rules (columns of :func:`analytics.rules.rounds.progression`),
+        in the run's lanes, from :meth:`official`."""
+        frames = [progression_table(self.config, lane, self.official(lane)) for lane in self.lanes]
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PROGRESSION_COLUMNS)
 
     @cached_property
     def entry_scores(self) -> pd.DataFrame:
         """Each entry's official result in the first round (every entry takes part in it):
-        ``lane, entry_id, score``."""
+        ``lane, entry_id, score``, from :meth:`official`."""
         steps = self.progression
         return steps.loc[steps[col.ROUND] == self.config.round_ids[0], [col.LANE, col.ENTRY_ID, "score"]].rename(
             columns={"score": col.SCORE}).reset_index(drop=True)

@@ -28,6 +28,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, Strict, Vali
                       field_validator, model_validator)
 from pydantic_core import PydanticCustomError
 
+from analytics.base.columns import ALL_LANES
 from analytics.base.problems import ProblemLog
 
 CONFIG_FILE = "festival.toml"
@@ -64,6 +65,9 @@ PositiveInt = Annotated[int, _checked(lambda v: v > 0, "expected a number above 
 Share = Annotated[float, between(0, 100)]
 Identifier = Annotated[str, _checked(lambda v: _ID.match(v) is not None,
                                      "expected an identifier: lower-case letters, digits and _, starting with a letter")]
+LaneId = Annotated[Identifier, _checked(
+    lambda v: v != ALL_LANES, f"expected a lane id other than '{ALL_LANES}': the outputs write lane = {ALL_LANES} on the "
+    "rows across lanes (festival-wide, and a juror's line across the lanes they judge); rename the lane, e.g. all_entries")]
 NonEmpty = Annotated[str, _checked(lambda v: bool(v.strip()), "expected a non-empty text")]
 #: a TOML list of texts (a list, not coerced from anything else)
 Texts = Annotated[tuple[Annotated[str, Strict()], ...], Field(strict=False)]
@@ -120,7 +124,7 @@ class Lane(_Section):
     ``ai_share_typical_max`` the top of the typical band (above it is information only).
     """
 
-    id: Identifier
+    id: LaneId
     name: NonEmpty
     honour: str = ""
     ai_share_min: Share | None = None

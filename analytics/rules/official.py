@@ -10,9 +10,12 @@ The vocabulary of ``[aggregation]`` (and of each round's ``aggregation`` table):
   ``scipy.stats.trim_mean``), ``drop_extremes`` (the ``drop_high`` highest and ``drop_low``
   lowest scores dropped), ``clip_to_mean`` (a score further than ``clip`` from the mean of the
   entry's scores is moved to mean ± clip, then the mean is taken);
-- ``decimals``: every number a step produces is rounded half up (never half to even) to this
-  many decimals: each corrected score, each panel score per criterion, each weighted criterion
-  contribution, each entry's result. Omitted: full precision.
+- ``decimals``: every number a step of the panel's rule produces is rounded half up (never half
+  to even) to this many decimals: each corrected score, each panel score (per criterion, and per
+  entry under ``criteria_first``), each weighted criterion contribution under ``jurors_first``,
+  each entry's result. A juror's own marks and a juror's weighted total are never rounded (design
+  section 10): on a scale finer than ``decimals`` (quarter points, one decimal) rounding them
+  would change the result. Omitted: full precision.
 
 Every function here works on a whole lane at once and on many juries at once: a jury is a
 row of *multiplicities*, how many times each juror counts (1 for the panel as it sat, 0 for a
@@ -157,8 +160,8 @@ def panel_results(panel: Panel, juries: np.ndarray, rule, factors: dict[str, flo
 
     ``factors``: what each criterion counts for (:meth:`~analytics.load.config.FestivalConfig.criterion_weights`).
     Under ``criteria_first`` a juror's total needs every criterion of the panel (an incomplete
-    total counts for nothing); the per-criterion scores are then the same rule applied to each
-    criterion alone. ``keep=False``: the per-criterion scores are not kept (None; for many
+    total counts for nothing) and is not rounded (only the panel's numbers are); the per-criterion
+    scores are then the same rule applied to each criterion alone. ``keep=False``: the per-criterion scores are not kept (None; for many
     juries, such as each juror left out of a large panel, they would be criteria × juries ×
     entries numbers that only the panel as it sat needs).
 
@@ -208,8 +211,7 @@ def panel_results(panel: Panel, juries: np.ndarray, rule, factors: dict[str, flo
                (panel.values[i], panel.jurors, panel.present) for i in range(n_c)]
     totals = None
     if rule.order != "jurors_first":
-        contributions = round_half_up(f[:, None, None] * panel.values, d)  # criteria × entries × k
-        totals = round_half_up(contributions.sum(axis=0), d)
+        totals = (f[:, None, None] * panel.values).sum(axis=0)  # entries × k: a juror's own total, never rounded
         totals[np.isnan(panel.values).any(axis=0)] = np.nan  # a juror's total needs every criterion
         totals = _in_order(totals, panel.jurors, panel.present) if ordered else (totals, panel.jurors, panel.present)
     for part in _chunks(n_juries, n_e * width):

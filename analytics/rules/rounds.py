@@ -7,8 +7,13 @@ A round's *score* is the entry's own panel score in that round (the official rul
 :mod:`analytics.rules.official`); its *result* is the weighted sum of the entry's round scores that
 the round's ``weights`` name, rounded as the round's rule says; the round ranks on its result.
 
-:func:`progression` computes this for the panel as it sat; :func:`round_results` for any
-number of juries at once (the robustness checks: one juror left out, resampled juries).
+:func:`official_result` is the official result: for the panel as it sat, every round's panel
+score per criterion, round score and result of each entry that took part. It is computed once
+per check run (:meth:`analytics.checks.shared.Shared.official`) and every output reads it:
+``rankings.csv`` ``score``, ``entry_scores.csv``, the summary, the explorer and the reports.
+:func:`progression` decides, at load, who took part in each round from the same function;
+:func:`round_results` computes the rounds for any number of juries at once (the robustness
+checks: one juror left out, resampled juries).
 """
 
 from __future__ import annotations
@@ -83,6 +88,29 @@ def round_results(config: FestivalConfig, lane: str, panels: dict[str, Panel], e
                       panels[config.round_ids[0]].criteria)
 
 
+def official_result(config: FestivalConfig, lane: str, panels: dict[str, Panel], entries: dict[str, pd.Index],
+                    jurors: pd.Index, factors: dict[str, float] | None = None) -> LaneRounds:
+    """The official result of a lane: :func:`round_results` for the panel as it sat (one jury,
+    each of ``jurors`` counted once), with the panel scores per criterion. ``entries``: the
+    entries of each round; ``factors``: as in :func:`round_results`."""
+    return round_results(config, lane, panels, entries, np.ones((1, len(jurors))), jurors, factors)
+
+
+def progression_table(config: FestivalConfig, lane: str, official: LaneRounds) -> pd.DataFrame:
+    """One lane's rows of :func:`progression` from its official result (:func:`official_result`):
+    per round and entry, its round score, result, rank and whether it goes on."""
+    last = config.round_ids[-1]
+    frames = []
+    for r in config.round_ids:  # a few rounds
+        results = official.results[r]
+        advance = config.round(r).advance if config.round(r) is not None else None
+        on = going_on(results, advance)[0]
+        frames.append(pd.DataFrame({col.LANE: lane, col.ROUND: r, col.ENTRY_ID: official.entries[r],
+                                    "round_score": official.round_scores[r][0], "score": results[0],
+                                    "rank": ranks(results)[0], "advances": np.where(on, "yes", "no") if r != last else ""}))
+    return pd.concat(frames, ignore_index=True)[PROGRESSION_COLUMNS]
+
+
 def _pick(matrix: np.ndarray, at: np.ndarray) -> np.ndarray:
     """The last axis of ``matrix`` at positions ``at`` (NaN where ``at`` is -1: an entry not scored)."""
     out = np.full((*matrix.shape[:-1], len(at)), np.nan)
@@ -111,28 +139,18 @@ def progression(config: FestivalConfig, entries: pd.DataFrame, scores: pd.DataFr
     in the last round). Columns :data:`PROGRESSION_COLUMNS`. ``panels``: :func:`panels_by_lane`
     of ``scores``, when the caller has them. A loop over lanes and rounds, each step O(its scores)."""
     frames = []
-    last = config.round_ids[-1]
     panels = panels_by_lane(config, scores) if panels is None else panels
     jurors_of = scores.groupby(col.LANE, observed=True)[col.JUROR_ID].unique() if len(scores) else {}
     entries_of = entries.groupby(col.CATEGORY, observed=True)[col.ENTRY_ID].unique() if len(entries) else {}
     for lane in config.lane_ids:
         jurors = pd.Index(sorted(jurors_of[lane]) if lane in jurors_of else [])
-        members = {config.round_ids[0]: pd.Index(sorted(entries_of[lane]) if lane in entries_of else [])}
-        panels_of_lane = panels[lane]
-        everyone = np.ones((1, len(jurors)))
-        for i, r in enumerate(config.round_ids):
-            # the entries of round r are known once the rounds before it are decided
-            so_far = round_results(config, lane, panels_of_lane, {**members, **{x: pd.Index([]) for x in config.round_ids
-                                                                         if x not in members}}, everyone, jurors)
-            result = so_far.results[r][0]
-            rank = ranks(so_far.results[r])[0]
-            advance = config.round(r).advance if config.round(r) is not None else None
-            on = going_on(so_far.results[r], advance)[0]
-            frames.append(pd.DataFrame({col.LANE: lane, col.ROUND: r, col.ENTRY_ID: members[r],
-                                        "round_score": so_far.round_scores[r][0], "score": result, "rank": rank,
-                                        "advances": np.where(on, "yes", "no") if r != last else ""}))
-            if i + 1 < len(config.round_ids):
-                members[config.round_ids[i + 1]] = members[r][on]
+        members = {r: pd.Index([]) for r in config.round_ids}
+        members[config.round_ids[0]] = pd.Index(sorted(entries_of[lane]) if lane in entries_of else [])
+        for i, r in enumerate(config.round_ids[:-1]):
+            # the entries of the next round are known once the rounds up to r are decided
+            so_far = official_result(config, lane, panels[lane], members, jurors)
+            members[config.round_ids[i + 1]] = members[r][going_on(so_far.results[r], config.round(r).advance)[0]]
+        frames.append(progression_table(config, lane, official_result(config, lane, panels[lane], members, jurors)))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PROGRESSION_COLUMNS)
     return out[PROGRESSION_COLUMNS]
 

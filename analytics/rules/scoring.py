@@ -14,7 +14,6 @@ import pandas as pd
 
 from analytics.base import columns as col
 from analytics.load.festival import Festival
-from analytics.rules.rounds import progression
 
 WEIGHTED_TOTAL = "weighted_total"
 
@@ -48,17 +47,3 @@ def weighted_totals(festival: Festival) -> pd.DataFrame:
     needed = totals[col.LANE].map(weights.groupby(col.LANE).size())
     complete = totals["n_criteria"] == needed
     return totals.loc[complete, [*keys, col.SCORE]].reset_index(drop=True)
-
-
-def entry_scores(festival: Festival) -> pd.DataFrame:
-    """Each entry's official result in the first round, by the rules of ``[aggregation]``
-    (:mod:`analytics.rules.official`): ``lane, entry_id, score``.
-
-    >>> from analytics import load_festival
-    >>> scores = entry_scores(load_festival("data/demo")).set_index("entry_id")
-    >>> float(round(scores.loc["GC-06", "score"] - scores.loc["GC-19", "score"], 6))  # the planted near-tie: 1/90
-    0.011111
-    """
-    steps = progression(festival.config, festival.entries, festival.scores)
-    first = steps[col.ROUND] == festival.config.round_ids[0]
-    return steps.loc[first, [col.LANE, col.ENTRY_ID, "score"]].reset_index(drop=True)

@@ -251,7 +251,7 @@ def affiliation_chart(table: pd.DataFrame, *, lane: str, affiliation: str | None
     >>> sorted(r["juror"] for r in spec["datasets"][spec["data"]["name"]])
     ['J1 (Japan)', 'J2 (Peru)']
     """
-    rows = table[(table[col.JUROR_ID] != "") & table[col.LANE].isin([lane, "all"])]
+    rows = table[(table[col.JUROR_ID] != "") & table[col.LANE].isin([lane, col.ALL_LANES])]
     if affiliation is not None:
         rows = rows[rows["affiliation"] == affiliation]
     if rows.empty:
