@@ -31,7 +31,6 @@ and a festival that configures none has no eligibility check at all.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -283,7 +282,9 @@ class NotConfigured:
     what: str
 
     def _repr_html_(self) -> str:
-        return f'<p style="color:#5b6472">{html.escape(self.what)}</p>'
+        from ..publish.render import render  # the renderer, loaded when a notebook shows the note
+
+        return str(render("_note.html.j2", what=self.what))
 
     def __repr__(self) -> str:
         return self.what
