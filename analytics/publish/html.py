@@ -22,7 +22,7 @@ import vl_convert as vlc
 from markupsafe import Markup, escape
 
 from ..viz import alt, theme  # alt: altair, loaded the quick way (analytics.viz)
-from .render import MISSING, macro, number, render
+from .render import macro, number, render
 
 DRAFT_MARK = "DRAFT — NOT FOR PUBLICATION"
 CONFIDENTIAL_MARK = "CONFIDENTIAL — JURY ROOM ONLY"
