@@ -127,7 +127,7 @@ class Report:
         winners = []
         for lane in config.lanes:
             rows = final[final[col.LANE] == lane.id].sort_values(["rank", col.ENTRY_ID])
-            winner = {"honour": lane.honour or lane.name, "lane": lane.name, "first": None}
+            winner = {"honour": lane.honour or lane.name, "first": None}
             if not rows.empty:
                 first = rows.iloc[0]
                 winner["first"] = {"title": first[col.TITLE], "entry_id": first[col.ENTRY_ID],
