@@ -62,5 +62,5 @@ def test_blockers_come_first_marked_and_messages_are_whole(explorer):
     assert blockers and all('class="blocker"' in r and "BLOCKER" in r for r in rows[:blockers])
     assert "BLOCKER" not in "".join(rows[blockers:])
     longest = max(gate["message"], key=len)
-    assert longest.split(":")[-1].strip()[:40] in html.replace("&#x27;", "'")  # whole, not cut mid-word
-    assert 'class="jury-explorer wrap"' in html and ".jury-explorer.wrap td { white-space: normal" in html  # and wrapping
+    assert longest.split(":")[-1].strip()[:40] in html.replace("&#39;", "'")  # whole, not cut mid-word
+    assert 'class="jury jury-explorer wrap"' in html and ".jury-explorer.wrap td { white-space: normal" in html  # and wrapping

@@ -20,10 +20,14 @@ FOLDERS = [DEMO, REPO / "data" / "examples" / "one-score", REPO / "data" / "exam
 
 
 def _mentions(text: str, token: str) -> bool:
-    """Whether ``token`` (a juror's id or name) appears in ``text`` as a whole word, or in its HTML-escaped form."""
+    """Whether ``token`` (a juror's id or name) appears in ``text`` as a whole word, or in an HTML-escaped form
+    (the standard library's or markupsafe's, which jinja2 uses)."""
     import html
 
-    return any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text) for t in {token, html.escape(token, quote=True)})
+    from markupsafe import escape
+
+    forms = {token, html.escape(token, quote=True), str(escape(token))}
+    return any(re.search(rf"(?<!\w){re.escape(t)}(?!\w)", text) for t in forms)
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)

@@ -1,5 +1,5 @@
-"""The report's HTML pieces: escaping, tables, charts as inline SVG images, the page, and the
-assembly of an executed notebook."""
+"""The report's HTML pieces: tables (through the ``table`` macro), charts as inline SVG images,
+sections, the page, and the assembly of an executed notebook."""
 
 from __future__ import annotations
 
@@ -12,7 +12,15 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from analytics.present.assemble import NotebookFailed, notebook_body
-from analytics.present.html import CONFIDENTIAL_MARK, DRAFT_MARK, Section, chart_html, esc, page, table_html
+from analytics.present.html import (
+    CONFIDENTIAL_MARK,
+    DRAFT_MARK,
+    Section,
+    chart_html,
+    page,
+    table,
+)
+from analytics.present.render import macro
 
 HOSTILE = '<script>alert("x")</script>'
 
@@ -23,18 +31,25 @@ def svg_of(figure: str) -> str:
     return base64.b64decode(src.split(",", 1)[1]).decode("utf-8")
 
 
-def test_esc_escapes_markup_and_quotes():
-    assert esc(HOSTILE) == "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
-    assert esc(None) == "" and esc(3) == "3"
+def table_html(*args, **kwargs) -> str:
+    return str(macro("table")(table(*args, **kwargs)))
 
 
 def test_table_escapes_every_cell_and_header_and_formats_numbers():
     frame = pd.DataFrame({"title": [HOSTILE, None], "score": [7.256, float("nan")], "lane": ["a", "b"]})
     out = table_html(frame, [("title", "<b>Film</b>", None), ("score", "Score", ".2f"), ("missing", "Absent", None)])
     assert "<script" not in out and "<b>" not in out
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in out and "<th>&lt;b&gt;Film&lt;/b&gt;</th>" in out
     assert '<td class="num">7.26</td>' in out and '<td class="num">–</td>' in out and "<td>–</td>" in out
     assert "Absent" not in out  # a column the frame lacks is left out
     assert table_html(frame, [("lane", "Lane", None)]).count('class="nowrap"') == 2
+
+
+def test_table_marks_rows_and_keeps_the_caption_as_text():
+    frame = pd.DataFrame({"film": ["a", "b"]})
+    out = table_html(frame, [("film", "Film", None)], caption=HOSTILE, row_class=["blocker", ""])
+    assert out.startswith("<table><caption>&lt;script&gt;") and '<tr class="blocker">' in out and "<tr><td" in out
+    assert table(frame, [("film", "Film", None)]).caption == ""  # no caption element without one
 
 
 def test_chart_is_an_inline_svg_image_with_escaped_text():
@@ -51,7 +66,9 @@ def test_chart_is_an_inline_svg_image_with_escaped_text():
 
 
 def test_section_shows_as_html_in_notebooks():
-    assert Section("<p>x</p>")._repr_html_() == '<div class="jury-section"><p>x</p></div>'
+    assert Section("<p>x</p>")._repr_html_() == '<div class="jury jury-section"><p>x</p></div>'
+    left_out = Section.omitted(HOSTILE)._repr_html_()
+    assert left_out.startswith("<!-- jury:section-left-out --><p class=\"note\">") and "<script" not in left_out
 
 
 @pytest.mark.parametrize(("draft", "confidential", "marks"), [
@@ -68,6 +85,12 @@ def test_page_marks_the_top_of_the_screen_and_of_every_printed_page(draft, confi
 def test_page_title_cannot_break_out_of_the_title_or_the_style_sheet():
     html = page("", title='Fest"</style><script>alert(1)</script>', draft=True, confidential=False)
     assert "<script" not in html and html.count("</style>") == 1
+    assert "<title>Fest&#34;&lt;/style&gt;&lt;script&gt;" in html  # shown as text in the title
+
+
+def test_page_includes_the_one_style_sheet_and_the_footer_as_html():
+    html = page("<p>body</p>", title="F", draft=False, confidential=False, footer="made <em>here</em>")
+    assert ".jury td.num" in html and '<body class="jury">' in html and "<footer>made <em>here</em></footer>" in html
 
 
 def test_notebook_body_keeps_the_narrative_and_the_shown_parts_only():

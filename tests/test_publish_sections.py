@@ -86,10 +86,10 @@ def test_no_decision_yet_is_said_as_such():
 
 def test_public_decisions_say_what_not_who_or_why(public_html, chair):
     decisions = public_html["decisions"]
-    assert "one juror&#x27;s score for GC-11" in decisions and "entry taken out of competition" in decisions
+    assert "one juror&#39;s score for GC-11" in decisions and "entry taken out of competition" in decisions
     assert "co-producer" not in decisions and "jury chair (synthetic)" not in decisions
     full = chair.decisions().html
-    assert "juror JR02 · 周曉彤&#x27;s score for GC-11" in full and "co-producer" in full
+    assert "juror JR02 · 周曉彤&#39;s score for GC-11" in full and "co-producer" in full
 
 
 def test_public_gate_counts_flags_the_chair_reads_them(public_html, chair, gate):

@@ -13,7 +13,6 @@ here, so the tests drive it by setting widget values, without a browser.
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -30,6 +29,7 @@ from analytics.present.explorer_tables import (
     standings_html,
 )
 from analytics.load.festival import Festival
+from analytics.present.render import macro
 from analytics.rules.scoring import WEIGHTED_TOTAL
 from analytics.checks.shared import Shared
 from analytics.present.viz import alt  # altair, loaded the quick way (analytics.present.viz)
@@ -83,6 +83,13 @@ def linked_chart(explorer: Explorer) -> alt.VConcatChart:
     return alt.vconcat(alt.hconcat(severity, bars), heat)
 
 
+
+def _words(name: str):
+    """The macro ``name`` of ``explorer/app.html.j2`` (the explorer's words around its tables),
+    returning the HTML text a widget shows."""
+    shown = macro(name, "explorer/app.html.j2")
+    return lambda *args: str(shown(*args))
+
 class ExplorerApp:
     """The explorer as one widget; ``decisions_path`` is where confirmed decisions are appended."""
 
@@ -127,16 +134,16 @@ class ExplorerApp:
         self.widget = widgets.VBox([
             widgets.HBox([self.lane, self.round, self.scope, self.method]),
             self.status,
-            widgets.Box([widgets.VBox([widgets.HTML("<b>Standings</b>"), self.standings_out]),
-                         widgets.VBox([widgets.HTML("<b>Jurors</b>"), self.panel_out])],
+            widgets.Box([widgets.VBox([widgets.HTML(_words("heading")("Standings")), self.standings_out]),
+                         widgets.VBox([widgets.HTML(_words("heading")("Jurors")), self.panel_out])],
                         layout=widgets.Layout(flex_flow="row wrap", grid_gap="8px 32px")),  # side by side when they fit
             self.chart,
             self.selection_out,
-            widgets.HTML("<b>What if…</b>"),
+            widgets.HTML(_words("heading")("What if…")),
             widgets.HBox([self.juror, self.leave_juror]),
             widgets.HBox([self.entry, self.criterion, self.leave_score]),
             widgets.HBox([self.undo_button, self.reset_button, self.to_decisions]),
-            widgets.HTML("<b>Gate for this lane</b>"), self.gate_out,
+            widgets.HTML(_words("heading")("Gate for this lane")), self.gate_out,
             self.decisions_out, widgets.HBox([self.confirm, self.append_button]),
         ])
         self.refresh()
@@ -166,14 +173,14 @@ class ExplorerApp:
 
     def _on_leave_juror(self, _=None) -> None:
         if not self.juror.value:
-            self.status.value = "<b>Choose a juror first</b> (in the list, or by clicking one in the chart)."
+            self.status.value = _words("hint")("Choose a juror first", " (in the list, or by clicking one in the chart).")
             return
         self.explorer.exclude_juror(self.juror.value)
         self.refresh()
 
     def _on_leave_score(self, _=None) -> None:
         if not (self.juror.value and self.entry.value):
-            self.status.value = "<b>Choose a juror and an entry first.</b>"
+            self.status.value = _words("hint")("Choose a juror and an entry first.")
             return
         self.explorer.exclude_score(self.juror.value, self.entry.value, self.criterion.value or None)
         self.refresh()
@@ -195,16 +202,16 @@ class ExplorerApp:
                 if juror in self.juror.options:
                     self.juror.value = juror
                 label = self.explorer.festival.juror_labels().get(juror, juror)
-                display(widgets.HTML(f"<b>{html.escape(label)}</b>: scores against the panel mean in this lane"))
+                display(widgets.HTML(_words("selection")(label)))
                 display(widgets.HTML(juror_scores_html(self.explorer.juror_scores(juror), self.explorer.festival.config.scale)))
 
     def _on_to_decisions(self, _=None) -> None:
         self.decisions_out.clear_output(wait=True)
         with self.decisions_out:
             rows = self.explorer.decision_rows()
-            display(widgets.HTML(decisions_html(rows) if not rows.empty else "No exclusions to record."))
+            display(widgets.HTML(decisions_html(rows) if not rows.empty else _words("message")("No exclusions to record.")))
             if not rows.empty:
-                display(widgets.HTML("<pre>" + rows.drop(columns="note").to_csv(index=False) + "</pre>"))
+                display(widgets.HTML(_words("csv")(rows.drop(columns="note").to_csv(index=False))))
 
     def _on_append(self, _=None) -> int:
         """Append the exclusions that answer a flag to decisions.csv; returns how many."""
@@ -216,7 +223,7 @@ class ExplorerApp:
         with self.decisions_path.open("a", encoding="utf-8", newline="") as handle:
             rows.to_csv(handle, index=False, header=not exists)
         self.confirm.value = False
-        self.status.value = f"appended {len(rows)} decision(s) to {self.decisions_path}"
+        self.status.value = _words("message")(f"appended {len(rows)} decision(s) to {self.decisions_path}")
         return len(rows)
 
     # --- redraw -----------------------------------------------------------------------
@@ -230,9 +237,8 @@ class ExplorerApp:
         blockers = ex.blockers()
         names = ex.festival.lane_names()
         excluded = "; ".join(e.describe(names) for e in ex.exclusions) or "none"
-        self.status.value = (f"agreement on this scope (alpha) <b>{nan_to_missing(agreement['alpha'])}</b> (was "
-                             f"{nan_to_missing(agreement['alpha_before'])}; bar {agreement['bar']:g}) · open blockers in "
-                             f"this lane: <b>{len(blockers)}</b> · what-ifs: {html.escape(excluded)}")
+        self.status.value = _words("status")(nan_to_missing(agreement["alpha"]), nan_to_missing(agreement["alpha_before"]),
+                                             f"{agreement['bar']:g}", len(blockers), excluded)
         scale = ex.festival.config.scale
         for out, page in ((self.standings_out, standings_html(ex.standings(), scale, method=ex.method, cut=ex.cut())),
                           (self.panel_out, jurors_html(ex.juror_panel())), (self.gate_out, flags_html(ex.gate()))):

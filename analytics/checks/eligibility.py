@@ -31,7 +31,6 @@ and a festival that configures none has no eligibility check at all.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -305,8 +304,9 @@ class NotConfigured:
 
     what: str
 
-    def _repr_html_(self) -> str:
-        return f'<p style="color:#5b6472">{html.escape(self.what)}</p>'
+    def _repr_markdown_(self) -> str:
+        """A notebook shows the note in italics (markdown: no markup put together here)."""
+        return f"*{self.what}*"
 
     def __repr__(self) -> str:
         return self.what

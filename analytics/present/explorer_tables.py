@@ -1,5 +1,6 @@
 """The chair explorer's tables, in words: what :class:`~analytics.apps.explorer.Explorer` computes,
-shown as the report shows it (escaped HTML tables, no DataFrame index).
+shown as the report shows it (the templates ``explorer/*.html.j2``, with the report's style
+sheet: escaped HTML tables, no DataFrame index).
 
 Labels are words, not column names; scores are shown to the precision of the festival's
 scale (a mean to two more decimals than a single score, at most three); probabilities as
@@ -15,26 +16,11 @@ import pandas as pd
 
 from analytics.load.config import Scale
 from analytics.checks.flags import SEVERITIES
-from analytics.present.html import MISSING, table_html
+from analytics.present.html import table as table_of
+from analytics.present.render import MISSING, render
 from analytics.present.tables import ACTION_WORDS, STATUS_WORDS, check_words
 
 SEVERITY_WORDS = {"blocker": "BLOCKER", "warning": "warning", "info": "note"}
-STYLE = """<style>
-.jury-explorer table { border-collapse: collapse; font-size: 13px; margin: 4px 0 12px; }
-.jury-explorer th, .jury-explorer td { border-bottom: 1px solid #d7dce3; padding: 3px 8px; text-align: left;
-  vertical-align: top; }
-.jury-explorer th { background: #f3f6fa; }
-.jury-explorer td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.jury-explorer td.nowrap { white-space: nowrap; }
-.jury-explorer td { white-space: nowrap; } .jury-explorer th { min-width: 4em; vertical-align: bottom; }
-.jury-explorer.wrap td { white-space: normal; max-width: 46em; overflow-wrap: break-word; }
-.jury-explorer tr.blocker td { background: #fbf0f2; } .jury-explorer tr.blocker td:first-child { color: #b00020;
-  font-weight: 700; }
-.jury-explorer tr.out td { color: #8c96a3; } .jury-explorer tr.bubble td { background: #fff6e0; }
-.jury-explorer caption { text-align: left; font-weight: 600; padding: 2px 0; }
-</style>"""
-
-
 def score_decimals(scale: Scale) -> int:
     """Decimals of the scale's step: how precisely a single score is written.
 
@@ -72,11 +58,6 @@ def span(low: object, high: object) -> str:
     return f"{lo}" if lo == hi else f"{lo}–{hi}"
 
 
-def _wrap(html: str, *, wrap: bool = False) -> str:
-    """The table in the explorer's style; ``wrap``: long cells (flag messages) wrap."""
-    return f'{STYLE}<div class="jury-explorer{" wrap" if wrap else ""}">{html}</div>'
-
-
 def standings_html(standings: pd.DataFrame, scale: Scale, *, method: str = "official", cut: int | None = None) -> str:
     """The standings as the chair reads them; in a round with a cut (``cut`` entries go on),
     who goes on, the share of resampled juries that let each go on, the entries below the cut
@@ -95,7 +76,7 @@ def standings_html(standings: pd.DataFrame, scale: Scale, *, method: str = "offi
     columns += [("p_first", "First in resampled juries", percent), ("p_top3", "In the top three", percent),
                 ("interval", "95% rank interval", None), ("loo", "Rank with one juror left out", None),
                 ("n_jurors", "Jurors", None)]
-    return _wrap(table_html(table, columns, numeric=("interval", "loo"), row_class=classes))
+    return str(render("explorer/standings.html.j2", table=table_of(table, columns, numeric=("interval", "loo"), row_class=classes)))
 
 
 def _signed_interval(low: object, high: object) -> str:
@@ -121,38 +102,38 @@ def jurors_html(panel: pd.DataFrame) -> str:
     if "drift_rho" in table:
         columns += [("drift_rho", "Drift (rho with order)", "+.2f"), ("drift_p", "Adjusted p", ".3f")]
     columns.append(("n_flags", "Open flags", None))
-    return _wrap(table_html(table, columns, numeric=tuple(numeric)))
+    return str(render("explorer/jurors.html.j2", table=table_of(table, columns, numeric=tuple(numeric))))
 
 
 def flags_html(flags: pd.DataFrame) -> str:
     """The lane's flags, blockers first and marked, each message in full."""
     if flags.empty:
-        return _wrap("<p>No flag in this lane.</p>")
+        return str(render("explorer/flags.html.j2", table=None))
     order = flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
     shown = flags.assign(_order=order).sort_values(["_order", "check"], kind="stable")
     table = shown.assign(severity_words=shown["severity"].map(SEVERITY_WORDS), check_words=shown["check"].map(check_words),
                          decision_words=shown["decision"].map(lambda a: ACTION_WORDS.get(a, a) if a else ""),
                          status_words=shown["status"].map(lambda s: STATUS_WORDS.get(s, s)))
     classes = ["blocker" if s == "blocker" and st == "open" else "" for s, st in zip(table["severity"], table["status"])]
-    return _wrap(table_html(table, [
+    return str(render("explorer/flags.html.j2", table=table_of(table, [
         ("severity_words", "Severity", None), ("check_words", "Check", None), ("message", "What the check found", None),
-        ("decision_words", "What-if", None), ("status_words", "Status", None)], row_class=classes), wrap=True)
+        ("decision_words", "What-if", None), ("status_words", "Status", None)], row_class=classes)))
 
 
 def juror_scores_html(scores: pd.DataFrame, scale: Scale) -> str:
     """One juror's scores beside the panel's mean, the largest differences first."""
     table = scores.reindex(scores["difference"].abs().sort_values(ascending=False, kind="stable").index)
-    return _wrap(table_html(table, [
+    return str(render("explorer/juror_scores.html.j2", table=table_of(table, [
         ("entry_id", "Entry", None), ("criterion", "Criterion", None), ("score", "Score", f".{score_decimals(scale)}f"),
-        ("panel_mean", "Panel mean", f".{mean_decimals(scale)}f"), ("difference", "Difference", f"+.{mean_decimals(scale)}f")]))
+        ("panel_mean", "Panel mean", f".{mean_decimals(scale)}f"), ("difference", "Difference", f"+.{mean_decimals(scale)}f")])))
 
 
 def decisions_html(rows: pd.DataFrame) -> str:
     """The what-ifs as decisions: which flag each answers, or why it cannot be recorded."""
     table = rows.assign(action_words=rows["action"].map(lambda a: ACTION_WORDS.get(a, a)),
                         answers=[f or n for f, n in zip(rows["flag_id"], rows["note"])])
-    return _wrap(table_html(table, [("reason", "What-if", None), ("action_words", "Decision", None),
-                                    ("answers", "Answers the flag", None)]), wrap=True)
+    return str(render("explorer/decisions.html.j2", table=table_of(table, [
+        ("reason", "What-if", None), ("action_words", "Decision", None), ("answers", "Answers the flag", None)])))
 
 
 def nan_to_missing(value: float) -> str:

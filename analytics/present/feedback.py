@@ -10,39 +10,31 @@ their scores. Each figure comes with a sentence saying how to read it.
 A page names no other juror, shows no other juror's id or scores: the panel appears only as
 "the rest of the panel", through figures taken over all its other jurors (their mean, their
 median). The pages are self-contained HTML (no script, no font or style sheet fetched),
-rendered by jinja2 with autoescaping, so a name or a title from the festival's files is
+rendered by the workbench's one renderer (:mod:`analytics.present.render`: jinja2 with
+autoescaping, the report's style sheet), so a name or a title from the festival's files is
 shown as text.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-import jinja2
 import pandas as pd
 
 from analytics.base import columns as col
 from analytics.load.festival import Festival
 from analytics.gate.decisions import GateResult, run_gate
+from analytics.present.render import render
 from analytics.rules.scoring import WEIGHTED_TOTAL
 
 TEMPLATE = "feedback.html.j2"
 #: the flags about a juror's own scoring that their page repeats
 OWN_CHECKS = ("juror_severity", "straight_lining", "halo", "juror_out_of_line", "score_outlier",
               "affiliation_bias", "score_drift", "conflict_scored", "score_missing", "score_unassigned")
-
-
-@functools.cache
-def _template() -> jinja2.Template:
-    """The page template (``analytics/resources/feedback.html.j2``), autoescaped, loaded once."""
-    env = jinja2.Environment(loader=jinja2.PackageLoader("analytics", "resources"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-    return env.get_template(TEMPLATE)
 
 
 def _points(value: float) -> str:
@@ -147,11 +139,12 @@ def juror_page(gate: GateResult, juror: str, *, written: str | None = None) -> s
     flags = gate.flags
     own = flags[(flags[col.JUROR_ID] == juror) & flags["check"].isin(OWN_CHECKS) & (flags["status"] != "resolved")]
     name = str(jurors.loc[juror, col.NAME]) if col.NAME in jurors and str(jurors.loc[juror, col.NAME]) else juror
-    return _template().render(
+    return str(render(
+        TEMPLATE,
         festival=festival.config.name, synthetic=festival.config.synthetic, name=name, juror_id=juror,
         written=written or datetime.now(timezone.utc).strftime("%Y-%m-%d"),
         lanes=[_lane_items(gate, juror, lane) for lane in lanes], person=_person_items(gate, juror),
-        notes=[f"{row.message} ({'decided: ' + row.decision if row.decision else row.status})" for row in own.itertuples()])
+        notes=[f"{row.message} ({'decided: ' + row.decision if row.decision else row.status})" for row in own.itertuples()]))
 
 
 def write_feedback(festival: Festival, out: str | Path, *, gate: GateResult | None = None) -> list[Path]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from analytics.load import rule_families
 from analytics.load.config import FestivalConfig
-from analytics.present.html import esc
+from analytics.present.render import render
 
 REFERENCES = (
     ("Krippendorff 2011", ("Krippendorff, K. (2011). Computing Krippendorff's alpha-reliability. Annenberg School "
@@ -29,8 +31,8 @@ REFERENCES = (
 )
 
 
-def notes_html(config: FestivalConfig) -> str:
-    """The method notes for this festival's configuration, then the references."""
+def notes(config: FestivalConfig) -> list[tuple[str, str]]:
+    """The method notes for this festival's configuration: (title, text) each."""
     checks, aggregation = config.checks, config.aggregation
     if len(config.criteria) == 1:
         combined = f"Each juror gives one score ({config.criteria[0].label}), aggregated over jurors by {aggregation.jurors}."
@@ -43,7 +45,7 @@ def notes_html(config: FestivalConfig) -> str:
                     + (f"; lanes with weights of their own: {own}" if own else "")
                     + f"), then aggregated over jurors by {aggregation.jurors}.")
     families = rule_families.configured(config)
-    notes = [
+    shown = [
         ("Scores and rankings", (f"{combined} Beside the official ranking the workbench shows z-scored, median, "
          f"{aggregation.trim:.0%}-trimmed-mean and model-adjusted rankings side by side, so a reader sees "
          "whether a place depends on the method.")),
@@ -72,6 +74,9 @@ def notes_html(config: FestivalConfig) -> str:
          "inputs give the same numbers (every random step is seeded). manifest.json lists the SHA-256 of every input "
          "and output; `jury verify` checks them again.")),
     ]
-    body = "".join(f"<h3>{esc(title)}</h3><p>{esc(text)}</p>" for title, text in notes)
-    refs = "".join(f"<li><strong>{esc(key)}</strong>. {esc(text)}</li>" for key, text in REFERENCES)
-    return body + f'<h3>References</h3><ol class="references">{refs}</ol>'
+    return shown
+
+
+def notes_html(config: FestivalConfig) -> Markup:
+    """The method notes for this festival's configuration, then the references (``sections/method.html.j2``)."""
+    return render("sections/method.html.j2", notes=notes(config), references=REFERENCES)

@@ -14,6 +14,9 @@ The two audiences differ in what they may see:
 
 The field of submissions (overview, AI participation, tools) is described as entered; the
 agreement, jurors and standings after the chair's decisions.
+
+Each section is rendered by its template, ``analytics/templates/sections/<method>.html.j2``
+(``first_page`` by ``sections/first_page.html.j2``), from plain values computed here.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from analytics.base import columns as col
 from analytics.apps import results
 from analytics.load import rule_families
 from analytics.checks.score_effects import tool_usage
+from analytics.checks.eligibility import _margin as near_margin
 from analytics.load.festival import Festival
 from analytics.checks.flags import SEVERITIES
 from analytics.gate.decisions import GateResult
@@ -42,7 +46,9 @@ from analytics.present.viz.participation_charts import ai_share_chart, dimension
 from analytics.checks.rankings import cuts
 from analytics.present.viz.ranking_charts import standings_chart
 from analytics.present import methods
-from analytics.present.html import Section, chart_html, esc, paragraph, table_html
+from analytics.present.html import Section, figure
+from analytics.present.html import table as tabulate
+from analytics.present.render import interval, percent, render
 from analytics.present.pseudonyms import pseudonyms
 from analytics.present.tables import SCORE_COUNTS, check_words, decisions_in_words, juror_statistics
 
@@ -52,14 +58,8 @@ SHOWN_STANDINGS = 10  # rows per lane in the standings table and chart
 SHOWN_COUNTRIES = 15
 SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
-def _pct(value: object) -> str:
-    return f"{float(value):.0%}"
-
-
-def _ci(low: object, high: object, fmt: str = ".2f") -> str:
-    if pd.isna(low) or pd.isna(high):
-        return "–"
-    return f"[{format(float(low), fmt)}, {format(float(high), fmt)}]"
+_pct = percent  # a share as a whole percent
+_ci = interval  # [low, high], – when undefined
 
 
 @dataclass(frozen=True)
@@ -111,21 +111,61 @@ class Report:
     # -- sections ------------------------------------------------------------------------
     def heading(self) -> Section:
         config = self.festival.config
-        parts = [f"<h1>{esc(config.name)}{'' if config.year is None else ' ' + esc(config.year)}</h1>",
-                 f'<p class="subtitle">{"Post-festival report: results, agreement and method" if self.public else "Chair report: confidential, with juror names, every flag and every decision"}</p>']
-        if config.synthetic:
-            parts.append('<p class="synthetic">Synthetic data: every entry, juror and score in this report was '
-                         "invented by <code>jury demo</code>; no real entry or person is described.</p>")
-        parts.append(self._status_box())
-        return Section("".join(parts))
+        return Section(render("sections/heading.html.j2", name=config.name, year=config.year, public=self.public,
+                              synthetic=config.synthetic, status=self._status()))
 
-    def _status_box(self) -> str:
-        open_blockers = len(self.gate.open_blockers)
-        if open_blockers:
-            text = (f"Not publishable: {open_blockers} blocker{'s' * (open_blockers != 1)} still open. "
-                    "This report is a draft; the chair must decide on every blocker first.")
-            return f'<div class="status blocked">{esc(text)}</div>'
-        return '<div class="status">Publishable: every blocker raised by the checks has been answered by a recorded decision.</div>'
+    def _status(self) -> dict:
+        """What the status box says: how many blockers are still open."""
+        return {"open_blockers": len(self.gate.open_blockers)}
+
+    def first_page(self) -> Section:
+        """The page a partner reads first: each lane's winner with how robust the result is, the
+        festival in numbers, the AI-participation headline (where festival.toml configures AI
+        shares) and the gate's verdict. Names no juror, for either audience."""
+        f = self.festival
+        config = f.config
+        rankings = self.gate.after["rankings"]
+        final = rankings[rankings[col.ROUND] == config.round_ids[-1]]
+        winners = []
+        for lane in config.lanes:
+            rows = final[final[col.LANE] == lane.id].sort_values(["rank", col.ENTRY_ID])
+            winner = {"honour": lane.honour or lane.name, "first": None}
+            if not rows.empty:
+                first = rows.iloc[0]
+                winner["first"] = {"title": first[col.TITLE], "entry_id": first[col.ENTRY_ID],
+                                   "score": f"{first['score']:.2f}",
+                                   "robustness": _robustness_sentence(rows, p_first_min=config.checks.p_first_min)}
+            winners.append(winner)
+        numbers = [(len(f.entries), "entry", "entries"), (len(config.lanes), "lane", "lanes"),
+                   (len(f.jurors), "juror", "jurors"), (len(f.scores), "score", "scores")]
+        if f.entries[col.COUNTRY].notna().any():
+            numbers.append((int(f.entries[col.COUNTRY].dropna().nunique()), "country", "countries"))
+        return Section(render("sections/first_page.html.j2", winners=winners,
+                              numbers=[{"value": f"{n:,}", "what": one if n == 1 else many} for n, one, many in numbers],
+                              ai_share=self._ai_headline(), status=self._status()))
+
+    def _ai_headline(self) -> list[str]:
+        """One sentence per lane on the declared AI shares: the median, and how many entries sit
+        near or below the lane's minimum; empty when festival.toml configures no AI share."""
+        f = self.festival
+        if not rule_families.names(f.config) & {"ai_share_band", "disclosure"}:
+            return []
+        eligibility = self.gate.before["eligibility"]
+        sentences = []
+        for lane in f.config.lanes:
+            shares = eligibility.loc[eligibility[col.LANE] == lane.id]
+            declared = shares[col.AI_SHARE].dropna()
+            if declared.empty:
+                continue
+            text = (f"{lane.name}: a median declared AI share of {declared.median():.0f}% "
+                    f"({declared.min():.0f}–{declared.max():.0f}%)")
+            if lane.ai_share_min is not None and "band" in shares:
+                near = int(shares["near_threshold"].sum())
+                below = int((shares["band"] == "below_minimum").sum())
+                text += (f"; {near} {'entry' if near == 1 else 'entries'} within {near_margin(f.config):g} points above "
+                         f"the lane's {lane.ai_share_min:g}% minimum and {below} below it")
+            sentences.append(text + ".")
+        return sentences
 
     def overview(self) -> Section:
         f = self.festival
@@ -146,26 +186,28 @@ class Report:
         text = (f"{len(f.entries)} entries competed in {len(f.config.lanes)} lanes. {len(f.jurors)} jurors gave "
                 f"{len(f.scores):,} scores on {len(f.config.criteria)} criteria, on a scale of "
                 f"{f.config.scale.minimum:g} to {f.config.scale.maximum:g}.")
-        lane_table = table_html(per_lane, [("lane", "Lane", None), ("honour", "Honour", None), ("entries", "Entries", None),
+        lane_table = tabulate(per_lane, [("lane", "Lane", None), ("honour", "Honour", None), ("entries", "Entries", None),
                                            ("eligible", "Eligible", None), ("ranked", "Ranked", None),
                                            ("jurors", "Jurors", None), ("scores", "Scores", None)],
                                 caption="Entries, jurors and scores per lane")
-        runtime_table = ""
+        runtime_table = None
         if eligibility is not None and "runtime_class" in eligibility:
             runtime = pd.crosstab(eligibility[col.LANE].map(self.lane_names()), eligibility["runtime_class"].fillna("unknown"))
             runtime = runtime.reindex([lane.name for lane in f.config.lanes]).fillna(0).astype(int).reset_index()
-            runtime_table = table_html(runtime, [(c, "Lane" if c == col.LANE else c, None) for c in runtime.columns],
+            runtime_table = tabulate(runtime, [(c, "Lane" if c == col.LANE else c, None) for c in runtime.columns],
                                        caption="Entries by runtime class (festival.toml: short and feature thresholds)")
         if f.entries[col.COUNTRY].isna().all():
-            return Section(paragraph(text) + lane_table + (f'<div class="row">{runtime_table}</div>' if runtime_table else ""))
+            return Section(render("sections/overview.html.j2", text=text, lanes=lane_table, runtime=runtime_table,
+                                  countries=None))
         countries = f.entries[col.COUNTRY].fillna("not given").value_counts()
         top = countries.head(SHOWN_COUNTRIES)
         if len(countries) > SHOWN_COUNTRIES:
             top = pd.concat([top, pd.Series({f"{len(countries) - SHOWN_COUNTRIES} other countries": countries.iloc[SHOWN_COUNTRIES:].sum()})])
-        country_table = table_html(top.rename("entries").rename_axis("country").reset_index(),
+        country_table = tabulate(top.rename("entries").rename_axis("country").reset_index(),
                                    [("country", "Country", None), ("entries", "Entries", None)],
                                    caption=f"Entries by country ({len(countries)} countries)")
-        return Section(paragraph(text) + lane_table + f'<div class="row">{runtime_table}{country_table}</div>')
+        return Section(render("sections/overview.html.j2", text=text, lanes=lane_table, runtime=runtime_table,
+                              countries=country_table))
 
     def participation(self) -> Section:
         f = self.festival
@@ -186,27 +228,28 @@ class Report:
             if "disclosure" in e:
                 row["inconsistent"] = int((e["disclosure"] != "consistent").sum())
             rows.append(row)
-        table = table_html(pd.DataFrame(rows), [
+        shares = tabulate(pd.DataFrame(rows), [
             ("lane", "Lane", None), ("band", "AI-share band", None), ("median", "Median declared share", ".1f"),
             ("range", "Range", None), ("below", "Below the band", None), ("near", "Near the line", None),
             ("inconsistent", "Disclosure to check", None)], caption="Declared AI participation per lane")
-        parts = [table]
-        if "band" in eligibility:
-            parts.append(chart_html(ai_share_chart(f, eligibility), "Declared AI share by lane, with the lane's band"))
+        band_chart = (figure(ai_share_chart(f, eligibility), "Declared AI share by lane, with the lane's band")
+                      if "band" in eligibility else None)
+        dimensions = None
         participation = f.config.participation
         if participation is not None:
             dims = participation.dimensions
             profile = f.entries.groupby(col.CATEGORY)[[col.share_column(d) for d in dims]].mean()
             profile = profile.reindex([lane.id for lane in f.config.lanes]).rename(index=self.lane_names())
             profile = profile.rename(columns=lambda c: c.removeprefix(col.SHARE_PREFIX)).rename_axis("lane").reset_index()
-            parts.append(table_html(profile, [("lane", "Lane", None)] + [(d, d, ".0f") for d in dims],
-                                    caption="Mean AI share of each dimension per lane (%)"))
-            parts.append(chart_html(dimension_chart(f), f"The {len(dims)} participation dimensions per lane"))
             weights = ", ".join(f"{d} {w:.0%}" for d, w in participation.weights.items())
-            parts.append(paragraph(f"The holistic share blends {len(dims)} dimensions with the festival's weights "
-                                   f"({weights}); a declared share more than {participation.disclosure_tolerance:g} points "
-                                   "from the blend is checked with the entrant."))
-        return Section("".join(parts))
+            dimensions = {
+                "table": tabulate(profile, [("lane", "Lane", None)] + [(d, d, ".0f") for d in dims],
+                               caption="Mean AI share of each dimension per lane (%)"),
+                "chart": figure(dimension_chart(f), f"The {len(dims)} participation dimensions per lane"),
+                "text": (f"The holistic share blends {len(dims)} dimensions with the festival's weights ({weights}); a "
+                         f"declared share more than {participation.disclosure_tolerance:g} points from the blend is "
+                         "checked with the entrant.")}
+        return Section(render("sections/participation.html.j2", shares=shares, chart=band_chart, dimensions=dimensions))
 
     def tools(self) -> Section:
         f = self.festival
@@ -217,18 +260,18 @@ class Report:
         effects = self.gate.after["score_effects"]
         tool_effects = effects[effects["factor"] == "tool"].assign(lane=lambda t: t[col.LANE].map(self.lane_names()))
         share = effects[effects["factor"] == col.AI_SHARE].assign(lane=lambda t: t[col.LANE].map(self.lane_names()))
-        parts = [chart_html(tool_usage_chart(f, usage), "Tools used per lane (festival vocabulary)")]
-        parts.append(table_html(share, [("lane", "Lane", None), ("estimate", "Spearman's rho, score vs AI share", "+.2f"),
+        chart = figure(tool_usage_chart(f, usage), "Tools used per lane (festival vocabulary)")
+        share_table = (tabulate(share, [("lane", "Lane", None), ("estimate", "Spearman's rho, score vs AI share", "+.2f"),
                                         ("ci_low", "95% low", "+.2f"), ("ci_high", "95% high", "+.2f"),
                                         ("p_value", "p", ".3f")],
                                 caption="Do scores follow the declared AI share?"))
-        parts.append(table_html(tool_effects, [("lane", "Lane", None), ("tool", "Tool", None),
+        tool_table = (tabulate(tool_effects, [("lane", "Lane", None), ("tool", "Tool", None),
                                                ("estimate", "Score difference (points)", "+.2f"),
                                                ("ci_low", "95% low", "+.2f"), ("ci_high", "95% high", "+.2f"),
                                                ("p_adjusted", "p (Holm)", ".3f"), ("n_with", "Films with", None),
                                                ("n_without", "Films without", None)],
                                 caption="Do films made with a tool score differently? (mean of the films with the tool minus the others)"))
-        return Section("".join(parts))
+        return Section(render("sections/tools.html.j2", chart=chart, share=share_table, tools=tool_table))
 
     def agreement(self) -> Section:
         checks = self.festival.config.checks
@@ -243,19 +286,19 @@ class Report:
                            band=rows["band"].where(rows["band"] != "", rows["reason"]), icc=rows["estimate_icc"],
                            icc_ci=[_ci(lo, hi) for lo, hi in zip(rows["ci_low_icc"], rows["ci_high_icc"])],
                            icc_band=rows["band_icc"].fillna(""))
-        shown = table_html(rows, [
+        shown = tabulate(rows, [
             ("lane", "Lane", None), ("criterion", "Criterion", None), ("alpha", "Krippendorff's alpha", ".2f"),
             ("alpha_ci", "95% interval", None), ("band", "Reading", None), ("icc", "ICC(A,k)", ".2f"),
             ("icc_ci", "95% interval", None), ("icc_band", "Reading", None), ("n_units", "Entries", None),
             ("n_raters", "Jurors", None)], caption="Agreement between jurors per criterion", numeric=("alpha", "icc"))
-        note = paragraph(f"Alpha measures whether jurors order and space the entries alike (interval metric; 1 is perfect "
-                         f"agreement, 0 is chance). Krippendorff's bands: at least 0.800 reliable, {checks.agreement_min_alpha:g} "
-                         "to 0.800 tentative, below that no conclusions should rest on the criterion alone. ICC(A,k) is the "
-                         "reliability of the panel's mean score (Koo & Li bands). Intervals are 95% bootstrap intervals "
-                         f"over entries ({checks.bootstrap_resamples:,} resamples, seed {checks.seed}).")
-        chart = chart_html(alpha_forest_chart(table, bar=checks.agreement_min_alpha, lane_names=self.lane_names()),
-                           "Krippendorff's alpha per criterion and lane with 95% intervals")
-        return Section(note + chart + shown)
+        note = (f"Alpha measures whether jurors order and space the entries alike (interval metric; 1 is perfect "
+                f"agreement, 0 is chance). Krippendorff's bands: at least 0.800 reliable, {checks.agreement_min_alpha:g} "
+                "to 0.800 tentative, below that no conclusions should rest on the criterion alone. ICC(A,k) is the "
+                "reliability of the panel's mean score (Koo & Li bands). Intervals are 95% bootstrap intervals "
+                f"over entries ({checks.bootstrap_resamples:,} resamples, seed {checks.seed}).")
+        chart = figure(alpha_forest_chart(table, bar=checks.agreement_min_alpha, lane_names=self.lane_names()),
+                       "Krippendorff's alpha per criterion and lane with 95% intervals")
+        return Section(render("sections/agreement.html.j2", note=note, chart=chart, alphas=shown))
 
     def jurors(self) -> Section:
         labels = self.juror_labels()
@@ -270,30 +313,32 @@ class Report:
                      "the same juror has the same pseudonym throughout this report.")
         else:
             intro = "Confidential: jurors by id and name."
-        parts = [paragraph(intro + " Severity is the juror's effect on the weighted total in score points "
-                           "(an additive model, entry plus juror, fitted on every score): negative is harsher than the "
-                           "panel, positive more lenient.")]
+        texts = [intro + " Severity is the juror's effect on the weighted total in score points "
+                 "(an additive model, entry plus juror, fitted on every score): negative is harsher than the "
+                 "panel, positive more lenient."]
         if (table[col.LANE] == "all lanes").any():
-            parts.append(paragraph("A juror who judges in several lanes also has a line across lanes ('all lanes'): "
-                                   "their severity in each lane, weighted by how many scores they gave there."))
+            texts.append("A juror who judges in several lanes also has a line across lanes ('all lanes'): "
+                         "their severity in each lane, weighted by how many scores they gave there.")
         if halo_note(self.festival):
-            parts.append(paragraph(halo_note(self.festival)))
+            texts.append(halo_note(self.festival))
+        charts = []
         for lane in self.festival.config.lanes:
             if (after["juror_severity"][col.LANE] == lane.id).any():
                 chart = juror_severity_chart(after["juror_severity"], lane=lane.id, labels=labels, checks=self.festival.config.checks)
-                parts.append(chart_html(chart.properties(title=f"Juror severity, {lane.name}: weighted total (dashed: the flag's bar)"),
-                                        f"Juror severity in {lane.name}, with 95% intervals"))
+                charts.append(figure(chart.properties(title=f"Juror severity, {lane.name}: weighted total (dashed: the flag's bar)"),
+                                     f"Juror severity in {lane.name}, with 95% intervals"))
         counts = [] if self.public else [(SCORE_COUNTS[0], "Scores", None)]  # a count would show whose scores were excluded
-        parts.append(table_html(table, [
+        statistics = tabulate(table, [
             ("lane", "Lane", None), ("juror", "Juror", None), *counts,
             ("severity", "Severity (points)", "+.2f"), ("interval", "95% interval", None),
             ("sd", "Spread of scores (SD)", ".2f"), ("halo", "Halo (criteria move together)", ".2f"),
-            ("rho_rest", "Ranks like the others (rho)", ".2f")], caption="Juror statistics (after the decisions)"))
-        parts += self._affiliation_parts(labels) + self._drift_parts(labels)
-        return Section("".join(parts))
+            ("rho_rest", "Ranks like the others (rho)", ".2f")], caption="Juror statistics (after the decisions)")
+        return Section(render("sections/jurors.html.j2", texts=texts, charts=charts, statistics=statistics,
+                              affiliations=self._affiliation_parts(labels), drift=self._drift_table(labels)))
 
-    def _affiliation_parts(self, labels: dict[str, str]) -> list[str]:
-        """The affiliation screen: festival-wide in the public report; per juror for the chair."""
+    def _affiliation_parts(self, labels: dict[str, str]) -> list[dict]:
+        """The affiliation screen: festival-wide in the public report (``text``); per juror for the
+        chair (``table``)."""
         after = self.gate.after
         if "affiliation" not in after or after["affiliation"].empty:
             return []
@@ -306,12 +351,13 @@ class Report:
             if not len(pooled) or pd.isna(pooled.iloc[0]["preference"]):
                 continue
             row = pooled.iloc[0]
-            parts.append(paragraph(
+            part = {"text": (
                 f"Affiliation screen ({affiliation}): across the festival, jurors gave the entries that share their "
                 f"{affiliation} {row['preference']:+.2f} points against the other jurors, compared with their other "
                 f"entries (95% interval {_ci(row['ci_low'], row['ci_high'], '+.2f')}; {int(row['n_same'])} such "
                 f"judgements). Declared conflicts are not counted: those jurors did not score those entries, or the "
-                f"scores were handled by the chair."))
+                f"scores were handled by the chair."), "table": None}
+            parts.append(part)
             if self.public:
                 continue
             jurors = rows[rows[col.JUROR_ID] != ""].assign(
@@ -319,54 +365,53 @@ class Report:
                 lane=lambda d: d[col.LANE].map({**self.lane_names(), ALL_LANES: "all lanes"}),
                 interval=lambda d: [_ci(lo, hi, "+.2f") for lo, hi in zip(d["ci_low"], d["ci_high"])],
                 reading=lambda d: ["stands out" if p <= bar else "" for p in d["p_adjusted"]])
-            parts.append(table_html(jurors.sort_values("preference", ascending=False), [
+            part["table"] = tabulate(jurors.sort_values("preference", ascending=False), [
                 ("lane", "Lane", None), ("juror", "Juror", None), ("value", affiliation.capitalize(), None),
                 ("n_same", "Shared entries", None), ("n_other", "Other entries", None),
                 ("preference", "Preference (points)", "+.2f"), ("interval", "95% interval", None),
                 ("p_adjusted", "Adjusted p (Benjamini–Hochberg)", ".4f"), ("reading", "", None)],
-                caption=f"Affiliation screen per juror: {affiliation} (confidential)"))
+                caption=f"Affiliation screen per juror: {affiliation} (confidential)")
         return parts
 
-    def _drift_parts(self, labels: dict[str, str]) -> list[str]:
+    def _drift_table(self, labels: dict[str, str]):
         """Drift: for the chair only, the jurors whose scores trend with their order of work."""
         after = self.gate.after
         if self.public or "drift" not in after or after["drift"].empty:
-            return []
-        table = after["drift"].assign(juror=lambda d: d[col.JUROR_ID].map(labels),
+            return None
+        drift = after["drift"].assign(juror=lambda d: d[col.JUROR_ID].map(labels),
                                       lane=lambda d: d[col.LANE].map({**self.lane_names(), ALL_LANES: "all lanes"}))
-        return [table_html(table.sort_values("p_adjusted"), [
+        return tabulate(drift.sort_values("p_adjusted"), [
             ("lane", "Lane", None), ("juror", "Juror", None), ("n_scores", "Timed scores", None),
             ("rho", "Drift (rho with order)", "+.2f"), ("slope", "Points per 10 scores", "+.2f"),
             ("p_adjusted", "Adjusted p (Benjamini–Hochberg)", ".4f")],
-            caption="Drift: residuals against the order of submission, per juror (confidential)")]
+            caption="Drift: residuals against the order of submission, per juror (confidential)")
 
     def winners(self) -> Section:
         config = self.festival.config
         rankings = self.gate.after["rankings"]
         final = rankings[rankings[col.ROUND] == config.round_ids[-1]]
-        parts = []
+        lanes = []
         for lane in config.lanes:
             rows = final[final[col.LANE] == lane.id].sort_values(["rank", col.ENTRY_ID])
-            parts.append(f"<h3>{esc(lane.honour or lane.name)}</h3>")
-            parts += self._rounds_of(rankings, lane)
+            shown = {"heading": lane.honour or lane.name, "rounds": self._rounds_of(rankings, lane), "first": None}
+            lanes.append(shown)
             if rows.empty:
-                parts.append(paragraph("No entry of this lane is ranked."))
                 continue
             first = rows.iloc[0]
-            parts.append(f"<p><strong>{esc(first[col.TITLE])}</strong> ({esc(first[col.ENTRY_ID])}), official score "
-                         f"{first['score']:.2f}. {esc(_robustness(first))}</p>")
+            shown["first"] = {"title": first[col.TITLE], "entry_id": first[col.ENTRY_ID], "score": f"{first['score']:.2f}",
+                              "robustness": _robustness(first)}
             top = rows.head(SHOWN_STANDINGS).assign(
                 interval=lambda t: [f"{lo:.0f}–{hi:.0f}" for lo, hi in zip(t["rank_low"], t["rank_high"])],
                 loo=lambda t: [f"{lo:.0f}–{hi:.0f}" for lo, hi in zip(t["loo_rank_best"], t["loo_rank_worst"])])
-            parts.append(table_html(top, [
+            shown["standings"] = tabulate(top, [
                 ("rank", "Rank", None), (col.ENTRY_ID, "Entry", None), (col.TITLE, "Title", None), ("score", "Score", ".2f"),
                 ("n_jurors", "Jurors", None), ("p_first", "First in resampled juries", _pct),
                 ("p_top3", "Top three", _pct), ("interval", "95% rank interval", None),
                 ("loo", "Rank with one juror left out", None), ("rank_trimmed", "Rank, trimmed mean", None),
                 ("rank_model", "Rank, model-adjusted", None)], caption=f"Standings, {lane.name} (top {SHOWN_STANDINGS})",
-                numeric=("interval", "loo")))
+                numeric=("interval", "loo"))
             chart = standings_chart(top, lane=lane.id).properties(title=f"Standings, {lane.name}")
-            parts.append(chart_html(chart, f"Standings and robustness, {lane.name}"))
+            shown["chart"] = figure(chart, f"Standings and robustness, {lane.name}")
         checks = self.festival.config.checks
         rule = config.rule(config.round_ids[-1])
         how = {"mean": lambda: "the mean over jurors", "median": lambda: "the median over jurors",
@@ -377,16 +422,16 @@ class Report:
                }[rule.jurors]()
         rounds = (" Each round's result weighs the entry's round scores as festival.toml says; the best of a round go on,"
                   " with every entry tied at the cut." if config.rounds else "")
-        intro = paragraph(f"The official score is the competition's own rule (the criteria combined, then {how}"
-                          + (f", rounded half up to {rule.decimals} decimals" if rule.decimals is not None else "")
-                          + f").{rounds} "
-                          f"Robustness: the share of {checks.bootstrap_resamples:,} resampled juries (jurors drawn with "
-                          "replacement, seed " f"{checks.seed}) that put each entry first or in the top three"
-                          + (" or let it go on" if config.rounds else "") + ", its 95% rank interval over them, and its "
-                          "best and worst rank when any one juror is left out; all under the official rule.")
-        return Section(intro + "".join(parts))
+        intro = (f"The official score is the competition's own rule (the criteria combined, then {how}"
+                 + (f", rounded half up to {rule.decimals} decimals" if rule.decimals is not None else "")
+                 + f").{rounds} "
+                 f"Robustness: the share of {checks.bootstrap_resamples:,} resampled juries (jurors drawn with "
+                 "replacement, seed " f"{checks.seed}) that put each entry first or in the top three"
+                 + (" or let it go on" if config.rounds else "") + ", its 95% rank interval over them, and its "
+                 "best and worst rank when any one juror is left out; all under the official rule.")
+        return Section(render("sections/winners.html.j2", intro=intro, lanes=lanes))
 
-    def _rounds_of(self, rankings: pd.DataFrame, lane) -> list[str]:
+    def _rounds_of(self, rankings: pd.DataFrame, lane) -> list:
         """Who went on in each round with a cut, with the share of resampled juries that let them go on."""
         config = self.festival.config
         shown = cuts(rankings, lane.id)
@@ -395,7 +440,7 @@ class Report:
             r = config.round(rnd)
             total = int(((rankings[col.LANE] == lane.id) & (rankings[col.ROUND] == rnd)).sum())
             going = int((rows["on"] == "went on").sum())
-            parts.append(table_html(rows, [
+            parts.append(tabulate(rows, [
                 ("rank", "Rank", None), (col.ENTRY_ID, "Entry", None), (col.TITLE, "Name", None),
                 ("round_score", "Round score", ".2f"), ("score", "Result", ".2f"), ("on", "", None),
                 ("p_advance", "Went on in resampled juries", _pct)],
@@ -407,24 +452,28 @@ class Report:
         decided = decisions_in_words(self.gate, self.juror_labels(), public=self.public)
         if decided.empty:
             if self.gate.publishable:
-                return Section(paragraph("No decision was needed: no check raised a blocker, and the chair recorded none."))
-            return Section(paragraph("The chair has not recorded any decision yet; the open blockers are listed under "
-                                     "the publication gate."))
+                text = "No decision was needed: no check raised a blocker, and the chair recorded none."
+            else:
+                text = ("The chair has not recorded any decision yet; the open blockers are listed under "
+                        "the publication gate.")
+            return Section(render("sections/decisions.html.j2", text=text, table=None))
         table = decided.assign(lane=decided[col.LANE].map(self.lane_names()), what=decided["check"].map(check_words))
         columns = [("lane", "Lane", None), ("what", "Flag", None), ("concerning", "Concerning", None),
                    ("decision_words", "Decision", None), ("status_words", "Outcome", None)]
         text = (f"The chair recorded {len(decided)} decision{'s' * (len(decided) != 1)} on the checks' flags; re-running the "
                 "checks with them gives the numbers in this report.")
         if self.public:
-            return Section(paragraph(text + " Reasons and names stay in the jury's confidential record.")
-                           + table_html(table, columns, caption="Decisions taken"))
+            return Section(render("sections/decisions.html.j2",
+                                  text=text + " Reasons and names stay in the jury's confidential record.",
+                                  table=tabulate(table, columns, caption="Decisions taken")))
         reasons = self.gate.decisions.set_index(col.FLAG_ID)
         table = table.assign(reason=table[col.FLAG_ID].map(reasons[col.REASON]),
                              decided_by=table[col.FLAG_ID].map(reasons[col.DECIDED_BY]),
                              decided_at=table[col.FLAG_ID].map(reasons[col.DECIDED_AT]))
         columns += [(col.FLAG_ID, "Flag id", None), (col.REASON, "Reason", None), (col.DECIDED_BY, "Decided by", None),
                     (col.DECIDED_AT, "When", None)]
-        return Section(paragraph(text) + table_html(table, columns, caption="Decisions taken (decisions.csv)"))
+        return Section(render("sections/decisions.html.j2", text=text,
+                              table=tabulate(table, columns, caption="Decisions taken (decisions.csv)")))
 
     def publication(self) -> Section:
         flags = self.gate.flags
@@ -433,26 +482,23 @@ class Report:
                   .groupby(["lane", "check", "severity", "status"], sort=False).size().rename("flags").reset_index())
         counts["order"] = counts["severity"].map(SEVERITY_ORDER)
         counts = counts.sort_values(["order", "lane", "check"], kind="stable")
-        parts = [self._status_box(), paragraph(
-            "Every check raises flags: blockers must be answered by a recorded decision before results are published; "
-            "warnings and notes are for the jury's attention."),
-            table_html(counts, [("severity", "Severity", None), ("lane", "Lane", None), ("check", "Check", None),
-                                ("status", "Status", None), ("flags", "Flags", None)], caption="Flags by check")]
+        every = None
         if not self.public:
             shown = flags.assign(order=flags["severity"].map(SEVERITY_ORDER)).sort_values(
                 ["order", col.LANE, "check"], kind="stable")
-            parts.append(table_html(shown, [("severity", "Severity", None), (col.FLAG_ID, "Flag id", None),
-                                            ("message", "What the check found", None), ("decision", "Decision", None),
-                                            ("status", "Status", None)], caption="Every flag"))
-        return Section("".join(parts))
+            every = tabulate(shown, [("severity", "Severity", None), (col.FLAG_ID, "Flag id", None),
+                                     ("message", "What the check found", None), ("decision", "Decision", None),
+                                     ("status", "Status", None)], caption="Every flag")
+        return Section(render("sections/publication.html.j2", status=self._status(), counts=tabulate(
+            counts, [("severity", "Severity", None), ("lane", "Lane", None), ("check", "Check", None),
+                     ("status", "Status", None), ("flags", "Flags", None)], caption="Flags by check"), every=every))
 
     def method(self) -> Section:
         return Section(methods.notes_html(self.festival.config))
 
     def footer(self) -> str:
-        return (f"Made by the jury analytics workbench from inputs with fingerprint {esc(self.fingerprint or 'not recorded')} "
-                "(SHA-256 over the input files; manifest.json lists each). "
-                + ("Jurors are pseudonymised." if self.public else "Confidential: do not forward."))
+        """The page's footer (HTML): which inputs the report came from."""
+        return str(render("sections/footer.html.j2", fingerprint=self.fingerprint or "not recorded", public=self.public))
 
 
 def _number(pseudonym: str) -> int:
@@ -468,3 +514,24 @@ def _robustness(row: pd.Series) -> str:
             f"{loo[0].lower() + loo[1:]}.")
 
 
+
+
+def _robustness_sentence(standings: pd.DataFrame, *, p_first_min: float) -> str:
+    """How robust a lane's first place is, in one sentence, from the same facts as the standings
+    (the tie within noise, the first place with one juror left out, the share of resampled
+    juries that put it first, and the festival's bar for it)."""
+    first = standings.iloc[0]
+    if pd.isna(first["p_first"]):
+        return "Its robustness cannot be measured: the jury could not be resampled for this lane."
+    if len(standings) >= 2 and first["gap_low"] <= 0 <= first["gap_high"]:
+        runner = standings.iloc[1]
+        return (f"Too close to call: it leads {runner[col.TITLE]} by {first['gap_next']:.2f} points, a tie within the "
+                f"noise of the jury; it comes first in {first['p_first']:.0%} of resampled juries.")
+    stays = first["loo_rank_worst"] == 1
+    if stays and first["p_first"] >= p_first_min:
+        return (f"A robust result: it stays first whichever juror is left out and comes first in "
+                f"{first['p_first']:.0%} of resampled juries.")
+    loo = ("it stays first whichever juror is left out" if stays
+           else f"with one juror left out it ranks between {first['loo_rank_best']:.0f} and {first['loo_rank_worst']:.0f}")
+    bar = f" (the festival's bar is {p_first_min:.0%})" if first["p_first"] < p_first_min else ""
+    return f"A fragile result: it comes first in {first['p_first']:.0%} of resampled juries{bar}, and {loo}."
