@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 
 import analytics
-from analytics import load_festival, rule_families
+from analytics import load_festival
+from analytics.load import rule_families
 from analytics.present.feedback import juror_page
 from analytics.gate.decisions import run_gate
 from analytics.present.pseudonyms import identity_leaks
