@@ -49,6 +49,7 @@ from .config import FestivalConfig
 from .festival import Festival
 from .flags import Flag, make_flag
 from .jurors import ALL_LANES
+from .multiple_testing import adjust
 from .randomness import juror_keys, uniforms
 from .shared import Shared
 
@@ -187,32 +188,12 @@ def _permutation_p(d: np.ndarray, same: np.ndarray, juror: np.ndarray, keys: np.
     return p
 
 
-def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg adjusted p-values (step-up; NaN stays NaN).
-
-    >>> benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.2])).round(3).tolist()
-    [0.04, 0.053, 0.053, 0.2]
-    """
-    out = np.full(len(p), np.nan)
-    ok = ~np.isnan(p)
-    m = int(ok.sum())
-    if not m:
-        return out
-    ranked = np.argsort(p[ok])
-    scaled = p[ok][ranked] * m / np.arange(1, m + 1)
-    adjusted = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
-    values = np.empty(m)
-    values[ranked] = adjusted
-    out[ok] = values
-    return out
-
-
 def adjust_by_lane(lane: pd.Series, p: np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg within each lane (the jurors of one panel; ``all``: the jurors of several
-    panels), so a lane's adjusted p-values are the same whether a run covers it alone or every lane."""
+    """Benjamini–Hochberg (:func:`analytics.multiple_testing.adjust`) within each lane (the jurors of
+    one panel; ``all``: the jurors of several panels), so a lane's adjusted p-values are the same whether a run covers it alone or every lane."""
     out = np.full(len(p), np.nan)
     for at in pd.Series(np.arange(len(p))).groupby(np.asarray(lane)).indices.values():  # the lanes: a handful
-        out[at] = benjamini_hochberg(p[at])
+        out[at] = adjust(p[at], method="bh")
     return out
 
 
