@@ -74,11 +74,18 @@ def test_pooled_preference_equals_the_fixed_effects_regression():
     assert pooled["p_value"] == pytest.approx(fit.pvalues["same"], rel=1e-8)
 
 
-def test_benjamini_hochberg_equals_statsmodels():
-    from statsmodels.stats.multitest import multipletests  # peer: method="fdr_bh"
+def test_adjust_by_lane_is_benjamini_hochberg_within_each_lane_as_statsmodels():
+    from statsmodels.stats.multitest import multipletests  # peer: multipletests(method="fdr_bh"), per lane
 
-    p = np.random.default_rng(5).random(40) ** 3
-    np.testing.assert_allclose(affiliation.benjamini_hochberg(p), multipletests(p, method="fdr_bh")[1], rtol=1e-12)
+    rng = np.random.default_rng(5)
+    p = rng.random(40) ** 3
+    p[[3, 17]] = np.nan  # a juror who could not be screened: left out of the lane's family
+    lane = pd.Series(rng.choice(["a", "b", "all"], size=40))
+    adjusted = affiliation.adjust_by_lane(lane, p)
+    assert np.isnan(adjusted[[3, 17]]).all()
+    for name in ["a", "b", "all"]:
+        family = (lane == name).to_numpy() & ~np.isnan(p)
+        np.testing.assert_allclose(adjusted[family], multipletests(p[family], method="fdr_bh")[1], rtol=1e-12)
 
 
 def test_subset_sums_draw_every_subset_equally_often():

@@ -9,7 +9,6 @@ from scipy import stats
 
 from analytics import load_festival
 from analytics.checks.score_effects import effect_flags, score_effects, tool_usage, tools_per_entry
-from analytics.checks.score_effects import _holm
 
 from .conftest import DEMO
 
@@ -65,8 +64,10 @@ def test_a_planted_tool_effect_is_found(demo, monkeypatch):
     assert all(f.severity == "warning" for f in flags)
 
 
-def test_holm_adjustment_matches_statsmodels():
-    from statsmodels.stats.multitest import multipletests  # peer: statsmodels multipletests(method="holm")
+def test_tool_p_values_are_holm_adjusted_within_each_lane_as_statsmodels(demo):
+    from statsmodels.stats.multitest import multipletests  # peer: multipletests(method="holm"), per lane
 
-    p = np.array([0.01, 0.04, 0.03, 0.2, 0.005])
-    np.testing.assert_allclose(_holm(p), multipletests(p, method="holm")[1], atol=1e-12)
+    tools = score_effects(demo, n_resamples=199, random_state=3).query("factor == 'tool'")
+    assert tools["lane"].nunique() >= 2
+    for _, family in tools.groupby("lane"):
+        np.testing.assert_allclose(family["p_adjusted"], multipletests(family["p_value"], method="holm")[1], rtol=1e-12)

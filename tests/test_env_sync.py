@@ -1,7 +1,11 @@
-"""environment.yml (conda users) lists the same packages with the same bounds as pyproject.toml."""
+"""environment.yml (conda users) lists the same packages with the same bounds as pyproject.toml, and
+every package that analytics/ imports is one of its declared dependencies."""
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
+import sys
 import tomllib
 
 import pytest
@@ -48,3 +52,45 @@ def test_environment_installs_the_package_itself():
     env = yaml.safe_load((REPO / "environment.yml").read_text(encoding="utf-8"))
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     assert pip == ["-e . --no-deps"]
+
+
+def imported_modules() -> dict[str, list[str]]:
+    """Every top-level module that analytics/ imports (absolute imports, at any depth of the code:
+    the lazy imports inside functions too), with the files that import it."""
+    found: dict[str, list[str]] = {}
+    for path in sorted((REPO / "analytics").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                found.setdefault(module.partition(".")[0], []).append(str(path.relative_to(REPO)))
+    return found
+
+
+def test_the_scan_finds_the_package_imports_at_any_depth():
+    found = imported_modules()
+    assert {"numpy", "pandas", "scipy", "statsmodels", "papermill", "nbconvert", "tomllib"} <= set(found)
+    assert "analytics/multiple_testing.py" in found["statsmodels"]  # imported inside a function
+
+
+def test_every_package_that_analytics_imports_is_a_declared_dependency():
+    """A third-party module imported by the package must come from a distribution in
+    ``[project] dependencies`` (the ``test`` extra is not installed by users)."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {canonicalize_name(Requirement(r).name) for r in project["dependencies"]}
+    providers = importlib.metadata.packages_distributions()
+    problems = []
+    for module, files in sorted(imported_modules().items()):
+        if module in sys.stdlib_module_names or module == "analytics":
+            continue
+        distributions = {canonicalize_name(d) for d in providers.get(module, [])}
+        if not distributions:
+            problems.append(f"{module} (imported by {files[0]}): installed by no distribution")
+        elif not distributions & declared:
+            problems.append(f"{module} (imported by {files[0]}): add {' or '.join(sorted(distributions))} to "
+                            "[project] dependencies in pyproject.toml and environment.yml")
+    assert not problems, "undeclared imports:\n" + "\n".join(problems)

@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from analytics.base.progress import Progress, Reporter
 
 from .conftest import MINI
@@ -29,21 +31,37 @@ def test_a_log_gets_one_plain_line_per_step_and_the_time_taken():
     assert lines[2] == f"checks: done in {seconds:.1f} s" and "\r" not in log.getvalue()
 
 
-def test_a_terminal_gets_one_bar_redrawn_in_place():
+def test_a_terminal_gets_tqdms_bar_redrawn_in_place_and_left_on_screen():
     screen = Terminal()
     steps = Progress(4, "notebooks", stream=screen)
-    steps.step("01-load-and-validate")
-    steps.step("02-eligibility-and-participation")
-    steps.done()
+    steps.step("01-load")
+    steps.step("02-eligibility")
+    seconds = steps.done()
     text = screen.getvalue()
-    assert text.count("\r") == 2 and "\n" not in text.split("\r")[1]  # redrawn, no line per step
-    assert "notebooks [#####---------------] 1/4 01-load-and-validate" in text
-    assert "notebooks [##########----------] 2/4 02-eligibility-and-participation" in text
-    assert text.endswith(" s\n") and "notebooks: done in" in text
+    bar, closing = text.rsplit("\n", 2)[:2]
+    assert "\n" not in bar  # redrawn with \r, no line per step
+    assert re.search(r"\rnotebooks:  25%\|[^|]+\| 1/4 \[[^]]*, 01-load\]", bar)
+    assert re.search(r"\rnotebooks:  50%\|[^|]+\| 2/4 \[[^]]*, 02-eligibility\] *$", bar)
+    assert closing == f"notebooks: done in {seconds:.1f} s"
+    assert "notebooks 1/4:" not in text  # not the log's lines
 
 
-def test_quiet_says_nothing():
-    log = io.StringIO()
+def test_a_bar_is_closed_when_its_last_step_finishes_and_work_without_steps_draws_no_bar():
+    screen = Terminal()
+    loading = Progress(1, "load", stream=screen)
+    loading.step("data/demo")  # never told done(): the bar is closed by its last step
+    assert screen.getvalue().endswith("data/demo]\n") and "load: 100%" in screen.getvalue()
+    screen = Terminal()
+    whole = Progress(0, "jury check", stream=screen)
+    failed = Progress(1, "load", stream=screen)  # the load fails: no step, nothing drawn
+    del failed
+    seconds = whole.done()
+    assert screen.getvalue() == f"jury check: done in {seconds:.1f} s\n"
+
+
+@pytest.mark.parametrize("where", [io.StringIO, Terminal])
+def test_quiet_says_nothing(where):
+    log = where()
     steps = Reporter(quiet=True, stream=log)(3, "checks")
     steps.step("coverage")
     steps.done()
@@ -63,3 +81,32 @@ def test_jury_check_says_what_it_is_doing_on_standard_error_and_quiet_silences_i
     assert lines[0].startswith(f"load 1/1: {MINI} (")
     assert any(re.fullmatch(r"checks \d+/\d+: agreement \(\d+\.\d s\)", line) for line in lines)
     assert re.fullmatch(r"jury check: done in \d+\.\d s", lines[-1])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_jury_check_on_a_terminal_draws_tqdms_bar():
+    """Standard error on a pseudo-terminal (what a chair's shell gives ``jury check``): a bar per
+    piece of work, redrawn in place, instead of the log's lines."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "analytics", "check", str(MINI)], stdout=subprocess.PIPE,
+                               stderr=follower, text=True)
+    os.close(follower)
+    shown = b""
+    while True:  # read as it is written, so that the pseudo-terminal's buffer never fills
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the child closed its end
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.communicate(timeout=600)
+    os.close(leader)
+    screen = shown.decode("utf-8")
+    assert re.search(r"\rchecks: +\d+%\|[^|]+\| (\d+)/\1 \[", screen)  # the bar of the checks, to its end
+    assert re.search(r"\rload: 100%\|[^|]+\| 1/1 ", screen)
+    assert not re.search(r"checks \d+/\d+: ", screen)  # no log line
+    assert re.search(r"jury check: done in \d+\.\d s\r?\n$", screen)

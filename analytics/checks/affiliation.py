@@ -45,13 +45,14 @@ import pandas as pd
 from scipy import stats
 
 from analytics.base import columns as col
-from analytics.load.config import FestivalConfig
-from analytics.load.festival import Festival
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind
 from analytics.checks.severity import ALL_LANES
-from analytics.stats.randomness import juror_keys, uniforms
 from analytics.checks.shared import Shared
+from analytics.load.config import FestivalConfig
+from analytics.load.festival import Festival
+from analytics.stats.multiple_testing import adjust
+from analytics.stats.randomness import juror_keys, uniforms
 
 COLUMNS = [col.LANE, col.JUROR_ID, "affiliation", "n_same", "n_other", "preference", "ci_low", "ci_high", "p_value",
            "p_adjusted", "value"]
@@ -193,32 +194,12 @@ def _permutation_p(d: np.ndarray, same: np.ndarray, juror: np.ndarray, keys: np.
     return p
 
 
-def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg adjusted p-values (step-up; NaN stays NaN).
-
-    >>> benjamini_hochberg(np.array([0.01, 0.04, 0.03, 0.2])).round(3).tolist()
-    [0.04, 0.053, 0.053, 0.2]
-    """
-    out = np.full(len(p), np.nan)
-    ok = ~np.isnan(p)
-    m = int(ok.sum())
-    if not m:
-        return out
-    ranked = np.argsort(p[ok])
-    scaled = p[ok][ranked] * m / np.arange(1, m + 1)
-    adjusted = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
-    values = np.empty(m)
-    values[ranked] = adjusted
-    out[ok] = values
-    return out
-
-
 def adjust_by_lane(lane: pd.Series, p: np.ndarray) -> np.ndarray:
-    """Benjamini–Hochberg within each lane (the jurors of one panel; ``all``: the jurors of several
-    panels), so a lane's adjusted p-values are the same whether a run covers it alone or every lane."""
+    """Benjamini–Hochberg (:func:`analytics.stats.multiple_testing.adjust`) within each lane (the jurors of
+    one panel; ``all``: the jurors of several panels), so a lane's adjusted p-values are the same whether a run covers it alone or every lane."""
     out = np.full(len(p), np.nan)
     for at in pd.Series(np.arange(len(p))).groupby(np.asarray(lane)).indices.values():  # the lanes: a handful
-        out[at] = benjamini_hochberg(p[at])
+        out[at] = adjust(p[at], method="bh")
     return out
 
 

@@ -4,8 +4,9 @@ The festival is tool-agnostic: a jury should neither reward nor punish a brand. 
 lane, :func:`score_effects` measures how entry scores move with the declared AI share
 (Spearman's rho) and with each tool (mean score of the films that used it minus the
 others'), each with a bootstrap interval over entries and a permutation p-value; tool
-p-values are Holm-adjusted within the lane. A tool effect below ``[checks] effect_p_max``
-after adjustment is a warning for the chair; an AI-share trend is information.
+p-values are Holm-adjusted within the lane (:func:`analytics.stats.multiple_testing.adjust`). A tool
+effect below ``[checks] effect_p_max`` after adjustment is a warning for the chair; an AI-share
+trend is information.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ import numpy as np
 import pandas as pd
 
 from analytics.base import columns as col
-from analytics.load.festival import Festival
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind
 from analytics.checks.shared import Shared, lane_rng
+from analytics.load.festival import Festival
 from analytics.load.tools import TOOLS, tools_long
+from analytics.stats.multiple_testing import adjust
 
 EFFECT_COLUMNS = ["lane", "factor", "tool", "effect", "estimate", "ci_low", "ci_high", "p_value", "p_adjusted", "n_with",
                   "n_without"]
@@ -103,15 +105,6 @@ def _mean_difference(values: np.ndarray, used: np.ndarray) -> np.ndarray:
         return (used @ values) / n_with - ((1 - used) @ values) / (len(values) - n_with)
 
 
-def _holm(p: np.ndarray) -> np.ndarray:
-    """Holm's step-down adjustment (Holm 1979)."""
-    order = np.argsort(p)
-    adjusted = np.minimum(1, np.maximum.accumulate((len(p) - np.arange(len(p))) * p[order]))
-    out = np.empty_like(adjusted)
-    out[order] = adjusted
-    return out
-
-
 def score_effects(data: Festival | Shared, *, lanes: list[str] | None = None, n_resamples: int | None = None,
                   random_state: int | None = None) -> pd.DataFrame:
     """Per lane: does the official entry score move with AI share, or with any tool?
@@ -175,7 +168,7 @@ def score_effects(data: Festival | Shared, *, lanes: list[str] | None = None, n_
             p = (1 + np.sum(np.abs(null) >= abs(observed) - 1e-12)) / (1 + b)
             tool_rows.append([lane, "tool", tool, "mean_difference", observed, low, high, p, np.nan, k, n - k])
         if tool_rows:
-            adjusted = _holm(np.array([r[7] for r in tool_rows]))
+            adjusted = adjust(np.array([r[7] for r in tool_rows]), method="holm")
             for r, a in zip(tool_rows, adjusted):
                 r[8] = a
         rows.extend(tool_rows)
