@@ -27,14 +27,15 @@ import pandas as pd
 
 from analytics.base import columns as col
 from analytics.load.festival import Festival
+from analytics.checks.registry import juror_kinds
 from analytics.gate.decisions import GateResult, run_gate
 from analytics.present.render import render
 from analytics.rules.scoring import WEIGHTED_TOTAL
 
 TEMPLATE = "feedback.html.j2"
-#: the flags about a juror's own scoring that their page repeats
-OWN_CHECKS = ("juror_severity", "straight_lining", "halo", "juror_out_of_line", "score_outlier",
-              "affiliation_bias", "score_drift", "conflict_scored", "score_missing", "score_unassigned")
+#: the flags about a juror's own scoring that their page repeats: the kinds the check families
+#: declare ``about_juror`` (:func:`analytics.checks.registry.juror_kinds`)
+OWN_CHECKS = juror_kinds()
 
 
 def _points(value: float) -> str:

@@ -1,9 +1,15 @@
-"""The report's method notes and their references (cited by the sections)."""
+"""The report's method notes and their references (cited by the sections).
+
+Each note names the check families it describes (:data:`analytics.checks.registry.REGISTRY`);
+a note is shown when at least one of them runs for the festival, so a family that is not
+configured leaves no method note behind.
+"""
 
 from __future__ import annotations
 
 from markupsafe import Markup
 
+from analytics.checks.registry import REGISTRY
 from analytics.load import rule_families
 from analytics.load.config import FestivalConfig
 from analytics.present.render import render
@@ -28,11 +34,15 @@ REFERENCES = (
                   "Statistics 6(2), 65–70.")),
     ("Searle, Casella & McCulloch 1992", ("Searle, S. R., Casella, G., & McCulloch, C. E. (1992). Variance Components, "
                                          "ch. 5. Wiley.")),
+    ("Benjamini & Hochberg 1995", ("Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate: a "
+                                  "practical and powerful approach to multiple testing. Journal of the Royal Statistical "
+                                  "Society B 57(1), 289–300.")),
 )
 
 
 def notes(config: FestivalConfig) -> list[tuple[str, str]]:
-    """The method notes for this festival's configuration: (title, text) each."""
+    """The method notes for this festival's configuration: (title, text) each, for the check
+    families that run (a note with no family is about every festival)."""
     checks, aggregation = config.checks, config.aggregation
     if len(config.criteria) == 1:
         combined = f"Each juror gives one score ({config.criteria[0].label}), aggregated over jurors by {aggregation.jurors}."
@@ -46,35 +56,43 @@ def notes(config: FestivalConfig) -> list[tuple[str, str]]:
                     + f"), then aggregated over jurors by {aggregation.jurors}.")
     families = rule_families.configured(config)
     shown = [
-        ("Scores and rankings", (f"{combined} Beside the official ranking the workbench shows z-scored, median, "
+        ({"rankings", "entry_scores"}, "Scores and rankings", (f"{combined} Beside the official ranking the workbench shows z-scored, median, "
          f"{aggregation.trim:.0%}-trimmed-mean and model-adjusted rankings side by side, so a reader sees "
          "whether a place depends on the method.")),
-        ("Robustness", (f"Jurors are resampled with replacement {checks.bootstrap_resamples:,} times (seed {checks.seed}) "
+        ({"rankings"}, "Robustness", (f"Jurors are resampled with replacement {checks.bootstrap_resamples:,} times (seed {checks.seed}) "
          "and the entries re-ranked each time: the share of resampled juries that put an entry first is its probability "
          f"of first place [Efron & Tibshirani 1993]. A first place below {checks.p_first_min:.0%}, one that changes when "
          "any single juror is left out, or a tie within noise, blocks publication until the chair decides.")),
-        ("Agreement", ("Krippendorff's alpha with the interval and ordinal metrics, which allow missing scores and "
+        ({"agreement"}, "Agreement", ("Krippendorff's alpha with the interval and ordinal metrics, which allow missing scores and "
          "incomplete designs [Krippendorff 2011]; bands as Krippendorff recommends: at least .800 reliable, "
          f"{checks.agreement_min_alpha:g} to .800 tentative [Krippendorff 2004]. Intraclass correlations in the "
          "Shrout–Fleiss forms, estimated for incomplete designs by Henderson's method III [Shrout & Fleiss 1979; "
          "McGraw & Wong 1996; Searle, Casella & McCulloch 1992], read with Koo & Li's bands [Koo & Li 2016]; "
          "Kendall's W for the panel's rankings [Kendall & Babington Smith 1939]. Intervals are percentile bootstrap "
          "intervals over entries [Efron & Tibshirani 1993].")),
-        ("Jurors", ("Severity comes from an additive model, score = entry + juror + noise, fitted by least squares "
+        ({"juror_severity", "juror_behaviour", "residuals"}, "Jurors", ("Severity comes from an additive model, score = entry + juror + noise, fitted by least squares "
          "on every score, which also serves panels where not every juror scores every entry; a juror whose "
          f"effect exceeds ±{checks.severity_max:g} points is flagged. Scores far from what the model expects are "
          f"robust outliers beyond a modified z-score of {checks.residual_cutoff:g} [Iglewicz & Hoaglin 1993]. "
          f"Straight-lining (score spread below {checks.straightline_max_sd:g}), halo and out-of-line ranking "
          "are flagged for the chair's attention.")),
-        *([("Eligibility, AI participation and tools", (
+        *([({"eligibility", "score_effects"}, "Eligibility, AI participation and tools", (
             "Eligibility follows the festival's rules: " + ", ".join(f.words for f in families) + ". Whether scores "
             "follow the AI share (Spearman's rho) or a tool (difference in means) is tested with bootstrap intervals "
             "and permutation p-values, adjusted for the number of tools [Holm 1979]."))] if families else []),
-        ("Reproducibility", ("Every number comes from the input files plus the chair's recorded decisions; the same "
+        ({"affiliation"}, "Affiliations", ("Each juror's scores on entries that share their declared affiliation are "
+         "compared with their scores on the rest, relative to the other jurors on the same entries and with the juror's "
+         "general generosity removed; permutation p-values are adjusted across the jurors of a lane to control the "
+         "false discovery rate [Benjamini & Hochberg 1995].")),
+        ({"drift"}, "Drift", ("Where scores carry the time they were given, each juror's residuals are correlated with "
+         "the order of their scores (Spearman's rho) and tested by permutation, adjusted as for affiliations "
+         "[Benjamini & Hochberg 1995].")),
+        (set(), "Reproducibility", ("Every number comes from the input files plus the chair's recorded decisions; the same "
          "inputs give the same numbers (every random step is seeded). manifest.json lists the SHA-256 of every input "
          "and output; `jury verify` checks them again.")),
     ]
-    return shown
+    running = {check.name for check in REGISTRY if check.configured(config)}
+    return [(title, text) for families, title, text in shown if not families or families & running]
 
 
 def notes_html(config: FestivalConfig) -> Markup:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from analytics.base import columns as col
 from analytics.present.summary import output_tables
+from analytics.checks.registry import public_names
 from analytics.gate.decisions import GateResult
 from analytics.checks.severity import juror_across_lanes
 from analytics.present.pseudonyms import pseudonymise, pseudonyms
@@ -99,11 +100,11 @@ def public_tables(gate: GateResult) -> dict[str, pd.DataFrame]:
     flags = gate.flags
     summary = (flags.groupby([col.LANE, "check", "severity", col.STATUS], sort=False).size().rename("n_flags")
                .reset_index().assign(check_words=lambda t: t["check"].map(check_words)))
-    after = gate.after
-    tables = {"rankings": after["rankings"], "agreement": after["agreement"]}
-    if "eligibility" in gate.before:  # only where festival.toml configures an entry rule
-        tables["eligibility"] = gate.before["eligibility"]
+    tables = {}
+    for name in public_names():  # the families whose tables may be handed out, where configured and not empty
+        # eligibility as the entries came in: an entry disqualified by decision keeps the rule that took it out
+        result = gate.before if name == "eligibility" else gate.after
+        if name in result and not result[name].empty:
+            tables[name] = result[name]
     tables["jurors"] = pseudonymise(jurors, labels)
-    if not after["score_effects"].empty:
-        tables["score_effects"] = after["score_effects"]
     return {**tables, "lanes": gate.before.lane_summary, "decisions": decisions, "flags_summary": summary}
