@@ -1,5 +1,5 @@
-"""The report's HTML pieces: escaping, tables, charts as inline SVG images, the page, and the
-assembly of an executed notebook."""
+"""The report's HTML pieces: escaping, tables, charts as inline SVG images, the page (the
+export of an executed notebook into a page is tested in test_report.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ import xml.etree.ElementTree as ET
 import altair as alt
 import pandas as pd
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analytics.publish.assemble import NotebookFailed, notebook_body
 from analytics.publish.html import (
     CONFIDENTIAL_MARK,
     DRAFT_MARK,
@@ -76,25 +74,3 @@ def test_page_marks_the_top_of_the_screen_and_of_every_printed_page(draft, confi
 def test_page_title_cannot_break_out_of_the_title_or_the_style_sheet():
     html = page("", title='Fest"</style><script>alert(1)</script>', draft=True, confidential=False)
     assert "<script" not in html and html.count("</style>") == 1
-
-
-def test_notebook_body_keeps_the_narrative_and_the_shown_parts_only():
-    hidden = new_markdown_cell("# Notebook title")
-    hidden.metadata["tags"] = ["notebook-only"]
-    parameters = new_code_cell('festival_dir = "x"')
-    parameters.metadata["tags"] = ["parameters"]
-    shown = new_code_cell("report.overview()", outputs=[
-        new_output("stream", name="stderr", text="a warning\n"),
-        new_output("execute_result", {"text/html": "<p>overview</p>", "text/plain": "<Section>"}, execution_count=2)])
-    picture = new_code_cell("chart", outputs=[new_output("display_data", {"image/png": "iVBORw0KGgo=\n"})])
-    body = notebook_body(new_notebook(cells=[hidden, parameters, new_markdown_cell("## Numbers\n\nText."), shown, picture]))
-    assert "Notebook title" not in body and "festival_dir" not in body and "a warning" not in body
-    assert body.index("<h2") < body.index("<p>Text.</p>") < body.index("<p>overview</p>")
-    assert '<img src="data:image/png;base64,iVBORw0KGgo=" alt="chart">' in body
-
-
-def test_notebook_body_refuses_a_notebook_with_an_error():
-    failed = new_code_cell("1/0", outputs=[new_output("error", ename="ZeroDivisionError", evalue="division by zero",
-                                                      traceback=[])])
-    with pytest.raises(NotebookFailed, match="cell 2 of 20.ipynb failed: ZeroDivisionError: division by zero"):
-        notebook_body(new_notebook(cells=[new_markdown_cell("x"), failed]), "20.ipynb")

@@ -3,7 +3,6 @@
 - :mod:`.pseudonyms`: J1 … Jn for the public, and the check that no juror identity is left;
 - :mod:`.sections`: :class:`Report`, the report's parts for one audience;
 - :mod:`.html`: escaped tables, charts as inline SVG images, the self-contained page;
-- :mod:`.assemble`: an executed notebook 20 into a page;
 - :mod:`.methods`: method notes and references;
 - :mod:`.pdf`: the public report printed to PDF by headless Chromium.
 """

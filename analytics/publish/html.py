@@ -91,15 +91,16 @@ def paragraph(text: str) -> str:
     return f"<p>{esc(text)}</p>"
 
 
-#: what a left-out section displays first: the page leaves it out, with the markdown that introduces it
-LEFT_OUT = "<!-- jury:section-left-out -->"
+#: the key in a left-out section's display metadata (``{"text/html": {LEFT_OUT: reason}}``): the
+#: report leaves the section out, with the markdown cell that introduces it
+LEFT_OUT = "jury_left_out"
 
 
 @dataclass(frozen=True)
 class Section:
-    """A part of a report: HTML that notebooks display and the page assembles. A section with
+    """A part of a report: HTML that notebooks display and the page shows. A section with
     nothing to show for this festival (``left_out``: why) shows the reason in the notebook and
-    is left out of the page, heading and all."""
+    is left out of the page, heading and all: its display says so in its metadata."""
 
     html: str
     left_out: str = ""
@@ -108,13 +109,14 @@ class Section:
     def omitted(cls, reason: str) -> Section:
         return cls("", left_out=reason)
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | tuple[str, dict]:
         if self.left_out:
-            return f'{LEFT_OUT}<p class="note">{esc(self.left_out)}</p>'
+            return f'<p class="note">{esc(self.left_out)}</p>', {LEFT_OUT: self.left_out}
         return f'<div class="jury-section">{self.html}</div>'
 
     def __str__(self) -> str:
-        return self._repr_html_()
+        shown = self._repr_html_()
+        return shown[0] if isinstance(shown, tuple) else shown
 
 
 STYLE = """

@@ -2,7 +2,7 @@
 
 :class:`Report` holds the gate result of a festival and renders each part of the report as
 a :class:`~analytics.publish.html.Section`: notebook ``20-post-festival-report`` shows them
-one per cell, and ``jury report`` assembles the executed notebook into ``report.html``
+one per cell, and ``jury report`` exports the executed notebook into ``report.html``
 (``audience="public"``) and ``chair.html`` (``audience="chair"``).
 
 The two audiences differ in what they may see:
@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 
 from .. import columns as col
-from .. import results, rule_families
+from .. import rule_families
 from ..eligibility.participation import tool_usage
-from ..festival import Festival
+from ..festival import Festival, load_festival
 from ..flags import SEVERITIES
-from ..gate import GateResult
+from ..gate import GateResult, run_gate
 from ..jurors import ALL_LANES, halo_note
 from ..manifest import input_fingerprint
 from ..scoring import WEIGHTED_TOTAL
@@ -77,8 +77,8 @@ class Report:
               audience: Audience = "public") -> Report:
         """Load the folder, run the gate (with ``decisions_file`` in place of the folder's
         ``decisions.csv`` when given) and return the report for ``audience``."""
-        # the report run's gate when it was computed from these very files (analytics.results)
-        return cls(results.gate(festival_dir, decisions_file), audience, input_fingerprint(festival_dir, decisions_file))
+        gate = run_gate(load_festival(festival_dir), decisions_file or None)
+        return cls(gate, audience, input_fingerprint(festival_dir, decisions_file or None))
 
     # -- what every section needs --------------------------------------------------------
     @property
