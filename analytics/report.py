@@ -273,7 +273,12 @@ async def _execute_one(notebook: NotebookNode, name: str, cwd: Path) -> Notebook
 
 
 async def _execute_all(notebooks: dict[str, NotebookNode], cwd: Path) -> list[NotebookNode]:
-    return list(await asyncio.gather(*(_execute_one(nb, name, cwd) for name, nb in notebooks.items())))
+    # every kernel runs to its end (a kernel cancelled midway would be left for exit to clean up)
+    done = await asyncio.gather(*(_execute_one(nb, name, cwd) for name, nb in notebooks.items()), return_exceptions=True)
+    failed = next((result for result in done if isinstance(result, BaseException)), None)
+    if failed is not None:
+        raise failed
+    return list(done)
 
 
 def execute_report_notebook(festival_dir: str | Path, target: str | Path, audiences=tuple(PAGES),
