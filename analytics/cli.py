@@ -262,7 +262,15 @@ def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool, *
         return EXIT_BAD_INPUT
     from papermill import PapermillExecutionError
 
-    from .report import PAGES, IdentityLeak, NotebookFailed, UnsafeOut, build_report, report_notebooks, workers
+    from .report import (
+        PAGES,
+        IdentityLeak,
+        NotebookFailed,
+        UnsafeOut,
+        build_report,
+        report_notebooks,
+        workers,
+    )
 
     steps = len(PAGES) + (len(report_notebooks()) if appendix else 0)
     try:

@@ -40,13 +40,24 @@ def run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=cwd, env=CLEAN, capture_output=True, text=True, timeout=600, check=False)
 
 
+def source_copy(target: Path) -> Path:
+    """The files the wheel is built from, copied out of the repository (a build writes build/
+    and *.egg-info beside its sources, and could pick up files a checkout does not track)."""
+    tracked = run(["git", "ls-files", "pyproject.toml", "README.md", "LICENSE*", "analytics", "notebooks"], cwd=REPO)
+    for name in tracked.stdout.split():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, target / name)
+    return target
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("wheel")
+    source = source_copy(tmp_path_factory.mktemp("source"))
     # pyproject's build backend needs setuptools >= 77: the test environment's when it has it,
     # else pip fetches it as for any `pip install .`
     isolation = ["--no-build-isolation"] if Version(version("setuptools")) >= Version("77") else []
-    built = run([sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", *isolation, "-q", "-w", str(folder)],
+    built = run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", *isolation, "-q", "-w", str(folder)],
                 cwd=folder)
     assert built.returncode == 0, built.stderr[-3000:]
     (found,) = folder.glob("jury_analytics-*.whl")
@@ -78,8 +89,8 @@ def test_the_wheel_holds_every_module_notebook_and_template(wheel: Path):
 
 def test_the_installed_wheel_writes_a_report_outside_the_repository(venv: Path, tmp_path: Path):
     python, jury = venv / "bin" / "python", venv / "bin" / "jury"
-    where = run([str(python), "-c", "import analytics, analytics.report as r; print(analytics.__file__); "
-                                    "print(r.NOTEBOOKS_DIR)"], cwd=tmp_path)
+    where = run([str(python), "-c", "import analytics.report as r; print(r.__file__); print(r.NOTEBOOKS_DIR)"],
+                cwd=tmp_path)
     module, notebooks = where.stdout.split()
     assert Path(module).is_relative_to(venv) and not Path(module).is_relative_to(REPO), where.stdout
     assert Path(notebooks).is_relative_to(venv) and (Path(notebooks) / REPORT_NOTEBOOK).is_file()
