@@ -33,7 +33,8 @@ import os
 import re
 import shutil
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -281,6 +282,17 @@ async def _execute_all(notebooks: dict[str, NotebookNode], cwd: Path) -> list[No
     return list(done)
 
 
+def _run_async(coroutine: Callable[[], Awaitable]):
+    """Run the coroutine made by ``coroutine`` to its end: here, or in a thread of its own when
+    this thread already runs an event loop (a notebook, a browser test driving Playwright)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine())
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(lambda: asyncio.run(coroutine())).result()
+
+
 def execute_report_notebook(festival_dir: str | Path, target: str | Path, audiences=tuple(PAGES),
                             notebooks_dir: Path | None = None, decisions_file: str | Path | None = None) -> dict[str, Path]:
     """Run notebook 20 once for each of ``audiences``, the kernels at the same time, into
@@ -292,7 +304,7 @@ def execute_report_notebook(festival_dir: str | Path, target: str | Path, audien
     names = {audience: f"{Path(REPORT_NOTEBOOK).stem}.{audience}.ipynb" for audience in audiences}
     notebooks = {names[a]: _report_notebook(notebooks_dir, festival_dir, decisions_file, a) for a in audiences}
     with _kernel_messages_to(target / KERNEL_LOG):
-        executed = asyncio.run(_execute_all(notebooks, notebooks_dir))
+        executed = _run_async(lambda: _execute_all(notebooks, notebooks_dir))
     paths = {}
     for audience, notebook in zip(audiences, executed):
         nbformat.write(notebook, target / names[audience])

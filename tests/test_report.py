@@ -484,3 +484,14 @@ def test_jury_report_exits_1_on_a_draft_unless_draft_is_given(tmp_path: Path, mo
     decisions = REPO / "data" / "examples" / "demo-decisions.csv"
     assert main(["report", str(DEMO), "--out", str(tmp_path / "b"), "--no-pdf", "--decisions", str(decisions)]) == 0
     assert "DRAFT" not in capsys.readouterr().out
+
+
+def test_a_report_can_be_built_where_an_event_loop_runs(tmp_path: Path):
+    # as in a notebook, or under Playwright's synchronous API: the kernels then run in a thread of their own
+    import asyncio
+
+    async def inside_a_loop():
+        return quick_build(DEMO, tmp_path / "out", tmp_path)
+
+    assert asyncio.run(inside_a_loop()).out == tmp_path / "out"
+    assert load_festival(DEMO).config.name in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
