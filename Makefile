@@ -8,11 +8,12 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 FESTIVAL ?= data/demo
 OUT    ?= build/demo
+APPENDIX ?=
 
 .PHONY: help install system-deps test report lab dashboard bench demo clean
 
 help:
-	@echo "make report   check data/demo and execute the notebooks into build/demo/"
+	@echo "make report   write the report of data/demo into build/demo/ (APPENDIX=--appendix: the analysis notebooks too)"
 	@echo "make test     run the whole test suite (sets everything up first)"
 	@echo "make lab      open JupyterLab on notebooks/"
 	@echo "make dashboard serve the chair explorer with Voila on http://127.0.0.1:8866"
@@ -37,7 +38,7 @@ test: install system-deps
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile
 
 report: install system-deps
-	$(BIN)/jury report $(FESTIVAL) --out $(OUT) --draft
+	$(BIN)/jury report $(FESTIVAL) --out $(OUT) --draft $(APPENDIX)
 
 lab: install
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)

@@ -144,3 +144,19 @@ def test_the_default_seed_of_jury_demo_is_the_demos():
     from analytics.synthetic.demo import DEMO_SEED
 
     assert cli.DEMO_SEED == DEMO_SEED
+
+
+@pytest.mark.parametrize("flags, appendix", [((), False), (("--appendix",), True)])
+def test_report_runs_the_analysis_notebooks_only_with_appendix(tmp_path, monkeypatch, capsys, flags, appendix):
+    import analytics.apps.report as report_module
+
+    calls = []
+
+    def build_report(folder, out, gate, **kwargs):
+        calls.append(kwargs)
+        return report_module.ReportOutcome(out, not gate.publishable, None)
+
+    monkeypatch.setattr(report_module, "build_report", build_report)
+    assert cli.main(["report", str(DEMO), "--out", str(tmp_path / "out"), "--no-pdf", "--draft", "--quiet", *flags]) == 0
+    assert [call["appendix"] for call in calls] == [appendix] and calls[0]["pdf"] is False
+    assert "--appendix" in cli._parser().format_help() or "--appendix" in run("report", "--help").stdout

@@ -1,5 +1,5 @@
 """The report's HTML pieces: tables (through the ``table`` macro), charts as inline SVG images,
-sections, the page, and the assembly of an executed notebook."""
+sections, the page (the export of an executed notebook into a page is tested in test_report.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ import xml.etree.ElementTree as ET
 import altair as alt
 import pandas as pd
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from analytics.present.assemble import NotebookFailed, notebook_body
 from analytics.present.html import (
     CONFIDENTIAL_MARK,
     DRAFT_MARK,
+    LEFT_OUT,
     Section,
     chart_html,
     page,
@@ -67,8 +66,9 @@ def test_chart_is_an_inline_svg_image_with_escaped_text():
 
 def test_section_shows_as_html_in_notebooks():
     assert Section("<p>x</p>")._repr_html_() == '<div class="jury jury-section"><p>x</p></div>'
-    left_out = Section.omitted(HOSTILE)._repr_html_()
-    assert left_out.startswith("<!-- jury:section-left-out --><p class=\"note\">") and "<script" not in left_out
+    shown, metadata = Section.omitted(HOSTILE)._repr_html_()  # the reason shown, and the report told to leave it out
+    assert shown.startswith('<p class="note">') and "<script" not in shown
+    assert metadata == {LEFT_OUT: HOSTILE}
 
 
 @pytest.mark.parametrize(("draft", "confidential", "marks"), [
@@ -91,25 +91,3 @@ def test_page_title_cannot_break_out_of_the_title_or_the_style_sheet():
 def test_page_includes_the_one_style_sheet_and_the_footer_as_html():
     html = page("<p>body</p>", title="F", draft=False, confidential=False, footer="made <em>here</em>")
     assert ".jury td.num" in html and '<body class="jury">' in html and "<footer>made <em>here</em></footer>" in html
-
-
-def test_notebook_body_keeps_the_narrative_and_the_shown_parts_only():
-    hidden = new_markdown_cell("# Notebook title")
-    hidden.metadata["tags"] = ["notebook-only"]
-    parameters = new_code_cell('festival_dir = "x"')
-    parameters.metadata["tags"] = ["parameters"]
-    shown = new_code_cell("report.overview()", outputs=[
-        new_output("stream", name="stderr", text="a warning\n"),
-        new_output("execute_result", {"text/html": "<p>overview</p>", "text/plain": "<Section>"}, execution_count=2)])
-    picture = new_code_cell("chart", outputs=[new_output("display_data", {"image/png": "iVBORw0KGgo=\n"})])
-    body = notebook_body(new_notebook(cells=[hidden, parameters, new_markdown_cell("## Numbers\n\nText."), shown, picture]))
-    assert "Notebook title" not in body and "festival_dir" not in body and "a warning" not in body
-    assert body.index("<h2") < body.index("<p>Text.</p>") < body.index("<p>overview</p>")
-    assert '<img src="data:image/png;base64,iVBORw0KGgo=" alt="chart">' in body
-
-
-def test_notebook_body_refuses_a_notebook_with_an_error():
-    failed = new_code_cell("1/0", outputs=[new_output("error", ename="ZeroDivisionError", evalue="division by zero",
-                                                      traceback=[])])
-    with pytest.raises(NotebookFailed, match="cell 2 of 20.ipynb failed: ZeroDivisionError: division by zero"):
-        notebook_body(new_notebook(cells=[new_markdown_cell("x"), failed]), "20.ipynb")

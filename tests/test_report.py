@@ -2,7 +2,8 @@
 
 The demo's report is built twice per test run (conftest: ``draft_report`` with the planted
 blockers open, ``final_report`` with data/examples/demo-decisions.csv); tests that need a
-festival of their own run only notebook 20 (``notebooks_dir``) to stay quick.
+festival of their own run only notebook 20 (``notebooks_dir``) to stay quick. The export of
+an executed notebook into a page is tested on notebooks made here, without a kernel.
 """
 
 from __future__ import annotations
@@ -20,14 +21,22 @@ import openpyxl
 import pandas as pd
 import pytest
 from markupsafe import escape
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 import analytics.apps.report as report_module
 from analytics.apps.cli import main
-from analytics.load.festival import load_festival
+from analytics.apps.report import (
+    REPORT_NOTEBOOK,
+    NotebookFailed,
+    build_report,
+    execute_notebooks,
+    export_page,
+    report_notebooks,
+)
 from analytics.gate.decisions import run_gate
+from analytics.load.festival import load_festival
+from analytics.present.html import CONFIDENTIAL_MARK, DRAFT_MARK, LEFT_OUT, Section
 from analytics.present.manifest import sha256, verify
-from analytics.present.html import CONFIDENTIAL_MARK, DRAFT_MARK
-from analytics.apps.report import REPORT_NOTEBOOK, build_report, execute_notebooks, report_notebooks
 
 from .conftest import (
     DEMO,
@@ -91,6 +100,75 @@ def parse(path: Path) -> Tags:
     parser = Tags()
     parser.feed(path.read_text(encoding="utf-8"))
     return parser
+
+
+def tagged(cell, *tags):
+    cell.metadata["tags"] = list(tags)
+    return cell
+
+
+def with_cell(tmp_path: Path, cell, after: str) -> Path:
+    """A notebooks folder holding notebook 20 with ``cell`` added after the cell whose source is ``after``."""
+    folder = only_report_notebook(tmp_path)
+    notebook = nbformat.read(folder / REPORT_NOTEBOOK, as_version=4)
+    position = next(i for i, c in enumerate(notebook.cells) if c.source == after)
+    notebook.cells.insert(position + 1, cell)
+    nbformat.write(notebook, folder / REPORT_NOTEBOOK)
+    return folder
+
+
+# -- the export of an executed notebook into a page --------------------------------------
+
+def test_the_page_keeps_the_narrative_and_what_cells_display_only():
+    hidden = tagged(new_markdown_cell("# Notebook title"), "notebook-only")
+    parameters = tagged(new_code_cell('festival_dir = "x"'), "parameters")
+    injected = tagged(new_code_cell('festival_dir = "/secret/path"'), "injected-parameters")
+    shown = new_code_cell("report.overview()", outputs=[
+        new_output("stream", name="stderr", text="a warning\n"),
+        new_output("execute_result", {"text/html": "<p>overview</p>", "text/plain": "<Section>"}, execution_count=2)])
+    picture = new_code_cell("chart", outputs=[new_output("display_data", {"image/png": "iVBORw0KGgo=\n"})])
+    text = new_code_cell("1 + 1", outputs=[new_output("execute_result", {"text/plain": "<b>2</b>"}, execution_count=3)])
+    page = export_page(new_notebook(cells=[hidden, parameters, injected, new_markdown_cell("## Numbers\n\nText."),
+                                           shown, picture, text]), title="Fest: report", draft=False, confidential=False)
+    for absent in ("Notebook title", "festival_dir", "/secret/path", "a warning", "report.overview()", "&lt;Section&gt;",
+                   "In&nbsp;[", "jp-", "<script", "<link"):
+        assert absent not in page, absent
+    assert page.index("<h2") < page.index("<p>Text.</p>") < page.index("<p>overview</p>")
+    assert '<figure><img src="data:image/png;base64,iVBORw0KGgo=" alt="chart"></figure>' in page
+    assert "<pre>&lt;b&gt;2&lt;/b&gt;</pre>" in page
+    assert page.startswith("<!DOCTYPE html>") and "<title>Fest: report</title>" in page and "DRAFT" not in page
+
+
+def test_the_page_wraps_the_cells_in_the_marks_the_style_and_the_footer():
+    page = export_page(new_notebook(cells=[new_markdown_cell("Hello")]), title="Fest", draft=True, confidential=True,
+                       footer="inputs <code>abc123</code>")
+    assert (f'<body><div class="mark confidential">{CONFIDENTIAL_MARK}</div><div class="mark">{DRAFT_MARK}</div>'
+            in page)
+    assert "@page { size: A4" in page and "<footer>inputs <code>abc123</code></footer></body></html>" in page
+
+
+def test_a_left_out_section_leaves_the_page_with_its_heading():
+    from IPython.core.formatters import DisplayFormatter
+
+    data, metadata = DisplayFormatter().format(Section.omitted("Left out: no tools recorded."))
+    assert metadata == {"text/html": {LEFT_OUT: "Left out: no tools recorded."}}  # what the kernel sends
+    left_out = new_code_cell("report.tools()", outputs=[new_output("execute_result", data, metadata=metadata,
+                                                                   execution_count=4)])
+    kept = new_code_cell("report.agreement()", outputs=[
+        new_output("execute_result", {"text/html": "<p>alpha</p>"}, execution_count=5)])
+    page = export_page(new_notebook(cells=[new_markdown_cell("## Tools used\n\nWhich tools."), left_out,
+                                           new_markdown_cell("## Agreement"), kept]),
+                       title="Fest", draft=False, confidential=False)
+    assert "Tools used" not in page and "Which tools" not in page and "no tools recorded" not in page
+    assert 'id="Agreement"' in page and "<p>alpha</p>" in page  # the test can fail: the rest stays
+
+
+def test_a_notebook_with_an_error_makes_no_page():
+    failed = new_code_cell("1/0", outputs=[new_output("error", ename="ZeroDivisionError", evalue="division by zero",
+                                                      traceback=[])])
+    with pytest.raises(NotebookFailed, match="cell 2 of 20.ipynb failed: ZeroDivisionError: division by zero"):
+        export_page(new_notebook(cells=[new_markdown_cell("x"), failed]), title="T", draft=False, confidential=False,
+                    name="20.ipynb")
 
 
 # -- notebooks -------------------------------------------------------------------------
@@ -159,9 +237,9 @@ def test_the_folder_holds_both_reports_the_exports_and_the_manifest(draft_report
     files = {p.relative_to(draft_report).as_posix() for p in draft_report.rglob("*") if p.is_file()}
     for name in ("report.html", "chair.html", "manifest.json", "README.txt", "public/results.xlsx",
                  "confidential/results.xlsx", "confidential/notebooks/20-post-festival-report.public.ipynb",
-                 "confidential/notebooks/20-post-festival-report.chair.ipynb",
-                 "confidential/notebooks/05-rankings-and-gate.ipynb"):
+                 "confidential/notebooks/20-post-festival-report.chair.ipynb"):
         assert name in files
+    assert not [name for name in files if name.startswith("confidential/notebooks/0")]  # only with --appendix
     for table in ("rankings", "agreement", "eligibility", "jurors", "decisions", "flags_summary"):
         assert f"public/{table}.csv" in files
     for table in ("flags", "rankings", "agreement", "eligibility", "juror_severity"):
@@ -239,6 +317,7 @@ def test_html_is_self_contained(draft_report: Path, name: str):
         if "href" in attrs:
             assert attrs["href"].startswith("#"), attrs["href"]
         assert "url(" not in attrs.get("style", "")
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", (draft_report / name).read_text("utf-8"))
     css = "".join(parsed.styles)
     assert "@import" not in css and "url(" not in css and "@font-face" not in css
     charts = [a["src"] for t, a in parsed.tags if t == "img" and a.get("src", "").startswith("data:image/svg+xml;base64,")]
@@ -280,6 +359,41 @@ def test_hostile_titles_are_neutralised_in_csv_and_xlsx(hostile_report: Path):
         sheet = openpyxl.load_workbook(hostile_report / folder / "results.xlsx")["rankings"]
         cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
         assert cells and all(c.value == "'" + FORMULA_TITLE and c.data_type == "s" for c in cells)
+
+
+# -- notebook 20 is the report -----------------------------------------------------------
+
+def test_a_markdown_cell_added_to_notebook_20_appears_in_both_pages(tmp_path: Path):
+    note = new_markdown_cell("## A note from the organisers\n\nThank you, Kowloon.")
+    notebooks = with_cell(tmp_path, note, after="report.winners()")
+    build_report(DEMO, tmp_path / "out", run_gate(load_festival(DEMO)), notebooks_dir=notebooks, pdf=False)
+    for name in ("report.html", "chair.html"):
+        text = (tmp_path / "out" / name).read_text(encoding="utf-8")
+        assert '<h2 id="A-note-from-the-organisers">A note from the organisers' in text and "Thank you, Kowloon." in text
+        assert text.index("Thank you, Kowloon.") < text.index('id="Decisions-of-the-chair"')  # where it was added
+        assert "report.winners()" not in text and "Post-festival report: what can we tell" not in text  # no code, no notes
+
+
+def test_a_failing_cell_of_notebook_20_writes_no_report(tmp_path: Path, monkeypatch, capsys):
+    notebooks = with_cell(tmp_path, new_code_cell("1 / 0"), after="report.heading()")
+    out = tmp_path / "out"
+    with pytest.raises(NotebookFailed, match=r"cell \d+ of 20-post-festival-report\.(public|chair)\.ipynb failed: "
+                                             "ZeroDivisionError: division by zero"):
+        build_report(DEMO, out, run_gate(load_festival(DEMO)), notebooks_dir=notebooks, pdf=False)
+    assert not out.exists()
+    monkeypatch.setattr(report_module, "NOTEBOOKS_DIR", notebooks)
+    assert main(["report", str(DEMO), "--out", str(out), "--no-pdf", "--draft", "--quiet"]) == 3
+    assert "a notebook failed, so no report was written" in capsys.readouterr().err and not out.exists()
+
+
+def test_the_appendix_executes_the_analysis_notebooks_into_the_confidential_folder(tmp_path: Path):
+    notebooks = only_report_notebook(tmp_path)
+    shutil.copy(REPO / "notebooks" / "01-load-and-validate.ipynb", notebooks)
+    build_report(DEMO, tmp_path / "out", run_gate(load_festival(DEMO)), notebooks_dir=notebooks, pdf=False, appendix=True)
+    executed = nbformat.read(tmp_path / "out" / "confidential" / "notebooks" / "01-load-and-validate.ipynb", as_version=4)
+    assert [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert not [o for c in executed.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert verify(tmp_path / "out") == []  # in the manifest like every output
 
 
 # -- reproducible, verifiable, atomic ---------------------------------------------------
@@ -371,3 +485,14 @@ def test_jury_report_exits_1_on_a_draft_unless_draft_is_given(tmp_path: Path, mo
     decisions = REPO / "data" / "examples" / "demo-decisions.csv"
     assert main(["report", str(DEMO), "--out", str(tmp_path / "b"), "--no-pdf", "--decisions", str(decisions)]) == 0
     assert "DRAFT" not in capsys.readouterr().out
+
+
+def test_a_report_can_be_built_where_an_event_loop_runs(tmp_path: Path):
+    # as in a notebook, or under Playwright's synchronous API: the kernels then run in a thread of their own
+    import asyncio
+
+    async def inside_a_loop():
+        return quick_build(DEMO, tmp_path / "out", tmp_path)
+
+    assert asyncio.run(inside_a_loop()).out == tmp_path / "out"
+    assert load_festival(DEMO).config.name in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")

@@ -50,13 +50,15 @@ def _parser() -> argparse.ArgumentParser:
     _festival_arguments(check, "also write flags.csv, rankings.csv and the other tables (or problems.csv) here")
 
     report = commands.add_parser("report", help="write the post-festival report (public and confidential) and its tables",
-                                 description="Check DIR as `jury check` does, execute the notebooks on it, and write OUT/: "
+                                 description="Check DIR as `jury check` does, execute notebook 20 on it once per page, and write OUT/: "
                                              "report.html and report.pdf (public), public/ (CSV, XLSX), chair.html and "
                                              "confidential/ (jury room only), manifest.json. With blockers open every page "
                                              "says DRAFT — NOT FOR PUBLICATION and the exit code is 1 unless --draft is given.")
     _festival_arguments(report, "output folder (default: build/<festival folder name>)")
     report.add_argument("--draft", action="store_true", help="exit 0 even when blockers are open (the report is marked DRAFT)")
     report.add_argument("--no-pdf", action="store_true", help="do not print report.pdf (it needs Chromium)")
+    report.add_argument("--appendix", action="store_true",
+                        help="also execute the analysis notebooks (01-05) on DIR into OUT/confidential/notebooks/")
 
     feedback = commands.add_parser("feedback", help="write one confidential feedback page per juror",
                                    description="Check DIR as `jury check` does (the chair's decisions applied) and write "
@@ -98,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             return _feedback(args.dir, args.out or Path("build") / f"{args.dir.resolve().name}-feedback", args.decisions,
                              progress=Reporter(quiet=args.quiet))
         return _report(args.dir, args.out or Path("build") / args.dir.resolve().name, args.decisions, args.draft,
-                       pdf=not args.no_pdf, progress=Reporter(quiet=args.quiet))
+                       pdf=not args.no_pdf, appendix=args.appendix, progress=Reporter(quiet=args.quiet))
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # the last line of defence: no traceback for a jury chair
@@ -255,7 +257,7 @@ def _verify(out: Path) -> int:
 
 
 def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool, *, pdf: bool = True,
-            progress: Reporter | None = None) -> int:
+            appendix: bool = False, progress: Reporter | None = None) -> int:
     progress = progress or Reporter(quiet=True)
     whole = progress(0, "jury report")
     gate = _gate(folder, None, decisions_file, progress)
@@ -263,15 +265,19 @@ def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool, *
         return EXIT_BAD_INPUT
     from papermill import PapermillExecutionError
 
-    from analytics.apps.report import PAGES, IdentityLeak, UnsafeOut, build_report, report_notebooks, workers
+    from analytics.apps.report import (PAGES, IdentityLeak, NotebookFailed, UnsafeOut, build_report, report_notebooks,
+                                       workers)
 
-    notebooks = len(report_notebooks()) + len(PAGES)
+    steps = len(PAGES) + (len(report_notebooks()) if appendix else 0)
     try:
-        outcome = build_report(folder, out, gate, decisions_file=decisions_file, pdf=pdf,
-                               progress=progress(notebooks, f"notebooks ({min(workers(), notebooks)} at a time)"))
+        outcome = build_report(folder, out, gate, decisions_file=decisions_file, pdf=pdf, appendix=appendix,
+                               progress=progress(steps, f"notebooks ({min(workers(), steps)} at a time)"))
     except (IdentityLeak, UnsafeOut) as error:
         print(f"jury report: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except NotebookFailed as error:
+        print(f"jury report: a notebook failed, so no report was written ({out} is unchanged): {error}", file=sys.stderr)
+        return EXIT_INTERNAL
     except PapermillExecutionError as error:
         print(f"jury report: a notebook failed, so no report was written ({out} is unchanged): "
               f"{error.ename}: {error.evalue} (cell {error.exec_count} of {getattr(error, 'notebook', 'a notebook')})",

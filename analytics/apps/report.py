@@ -7,55 +7,81 @@ The folder (default ``build/<festival>/``)::
     public/            public tables: <table>.csv and results.xlsx
     chair.html         confidential report: juror names, every flag and decision
     confidential/      the chair's tables (as `jury check --out`), results.xlsx,
-                       and notebooks/ (every notebook executed on the festival)
+                       and notebooks/ (notebook 20 as executed for each page; with
+                       ``--appendix``, every analysis notebook executed on the festival too)
     manifest.json      SHA-256 of every input and output, versions, seed, gate, time
     README.txt         which file may be handed out
+
+The two pages are notebook 20, executed once per audience (the two kernels at once) and
+exported by nbconvert's ``HTMLExporter`` with the template ``report`` shipped in
+``analytics/templates/nbconvert/``: the notebook's markdown and what its cells display, in a
+page of our own (no code, no prompts, nothing loaded from the network). The kernel builds its
+report from the festival folder and the decisions file, exactly as in JupyterLab.
 
 Everything is written into a staging folder beside ``out`` and swapped in at the end, so a
 failed run leaves the previous report untouched; an ``out`` that is (or holds, or sits in)
 the festival folder, or that holds other files, is refused. Before the folder is swapped in,
 every public file (with the text of each embedded chart and of the workbook) is searched for
-juror ids and names (:func:`~analytics.present.identity_leaks`); one found stops the run.
+juror ids and names (:func:`~analytics.present.pseudonyms.identity_leaks`); one found stops the run.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
 import re
 import shutil
 import sys
-import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
-from multiprocessing import get_context
 from dataclasses import dataclass
+from importlib import resources
+from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
 import openpyxl
 import pandas as pd
+from nbconvert import HTMLExporter, TemplateExporter
+from nbformat import NotebookNode
+from traitlets.config import Config
 
-from analytics.apps import results
 from analytics.present.exports import staging_folder, swap_in, write_csvs, xlsx_bytes
 from analytics.gate.decisions import GateResult
 from analytics.present.manifest import MANIFEST, build_manifest, input_fingerprint
 from analytics.base.progress import Progress
-from analytics.present.assemble import notebook_body
-from analytics.present.html import page
+from analytics.present.html import LEFT_OUT, page
 from analytics.present.pdf import PdfUnavailable, print_pdf
 from analytics.present.pseudonyms import identity_leaks
 from analytics.present.sections import Report
 from analytics.present.tables import chair_tables, public_tables
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+
+def shipped_notebooks() -> Path:
+    """The workbench's notebooks: the package ``analytics.notebooks``, which pyproject.toml maps
+    onto the repository's ``notebooks/`` (so an editable install and the wheel both have it).
+    A source checkout imported without being installed (``PYTHONPATH=.``) has no such package;
+    its notebooks are the repository's ``notebooks/`` beside ``analytics/``."""
+    try:
+        return Path(str(resources.files("analytics.notebooks")))
+    except ModuleNotFoundError:
+        return Path(str(resources.files("analytics"))).parent / "notebooks"
+
+
+NOTEBOOKS_DIR = shipped_notebooks()
 #: notebooks that need a person at the controls, not run in a batch
 INTERACTIVE = ("10-chair-explorer.ipynb",)
-#: the report's narrative: run once per audience and assembled into report.html and chair.html
+#: the report's narrative: run once per audience and exported into report.html and chair.html
 REPORT_NOTEBOOK = "20-post-festival-report.ipynb"
 PAGES = {"public": "report.html", "chair": "chair.html"}
-KERNEL_LOG = "kernel-messages.log"
-_SVG_IMAGE = re.compile(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)")  # beside the executed notebooks
+KERNEL_LOG = "kernel-messages.log"  # beside the executed notebooks
+_SVG_IMAGE = re.compile(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)")
+#: cells that stay out of the pages: the notebook's own notes and papermill's parameter cells
+HIDDEN_TAGS = ("notebook-only", "parameters", "injected-parameters")
+#: what a code cell may contribute to a page, in order of preference
+SHOWN_TYPES = ["text/html", "image/svg+xml", "image/png", "text/plain"]
 README = """\
 This folder was written by `jury report`.
 
@@ -66,7 +92,8 @@ SAFE TO HAND OUT (jurors pseudonymised as J1 ... Jn; no juror name or id, no rea
 
 CONFIDENTIAL (jury room only: juror names, every flag, every decision and its reason):
   chair.html
-  confidential/ the chair's tables and the executed notebooks
+  confidential/ the chair's tables and the executed notebooks (notebook 20 for each page;
+                with `jury report --appendix`, every analysis notebook too)
 
 manifest.json records the SHA-256 of every input and output; `jury verify <this folder>`
 checks that nothing changed since.
@@ -75,6 +102,10 @@ checks that nothing changed since.
 
 class IdentityLeak(RuntimeError):
     """A public file would name a juror."""
+
+
+class NotebookFailed(RuntimeError):
+    """A cell of an executed notebook failed: a report is never made from it."""
 
 
 class UnsafeOut(ValueError):
@@ -201,12 +232,6 @@ def _analysis_jobs(festival_dir, target: Path, notebooks_dir: Path, decisions_fi
     return [(nb, Path(target) / nb.name, _parameters(nb, festival_dir, decisions_file)) for nb in notebooks]
 
 
-def _report_job(festival_dir, target: Path, audience: str, notebooks_dir: Path, decisions_file):
-    notebook = notebooks_dir / REPORT_NOTEBOOK
-    return (notebook, Path(target) / f"{notebook.stem}.{audience}.ipynb",
-            _parameters(notebook, festival_dir, decisions_file, audience=audience))
-
-
 def execute_notebooks(festival_dir: str | Path, target: str | Path, notebooks_dir: Path = NOTEBOOKS_DIR,
                       decisions_file: str | Path | None = None, *, only: tuple[str, ...] = ()) -> list[Path]:
     """Run every analysis notebook (or the notebooks named in ``only``, interactive ones too)
@@ -217,26 +242,130 @@ def execute_notebooks(festival_dir: str | Path, target: str | Path, notebooks_di
     return _run(_analysis_jobs(festival_dir, Path(target), notebooks_dir, decisions_file, only), notebooks_dir)
 
 
-def execute_report_notebook(festival_dir: str | Path, target: str | Path, audience: str,
-                            notebooks_dir: Path = NOTEBOOKS_DIR, decisions_file: str | Path | None = None) -> Path:
-    """Run notebook 20 for ``audience`` into ``target/20-post-festival-report.<audience>.ipynb``."""
-    return _run([_report_job(festival_dir, Path(target), audience, notebooks_dir, decisions_file)], notebooks_dir)[0]
+# -- notebook 20: executed once per audience, exported into the pages ---------------------
+
+def _report_notebook(notebooks_dir: Path, festival_dir, decisions_file, audience: str) -> NotebookNode:
+    """Notebook 20 with its parameters injected (papermill's cell, tagged ``injected-parameters``)."""
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    notebook = notebooks_dir / REPORT_NOTEBOOK
+    parameters = _parameters(notebook, festival_dir, decisions_file, audience=audience)
+    return parameterize_notebook(load_notebook_node(str(notebook)), parameters, kernel_name="python3", language="python")
 
 
-@contextmanager
-def _results_for_kernels(gate: GateResult, festival_dir, decisions_file):
-    """The gate saved for this run's kernels (:mod:`analytics.apps.results`), removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="jury-results-") as private:  # mode 0700
-        path = results.save(gate, Path(private) / "gate.pickle", festival_dir, decisions_file)
-        saved = os.environ.get(results.RESULTS_ENV)
-        os.environ[results.RESULTS_ENV] = str(path)
+async def _execute_one(notebook: NotebookNode, name: str, cwd: Path) -> NotebookNode:
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    for attempt in (1, 2):
+        client = NotebookClient(notebook, kernel_name="python3", timeout=CELL_TIMEOUT, startup_timeout=120,
+                                resources={"metadata": {"path": str(cwd)}})
         try:
-            yield
-        finally:
-            if saved is None:
-                os.environ.pop(results.RESULTS_ENV, None)
-            else:
-                os.environ[results.RESULTS_ENV] = saved
+            return await client.async_execute()
+        except CellExecutionError as error:
+            number = next((i for i, cell in enumerate(notebook.cells, start=1) if _error_of(cell)), "?")
+            raise NotebookFailed(f"cell {number} of {name} failed: {error.ename}: {error.evalue}") from None
+        except Exception as error:
+            if attempt == 2 or not _kernel_lost(error):
+                raise
+            print(f"{name}: {type(error).__name__}: {error}; running it once more", file=sys.stderr)
+    raise AssertionError("unreachable")
+
+
+async def _execute_all(notebooks: dict[str, NotebookNode], cwd: Path) -> list[NotebookNode]:
+    # every kernel runs to its end (a kernel cancelled midway would be left for exit to clean up)
+    done = await asyncio.gather(*(_execute_one(nb, name, cwd) for name, nb in notebooks.items()), return_exceptions=True)
+    failed = next((result for result in done if isinstance(result, BaseException)), None)
+    if failed is not None:
+        raise failed
+    return list(done)
+
+
+def _run_async(coroutine: Callable[[], Awaitable]):
+    """Run the coroutine made by ``coroutine`` to its end: here, or in a thread of its own when
+    this thread already runs an event loop (a notebook, a browser test driving Playwright)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine())
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(lambda: asyncio.run(coroutine())).result()
+
+
+def execute_report_notebook(festival_dir: str | Path, target: str | Path, audiences=tuple(PAGES),
+                            notebooks_dir: Path | None = None, decisions_file: str | Path | None = None) -> dict[str, Path]:
+    """Run notebook 20 once for each of ``audiences``, the kernels at the same time, into
+    ``target/20-post-festival-report.<audience>.ipynb``; the executed copies by audience.
+    A cell that fails raises :class:`NotebookFailed` (nothing of the notebook is kept)."""
+    notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
+    target = Path(target)
+    target.mkdir(parents=True, exist_ok=True)
+    names = {audience: f"{Path(REPORT_NOTEBOOK).stem}.{audience}.ipynb" for audience in audiences}
+    notebooks = {names[a]: _report_notebook(notebooks_dir, festival_dir, decisions_file, a) for a in audiences}
+    with _kernel_messages_to(target / KERNEL_LOG):
+        executed = _run_async(lambda: _execute_all(notebooks, notebooks_dir))
+    paths = {}
+    for audience, notebook in zip(audiences, executed):
+        nbformat.write(notebook, target / names[audience])
+        paths[audience] = target / names[audience]
+    return paths
+
+
+def _error_of(cell: NotebookNode) -> NotebookNode | None:
+    return next((o for o in cell.get("outputs", []) if o.output_type == "error"), None)
+
+
+def _page_cells(notebook: NotebookNode, name: str) -> NotebookNode:
+    """The cells of an executed notebook that a page shows: not the hidden ones (:data:`HIDDEN_TAGS`),
+    nor a section left out for this festival (:data:`~analytics.present.html.LEFT_OUT` in its
+    output's metadata) with the markdown cell just before it, which introduces it. A cell with
+    an error raises :class:`NotebookFailed`."""
+    kept = []
+    for number, cell in enumerate(notebook.cells, start=1):
+        error = _error_of(cell)
+        if error is not None:
+            raise NotebookFailed(f"cell {number} of {name} failed: {error.ename}: {error.evalue}")
+        if set(HIDDEN_TAGS) & set(cell.get("metadata", {}).get("tags", [])):
+            continue
+        if cell.cell_type == "code" and any(LEFT_OUT in output.get("metadata", {}).get("text/html", {})
+                                            for output in cell.get("outputs", [])):
+            if kept and kept[-1].cell_type == "markdown":
+                kept.pop()
+            continue
+        kept.append(cell)
+    shown = nbformat.from_dict(dict(notebook))
+    shown.cells = kept
+    return shown
+
+
+class _PageExporter(HTMLExporter):
+    """nbconvert's HTML exporter, minus its last step: it re-serialises the page through
+    BeautifulSoup, which would rewrite the markup the sections wrote (their escaping too)."""
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        return TemplateExporter.from_notebook_node(self, nb, self._init_resources(resources), **kw)
+
+
+def export_page(notebook: NotebookNode, *, title: str, draft: bool, confidential: bool, footer: str = "",
+                name: str = "the notebook") -> str:
+    """An executed notebook as one self-contained HTML page (nbconvert, template ``report``).
+
+    >>> from nbformat.v4 import new_notebook, new_markdown_cell, new_code_cell, new_output
+    >>> cell = new_code_cell("x", outputs=[new_output("execute_result", {"text/plain": "<b>1</b>"}, execution_count=1)])
+    >>> page = export_page(new_notebook(cells=[new_markdown_cell("## Agreement"), cell]), title="T", draft=True,
+    ...                    confidential=False)
+    >>> print(page[page.index("<body"):page.index("<footer>")].strip())
+    <body class="jury"><div class="mark">DRAFT — NOT FOR PUBLICATION</div>
+    <h2 id="Agreement">Agreement<a class="anchor-link" href="#Agreement">&#182;</a></h2>
+    <pre>&lt;b&gt;1&lt;/b&gt;</pre>
+    """
+    config = Config({"NbConvertBase": {"display_data_priority": SHOWN_TYPES}})
+    exporter = _PageExporter(config=config, template_name="report",
+                            extra_template_basedirs=[str(resources.files("analytics") / "templates" / "nbconvert")])
+    exporter.register_filter("jury_base64", lambda svg: base64.b64encode(svg.encode("utf-8")).decode("ascii"))
+    body, _ = exporter.from_notebook_node(_page_cells(notebook, name))
+    return page(body, title=title, draft=draft, confidential=confidential, footer=footer)
 
 
 def _write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
@@ -276,33 +405,35 @@ def _check_public(staging: Path, festival) -> None:
 
 def build_report(festival_dir: str | Path, out: str | Path, gate: GateResult, *,
                  decisions_file: str | Path | None = None, notebooks_dir: Path | None = None,
-                 pdf: bool = True, progress: Progress | None = None) -> ReportOutcome:
+                 pdf: bool = True, appendix: bool = False, progress: Progress | None = None) -> ReportOutcome:
     """Write the whole output folder for ``gate`` (the festival in ``festival_dir`` after its decisions).
 
-    ``notebooks_dir`` (default: the repository's ``notebooks/``) holds the notebooks to execute;
-    it must hold ``20-post-festival-report.ipynb``. ``pdf=False`` skips report.pdf. The notebooks
-    run in parallel (:func:`workers`) and read the checks of ``gate`` instead of repeating them
-    (:mod:`analytics.apps.results`); ``progress`` is told as each one finishes.
+    ``notebooks_dir`` (default: :data:`NOTEBOOKS_DIR`, the notebooks shipped with the package)
+    must hold ``20-post-festival-report.ipynb``, which runs once per page. ``appendix=True``
+    also executes every analysis notebook into ``confidential/notebooks/`` (at most
+    :func:`workers` at a time). ``pdf=False`` skips report.pdf. ``progress`` is told as each
+    step finishes.
     """
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
     out = Path(out)
     check_out(Path(festival_dir), out)
     staging = staging_folder(out)
+    progress = progress or Progress(len(PAGES) + appendix * len(report_notebooks(notebooks_dir)), "notebooks", quiet=True)
     try:
         festival = gate.before.festival
         _write_tables(staging / "confidential", chair_tables(gate))
         _write_tables(staging / "public", public_tables(gate))
         notebooks = staging / "confidential" / "notebooks"
-        jobs = [*_analysis_jobs(festival_dir, notebooks, notebooks_dir, decisions_file),
-                *(_report_job(festival_dir, notebooks, audience, notebooks_dir, decisions_file) for audience in PAGES)]
-        with _results_for_kernels(gate, festival_dir, decisions_file):
-            executed_all = _run(jobs, notebooks_dir, progress or Progress(len(jobs), "notebooks", quiet=True))
+        executed = execute_report_notebook(festival_dir, notebooks, tuple(PAGES), notebooks_dir, decisions_file)
         fingerprint = input_fingerprint(festival_dir, decisions_file)
-        for (audience, name), executed in zip(PAGES.items(), executed_all[-len(PAGES):]):
+        for audience, name in PAGES.items():
             report = Report(gate, audience, fingerprint)
-            body = notebook_body(nbformat.read(executed, as_version=4), executed.name)
-            (staging / name).write_text(page(body, title=report.title, draft=report.draft,
-                                             confidential=audience == "chair", footer=report.footer()), encoding="utf-8")
+            text = export_page(nbformat.read(executed[audience], as_version=4), title=report.title, draft=report.draft,
+                               confidential=audience == "chair", footer=report.footer(), name=executed[audience].name)
+            (staging / name).write_text(text, encoding="utf-8")
+            progress.step(f"{Path(REPORT_NOTEBOOK).stem} ({audience})")
+        if appendix:
+            _run(_analysis_jobs(festival_dir, notebooks, notebooks_dir, decisions_file), notebooks_dir, progress)
         _check_public(staging, festival)
         (staging / "README.txt").write_text(README, encoding="utf-8")
         pdf_problem = None
@@ -323,10 +454,12 @@ def build_report(festival_dir: str | Path, out: str | Path, gate: GateResult, *,
 
 __all__ = [
     "IdentityLeak",
+    "NotebookFailed",
     "UnsafeOut",
     "ReportOutcome",
     "build_report",
     "execute_notebooks",
     "execute_report_notebook",
+    "export_page",
     "report_notebooks",
 ]

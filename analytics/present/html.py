@@ -113,16 +113,17 @@ def esc(value: object) -> str:
     return str(escape("" if value is None else value))
 
 
-#: what a left-out section displays first: the page leaves it out, with the markdown that introduces it
-LEFT_OUT = "<!-- jury:section-left-out -->"
+#: the key in a left-out section's display metadata (``{"text/html": {LEFT_OUT: reason}}``): the
+#: report leaves the section out, with the markdown cell that introduces it
+LEFT_OUT = "jury_left_out"
 
 
 @dataclass(frozen=True)
 class Section:
     """A part of a report: HTML (rendered by a template; trusted as markup) that notebooks
-    display and the page assembles. A section with nothing to show for this festival
+    display and the page shows. A section with nothing to show for this festival
     (``left_out``: why) shows the reason in the notebook and is left out of the page,
-    heading and all."""
+    heading and all: its display says so in its metadata."""
 
     html: str
     left_out: str = ""
@@ -131,11 +132,13 @@ class Section:
     def omitted(cls, reason: str) -> Section:
         return cls("", left_out=reason)
 
-    def _repr_html_(self) -> str:
-        return str(render("section.html.j2", html=Markup(self.html), left_out=self.left_out, marker=Markup(LEFT_OUT)))
+    def _repr_html_(self) -> str | tuple[str, dict]:
+        shown = str(render("section.html.j2", html=Markup(self.html), left_out=self.left_out))
+        return (shown, {LEFT_OUT: self.left_out}) if self.left_out else shown
 
     def __str__(self) -> str:
-        return self._repr_html_()
+        shown = self._repr_html_()
+        return shown[0] if isinstance(shown, tuple) else shown
 
 
 def page(body: str, *, title: str, draft: bool, confidential: bool, footer: str = "") -> str:

@@ -2,7 +2,7 @@
 
 :class:`Report` holds the gate result of a festival and renders each part of the report as
 a :class:`~analytics.present.html.Section`: notebook ``20-post-festival-report`` shows them
-one per cell, and ``jury report`` assembles the executed notebook into ``report.html``
+one per cell, and ``jury report`` exports the executed notebook into ``report.html``
 (``audience="public"``) and ``chair.html`` (``audience="chair"``).
 
 The two audiences differ in what they may see:
@@ -29,13 +29,12 @@ import numpy as np
 import pandas as pd
 
 from analytics.base import columns as col
-from analytics.apps import results
 from analytics.load import rule_families
 from analytics.checks.score_effects import tool_usage
 from analytics.checks.eligibility import _margin as near_margin
-from analytics.load.festival import Festival
+from analytics.load.festival import Festival, load_festival
 from analytics.checks.flags import SEVERITIES
-from analytics.gate.decisions import GateResult
+from analytics.gate.decisions import GateResult, run_gate
 from analytics.checks.severity import ALL_LANES
 from analytics.checks.behaviour import halo_note
 from analytics.present.manifest import input_fingerprint
@@ -79,8 +78,8 @@ class Report:
               audience: Audience = "public") -> Report:
         """Load the folder, run the gate (with ``decisions_file`` in place of the folder's
         ``decisions.csv`` when given) and return the report for ``audience``."""
-        # the report run's gate when it was computed from these very files (analytics.apps.results)
-        return cls(results.gate(festival_dir, decisions_file), audience, input_fingerprint(festival_dir, decisions_file))
+        gate = run_gate(load_festival(festival_dir), decisions_file or None)
+        return cls(gate, audience, input_fingerprint(festival_dir, decisions_file or None))
 
     # -- what every section needs --------------------------------------------------------
     @property
