@@ -12,6 +12,7 @@ Debian package ``fonts-noto-cjk``).
 from __future__ import annotations
 
 import base64
+import functools
 from pathlib import Path
 
 import altair as alt
@@ -54,11 +55,19 @@ def _theme() -> alt.theme.ThemeConfig:
     }})
 
 
-def enable() -> None:
-    """Show charts offline in JupyterLab, Voila, exports and untrusted notebooks; idempotent."""
+@functools.cache
+def _register_cjk_font() -> None:
+    """The CJK font's folder registered with vl-convert, once per process: finding the file walks
+    the font folders and registering reloads vl-convert's font database (about 0.3 s each time,
+    which every chart paid when this ran per chart)."""
     font = cjk_font_file()
     if font is not None:
         vlc.register_font_directory(str(font.parent))
+
+
+def enable() -> None:
+    """Show charts offline in JupyterLab, Voila, exports and untrusted notebooks; idempotent."""
+    _register_cjk_font()
     alt.renderers.register(RENDERER, mimebundle)
     alt.renderers.enable(RENDERER)
     alt.theme.register(THEME, enable=True)(_theme)
