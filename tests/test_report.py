@@ -142,7 +142,7 @@ def test_the_page_keeps_the_narrative_and_what_cells_display_only():
 def test_the_page_wraps_the_cells_in_the_marks_the_style_and_the_footer():
     page = export_page(new_notebook(cells=[new_markdown_cell("Hello")]), title="Fest", draft=True, confidential=True,
                        footer="inputs <code>abc123</code>")
-    assert (f'<body><div class="mark confidential">{CONFIDENTIAL_MARK}</div><div class="mark">{DRAFT_MARK}</div>'
+    assert (f'<body class="jury"><div class="mark confidential">{CONFIDENTIAL_MARK}</div><div class="mark">{DRAFT_MARK}</div>'
             in page)
     assert "@page { size: A4" in page and "<footer>inputs <code>abc123</code></footer></body></html>" in page
 
