@@ -41,8 +41,6 @@ MARKUP = re.compile(r"<(?:table|thead|tbody|div|p|tr|td|th|span|h[1-6]|ul|ol|li|
 NOT_MARKUP = {
     ("apps/report.py", "<style>.*?</style>"): "a regular expression that removes the style sheet before the identity check",
 }
-#: files another developer rewrites in the same issue (notebook 20 into the page by nbconvert's own template)
-REWRITTEN_ELSEWHERE = {"present/assemble.py"}
 
 
 def markup_literals(source: str, name: str = "<source>") -> list[str]:
@@ -79,8 +77,7 @@ def test_no_markup_is_put_together_in_python_strings():
     found = []
     for path in sorted(PACKAGE.rglob("*.py")):
         name = path.relative_to(PACKAGE).as_posix()
-        if name not in REWRITTEN_ELSEWHERE:
-            found += markup_literals(path.read_text(encoding="utf-8"), name)
+        found += markup_literals(path.read_text(encoding="utf-8"), name)
     assert found == [], "markup belongs in analytics/templates:\n" + "\n".join(found)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import vl_convert as vlc
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from analytics.present.viz import alt, theme  # alt: altair, loaded the quick way (analytics.present.viz)
 from analytics.present.render import macro, number, render
@@ -102,15 +102,6 @@ def figure(chart: alt.TopLevelMixin, description: str) -> Figure:
 def chart_html(chart: alt.TopLevelMixin, description: str) -> Markup:
     """The chart as a ``<figure>`` with its SVG image (the ``figure`` macro)."""
     return macro("figure")(figure(chart, description))
-
-
-def esc(value: object) -> str:
-    """``value`` as HTML text (markupsafe's escape), for :mod:`.assemble` until it renders by template.
-
-    >>> esc('<img src=x onerror="alert(1)">')
-    '&lt;img src=x onerror=&#34;alert(1)&#34;&gt;'
-    """
-    return str(escape("" if value is None else value))
 
 
 #: the key in a left-out section's display metadata (``{"text/html": {LEFT_OUT: reason}}``): the
