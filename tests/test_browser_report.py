@@ -51,8 +51,14 @@ def open_offline(browser, path):
 
 def test_report_renders_offline_with_every_chart(browser, draft_report):
     page, refused, dialogs = open_offline(browser, draft_report / "report.html")
-    images = page.evaluate("() => Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])")
-    assert len(images) >= 10 and all(done and width > 100 and height > 50 for done, width, height in images)
+    # the page draws each chart from its spec (vega-embed, inline): every one drawn, as an SVG of some size
+    page.wait_for_function("() => document.querySelectorAll('figure.chart:not([data-drawn])').length === 0")
+    sizes = page.evaluate("""() => Array.from(document.querySelectorAll('figure.chart')).map(f => {
+        const svg = f.querySelector('.draw svg'); const box = svg ? svg.getBoundingClientRect() : null;
+        return [f.getAttribute('data-drawn'), box ? box.width : 0, box ? box.height : 0]; })""")
+    assert len(sizes) >= 12 and all(drawn == "yes" and width > 100 and height > 50 for drawn, width, height in sizes), sizes
+    # the standings chart names the films, Traditional Chinese included, in its own text
+    assert page.locator("figure.chart svg text", has_text=CJK_TITLE).count() >= 1
     assert refused == [] and dialogs == []
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=True)
@@ -127,5 +133,7 @@ def test_pdf_of_a_publishable_report_has_no_draft_mark(final_report):
     assert "DRAFT" not in text and CONFIDENTIAL_MARK not in text
     compact = "".join(text.split())  # table cells wrap lines inside a title
     assert "Publishable:" in compact and CJK_TITLE in compact  # the PDF carries the text, CJK included
+    # and the charts, drawn by the page before it was printed: each lane's standings chart has this axis title
+    assert compact.count("resampledjuries:first(dark),topthree(light)") == 4
     pixels = page_pixels(pdf, len(pdf) // 2, SCREENSHOTS / "report-pdf-middle.png")
     assert (pixels < 200).any(axis=2).mean() > 0.01

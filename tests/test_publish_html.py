@@ -1,10 +1,15 @@
-"""The report's HTML pieces: tables (through the ``table`` macro), charts as inline SVG images,
-sections, the page (the export of an executed notebook into a page is tested in test_report.py)."""
+"""The report's HTML pieces: tables (through the ``table`` macro), charts as inline SVG images
+or as specs the page draws, sections, the page (the export of an executed notebook into a page is tested in test_report.py)."""
 
 from __future__ import annotations
 
 import base64
+import html as htmllib
+import importlib.metadata
+import json
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -14,10 +19,13 @@ from analytics.present.html import (
     CONFIDENTIAL_MARK,
     DRAFT_MARK,
     LEFT_OUT,
+    Figure,
     Section,
     chart_html,
+    figure,
     page,
     table,
+    used_columns_only,
 )
 from analytics.present.render import macro
 
@@ -91,3 +99,71 @@ def test_page_title_cannot_break_out_of_the_title_or_the_style_sheet():
 def test_page_includes_the_one_style_sheet_and_the_footer_as_html():
     html = page("<p>body</p>", title="F", draft=False, confidential=False, footer="made <em>here</em>")
     assert ".jury td.num" in html and '<body class="jury">' in html and "<footer>made <em>here</em></footer>" in html
+
+
+def test_a_chart_the_page_draws_carries_its_spec_escaped_and_the_page_its_script():
+    data = pd.DataFrame({"film": [HOSTILE, "潛在空間的九龍"], "score": [7.0, 8.0]})
+    chart = alt.Chart(data).mark_bar().encode(x="score:Q", y="film:N")
+    markup = str(macro("figure")(figure(chart, f"scores of {HOSTILE}", draw="browser")))
+    assert markup.startswith('<figure class="chart" data-spec="') and "<script" not in markup and "<img" not in markup
+    spec = json.loads(htmllib.unescape(re.search(r'data-spec="([^"]*)"', markup).group(1)))
+    assert [row["film"] for row in next(iter(spec["datasets"].values()))] == [HOSTILE, "潛在空間的九龍"]
+    shipped = (Path(__file__).parents[1] / "analytics" / "templates" / "vendor" / "vega-embed.js").read_text("utf-8")
+    with_chart = page(markup, title="F", draft=False, confidential=False)
+    assert with_chart.count("<script>") == 2 and shipped in with_chart
+    assert "<script" not in page("<p>no chart</p>", title="F", draft=False, confidential=False)
+    with pytest.raises(ValueError, match="draw must be one of"):
+        figure(chart, "x", draw="png")
+
+
+def test_a_spec_keeps_the_columns_its_chart_uses_and_only_those():
+    data = pd.DataFrame({"juror": ["J1", "J2"], "juror_id": ["JR07", "JR08"], "severity": [0.5, -0.5],
+                         "n_scores": [10, 12], "note": ["a", "b"]})
+    chart = alt.layer(
+        alt.Chart(data).mark_bar().encode(x="severity:Q", y="juror:N", tooltip=["n_scores:Q"]),
+        alt.Chart(data).transform_filter("datum.severity > 0").mark_text().encode(x="severity:Q", y="juror:N"),
+    )
+    spec = chart.to_dict()
+    (rows,) = used_columns_only(spec)["datasets"].values()
+    assert rows == [{"juror": "J1", "severity": 0.5, "n_scores": 10}, {"juror": "J2", "severity": -0.5, "n_scores": 12}]
+    assert spec["datasets"] != used_columns_only(spec)["datasets"]  # the spec given is left alone
+
+
+def test_every_chart_of_the_report_draws_the_same_from_its_cut_spec(monkeypatch):
+    """What the page draws (the spec with only the columns it names) is what vl-convert draws
+    from the whole spec, for one chart of each kind in the report."""
+    import vl_convert as vlc
+
+    import analytics.present.sections as sections_module
+
+    from .conftest import DEMO
+
+    specs = []
+
+    def keep(chart, description, *, draw="svg"):  # the report's charts as made, not drawn
+        specs.append(chart.to_dict(validate=False))
+        return Figure("", description, "{}")
+
+    monkeypatch.setattr(sections_module, "figure", keep)
+    report = sections_module.Report.build(DEMO, audience="public")
+    for section in ("participation", "tools", "agreement", "jurors", "winners"):
+        getattr(report, section)()
+    kinds = {}
+    for spec in specs:  # one of each kind: the same title up to the lane's name
+        kinds.setdefault(re.sub(r",.*", "", json.dumps(spec.get("title", ""))), spec)
+    assert len(kinds) >= 5
+    for spec in kinds.values():
+        assert vlc.vegalite_to_svg(used_columns_only(spec)) == vlc.vegalite_to_svg(spec)
+
+
+def test_the_shipped_script_is_vl_converts_bundle():
+    import vl_convert as vlc
+
+    shipped = (Path(__file__).parents[1] / "analytics" / "templates" / "vendor" / "vega-embed.js").read_text("utf-8")
+    header, bundle = shipped.split("\n", 1)
+    assert f"vega {vlc.get_vega_version()}," in header or "vl-convert-python" in header
+    made_by = re.search(r"vl-convert-python (\S+)\.", header).group(1)
+    if made_by != importlib.metadata.version("vl-convert-python"):
+        pytest.skip(f"the script was made by vl-convert-python {made_by}; this is another version")
+    snippet = re.search(r"javascript_bundle\('([^']*)'\)", header).group(1)
+    assert bundle == vlc.javascript_bundle(snippet)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import random
 import re
 import shutil
+from types import SimpleNamespace
 
 import pandas as pd
 
@@ -72,3 +74,32 @@ def test_pseudonymise_replaces_the_id_column_in_place():
     out = pseudonymise(table, {"JR01": "J7"})
     assert list(out.columns) == ["lane", "juror", "severity"] and out.loc[0, "juror"] == "J7"
     assert list(table.columns) == ["lane", "juror_id", "severity"]  # the input is not modified
+
+
+def _one_term_at_a_time(text: str, jurors: pd.DataFrame) -> list[str]:
+    """The search as it was first written: each id and name searched for on its own."""
+    def pattern(term: str) -> re.Pattern:
+        if re.search(r"[^\x00-\x7f]", term):
+            return re.compile(re.escape(term))
+        return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", re.IGNORECASE)
+
+    found = []
+    for juror, name in zip(jurors["juror_id"], jurors["name"]):
+        if not str(juror).strip().isdigit() and pattern(str(juror)).search(text):
+            found.append(f"juror id {str(juror)!r}")
+        if isinstance(name, str) and name.strip() and pattern(name.strip()).search(text):
+            found.append(f"juror name {name.strip()!r}")
+    return found
+
+
+def test_the_one_pass_search_finds_what_a_search_per_term_finds():
+    # names that are prefixes of each other, in two scripts, with hyphens and apostrophes, in any case
+    words = ["Ann", "Ann Lee", "ann-lee", "Lee", "JR1", "JR10", "J-7", "周曉彤", "周曉", "Ed", "Édith", "Bo", "Bob",
+             "O'Neil", "and", "x", "-", "JR", "JR100", "Anne", "bob's", "周", "曉彤", "ANN LEE"]
+    rng = random.Random(2026)
+    for _ in range(400):
+        ids = rng.sample(["JR1", "JR10", "JR2", "A", "B-2", "x_y", "007"], 3)
+        jurors = pd.DataFrame({"juror_id": ids, "name": rng.sample(words[:14], 2) + [None]})
+        festival = SimpleNamespace(jurors=jurors)
+        text = rng.choice(["", "(", "-"]) + " ".join(rng.choice(words) for _ in range(12))
+        assert identity_leaks(text, festival) == _one_term_at_a_time(text, jurors), text

@@ -8,7 +8,6 @@ an executed notebook into a page is tested on notebooks made here, without a ker
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 import re
@@ -76,24 +75,29 @@ def folder_hashes(folder: Path) -> dict[str, str]:
 
 
 class Tags(HTMLParser):
-    """Every start tag with its attributes, and the text of <style> elements."""
+    """Every start tag with its attributes, and the text of <style> and <script> elements."""
 
     def __init__(self) -> None:
         super().__init__()
         self.tags: list[tuple[str, dict]] = []
         self.styles: list[str] = []
-        self._in_style = False
+        self.scripts: list[str] = []
+        self._in = None
 
     def handle_starttag(self, tag, attrs):
         self.tags.append((tag, dict(attrs)))
-        self._in_style = tag == "style"
+        self._in = tag if tag in ("style", "script") else None
+        if tag == "script":
+            self.scripts.append("")
 
     def handle_endtag(self, tag):
-        self._in_style = False
+        self._in = None
 
     def handle_data(self, data):
-        if self._in_style:
+        if self._in == "style":
             self.styles.append(data)
+        elif self._in == "script":
+            self.scripts[-1] += data
 
 
 def parse(path: Path) -> Tags:
@@ -267,8 +271,10 @@ def test_the_public_numbers_are_the_gate_numbers(final_report: Path):
 def test_no_juror_name_or_id_in_any_public_file(which, request):
     folder = request.getfixturevalue(which)
     public = {"report.html": (folder / "report.html").read_text(encoding="utf-8")}
-    charts = re.findall(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)", public["report.html"])
-    public |= {f"chart {i}": base64.b64decode(c).decode("utf-8") for i, c in enumerate(charts, start=1)}
+    # each chart's spec with its data (the page draws it; the PDF, printed from the page, has it drawn)
+    specs = [a["data-spec"] for t, a in parse(folder / "report.html").tags if t == "figure" and "data-spec" in a]
+    assert specs
+    public |= {f"chart {i}": spec for i, spec in enumerate(specs, start=1)}
     public |= {f"public/{p.name}": p.read_text(encoding="utf-8") for p in (folder / "public").glob("*.csv")}
     public["public/results.xlsx"] = xlsx_text(folder / "public" / "results.xlsx")
     if (folder / "report.pdf").exists():
@@ -306,9 +312,15 @@ def test_public_decisions_say_what_was_done_but_not_why_or_by_whom(final_report:
 
 @pytest.mark.parametrize("name", ["report.html", "chair.html"])
 def test_html_is_self_contained(draft_report: Path, name: str):
+    text = (draft_report / name).read_text("utf-8")
     parsed = parse(draft_report / name)
     tags = [tag for tag, _ in parsed.tags]
-    assert not {"script", "link", "iframe", "object", "embed", "base", "frame", "video", "audio", "source"} & set(tags)
+    assert not {"link", "iframe", "object", "embed", "base", "frame", "video", "audio", "source"} & set(tags)
+    # two scripts, both inline: vega-embed as shipped in the package, and the lines that draw the charts
+    assert tags.count("script") == 2 and not [a for t, a in parsed.tags if t == "script" and a]
+    shipped = (REPO / "analytics" / "templates" / "vendor" / "vega-embed.js").read_text(encoding="utf-8")
+    assert parsed.scripts[0] == shipped
+    assert "vegaEmbed(" in parsed.scripts[1] and "http" not in parsed.scripts[1] and "fetch" not in parsed.scripts[1]
     for tag, attrs in parsed.tags:
         assert not [a for a in attrs if a.startswith("on")], (tag, attrs)
         for attribute in ("src", "srcset", "data", "poster", "background"):
@@ -317,11 +329,15 @@ def test_html_is_self_contained(draft_report: Path, name: str):
         if "href" in attrs:
             assert attrs["href"].startswith("#"), attrs["href"]
         assert "url(" not in attrs.get("style", "")
-    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", (draft_report / name).read_text("utf-8"))
+    markup = re.sub(r"<script>.*?</script>", "", text, flags=re.S)
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", markup)
     css = "".join(parsed.styles)
     assert "@import" not in css and "url(" not in css and "@font-face" not in css
-    charts = [a["src"] for t, a in parsed.tags if t == "img" and a.get("src", "").startswith("data:image/svg+xml;base64,")]
-    assert len(charts) >= 10  # AI share, dimensions, tools, agreement, 4 severity, 4 standings
+    # every chart is drawn by the page from a spec that carries its data: nothing for the page to load
+    specs = [json.loads(a["data-spec"]) for t, a in parsed.tags if t == "figure" and "data-spec" in a]
+    assert len(specs) >= 12  # AI share, dimensions, tools, agreement, 4 severity, 4 standings
+    for spec in specs:
+        assert "url" not in json.dumps(spec.get("data", {})) and spec["datasets"], spec.get("data")
 
 
 def test_draft_marks_when_blockers_are_open(draft_report: Path, final_report: Path):
@@ -338,7 +354,8 @@ def test_hostile_titles_and_reasons_are_shown_as_text(hostile_report: Path):
     for name in ("report.html", "chair.html"):
         text = (hostile_report / name).read_text(encoding="utf-8")
         parsed = parse(hostile_report / name)
-        assert "script" not in [t for t, _ in parsed.tags]
+        # the page's own two scripts only (vega-embed and the lines that draw the charts), with no title in them
+        assert [t for t, _ in parsed.tags].count("script") == 2 and "alert(" not in "".join(parsed.scripts)
         assert not [a for _, a in parsed.tags if "onerror" in a]
         assert str(escape(SCRIPT_TITLE)) in text and str(escape(IMG_TITLE)) in text  # as jinja2 escapes (markupsafe)
     assert str(escape("<script>alert('reason')</script>")) in (hostile_report / "chair.html").read_text("utf-8")
@@ -496,3 +513,34 @@ def test_a_report_can_be_built_where_an_event_loop_runs(tmp_path: Path):
 
     assert asyncio.run(inside_a_loop()).out == tmp_path / "out"
     assert load_festival(DEMO).config.name in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+
+
+def test_pages_made_in_forked_processes_are_the_pages_made_here(tmp_path: Path, monkeypatch):
+    """``make_pages`` forks a process per page (sharing this one's imports and gate) where it can,
+    and runs the two executions here one after the other with ``JURY_JOBS=1``: the same pages."""
+    gate = run_gate(load_festival(DEMO))
+    made = {}
+    for jobs in ("1", "2"):
+        monkeypatch.setenv("JURY_JOBS", jobs)
+        assert report_module._forking() == (jobs == "2")
+        staging = tmp_path / f"jobs-{jobs}"
+        calls = []
+        pages = report_module.make_pages(gate, DEMO, staging, meanwhile=lambda: calls.append("tables"))
+        assert calls == ["tables"] and set(pages) == {"public", "chair"}
+        made[jobs] = {p.relative_to(staging).as_posix(): p.read_bytes() for p in staging.rglob("*") if p.is_file()}
+    assert sorted(made["1"]) == ["chair.html", "confidential/notebooks/20-post-festival-report.chair.ipynb",
+                                 "confidential/notebooks/20-post-festival-report.public.ipynb", "report.html"]
+    assert made["1"] == made["2"]
+
+
+def test_the_gate_is_run_again_when_an_input_changes(tmp_path: Path):
+    """A report built where a gate is remembered uses it only for exactly the same input files."""
+    from analytics.present.sections import Report
+
+    folder = Path(shutil.copytree(DEMO, tmp_path / "demo"))
+    gate = run_gate(load_festival(folder))
+    Report.remember(gate, folder)
+    assert Report.build(folder).gate is gate
+    replace(folder / "entries.csv", "Checkpoint Seven", "Checkpoint Eight")
+    rebuilt = Report.build(folder)
+    assert rebuilt.gate is not gate and "Checkpoint Eight" in set(rebuilt.festival.entries["title"])

@@ -263,8 +263,6 @@ def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool, *
     gate = _gate(folder, None, decisions_file, progress)
     if gate is None:
         return EXIT_BAD_INPUT
-    from papermill import PapermillExecutionError
-
     from analytics.apps.report import (PAGES, IdentityLeak, NotebookFailed, UnsafeOut, build_report, report_notebooks,
                                        workers)
 
@@ -277,11 +275,6 @@ def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool, *
         return EXIT_BAD_INPUT
     except NotebookFailed as error:
         print(f"jury report: a notebook failed, so no report was written ({out} is unchanged): {error}", file=sys.stderr)
-        return EXIT_INTERNAL
-    except PapermillExecutionError as error:
-        print(f"jury report: a notebook failed, so no report was written ({out} is unchanged): "
-              f"{error.ename}: {error.evalue} (cell {error.exec_count} of {getattr(error, 'notebook', 'a notebook')})",
-              file=sys.stderr)
         return EXIT_INTERNAL
     whole.done()
     print(f"\nwrote {out}/: report.html{', report.pdf' if outcome.pdf_problem is None and pdf else ''}, public/ "

@@ -12,33 +12,36 @@ The folder (default ``build/<festival>/``)::
     manifest.json      SHA-256 of every input and output, versions, seed, gate, time
     README.txt         which file may be handed out
 
-The two pages are notebook 20, executed once per audience (the two kernels at once) and
-exported by nbconvert's ``HTMLExporter`` with the template ``report`` shipped in
-``analytics/templates/nbconvert/``: the notebook's markdown and what its cells display, in a
-page of our own (no code, no prompts, nothing loaded from the network). The kernel builds its
-report from the festival folder and the decisions file, exactly as in JupyterLab.
+The two pages are notebook 20, executed once per audience and exported by nbconvert's
+``HTMLExporter`` with the template ``report`` shipped in ``analytics/templates/nbconvert/``:
+the notebook's markdown and what its cells display, in a page of our own (no code, no
+prompts). Its cells build the report from the festival folder and the decisions file, exactly
+as in JupyterLab, but run in IPython in processes forked from this one once the gate is known
+(:func:`make_pages`), not in kernels that would import everything and run the gate again. The
+charts are drawn by the page in the reader's browser, from their Vega-Lite specs, with the
+vega-embed script the page carries (nothing is loaded from the network).
 
 Everything is written into a staging folder beside ``out`` and swapped in at the end, so a
 failed run leaves the previous report untouched; an ``out`` that is (or holds, or sits in)
 the festival folder, or that holds other files, is refused. Before the folder is swapped in,
-every public file (with the text of each embedded chart and of the workbook) is searched for
+every public file (with the spec or text of each chart and the cells of the workbook) is searched for
 juror ids and names (:func:`~analytics.present.pseudonyms.identity_leaks`); one found stops the run.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
+import html
 import os
 import re
 import shutil
 import sys
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 import nbformat
@@ -54,7 +57,7 @@ from analytics.present.manifest import MANIFEST, build_manifest, input_fingerpri
 from analytics.base.progress import Progress
 from analytics.present.html import LEFT_OUT, page
 from analytics.present.pdf import PdfUnavailable, print_pdf
-from analytics.present.pseudonyms import identity_leaks
+from analytics.present.pseudonyms import identity_leaks, leak_searcher
 from analytics.present.sections import Report
 from analytics.present.tables import chair_tables, public_tables
 
@@ -78,6 +81,7 @@ REPORT_NOTEBOOK = "20-post-festival-report.ipynb"
 PAGES = {"public": "report.html", "chair": "chair.html"}
 KERNEL_LOG = "kernel-messages.log"  # beside the executed notebooks
 _SVG_IMAGE = re.compile(r"data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)")
+_CHART_SPEC = re.compile(r'data-spec="([^"]*)"')  # a chart the page draws (its spec, HTML-escaped)
 #: cells that stay out of the pages: the notebook's own notes and papermill's parameter cells
 HIDDEN_TAGS = ("notebook-only", "parameters", "injected-parameters")
 #: what a code cell may contribute to a page, in order of preference
@@ -178,8 +182,7 @@ def _execute(notebook: Path, executed: Path, parameters: dict, notebooks_dir: Pa
                                            start_timeout=120)
             return executed
         except papermill.PapermillExecutionError as error:
-            error.notebook = notebook.name  # kept when the error crosses from a worker process
-            raise
+            raise NotebookFailed(f"cell {error.exec_count} of {notebook.name} failed: {error.ename}: {error.evalue}") from None
         except Exception as error:
             if attempt == 2 or not _kernel_lost(error):
                 raise
@@ -237,7 +240,7 @@ def execute_notebooks(festival_dir: str | Path, target: str | Path, notebooks_di
     """Run every analysis notebook (or the notebooks named in ``only``, interactive ones too)
     on ``festival_dir`` (and, where a notebook takes it, the ``decisions_file``; empty: the
     folder's own decisions.csv) into ``target``; return the executed copies' paths. Raises
-    ``papermill.PapermillExecutionError`` naming the cell when a notebook fails.
+    :class:`NotebookFailed` naming the notebook and the cell when a notebook fails.
     """
     return _run(_analysis_jobs(festival_dir, Path(target), notebooks_dir, decisions_file, only), notebooks_dir)
 
@@ -245,71 +248,102 @@ def execute_notebooks(festival_dir: str | Path, target: str | Path, notebooks_di
 # -- notebook 20: executed once per audience, exported into the pages ---------------------
 
 def _report_notebook(notebooks_dir: Path, festival_dir, decisions_file, audience: str) -> NotebookNode:
-    """Notebook 20 with its parameters injected (papermill's cell, tagged ``injected-parameters``)."""
-    from papermill.iorw import load_notebook_node
-    from papermill.parameterize import parameterize_notebook
-
+    """Notebook 20 with its parameters injected as papermill injects them: a cell tagged
+    ``injected-parameters`` after the one tagged ``parameters``; its charts are left for the page
+    to draw (``charts = "browser"``)."""
     notebook = notebooks_dir / REPORT_NOTEBOOK
-    parameters = _parameters(notebook, festival_dir, decisions_file, audience=audience)
-    return parameterize_notebook(load_notebook_node(str(notebook)), parameters, kernel_name="python3", language="python")
+    parameters = _parameters(notebook, festival_dir, decisions_file, audience=audience, charts="browser")
+    node = nbformat.read(notebook, as_version=4)
+    source = "\n".join(["# Parameters", *(f"{name} = {value!r}" for name, value in parameters.items())]) + "\n"
+    after = next((i + 1 for i, cell in enumerate(node.cells) if "parameters" in cell.metadata.get("tags", [])), 0)
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    cell.id = "injected-parameters"  # not a random id: the same inputs give the same executed notebook
+    node.cells.insert(after, cell)
+    return node
 
 
-async def _execute_one(notebook: NotebookNode, name: str, cwd: Path) -> NotebookNode:
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+@dataclass(frozen=True)
+class _PageJob:
+    """What it takes to make one page: notebook 20 for ``audience``, executed into ``executed``
+    and exported into ``page`` with the page's title, marks and footer."""
 
-    for attempt in (1, 2):
-        client = NotebookClient(notebook, kernel_name="python3", timeout=CELL_TIMEOUT, startup_timeout=120,
-                                resources={"metadata": {"path": str(cwd)}})
-        try:
-            return await client.async_execute()
-        except CellExecutionError as error:
-            number = next((i for i, cell in enumerate(notebook.cells, start=1) if _error_of(cell)), "?")
-            raise NotebookFailed(f"cell {number} of {name} failed: {error.ename}: {error.evalue}") from None
-        except Exception as error:
-            if attempt == 2 or not _kernel_lost(error):
-                raise
-            print(f"{name}: {type(error).__name__}: {error}; running it once more", file=sys.stderr)
-    raise AssertionError("unreachable")
+    audience: str
+    notebook: NotebookNode
+    notebooks_dir: Path
+    executed: Path
+    page: Path
+    title: str
+    draft: bool
+    footer: str
 
 
-async def _execute_all(notebooks: dict[str, NotebookNode], cwd: Path) -> list[NotebookNode]:
-    # every kernel runs to its end (a kernel cancelled midway would be left for exit to clean up)
-    done = await asyncio.gather(*(_execute_one(nb, name, cwd) for name, nb in notebooks.items()), return_exceptions=True)
-    failed = next((result for result in done if isinstance(result, BaseException)), None)
-    if failed is not None:
-        raise failed
-    return list(done)
+def _make_page(job: _PageJob) -> Path:
+    """Execute notebook 20 for ``job.audience`` in this process (:mod:`.inprocess`), keep the
+    executed copy, and export it into the page. A failed cell raises :class:`NotebookFailed`
+    (the executed copy, with the error in that cell, is kept beside the others)."""
+    from analytics.apps.inprocess import CellFailed, execute_in_process
 
-
-def _run_async(coroutine: Callable[[], Awaitable]):
-    """Run the coroutine made by ``coroutine`` to its end: here, or in a thread of its own when
-    this thread already runs an event loop (a notebook, a browser test driving Playwright)."""
     try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine())
-    with ThreadPoolExecutor(1) as thread:
-        return thread.submit(lambda: asyncio.run(coroutine())).result()
+        executed = execute_in_process(job.notebook, job.notebooks_dir)
+    except CellFailed as error:
+        nbformat.write(error.notebook, job.executed)
+        raise NotebookFailed(f"cell {error.number} of {job.executed.name} failed: {error.ename}: {error.evalue}") from None
+    nbformat.write(executed, job.executed)
+    text = export_page(executed, title=job.title, draft=job.draft, confidential=job.audience == "chair",
+                       footer=job.footer, name=job.executed.name)
+    job.page.write_text(text, encoding="utf-8")
+    return job.page
 
 
-def execute_report_notebook(festival_dir: str | Path, target: str | Path, audiences=tuple(PAGES),
-                            notebooks_dir: Path | None = None, decisions_file: str | Path | None = None) -> dict[str, Path]:
-    """Run notebook 20 once for each of ``audiences``, the kernels at the same time, into
-    ``target/20-post-festival-report.<audience>.ipynb``; the executed copies by audience.
-    A cell that fails raises :class:`NotebookFailed` (nothing of the notebook is kept)."""
+def _forking() -> bool:
+    """Whether pages can be made in processes forked from this one (which share its imports and
+    its gate): where the platform forks, and :func:`workers` allows more than one."""
+    return workers() > 1 and "fork" in get_all_start_methods()
+
+
+def make_pages(gate: GateResult, festival_dir: str | Path, staging: Path, *, decisions_file: str | Path | None = None,
+               notebooks_dir: Path | None = None, progress: Progress | None = None,
+               meanwhile: Callable[[], None] | None = None) -> dict[str, Path]:
+    """Notebook 20 executed once per audience into ``staging/confidential/notebooks/`` and exported
+    into ``staging/report.html`` and ``staging/chair.html``; the pages by audience.
+
+    Each execution runs in a process forked from this one after the gate is known (so neither
+    imports the workbench again nor runs the gate again: :meth:`Report.remember`), both at once,
+    while this process does ``meanwhile`` (the tables); where the platform cannot fork, or
+    ``JURY_JOBS=1``, ``meanwhile`` and then the two executions, one after the other, here.
+    """
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
-    target = Path(target)
+    target = staging / "confidential" / "notebooks"
     target.mkdir(parents=True, exist_ok=True)
-    names = {audience: f"{Path(REPORT_NOTEBOOK).stem}.{audience}.ipynb" for audience in audiences}
-    notebooks = {names[a]: _report_notebook(notebooks_dir, festival_dir, decisions_file, a) for a in audiences}
-    with _kernel_messages_to(target / KERNEL_LOG):
-        executed = _run_async(lambda: _execute_all(notebooks, notebooks_dir))
-    paths = {}
-    for audience, notebook in zip(audiences, executed):
-        nbformat.write(notebook, target / names[audience])
-        paths[audience] = target / names[audience]
-    return paths
+    Report.remember(gate, festival_dir, decisions_file)
+    fingerprint = input_fingerprint(festival_dir, decisions_file)
+    jobs = []
+    for audience, name in PAGES.items():
+        report = Report(gate, audience, fingerprint)
+        jobs.append(_PageJob(audience, _report_notebook(notebooks_dir, festival_dir, decisions_file, audience),
+                             notebooks_dir, target / f"{Path(REPORT_NOTEBOOK).stem}.{audience}.ipynb", staging / name,
+                             report.title, report.draft, report.footer()))
+    progress = progress or Progress(len(jobs), "pages", quiet=True)
+    if not _forking():
+        if meanwhile is not None:
+            meanwhile()
+        for job in jobs:
+            _make_page(job)
+            progress.step(f"{Path(REPORT_NOTEBOOK).stem} ({job.audience})")
+        return {job.audience: job.page for job in jobs}
+    with ProcessPoolExecutor(len(jobs), mp_context=get_context("fork")) as pool:
+        futures = {pool.submit(_make_page, job): job for job in jobs}
+        try:
+            if meanwhile is not None:
+                meanwhile()
+            for future in as_completed(futures):
+                future.result()
+                progress.step(f"{Path(REPORT_NOTEBOOK).stem} ({futures[future].audience})")
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return {job.audience: job.page for job in jobs}
 
 
 def _error_of(cell: NotebookNode) -> NotebookNode | None:
@@ -373,16 +407,26 @@ def _write_tables(folder: Path, tables: dict[str, pd.DataFrame]) -> None:
     (folder / "results.xlsx").write_bytes(xlsx_bytes(tables))
 
 
-def public_texts(folder: Path) -> dict[str, str]:
-    """The text of every public file of a report folder, by name: the page, the text of each
-    chart embedded in it, each CSV and the cells of the workbook (the PDF is printed from the page)."""
+def _page_texts(folder: Path) -> dict[str, str]:
+    """The public page's text and each chart in it (the text of an SVG image; the spec, with its
+    data, of a chart the page draws)."""
     page_text = (folder / PAGES["public"]).read_text(encoding="utf-8")
     # what a reader sees: not the style sheet (``@page { size: A4 }`` is no juror A4), nor the
-    # images' base64 (each chart's own text is searched below)
-    visible = _SVG_IMAGE.sub("data:image/svg+xml;base64,", re.sub(r"<style>.*?</style>", "", page_text, flags=re.S))
+    # scripts (vega-embed's code, which carries no data), nor the images' base64 and the specs
+    # (each chart is searched on its own)
+    visible = re.sub(r"<(style|script)>.*?</\1>", "", page_text, flags=re.S)
+    visible = _CHART_SPEC.sub('data-spec=""', _SVG_IMAGE.sub("data:image/svg+xml;base64,", visible))
     texts = {PAGES["public"]: visible}
-    for number, data in enumerate(_SVG_IMAGE.findall(page_text), start=1):
-        texts[f"{PAGES['public']} chart {number}"] = base64.b64decode(data).decode("utf-8")
+    charts = [base64.b64decode(data).decode("utf-8") for data in _SVG_IMAGE.findall(page_text)]
+    charts += [html.unescape(spec) for spec in _CHART_SPEC.findall(page_text)]
+    for number, chart in enumerate(charts, start=1):
+        texts[f"{PAGES['public']} chart {number}"] = chart
+    return texts
+
+
+def _table_texts(folder: Path) -> dict[str, str]:
+    """The text of each public CSV and the cells of the public workbook."""
+    texts = {}
     for path in sorted((folder / "public").glob("*.csv")):
         texts[f"public/{path.name}"] = path.read_text(encoding="utf-8")
     workbook = openpyxl.load_workbook(folder / "public" / "results.xlsx", read_only=True)
@@ -392,10 +436,19 @@ def public_texts(folder: Path) -> dict[str, str]:
     return texts
 
 
-def _check_public(staging: Path, festival) -> None:
-    leaks = []
-    for name, text in public_texts(staging).items():
-        leaks += [f"{name}: {found}" for found in identity_leaks(text, festival)]
+def public_texts(folder: Path) -> dict[str, str]:
+    """The text of every public file of a report folder, by name: the page and each chart in it,
+    each CSV and the cells of the workbook (the PDF is printed from the page)."""
+    return _page_texts(folder) | _table_texts(folder)
+
+
+def _leaks(texts: dict[str, str], festival) -> list[str]:
+    """Every juror id and name found in ``texts``, as ``"<file>: juror id 'JR01'"``."""
+    searcher = leak_searcher(festival)
+    return [f"{name}: {found}" for name, text in texts.items() for found in identity_leaks(text, festival, searcher)]
+
+
+def _refuse(leaks: list[str]) -> None:
     if leaks:
         raise IdentityLeak("refusing to write the public report: it would name jurors:\n" +
                            "\n".join(f"  - {leak}" for leak in leaks) +
@@ -421,20 +474,20 @@ def build_report(festival_dir: str | Path, out: str | Path, gate: GateResult, *,
     progress = progress or Progress(len(PAGES) + appendix * len(report_notebooks(notebooks_dir)), "notebooks", quiet=True)
     try:
         festival = gate.before.festival
-        _write_tables(staging / "confidential", chair_tables(gate))
-        _write_tables(staging / "public", public_tables(gate))
+
+        leaks = []
+
+        def tables() -> None:  # while the pages are made
+            _write_tables(staging / "confidential", chair_tables(gate))
+            _write_tables(staging / "public", public_tables(gate))
+            leaks.extend(_leaks(_table_texts(staging), festival))
+
         notebooks = staging / "confidential" / "notebooks"
-        executed = execute_report_notebook(festival_dir, notebooks, tuple(PAGES), notebooks_dir, decisions_file)
-        fingerprint = input_fingerprint(festival_dir, decisions_file)
-        for audience, name in PAGES.items():
-            report = Report(gate, audience, fingerprint)
-            text = export_page(nbformat.read(executed[audience], as_version=4), title=report.title, draft=report.draft,
-                               confidential=audience == "chair", footer=report.footer(), name=executed[audience].name)
-            (staging / name).write_text(text, encoding="utf-8")
-            progress.step(f"{Path(REPORT_NOTEBOOK).stem} ({audience})")
+        make_pages(gate, festival_dir, staging, decisions_file=decisions_file, notebooks_dir=notebooks_dir,
+                   progress=progress, meanwhile=tables)
+        _refuse(_leaks(_page_texts(staging), festival) + leaks)  # every leak of every public file, in one error
         if appendix:
             _run(_analysis_jobs(festival_dir, notebooks, notebooks_dir, decisions_file), notebooks_dir, progress)
-        _check_public(staging, festival)
         (staging / "README.txt").write_text(README, encoding="utf-8")
         pdf_problem = None
         if pdf:
@@ -459,7 +512,7 @@ __all__ = [
     "ReportOutcome",
     "build_report",
     "execute_notebooks",
-    "execute_report_notebook",
+    "make_pages",
     "export_page",
     "report_notebooks",
 ]

@@ -6,7 +6,11 @@ festival's files (titles, countries, reasons) is escaped there, so a title such 
 ``<script>…`` is shown, never run. This module prepares the values: :func:`table` turns a
 frame into headers and formatted cells, :func:`figure` draws a chart by vl-convert into SVG
 and embeds it as a ``data:`` image (no chart library, no script and no network at view time;
-an SVG shown as an image cannot run scripts either). The page (``page.html.j2``) carries the
+an SVG shown as an image cannot run scripts either), or, for ``jury report``'s pages, keeps the
+chart's Vega-Lite spec for the page to draw in the reader's browser (``draw="browser"``):
+the page then carries vega-embed (``templates/vendor/vega-embed.js``, shipped with the
+package: nothing is fetched) and draws each chart as SVG when it opens, in a fraction of the
+time vl-convert takes per chart here. The page (``page.html.j2``) carries the
 one style sheet, ``report.css``, with print rules: A4 pages, a running header (the DRAFT or
 CONFIDENTIAL mark on every page when it applies) and page numbers.
 """
@@ -14,8 +18,12 @@ CONFIDENTIAL mark on every page when it applies) and page numbers.
 from __future__ import annotations
 
 import base64
+import functools
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib import resources
+from typing import Literal
 
 import pandas as pd
 import vl_convert as vlc
@@ -53,12 +61,20 @@ class Table:
     caption: str = ""
 
 
+#: how a chart is drawn: now, by vl-convert, as an SVG image ("svg"); or by the page, in the
+#: reader's browser, from its Vega-Lite spec ("browser")
+Draw = Literal["svg", "browser"]
+DRAWS = ("svg", "browser")
+
+
 @dataclass(frozen=True)
 class Figure:
-    """A chart drawn as an SVG ``data:`` URI, with its description (alternative text and caption)."""
+    """A chart with its description (alternative text and caption): drawn as an SVG ``data:``
+    URI (``src``), or its Vega-Lite spec as JSON (``spec``) for the page to draw."""
 
     src: str
     description: str
+    spec: str = ""
 
 
 def _cell(value: object, fmt: str | Callable[[object], str] | None) -> str:
@@ -92,11 +108,57 @@ def table(frame: pd.DataFrame, columns: Sequence[Column], *, caption: str | None
     return Table(tuple(header for _, header, _ in shown), rows, caption or "")
 
 
-def figure(chart: alt.TopLevelMixin, description: str) -> Figure:
-    """The chart drawn now, offline, as an SVG image; ``description`` its alternative text and caption."""
-    theme.enable()  # the theme's font renders Traditional Chinese
-    svg = vlc.vegalite_to_svg(chart.to_dict())
+def figure(chart: alt.TopLevelMixin, description: str, *, draw: Draw = "svg") -> Figure:
+    """The chart drawn now, offline, as an SVG image (``draw="svg"``), or its spec for the page
+    to draw (``draw="browser"``); ``description`` its alternative text and caption. The spec is
+    not validated against the Vega-Lite schema here (the chart functions' tests do that).
+
+    >>> import pandas as pd
+    >>> chart = alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q")
+    >>> f = figure(chart, "One point", draw="browser")
+    >>> f.src, json.loads(f.spec)["mark"]["type"]
+    ('', 'point')
+    """
+    if draw not in DRAWS:
+        raise ValueError(f"draw must be one of {DRAWS}; got {draw!r}")
+    theme.enable(fonts=draw == "svg")  # the theme's font renders Traditional Chinese
+    spec = chart.to_dict(validate=False)
+    if draw == "browser":
+        spec = used_columns_only(spec)
+        return Figure("", description, json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
+    svg = vlc.vegalite_to_svg(spec)
     return Figure("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), description)
+
+
+def used_columns_only(spec: dict) -> dict:
+    """``spec`` with each inline dataset cut to the columns the rest of the spec names: altair
+    embeds the whole frame a chart is made from, and a page that carries the spec carries its
+    data (a column the chart never shows, such as a juror's id beside the pseudonym, must not
+    be in a public page). A column is kept when its name appears anywhere else in the spec (an
+    encoding's field, a transform, an expression), so no column a chart uses is ever cut.
+
+    >>> spec = {"mark": "bar", "encoding": {"x": {"field": "juror"}}, "data": {"name": "d"},
+    ...         "datasets": {"d": [{"juror": "J1", "juror_id": "JR07"}]}}
+    >>> used_columns_only(spec)["datasets"]
+    {'d': [{'juror': 'J1'}]}
+    """
+    datasets = spec.get("datasets")
+    if not datasets:
+        return spec
+    rest = json.dumps({key: value for key, value in spec.items() if key != "datasets"}, ensure_ascii=False)
+    cut = {}
+    for name, rows in datasets.items():
+        named = {column for row in rows for column in row if column in rest}
+        cut[name] = [{column: value for column, value in row.items() if column in named} for row in rows]
+    return {**spec, "datasets": cut}
+
+
+@functools.cache
+def vega_embed_script() -> Markup:
+    """The JavaScript that draws a page's charts (vega, vega-lite and vega-embed, one file
+    shipped in ``templates/vendor/``), placed in the page as it is."""
+    text = (resources.files("analytics") / "templates" / "vendor" / "vega-embed.js").read_text(encoding="utf-8")
+    return Markup(text)
 
 
 def chart_html(chart: alt.TopLevelMixin, description: str) -> Markup:
@@ -132,9 +194,15 @@ class Section:
         return shown[0] if isinstance(shown, tuple) else shown
 
 
+#: what the ``figure`` macro writes for a chart the page draws (``draw="browser"``)
+CHART_TO_DRAW = 'class="chart" data-spec="'
+
+
 def page(body: str, *, title: str, draft: bool, confidential: bool, footer: str = "") -> str:
     """The whole HTML document (``page.html.j2``): one file, its style inline, nothing loaded
-    from anywhere. ``body`` and ``footer`` are HTML, placed as they are."""
+    from anywhere. ``body`` and ``footer`` are HTML, placed as they are. A body with charts to
+    draw (:func:`figure` with ``draw="browser"``) gets the script that draws them, inline."""
     marks = ([CONFIDENTIAL_MARK] if confidential else []) + ([DRAFT_MARK] if draft else [])
+    charts = CHART_TO_DRAW in body
     return str(render("page.html.j2", body=Markup(body), title=title, marks=marks, confidential_mark=CONFIDENTIAL_MARK,
-                      footer=Markup(footer)))
+                      footer=Markup(footer), vega_embed=vega_embed_script() if charts else None))

@@ -3,7 +3,8 @@
 Chromium honours the page's print rules: A4, the DRAFT mark in the running header of every
 page, page numbers. It is found as ``$JURY_CHROMIUM`` or as ``chromium``,
 ``chromium-browser``, ``google-chrome`` on the PATH (Debian: ``apt-get install chromium``).
-The page is opened from a file with networking switched off; it needs none.
+The page is opened from a file with networking switched off; it needs none. Its charts are
+drawn by its own script (vega-embed, inline) before the page is printed.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ def print_pdf(html_file: str | Path, pdf_file: str | Path) -> Path:
                    "--disable-background-networking", "--disable-component-update", "--disable-extensions",
                    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",  # no network, even if asked
                    f"--user-data-dir={profile}", "--no-pdf-header-footer", f"--print-to-pdf={pdf_file}",
+                   # the page draws its charts with its script once loaded: wait (in virtual time, which
+                   # runs ahead as soon as the page is idle) until it has, before printing
+                   "--virtual-time-budget=30000",
                    html_file.as_uri()]
         try:
             done = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT_S, check=False)

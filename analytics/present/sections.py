@@ -45,13 +45,20 @@ from analytics.present.viz.participation_charts import ai_share_chart, dimension
 from analytics.checks.rankings import cuts
 from analytics.present.viz.ranking_charts import standings_chart
 from analytics.present import methods
-from analytics.present.html import Section, figure
+from analytics.present.html import Draw, Figure, Section, figure
 from analytics.present.html import table as tabulate
 from analytics.present.render import interval, percent, render
 from analytics.present.pseudonyms import pseudonyms
 from analytics.present.tables import SCORE_COUNTS, check_words, decisions_in_words, juror_statistics
 
 Audience = Literal["public", "chair"]
+#: gates remembered by :meth:`Report.remember`: (festival folder, decisions file, fingerprint) -> gate
+_GATES: dict[tuple[str, str, str], GateResult] = {}
+
+
+def _gate_key(festival_dir: str | Path, decisions_file: str | Path | None, fingerprint: str) -> tuple[str, str, str]:
+    return str(Path(festival_dir).resolve()), str(Path(decisions_file).resolve()) if decisions_file else "", fingerprint
+
 AUDIENCES = ("public", "chair")
 SHOWN_STANDINGS = 10  # rows per lane in the standings table and chart
 SHOWN_COUNTRIES = 15
@@ -68,6 +75,7 @@ class Report:
     gate: GateResult
     audience: Audience = "public"
     fingerprint: str = ""  # SHA-256 over the input files, shortened: which inputs the report came from
+    charts: Draw = "svg"  # drawn now as SVG images, or by the page in the reader's browser (jury report)
 
     def __post_init__(self) -> None:
         if self.audience not in AUDIENCES:
@@ -75,11 +83,26 @@ class Report:
 
     @classmethod
     def build(cls, festival_dir: str | Path, *, decisions_file: str | Path | None = None,
-              audience: Audience = "public") -> Report:
+              audience: Audience = "public", charts: Draw = "svg") -> Report:
         """Load the folder, run the gate (with ``decisions_file`` in place of the folder's
-        ``decisions.csv`` when given) and return the report for ``audience``."""
-        gate = run_gate(load_festival(festival_dir), decisions_file or None)
-        return cls(gate, audience, input_fingerprint(festival_dir, decisions_file or None))
+        ``decisions.csv`` when given) and return the report for ``audience``. A gate this
+        process already ran on exactly these input files (:meth:`remember`) is used again."""
+        fingerprint = input_fingerprint(festival_dir, decisions_file or None)
+        key = _gate_key(festival_dir, decisions_file, fingerprint)
+        gate = _GATES.get(key)
+        if gate is None:
+            gate = run_gate(load_festival(festival_dir), decisions_file or None)
+        return cls(gate, audience, fingerprint, charts)
+
+    @staticmethod
+    def remember(gate: GateResult, festival_dir: str | Path, decisions_file: str | Path | None = None) -> None:
+        """Let :meth:`build` in this process (and in processes forked from it) use ``gate``, the
+        gate of ``festival_dir`` with ``decisions_file``, for as long as those files are unchanged
+        (the key is their SHA-256: a changed file is a new key, and the gate is run again)."""
+        _GATES[_gate_key(festival_dir, decisions_file, input_fingerprint(festival_dir, decisions_file or None))] = gate
+
+    def _figure(self, chart, description: str) -> Figure:
+        return figure(chart, description, draw=self.charts)
 
     # -- what every section needs --------------------------------------------------------
     @property
@@ -231,7 +254,7 @@ class Report:
             ("lane", "Lane", None), ("band", "AI-share band", None), ("median", "Median declared share", ".1f"),
             ("range", "Range", None), ("below", "Below the band", None), ("near", "Near the line", None),
             ("inconsistent", "Disclosure to check", None)], caption="Declared AI participation per lane")
-        band_chart = (figure(ai_share_chart(f, eligibility), "Declared AI share by lane, with the lane's band")
+        band_chart = (self._figure(ai_share_chart(f, eligibility), "Declared AI share by lane, with the lane's band")
                       if "band" in eligibility else None)
         dimensions = None
         participation = f.config.participation
@@ -244,7 +267,7 @@ class Report:
             dimensions = {
                 "table": tabulate(profile, [("lane", "Lane", None)] + [(d, d, ".0f") for d in dims],
                                caption="Mean AI share of each dimension per lane (%)"),
-                "chart": figure(dimension_chart(f), f"The {len(dims)} participation dimensions per lane"),
+                "chart": self._figure(dimension_chart(f), f"The {len(dims)} participation dimensions per lane"),
                 "text": (f"The holistic share blends {len(dims)} dimensions with the festival's weights ({weights}); a "
                          f"declared share more than {participation.disclosure_tolerance:g} points from the blend is "
                          "checked with the entrant.")}
@@ -259,7 +282,7 @@ class Report:
         effects = self.gate.after["score_effects"]
         tool_effects = effects[effects["factor"] == "tool"].assign(lane=lambda t: t[col.LANE].map(self.lane_names()))
         share = effects[effects["factor"] == col.AI_SHARE].assign(lane=lambda t: t[col.LANE].map(self.lane_names()))
-        chart = figure(tool_usage_chart(f, usage), "Tools used per lane (festival vocabulary)")
+        chart = self._figure(tool_usage_chart(f, usage), "Tools used per lane (festival vocabulary)")
         share_table = (tabulate(share, [("lane", "Lane", None), ("estimate", "Spearman's rho, score vs AI share", "+.2f"),
                                         ("ci_low", "95% low", "+.2f"), ("ci_high", "95% high", "+.2f"),
                                         ("p_value", "p", ".3f")],
@@ -295,7 +318,7 @@ class Report:
                 "to 0.800 tentative, below that no conclusions should rest on the criterion alone. ICC(A,k) is the "
                 "reliability of the panel's mean score (Koo & Li bands). Intervals are 95% bootstrap intervals "
                 f"over entries ({checks.bootstrap_resamples:,} resamples, seed {checks.seed}).")
-        chart = figure(alpha_forest_chart(table, bar=checks.agreement_min_alpha, lane_names=self.lane_names()),
+        chart = self._figure(alpha_forest_chart(table, bar=checks.agreement_min_alpha, lane_names=self.lane_names()),
                        "Krippendorff's alpha per criterion and lane with 95% intervals")
         return Section(render("sections/agreement.html.j2", note=note, chart=chart, alphas=shown))
 
@@ -324,7 +347,7 @@ class Report:
         for lane in self.festival.config.lanes:
             if (after["juror_severity"][col.LANE] == lane.id).any():
                 chart = juror_severity_chart(after["juror_severity"], lane=lane.id, labels=labels, checks=self.festival.config.checks)
-                charts.append(figure(chart.properties(title=f"Juror severity, {lane.name}: weighted total (dashed: the flag's bar)"),
+                charts.append(self._figure(chart.properties(title=f"Juror severity, {lane.name}: weighted total (dashed: the flag's bar)"),
                                      f"Juror severity in {lane.name}, with 95% intervals"))
         counts = [] if self.public else [(SCORE_COUNTS[0], "Scores", None)]  # a count would show whose scores were excluded
         statistics = tabulate(table, [
@@ -410,7 +433,7 @@ class Report:
                 ("rank_model", "Rank, model-adjusted", None)], caption=f"Standings, {lane.name} (top {SHOWN_STANDINGS})",
                 numeric=("interval", "loo"))
             chart = standings_chart(top, lane=lane.id).properties(title=f"Standings, {lane.name}")
-            shown["chart"] = figure(chart, f"Standings and robustness, {lane.name}")
+            shown["chart"] = self._figure(chart, f"Standings and robustness, {lane.name}")
         checks = self.festival.config.checks
         rule = config.rule(config.round_ids[-1])
         how = {"mean": lambda: "the mean over jurors", "median": lambda: "the median over jurors",

@@ -4,21 +4,7 @@ Call :func:`enable` once per notebook. Every chart is a plain altair object, so 
 tested with ``chart.to_dict()`` and reused by notebooks and reports.
 """
 
-import sys
-
-# altair loads jsonschema, whose format checks import rfc3987_syntax when it is installed (the
-# Jupyter stack installs it), and that module compiles a grammar at import: about 3 s of every
-# notebook's start, for an "iri" format check that no chart uses. It is skipped while altair
-# loads (an absent module is a module jsonschema does without) and allowed again afterwards.
-_SLOW = "rfc3987_syntax"
-_skipped = _SLOW not in sys.modules
-if _skipped:
-    sys.modules[_SLOW] = None  # type: ignore[assignment]
-try:
-    import altair as alt
-finally:
-    if _skipped:
-        sys.modules.pop(_SLOW, None)
+import altair as alt
 
 from analytics.present.viz.agreement_charts import (
     alpha_forest_chart,

@@ -65,9 +65,12 @@ def _register_cjk_font() -> None:
         vlc.register_font_directory(str(font.parent))
 
 
-def enable() -> None:
-    """Show charts offline in JupyterLab, Voila, exports and untrusted notebooks; idempotent."""
-    _register_cjk_font()
+def enable(*, fonts: bool = True) -> None:
+    """Show charts offline in JupyterLab, Voila, exports and untrusted notebooks; idempotent.
+    ``fonts=False``: the theme only, without registering the CJK font with vl-convert (for
+    charts that a browser draws, with its own fonts)."""
+    if fonts:
+        _register_cjk_font()
     alt.renderers.register(RENDERER, mimebundle)
     alt.renderers.enable(RENDERER)
     alt.theme.register(THEME, enable=True)(_theme)
