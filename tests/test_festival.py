@@ -41,6 +41,36 @@ def test_default_assignments_are_every_panel_member_times_every_lane_entry(mini)
         (j, e) for j in ("B1", "B2") for e in ("DB-1", "DB-2")}
 
 
+def test_panels_as_scored_expect_the_pairs_that_were_scored_and_flag_only_a_criterion_left_out(mini):
+    append(mini / "festival.toml", '\n[jury]\npanels = "as_scored"')
+    lines = (mini / "scores.csv").read_text(encoding="utf-8").splitlines()
+    kept = [lines[0]] + [line for line in lines[1:] if not line.startswith("GC-2,A2,")]  # A2 never scored GC-2
+    (mini / "scores.csv").write_text("\n".join(kept[:-1]) + "\n", encoding="utf-8")  # and one criterion dropped
+    festival = load_festival(mini)
+    assert not festival.assignments_declared and "as_scored" in festival.sources["assignments"]
+    pairs = set(zip(festival.assignments["juror_id"], festival.assignments["entry_id"]))
+    assert pairs == set(zip(festival.scores["juror_id"], festival.scores["entry_id"]))
+    assert ("A2", "GC-2") not in pairs
+    from analytics.checks.pairs import coverage
+
+    table = coverage(festival)
+    assert set(table["status"]) == {"complete", "partial"} and (table["status"] == "partial").sum() == 1
+
+
+def test_full_panels_that_expect_far_more_than_was_scored_are_refused_without_listing_the_pairs(tmp_path):
+    from analytics.synthetic.examples import write_review
+
+    folder = write_review(tmp_path / "review", papers=300)
+    replace(folder / "festival.toml", 'panels = "as_scored"', 'panels = "full"')
+    with pytest.raises(FestivalDataError) as error:
+        load_festival(folder)
+    (problem,) = error.value.problems
+    assert problem.file == "festival.toml" and problem.column == "jury.panels" and problem.value == "full"
+    assert 'panels = "as_scored"' in problem.expected and "assignments.csv" in problem.expected
+    n_reviews = len(load_festival(write_review(tmp_path / "again", papers=300)).scores)
+    assert f"{n_reviews * 300:,} juror-entry pairs" in problem.expected  # every reviewer on the panel × 300 papers
+
+
 def test_declared_assignments_are_used(mini):
     (mini / "assignments.csv").write_text("juror_id,entry_id\nA1,GC-1\nB2,DB-2\n", encoding="utf-8")
     festival = load_festival(mini)

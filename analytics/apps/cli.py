@@ -77,9 +77,10 @@ def _parser() -> argparse.ArgumentParser:
                                            "or a conference-scale one for benchmarks. The same seed writes the same bytes.")
     demo.add_argument("--out", type=Path, required=True)
     demo.add_argument("--seed", type=int, default=DEMO_SEED)
-    demo.add_argument("--scale", choices=("demo", "conference", "federation"), default="demo",
+    demo.add_argument("--scale", choices=("demo", "conference", "federation", "review"), default="demo",
                       help="demo: ~60 entries with planted anomalies; conference: 20,000 entries, 5,000 jurors, 4 per "
-                           "entry; federation: 136 panels of 9 judges, 12 entries each, 5 components, drop_extremes")
+                           "entry; federation: 136 panels of 9 judges, 12 entries each, 5 components, drop_extremes; review: "
+                           "4,919 papers, about 18,600 reviews, each by its own anonymous reviewer (one score per juror)")
     demo.add_argument("--kind", choices=KINDS, default="festival",
                       help="festival: the film festival (see --scale); one-score: a music competition with one overall "
                            "score, abstentions and jurors on two panels; wide-sheet: the same as a wide_jurors sheet; "
@@ -121,6 +122,8 @@ def _demo(args) -> int:
         return EXIT_OK
     if args.scale == "federation":
         folder = examples.write_federation(args.out, args.seed)
+    elif args.scale == "review":
+        folder = examples.write_review(args.out, args.seed)
     elif args.scale == "conference":
         folder = write_conference(args.out, args.seed)
     else:

@@ -303,12 +303,17 @@ class Checks(_Section):
 
 
 class Jury(_Section):
-    """The jury: its ``factions`` (the values of ``jurors.csv``'s ``faction``), and the
+    """The jury: its ``factions`` (the values of ``jurors.csv``'s ``faction``), the
     ``affiliations`` to screen (:mod:`analytics.checks.affiliation`): columns of both ``jurors.csv``
-    and ``entries.csv``, such as ``country`` or ``school``."""
+    and ``entries.csv``, such as ``country`` or ``school``; and, where there is no
+    ``assignments.csv``, who is expected to score an entry (``panels``): ``"full"``, every member
+    of its lane's panel; ``"as_scored"``, the jurors who scored it (a conference whose reviewers
+    each score a few of the track's papers), so that only a criterion left out of a scored pair
+    is missing."""
 
     factions: Texts = ()
     affiliations: Texts = ()
+    panels: Literal["full", "as_scored"] = "full"
 
 
 class Layout(_Section):

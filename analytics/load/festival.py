@@ -22,6 +22,7 @@ from analytics.load.schema import table_specs
 from analytics.load.validation import check_references, juror_lanes, typed_table
 
 DEFAULT_ASSIGNMENTS = "every panel member × every entry of the panel's lane (no assignments table)"
+AS_SCORED_ASSIGNMENTS = "the jurors who scored each entry (no assignments table; [jury] panels = \"as_scored\")"
 
 
 @dataclass(frozen=True, repr=False)
@@ -74,7 +75,7 @@ class Festival:
 
     @property
     def assignments_declared(self) -> bool:
-        return self.sources["assignments"] != DEFAULT_ASSIGNMENTS
+        return self.sources["assignments"] not in (DEFAULT_ASSIGNMENTS, AS_SCORED_ASSIGNMENTS)
 
     def juror_labels(self) -> dict[str, str]:
         """``juror_id -> "JR01 · name"`` for the chair's charts (confidential: names)."""
@@ -179,7 +180,14 @@ def read_festival(folder: Path) -> tuple[Festival | None, ProblemLog]:
         assignments = tables["assignments"]
         assignments[col.LANE] = assignments[col.ENTRY_ID].map(lane_of_entry).astype("str")
         assignments[col.ROUND] = assignments[col.ROUND].fillna("").astype("str")
+    elif config.jury.panels == "as_scored":
+        assignments = _scored_pairs(scores)
+        sources["assignments"] = AS_SCORED_ASSIGNMENTS
     else:
+        problem = _implausible_full_panels(entries, jurors, scores)
+        if problem:
+            log.add(CONFIG_FILE, None, "jury.panels", "full", problem)
+            return None, log
         assignments = _default_assignments(entries, jurors)
         sources["assignments"] = DEFAULT_ASSIGNMENTS
     for name in ("conflicts", "decisions"):
@@ -189,6 +197,42 @@ def read_festival(folder: Path) -> tuple[Festival | None, ProblemLog]:
             sources[name] = f"(no {name}.csv: none declared)"
     return Festival(folder, config, entries, jurors, scores, assignments, tables["conflicts"], tables["decisions"],
                     sources), log
+
+
+#: without assignments.csv, panels of more expected pairs than this, of which fewer than
+#: :data:`FULL_PANEL_MIN_SHARE` were scored, are taken for a design in which jurors score a part of
+#: their lane (a conference), not for a jury that has barely started: the load says so
+FULL_PANEL_MAX_UNSCORED = 100_000
+FULL_PANEL_MIN_SHARE = 0.1
+
+
+def _implausible_full_panels(entries: pd.DataFrame, jurors: pd.DataFrame, scores: pd.DataFrame) -> str:
+    """Why every panel member scoring every entry of its lane cannot be the design, or "".
+    Counts only (entries per lane × members per panel): the pairs are never listed.
+
+    >>> import pandas as pd
+    >>> e = pd.DataFrame({"entry_id": [f"P{i}" for i in range(1000)], "category": "main"})
+    >>> j = pd.DataFrame({"juror_id": [f"R{i}" for i in range(2000)], "panel": "main", "source_row": range(2, 2002)})
+    >>> s = pd.DataFrame({"entry_id": [f"P{i // 2}" for i in range(2000)], "juror_id": j["juror_id"]})
+    >>> print(_implausible_full_panels(e, j, s))
+    assignments.csv, or panels = "as_scored" under [jury] (each entry's panel is then the jurors who scored it): without either, every panel member is expected to score every entry of their lane, 2,000,000 juror-entry pairs, and only 2,000 (0.10%) have scores
+    """
+    members = juror_lanes(jurors)[col.LANE].value_counts()
+    sizes = entries[col.CATEGORY].value_counts()
+    expected = int((members.reindex(sizes.index).fillna(0) * sizes).sum())
+    scored = len(scores[[col.JUROR_ID, col.ENTRY_ID]].drop_duplicates())
+    if expected <= FULL_PANEL_MAX_UNSCORED or scored >= FULL_PANEL_MIN_SHARE * expected:
+        return ""
+    return (f'assignments.csv, or panels = "as_scored" under [jury] (each entry\'s panel is then the jurors who scored '
+            f"it): without either, every panel member is expected to score every entry of their lane, {expected:,} "
+            f"juror-entry pairs, and only {scored:,} ({scored / expected:.2%}) have scores")
+
+
+def _scored_pairs(scores: pd.DataFrame) -> pd.DataFrame:
+    """The design ``panels = "as_scored"`` declares: each (juror, entry) pair with a score, in every round."""
+    out = scores[[col.JUROR_ID, col.ENTRY_ID, col.LANE]].drop_duplicates([col.JUROR_ID, col.ENTRY_ID]).assign(**{col.ROUND: ""})
+    out.insert(0, col.SOURCE_ROW, pd.array([pd.NA] * len(out), dtype="Int64"))
+    return out.reset_index(drop=True)
 
 
 def _default_assignments(entries: pd.DataFrame, jurors: pd.DataFrame) -> pd.DataFrame:

@@ -395,3 +395,70 @@ def write_federation(out: str | Path, seed: int = EXAMPLE_SEED, *, panels: int =
                                 f"seed {seed}, for benchmarks: {panels} panels of {per_panel} judges, {len(entry_ids)} "
                                 f"entries, {len(scores)} marks. No anomalies are planted.\n")
     return folder
+
+
+REVIEW_TOML = """\
+# A SYNTHETIC peer-review conference as its reviews are exported: {papers} papers, {reviews}
+# reviews, every review by its own anonymous reviewer (one score per reviewer), 1-10, the mean
+# of a paper's reviews its score. Written by `jury demo --scale review`; every id and score is invented.
+[festival]
+name = "Synthetic peer-review conference"
+year = 2026
+synthetic = true
+
+[scale]
+min = 1
+max = 10
+step = 1
+
+[[criteria]]
+id = "overall"
+label = "Overall recommendation"
+
+[[lanes]]
+id = "main_track"
+name = "Main track"
+honour = "Best paper"
+
+[jury]
+panels = "as_scored"  # no assignments table: a paper's panel is the reviewers who scored it
+
+[aggregation]
+jurors = "mean"
+
+[checks]
+bootstrap_resamples = 1000
+seed = 2026
+"""
+
+
+def write_review(out: str | Path, seed: int = EXAMPLE_SEED, *, papers: int = 4_919) -> Path:
+    """A peer-review conference as exported (the shape of OpenReview's tables): ``papers`` papers
+    with three to five reviews each (about 3.8 on average), every review by a reviewer seen
+    nowhere else (``R<paper>-<k>``: one score per juror), an overall score on 1-10 and the
+    reviewer's confidence (1-5), a column the workbench does not read."""
+    rng = np.random.default_rng(seed)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    paper_ids = np.array([f"P{i:05d}" for i in range(1, papers + 1)])
+    n_reviews = rng.choice([3, 4, 5], size=papers, p=[0.35, 0.52, 0.13])
+    paper = np.repeat(np.arange(papers), n_reviews)
+    k = np.arange(len(paper)) - np.repeat(np.cumsum(n_reviews) - n_reviews, n_reviews) + 1
+    reviewers = np.char.add(np.char.add(np.char.add("R", paper_ids[paper].astype(str)), "-"), k.astype(str))
+    quality = rng.normal(5.2, 1.1, papers)
+    marks = np.clip(np.rint(quality[paper] + rng.normal(0, 1.4, len(paper))), 1, 10).astype(int)
+    confidence = np.clip(np.rint(rng.normal(3.4, 0.8, len(paper))), 1, 5).astype(int)
+    entries = pd.DataFrame({col.ENTRY_ID: paper_ids, col.TITLE: [f"Paper {i}" for i in range(1, papers + 1)],
+                            col.CATEGORY: "main_track"})
+    jurors = pd.DataFrame({col.JUROR_ID: reviewers, col.NAME: [f"Anonymous reviewer {r[1:]}" for r in reviewers],
+                           col.PANEL: "main_track"})
+    scores = pd.DataFrame({col.ENTRY_ID: paper_ids[paper], col.JUROR_ID: reviewers, col.CRITERION: "overall",
+                           col.SCORE: marks, "confidence": confidence})
+    _write(folder, "festival.toml", REVIEW_TOML.format(papers=papers, reviews=len(scores)))
+    _write(folder, "entries.csv", _csv(entries))
+    _write(folder, "jurors.csv", _csv(jurors))
+    _write(folder, "scores.csv", _csv(scores))
+    _write(folder, "README.md", f"# Peer-review conference: SYNTHETIC DATA\n\nWritten by `jury demo --scale review` with seed "
+                                f"{seed}, for benchmarks: {papers} papers, {len(scores)} reviews, each by its own anonymous "
+                                "reviewer (one score per juror). No anomalies are planted.\n")
+    return folder
