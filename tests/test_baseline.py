@@ -5,6 +5,15 @@
 and on each runnable folder of ``data/examples``, at commit 70a0e24 (before the redesign: new
 layers, one registry object per check family, one renderer). A later change that moves a number
 must say so here, with the reason, and update the fixture in the same commit.
+
+Changes since:
+
+- ``first_place_unstable`` on the demo (issue 21, each juror left out computed per entry they
+  scored): a juror whose absence leaves another entry exactly level with the leader is listed,
+  as "ties for first". Before, such a tie was read off the last bit of a float (GC-19's
+  8.225000000000001 against GC-06's 8.225 without JR02 "won"; 8.275 against 8.275 without JR05
+  did not), so JR05 and JR08 were missing and JR02 and JR04 were said to win. The flag's value
+  (jurors listed) goes from 4 to 6; ``rankings.csv`` is unchanged.
 """
 
 from __future__ import annotations

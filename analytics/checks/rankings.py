@@ -11,14 +11,19 @@ jurors' weighted totals of each round and combined with the same round weights:
   jurors judged which entries.
 
 Robustness, all under the official rule and round weights, for every round at once: the rank
-of each entry with each juror left out in turn (best and worst), and a bootstrap over jurors
-(the lane's jurors resampled with replacement, the same resampled jury judging every round;
-``[checks] bootstrap_resamples`` and ``seed``): the probability of first place (an exact tie
-for first counts as a share, so the probabilities of a round sum to 1), of the top three and
-of going on (``p_advance``), and a 95% rank interval. Each entry's ``gap_next`` is its lead over
-the entry below it, with the 95% bootstrap interval of that lead (``gap_low``, ``gap_high``).
-Juries are rows of multiplicities (:mod:`analytics.rules.official`): no loop over resamples,
-entries or jurors; cost O(resamples × scores) per round.
+of each entry with each juror left out in turn (best and worst; computed per entry the juror
+scored, :mod:`analytics.rules.leave_one_out`: O(scores), never jurors × entries), and a bootstrap
+(``[checks] bootstrap_resamples`` and ``seed``) over the lane's jurors, resampled with replacement,
+the same resampled jury judging every round; or, where every juror of the lane scored one entry
+(a conference whose reviews are each by their own reviewer), over each entry's own jurors, so that
+no entry is ever left without scores. Where jurors are resampled and a resample leaves an entry
+without scores, the entry is not ranked in it (it is neither first nor in the top three there;
+its rank interval is over the resamples that rank it). From the bootstrap: the probability of
+first place (an exact tie for first counts as a share, so the probabilities of a round sum to 1),
+of the top three and of going on (``p_advance``), and a 95% rank interval. Each entry's
+``gap_next`` is its lead over the entry below it, with the 95% bootstrap interval of that lead
+(``gap_low``, ``gap_high``). Juries are rows of multiplicities (:mod:`analytics.rules.official`): no
+loop over resamples, entries or jurors; cost O(resamples × scores) per round.
 
 Flags. In the last round (the only one without rounds), the first place is a blocker when
 leaving out one juror changes it, when its bootstrap probability is below ``p_first_min``, or
@@ -41,6 +46,7 @@ from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind, in_round
 from analytics.checks.shared import Shared, lane_rng
 from analytics.load.festival import Festival
+from analytics.rules.leave_one_out import LeaveOneOut, leave_one_out
 from analytics.rules.rounds import LaneRounds, going_on, lane_panels, official_result, ranks, round_results
 from analytics.rules.scoring import WEIGHTED_TOTAL
 
@@ -79,7 +85,7 @@ class LaneStandings:
 
     jurors: pd.Index
     official: LaneRounds
-    loo: LaneRounds
+    loo: LeaveOneOut
     boot: LaneRounds
 
 
@@ -99,13 +105,48 @@ def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
         n_j = len(jurors)
         checks = shared.config.checks
         rng = lane_rng(checks.seed, lane)
-        draws = rng.integers(0, n_j, size=(checks.bootstrap_resamples, n_j)) if n_j else np.zeros((0, 0), dtype=int)
+        own = _own_entry(shared.lane_scores(lane), jurors)
+        if own is None:  # jurors resampled: a resampled jury judges every round, as the panel did
+            draws = rng.integers(0, n_j, size=(checks.bootstrap_resamples, n_j)) if n_j else np.zeros((0, 0), dtype=int)
+        else:  # each juror scored one entry: each entry's own jurors resampled, so none is left without scores
+            draws = _within(own, rng.random((checks.bootstrap_resamples, n_j)))
         boot = np.zeros((checks.bootstrap_resamples, n_j))
         np.add.at(boot, (np.repeat(np.arange(checks.bootstrap_resamples), n_j), draws.ravel()), 1.0)
-        loo = np.ones((n_j, n_j)) - np.eye(n_j) if n_j > 1 else np.full((1, n_j), np.nan)
-        return LaneStandings(jurors, official, round_results(config, lane, panels, entries, loo, jurors, factors, keep=False),
+        return LaneStandings(jurors, official, leave_one_out(config, lane, panels, official, jurors, factors),
                              round_results(config, lane, panels, entries, boot, jurors, factors, keep=False))
     return shared.memo(("ranking_lane", lane, scope), compute)
+
+
+def _own_entry(scores: pd.DataFrame, jurors: pd.Index) -> np.ndarray | None:
+    """Each juror's one entry (a code per juror of ``jurors``) when every juror of the lane scored
+    exactly one entry (a conference's reviews, each by its own reviewer), else None. O(scores)."""
+    pairs = scores[[col.JUROR_ID, col.ENTRY_ID]].drop_duplicates()
+    if pairs.empty or pairs[col.JUROR_ID].duplicated().any():
+        return None
+    entry_of = pairs.set_index(col.JUROR_ID)[col.ENTRY_ID].reindex(jurors)
+    return pd.factorize(entry_of)[0]
+
+
+def resamples_own_jurors(festival: Festival, lane: str) -> bool:
+    """Whether the lane's bootstrap resamples each entry's own jurors (every juror of the lane
+    scored one entry) rather than the lane's jurors: what the summary and the method notes say."""
+    scores = festival.scores[festival.scores[col.LANE] == lane]
+    return _own_entry(scores, pd.Index(sorted(scores[col.JUROR_ID].unique()))) is not None
+
+
+def _within(own: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """For each resample (rows of ``uniform``, numbers in [0, 1)) and each juror, a juror drawn with
+    replacement from the jurors of the same entry (``own``: each juror's entry code): the draws
+    that resample each entry's own jurors. O(resamples × jurors), jurors being the ratings here.
+
+    >>> _within(np.array([0, 0, 1]), np.array([[0.1, 0.9, 0.5]])).tolist()  # entry 0 has jurors 0 and 1
+    [[0, 1, 2]]
+    """
+    order = np.argsort(own, kind="stable")  # the jurors grouped by entry
+    sizes = np.bincount(own)
+    start = np.r_[0, np.cumsum(sizes)[:-1]]
+    pick = start[own] + np.minimum((uniform * sizes[own]).astype(np.int64), sizes[own] - 1)
+    return order[pick]
 
 
 def _alternatives(shared: Shared, lane: str, rnd: str, scope: str) -> pd.DataFrame:
@@ -144,30 +185,13 @@ def _gaps(results: np.ndarray, boot: np.ndarray, order: np.ndarray) -> tuple[np.
     return lead, low, high
 
 
-def _loo_range(loo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each entry's best and worst rank over the juries of ``loo`` (each juror left out in turn), the
-    juries without a result for it left out; NaN where none has one (a lane of one juror, an entry
-    that only the left-out juror scored in every jury). No all-NaN reduction: numpy would warn.
-
-    >>> best, worst = _loo_range(np.array([[3.0, 5.0, np.nan], [4.0, 2.0, np.nan]]))  # two juries, three entries
-    >>> best.tolist(), worst.tolist()
-    ([1.0, 1.0, nan], [2.0, 2.0, nan])
-    """
-    have = ~np.isnan(loo)
-    known = have.any(axis=0)
-    r = ranks(loo)
-    best = np.where(have, r, np.inf).min(axis=0, initial=np.inf)
-    worst = np.where(have, r, -np.inf).max(axis=0, initial=-np.inf)
-    return np.where(known, best, np.nan), np.where(known, worst, np.nan)
-
-
 def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: LaneStandings) -> pd.DataFrame:
     """One lane's round: the columns from arrays, one frame built at the end. Cost:
     O(resamples × entries log entries) for the bootstrap ranks, O(scores) for the rest."""
     config = shared.config
     entries = standing.official.entries[rnd]
     official = standing.official.results[rnd][0]
-    boot, loo = standing.boot.results[rnd], standing.loo.results[rnd]
+    boot = standing.boot.results[rnd]
     index = pd.Index(entries, name=col.ENTRY_ID)
     ratings = shared.ratings(lane, scope, rnd)  # one row per entry and juror
     out = {"n_jurors": ratings[col.ENTRY_ID].value_counts().reindex(entries).fillna(0).astype(int).to_numpy(),
@@ -188,13 +212,19 @@ def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: Lane
         out[f"score_{method}"] = totals[method]
     for method in ALTERNATIVES:
         out[f"rank_{method}"] = _rank(pd.Series(totals[method], index=index))
-    out["loo_rank_best"], out["loo_rank_worst"] = _loo_range(loo)
-    boot_ranks = ranks(boot)
+    out["loo_rank_best"], out["loo_rank_worst"] = standing.loo.rank_range(rnd)
+    # a resample that leaves an entry without scores (jurors resampled, few of them per entry) gives
+    # it no rank: it is neither first nor in the top three there, and its rank interval is taken
+    # over the resamples that rank it
+    boot_ranks = np.where(np.isnan(boot), np.nan, ranks(boot))
     first = boot_ranks == 1
     with np.errstate(invalid="ignore", divide="ignore"):
         out["p_first"] = (first / first.sum(axis=1, keepdims=True)).mean(axis=0)  # a shared first place counts as a share
     out["p_top3"] = (boot_ranks <= 3).mean(axis=0)
-    out["rank_low"], out["rank_high"] = np.quantile(boot_ranks, [0.025, 0.975], axis=0)
+    ranked = ~np.isnan(boot_ranks).all(axis=0)
+    out["rank_low"], out["rank_high"] = np.full(len(entries), np.nan), np.full(len(entries), np.nan)
+    if ranked.any():
+        out["rank_low"][ranked], out["rank_high"][ranked] = np.nanquantile(boot_ranks[:, ranked], [0.025, 0.975], axis=0)
     frame = pd.DataFrame(out, index=index).sort_values(["rank", "score_model"], ascending=[True, False])
     order = entries.get_indexer(frame.index)
     frame["gap_next"], frame["gap_low"], frame["gap_high"] = _gaps(official, boot, order)
@@ -247,11 +277,11 @@ def ranking_flags(data: Festival | Shared, table: pd.DataFrame, *, scope: str = 
             continue
         first = standings.iloc[0]
         leader = first[col.ENTRY_ID]
-        loo = standing.loo.results[rnd]
-        leaders = [entries[np.nanargmax(row)] if np.isfinite(row).any() else None for row in loo]  # one per juror
-        changed = [(j, new) for j, new in zip(standing.jurors, leaders) if new is not None and new != leader]
+        leaders, tied = standing.loo.leaders(rnd, entries.get_loc(leader))  # per juror: who holds first place without them
+        changed = [(j, entries[new], tie) for j, new, tie in zip(standing.jurors, leaders, tied)
+                   if new >= 0 and entries[new] != leader]
         if changed:
-            who = ", ".join(f"without {j} {new} wins" for j, new in changed)
+            who = ", ".join(f"without {j} {new} {'ties for first' if tie else 'wins'}" for j, new, tie in changed)
             flags.append(FIRST_PLACE_UNSTABLE.flag(lane,
                                    f"{where}: the first place of {leader} ({first['title']}) changes when one juror "
                                    f"is left out: {who}.", entry_id=leader, round=rnd, value=len(changed), threshold=0))
@@ -281,18 +311,14 @@ def _cut_flags(config, lane: str, rnd: str, where: str, standings: pd.DataFrame,
                                f"{where}: {len(going)} entries go on where {advance} should: "
                                f"{', '.join(tied[col.ENTRY_ID])} are tied at the cut ({tied['score'].iloc[0]:g}).",
                                round=rnd, value=len(going), threshold=advance))
-    official = set(going[col.ENTRY_ID])
-    loo = going_on(standing.loo.results[rnd], advance)
     changes = []
-    for juror, on in zip(standing.jurors, loo):  # one line per juror whose absence changes the cut
-        now = set(entries[on])
-        if now != official and not np.isnan(standing.loo.results[rnd]).all():
-            moved = sorted(now - official)
-            out = sorted(official - now)
-            if moved and out:
-                changes.append(f"without {juror} {', '.join(moved)} would go on instead of {', '.join(out)}")
-            else:
-                changes.append(f"without {juror} {', '.join(moved or out)} would {'also go on' if moved else 'not go on'}")
+    moves = standing.loo.going_on(rnd, advance) if len(standing.jurors) > 1 else {}
+    for code, (joined, left) in sorted(moves.items()):  # one line per juror whose absence changes the cut
+        juror, moved, out = standing.jurors[code], list(entries[joined]), list(entries[left])
+        if moved and out:
+            changes.append(f"without {juror} {', '.join(moved)} would go on instead of {', '.join(out)}")
+        else:
+            changes.append(f"without {juror} {', '.join(moved or out)} would {'also go on' if moved else 'not go on'}")
     if changes:
         flags.append(CUT_UNSTABLE.flag(lane,
                                f"{where}: who goes on changes when one juror is left out: {'; '.join(changes)}.",

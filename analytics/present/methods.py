@@ -60,6 +60,9 @@ def notes(config: FestivalConfig) -> list[tuple[str, str]]:
          f"{aggregation.trim:.0%}-trimmed-mean and model-adjusted rankings side by side, so a reader sees "
          "whether a place depends on the method.")),
         ({"rankings"}, "Robustness", (f"Jurors are resampled with replacement {checks.bootstrap_resamples:,} times (seed {checks.seed}) "
+         "(where every juror of a lane scored one entry, as in a conference whose reviews are each by their own reviewer, "
+         "each entry's own jurors, so that no entry is left without scores; a resample that leaves an entry without "
+         "scores does not rank it) "
          "and the entries re-ranked each time: the share of resampled juries that put an entry first is its probability "
          f"of first place [Efron & Tibshirani 1993]. A first place below {checks.p_first_min:.0%}, one that changes when "
          "any single juror is left out, or a tie within noise, blocks publication until the chair decides.")),

@@ -16,6 +16,7 @@ from analytics.checks.registry import CheckResult, output_names
 from analytics.checks.flags import SEVERITIES
 from analytics.gate.decisions import GateResult
 from analytics.checks.behaviour import halo_note
+from analytics.checks.rankings import resamples_own_jurors
 from analytics.rules.scoring import WEIGHTED_TOTAL
 
 SHOWN_STANDINGS = 5
@@ -174,8 +175,10 @@ def _standings_text(result: CheckResult) -> str:
                     lines.append(f"    {_whole(r.rank):>2}. {r.entry_id:<8} {r.score:6.3f}  "
                                  f"{'goes on ' if r.advances == 'yes' else 'out     '}  p(on) {r.p_advance:4.0%}  {r.title}")
                 continue
+            own = resamples_own_jurors(result.festival, lane.id)
             lines.append(f"  {lane.name}" + (f", {_round_label(config, rnd)}" if rnd else "")
-                         + f" ({lane.honour or 'no honour'})")
+                         + f" ({lane.honour or 'no honour'})"
+                         + ("; each juror scored one entry, so each entry's own jurors are resampled" if own else ""))
             for r in rows.head(SHOWN_STANDINGS).itertuples(index=False):
                 lines.append(f"    {_whole(r.rank):>2}. {r.entry_id:<8} {r.score:6.3f}  p(first) {r.p_first:4.0%}  "
                              f"p(top 3) {r.p_top3:4.0%}  rank {_whole(r.rank_low)}–{_whole(r.rank_high)}  "

@@ -200,7 +200,38 @@ def panel_results(panel: Panel, juries: np.ndarray, rule, factors: dict[str, flo
     >>> float(got[0, 0]), per[:, 0, 0].tolist()
     (17.31, [7.38, 6.88])
     """
-    n_juries, (n_c, n_e, width) = len(juries), panel.values.shape
+    return _results(panel, len(juries), lambda part, codes, present: np.where(present, juries[part][:, codes], 0.0),
+                    rule, factors, keep)
+
+
+def results_without_each(panel: Panel, rule, factors: dict[str, float]) -> np.ndarray:
+    """Each entry's result under ``rule`` with the juror of each of its places left out: slots ×
+    entries, where ``[s, e]`` is entry e's result without ``panel.jurors[e, s]`` (NaN where that
+    place is empty, or where no score is left). One "jury" per place, not per juror: the cost is
+    O(scores × the most jurors of an entry), whatever the number of jurors, so that leaving one
+    juror out touches only the entries that juror scored.
+
+    >>> s = pd.DataFrame({"entry_id": ["a", "a", "a", "b"], "juror_id": ["J1", "J2", "J3", "J1"], "criterion": "c",
+    ...                   "score": [6.0, 8.0, 10.0, 5.0]})
+    >>> from analytics.load.config import Aggregation
+    >>> results_without_each(Panel.of(s, ("c",)), Aggregation(jurors="mean"), {"c": 1.0}).tolist()  # a without J1, J2, J3
+    [[9.0, nan], [8.0, nan], [7.0, nan]]
+    """
+    gone = panel.jurors.T  # slots × entries: the juror in each place
+    width = panel.values.shape[2]
+
+    def weights(part, codes, present):
+        return np.where(present[None] & (codes[None] != gone[part][:, :, None]), 1.0, 0.0)
+
+    out, _ = _results(panel, width, weights, rule, factors, keep=False)
+    out[~panel.present.T] = np.nan
+    return out
+
+
+def _results(panel: Panel, n_juries: int, weights, rule, factors: dict[str, float], keep: bool):
+    """:func:`panel_results` for ``n_juries`` juries whose multiplicities ``weights(part, codes,
+    present)`` gives for the juries of ``part`` (a slice), laid out like ``codes`` (entries × k)."""
+    n_c, n_e, width = panel.values.shape
     f = np.array([factors[c] for c in panel.criteria])
     results = np.full((n_juries, n_e), np.nan)
     per_criterion = np.full((n_c, n_juries, n_e), np.nan) if keep else None
@@ -215,10 +246,9 @@ def panel_results(panel: Panel, juries: np.ndarray, rule, factors: dict[str, flo
         totals[np.isnan(panel.values).any(axis=0)] = np.nan  # a juror's total needs every criterion
         totals = _in_order(totals, panel.jurors, panel.present) if ordered else (totals, panel.jurors, panel.present)
     for part in _chunks(n_juries, n_e * width):
-        chunk = juries[part]
         local = None
         if keep or totals is None:
-            local = np.stack([round_half_up(_over_jurors(values, np.where(present, chunk[:, codes], 0.0), rule), d)
+            local = np.stack([round_half_up(_over_jurors(values, weights(part, codes, present), rule), d)
                               for values, codes, present in layouts])  # a handful of criteria: not juries, entries or jurors
             if keep:
                 per_criterion[:, part] = local
@@ -227,7 +257,7 @@ def panel_results(panel: Panel, juries: np.ndarray, rule, factors: dict[str, flo
             results[part] = round_half_up(contributions.sum(axis=0), d)
         else:
             values, codes, present = totals
-            results[part] = round_half_up(_over_jurors(values, np.where(present, chunk[:, codes], 0.0), rule), d)
+            results[part] = round_half_up(_over_jurors(values, weights(part, codes, present), rule), d)
     return results, per_criterion
 
 

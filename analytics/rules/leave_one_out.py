@@ -1,0 +1,287 @@
+"""A lane's rounds with each juror left out in turn, kept sparse: the cost follows the ratings.
+
+Leaving juror j out changes only the entries j scored. :func:`leave_one_out` computes, per
+round, the result of each entry the juror scored without that juror (the official rule of each
+round, :func:`~analytics.rules.official.results_without_each`, combined over the rounds a result
+weighs), and keeps the results of the panel as it sat for every other entry: per round, one
+row per (juror, entry) pair instead of a jurors × entries matrix. What the standings need of
+those juries is computed from the pairs without ever building a jury's whole list of results:
+
+- :meth:`LeaveOneOut.rank_range`: each entry's best and worst rank over the juries;
+- :meth:`LeaveOneOut.leaders`: the jurors whose absence changes the first place, and who then leads;
+- :meth:`LeaveOneOut.going_on`: the jurors whose absence changes who goes on at a cut.
+
+Results are compared to :data:`DIGITS` decimals. Ranks are competition ranks (1 + the number
+of entries with a higher result); an entry with no
+result in a jury (its only jurors left out) counts as below every other and has no rank there,
+as in :func:`~analytics.rules.rounds.ranks`. Each method is exact (a test compares them with the
+juries computed in full) and costs O(pairs log pairs) plus, for the rank range, O(entries ×
+the distinct rank shifts one juror can cause).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analytics.load.config import FestivalConfig
+from analytics.rules.official import Panel, results_without_each, round_half_up
+from analytics.rules.rounds import LaneRounds
+
+
+#: results are compared to this many decimals: a jury's results are other sums than the panel's as it
+#: sat, and a tie must not turn on the last bit of a float
+DIGITS = 9
+
+
+@dataclass(frozen=True)
+class LeaveOneOut:
+    """Per round: ``base`` (the entries' results, panel as it sat) and the pairs ``juror`` (code
+    into ``jurors``), ``entry`` (position in ``entries[round]``) and ``value`` (that entry's result
+    with that juror left out; NaN when no score is left), sorted by juror then entry."""
+
+    jurors: pd.Index
+    entries: dict[str, pd.Index]
+    base: dict[str, np.ndarray]
+    juror: dict[str, np.ndarray]
+    entry: dict[str, np.ndarray]
+    value: dict[str, np.ndarray]
+
+    def rank_range(self, rnd: str) -> tuple[np.ndarray, np.ndarray]:
+        """Each entry's best and worst rank over the juries (each juror left out), the juries in
+        which it has no result left out; NaN where none gives it one."""
+        return _rank_range(self.base[rnd], self.juror[rnd], self.entry[rnd], self.value[rnd], len(self.jurors))
+
+    def leaders(self, rnd: str, leader: int) -> tuple[np.ndarray, np.ndarray]:
+        """Per juror (code), who holds the first place of ``leader`` (the official first, a position)
+        without that juror: another entry (the best, the first in the order of ``entries`` among
+        equals) when it reaches the leader's result or the leader has none left, else the leader
+        (-1: no result left at all); and whether that entry only ties with the leader."""
+        return _leaders(self.base[rnd], self.juror[rnd], self.entry[rnd], self.value[rnd], len(self.jurors), leader)
+
+    def going_on(self, rnd: str, advance: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """``juror code -> (entries that would go on, entries that would not)``, positions, for every
+        juror whose absence changes who goes on (the ``advance`` best, every entry tied with the
+        last going on too)."""
+        return _going_on(self.base[rnd], self.juror[rnd], self.entry[rnd], self.value[rnd], advance)
+
+
+def leave_one_out(config: FestivalConfig, lane: str, panels: dict[str, Panel], official: LaneRounds,
+                  jurors: pd.Index, factors: dict[str, float] | None = None) -> LeaveOneOut:
+    """The lane's rounds with each of ``jurors`` left out in turn, from its ``panels`` and its
+    ``official`` result (:func:`~analytics.rules.rounds.official_result`). Cost: O(scores × the
+    most jurors of an entry) per round."""
+    factors = config.criterion_weights(lane) if factors is None else factors
+    own = {}  # round -> (juror codes, the panel's entry ids, round scores without the juror)
+    for r in config.round_ids:
+        panel = panels[r]
+        if not panel.present.any():
+            own[r] = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), np.zeros(0))
+            continue
+        without = results_without_each(panel, config.rule(r), factors)  # slots × entries
+        slot, at = np.nonzero(panel.present.T)
+        codes = jurors.get_indexer(panel.jurors_index[panel.jurors[at, slot]])
+        own[r] = (codes, np.asarray(panel.entries)[at], without[slot, at])
+    base, juror, entry, value = {}, {}, {}, {}
+    for r in config.round_ids:  # a few rounds: not a loop over juries, entries or jurors
+        members = official.entries[r]
+        n = len(members)
+        base[r] = np.round(official.results[r][0], DIGITS)
+        weights = config.round_weights(r)
+        keys = []
+        for earlier in weights:
+            codes, ids, _ = own[earlier]
+            pos = members.get_indexer(ids)
+            keys.append(codes[pos >= 0].astype(np.int64) * max(n, 1) + pos[pos >= 0])
+        keys = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+        total = np.zeros(len(keys))
+        pair_pos = keys % max(n, 1)
+        for earlier, weight in weights.items():
+            codes, ids, scores = own[earlier]
+            place = official.entries[earlier].get_indexer(members)
+            score = official.round_scores[earlier][0][place][pair_pos]  # the panel as it sat
+            pos = members.get_indexer(ids)
+            mine = codes[pos >= 0].astype(np.int64) * max(n, 1) + pos[pos >= 0]
+            hit = np.searchsorted(keys, mine)
+            score[hit] = scores[pos >= 0]  # without the juror, where the juror scored the entry in that round
+            total = total + weight * score
+        juror[r], entry[r] = keys // max(n, 1), pair_pos
+        value[r] = np.round(round_half_up(total, config.rule(r).decimals), DIGITS)
+    return LeaveOneOut(jurors, dict(official.entries), base, juror, entry, value)
+
+
+# -- counting within groups -----------------------------------------------------------------
+
+def _finite(values: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(values), -np.inf, values)
+
+
+class _Groups:
+    """Values in groups (a juror's pairs), to count, for a group and a threshold, the values
+    of the group above it: one sort, then a binary search per question."""
+
+    def __init__(self, groups: np.ndarray, values: np.ndarray, universe: np.ndarray):
+        self.universe = universe  # sorted distinct values every value and threshold is one of
+        self.width = len(universe) + 1
+        self.keys = np.sort(groups.astype(np.int64) * self.width + np.searchsorted(universe, values))
+
+    def above(self, groups: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+        """Per question, the values of the group strictly above the threshold (one of the universe)."""
+        start = groups.astype(np.int64) * self.width
+        level = np.searchsorted(self.universe, thresholds)
+        return (np.searchsorted(self.keys, start + self.width, side="left")
+                - np.searchsorted(self.keys, start + level, side="right"))
+
+    def at_least(self, groups: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
+        """Per question, the values of the group at or above the threshold (any number)."""
+        start = groups.astype(np.int64) * self.width
+        level = np.searchsorted(self.universe, thresholds, side="left")
+        return (np.searchsorted(self.keys, start + self.width, side="left")
+                - np.searchsorted(self.keys, start + level, side="left"))
+
+
+def _rank_range(base: np.ndarray, juror: np.ndarray, entry: np.ndarray, value: np.ndarray,
+                n_juries: int) -> tuple[np.ndarray, np.ndarray]:
+    n = len(base)
+    b, v = _finite(base), _finite(value)
+    ordered = np.sort(b)
+    base_rank = 1 + n - np.searchsorted(ordered, b, side="right")
+    universe = np.unique(np.concatenate([b, v]))
+    new = _Groups(juror, v, universe)  # each juror's entries, without the juror
+    old = _Groups(juror, b[entry], universe)  # the same entries, as they were
+    best, worst = np.full(n, np.inf), np.full(n, -np.inf)
+    # the entries each juror scored, without that juror
+    finite = np.isfinite(v)
+    j, e, t = juror[finite], entry[finite], v[finite]
+    own = 1 + (n - np.searchsorted(ordered, t, side="right")) - old.above(j, t) + new.above(j, t)
+    np.minimum.at(best, e, own)
+    np.maximum.at(worst, e, own)
+    # every other entry x moves by delta_j(b_x) = #{y of j above b_x now} - #{y of j above b_x before}:
+    # a step function of the threshold, constant between the juror's breakpoints (its entries'
+    # results before and after); its segments where it is not 0, with their value
+    points = np.concatenate([v, b[entry]])
+    owner = np.concatenate([juror, juror])
+    order = np.lexsort((points, owner))
+    points, owner = points[order], owner[order]
+    step = new.above(owner, points) - old.above(owner, points)  # the value from each breakpoint on
+    same = np.r_[owner[1:] == owner[:-1], False]
+    keep = same & (step != 0) & (points < np.r_[points[1:], np.inf])
+    lo, hi, shift = points[keep], np.r_[points[1:], np.inf][keep], step[keep]
+    known = np.isfinite(b)
+    scorers = np.bincount(entry, minlength=n)  # juries in which x is one of the juror's entries
+    others = n_juries - scorers  # juries in which x keeps its result
+    # a scorer's own segment at b_x is not a move of x: take it off the counts
+    own_shift = new.above(juror, b[entry]) - old.above(juror, b[entry])
+    shifts = np.unique(shift)
+    counts = np.zeros((len(shifts), n), dtype=np.int64)
+    for i, d in enumerate(shifts):  # the distinct moves: a few (one juror shifts a rank by at most their entries)
+        starts, ends = np.sort(lo[shift == d]), np.sort(hi[shift == d])
+        counts[i] = np.searchsorted(starts, b, side="right") - np.searchsorted(ends, b, side="right")
+    if len(shifts):
+        mine = own_shift != 0
+        np.subtract.at(counts, (np.searchsorted(shifts, own_shift[mine]), entry[mine]), 1)
+    moved = counts.sum(axis=0)
+    still = others - moved  # juries that leave x where it was
+    present = counts > 0
+    low = np.where(present.any(axis=0), shifts[np.argmax(present, axis=0)] if len(shifts) else 0, np.inf)
+    high = np.where(present.any(axis=0), shifts[len(shifts) - 1 - np.argmax(present[::-1], axis=0)] if len(shifts)
+                    else 0, -np.inf)
+    low = np.where(still > 0, np.minimum(low, 0), low)
+    high = np.where(still > 0, np.maximum(high, 0), high)
+    best = np.where(known & np.isfinite(low), np.minimum(best, base_rank + low), best)
+    worst = np.where(known & np.isfinite(high), np.maximum(worst, base_rank + high), worst)
+    has = np.isfinite(best)
+    return np.where(has, best, np.nan), np.where(has, worst, np.nan)
+
+
+def _leaders(base: np.ndarray, juror: np.ndarray, entry: np.ndarray, value: np.ndarray, n_juries: int,
+             leader: int) -> np.ndarray:
+    n = len(base)
+    out, tied = np.full(n_juries, leader, dtype=np.int64), np.zeros(n_juries, dtype=bool)
+    if n < 2 or leader < 0 or not len(juror):
+        return out, tied
+    b, v = _finite(base), _finite(value)
+    others = np.flatnonzero(np.arange(n) != leader)
+    order = others[np.lexsort((others, -b[others]))]  # the other entries, best first, the first among equals
+    place = np.full(n, -1, dtype=np.int64)
+    place[order] = np.arange(n - 1)
+    groups, start, counts = np.unique(juror, return_index=True, return_counts=True)
+    # the leader's result without each juror
+    lead_value = np.full(len(groups), b[leader])
+    is_leader = entry == leader
+    lead_value[np.searchsorted(groups, juror[is_leader])] = v[is_leader]
+    # the best other entry each juror did not score: the first place of that order not among theirs (their
+    # places sorted p0 < p1 < ...: the number of them with p_i == i is where the first gap is)
+    mine = ~is_leader
+    j, e = juror[mine], entry[mine]
+    sort = np.lexsort((place[e], j))
+    g_of = np.searchsorted(groups, j[sort])
+    first_of = np.searchsorted(g_of, np.arange(len(groups)))
+    rank_in_group = np.arange(len(sort)) - first_of[g_of]
+    run = np.bincount(g_of, weights=place[e][sort] == rank_in_group, minlength=len(groups)).astype(np.int64)
+    kept = np.where(run < n - 1, order[np.minimum(run, n - 2)], -1)  # -1: the juror scored every other entry
+    kept_value = np.where(kept >= 0, b[np.maximum(kept, 0)], -np.inf)
+    # the best other entry the juror scored, without them (the first entry among equals)
+    sort = np.lexsort((e, -v[mine], j))
+    g_sorted = np.searchsorted(groups, j[sort])
+    firsts = np.r_[0, np.flatnonzero(g_sorted[1:] != g_sorted[:-1]) + 1] if len(sort) else np.zeros(0, dtype=np.int64)
+    own_entry = np.full(len(groups), -1, dtype=np.int64)
+    own_value = np.full(len(groups), -np.inf)
+    own_entry[g_sorted[firsts]] = e[sort][firsts]
+    own_value[g_sorted[firsts]] = v[mine][sort][firsts]
+    better = (own_value > kept_value) | ((own_value == kept_value) & (own_entry >= 0) & ((kept < 0) | (own_entry < kept)))
+    rival = np.where(better, own_entry, kept)
+    rival_value = np.where(better, own_value, kept_value)
+    # the first place changes when another entry reaches the leader's result (or the leader has none left)
+    reaches = np.isfinite(rival_value) & (rival_value >= lead_value)
+    out[groups] = np.where(reaches, rival, np.where(np.isfinite(lead_value), leader, -1))
+    tied[groups] = reaches & (rival_value == lead_value)
+    return out, tied
+
+
+def _going_on(base: np.ndarray, juror: np.ndarray, entry: np.ndarray, value: np.ndarray,
+              advance: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    n = len(base)
+    b, v = _finite(base), _finite(value)
+    ascending = np.sort(b)
+    best_first = ascending[::-1]
+    base_threshold = best_first[advance - 1] if 0 < advance <= n else -np.inf
+    on = (b >= base_threshold) & np.isfinite(b)
+    if not len(juror):
+        return {}
+    universe = np.unique(np.concatenate([b, v]))
+    new, old = _Groups(juror, v, universe), _Groups(juror, b[entry], universe)
+    groups, start, counts = np.unique(juror, return_index=True, return_counts=True)
+    # the advance-th highest result without juror j is one of the juror's entries' new results, or one
+    # of the base results within (the juror's entries) places of the advance-th, either way
+    reach = np.minimum(counts, n)
+    extra = 2 * reach + 1
+    reps = np.repeat(groups, extra)
+    places = (advance - 1 - np.repeat(reach, extra) + np.arange(len(reps)) - np.repeat(np.cumsum(extra) - extra, extra))
+    ok = (places >= 0) & (places < n)
+    cj = np.concatenate([juror, reps[ok]])
+    ct = np.concatenate([v, best_first[places[ok]]])
+    many = ((n - np.searchsorted(ascending, ct, side="left")) - old.at_least(cj, ct) + new.at_least(cj, ct))
+    fine = (many >= advance) & np.isfinite(ct)
+    threshold = np.full(len(groups), -np.inf)
+    np.maximum.at(threshold, np.searchsorted(groups, cj[fine]), ct[fine])
+    # who changes: entries the juror did not score whose result lies between the two thresholds, or
+    # an entry the juror scored that crosses the juror's threshold
+    lo, hi = np.minimum(base_threshold, threshold), np.maximum(base_threshold, threshold)
+    between = (np.searchsorted(ascending, hi, side="left") - np.searchsorted(ascending, lo, side="left")
+               - (old.at_least(groups, lo) - old.at_least(groups, hi)))
+    now = (v >= np.repeat(threshold, counts)) & np.isfinite(v)
+    flips = np.bincount(np.repeat(np.arange(len(groups)), counts), weights=now != on[entry], minlength=len(groups))
+    out = {}
+    for g in np.flatnonzero((between > 0) | (flips > 0)):  # only the jurors whose absence moves the cut
+        mine = slice(start[g], start[g] + counts[g])
+        values = {int(e): x for e, x in zip(entry[mine], v[mine])}
+        t = threshold[g]
+        inside = np.flatnonzero((b >= lo[g]) & (b < hi[g]) & np.isfinite(b))
+        moved = [e for e in inside if int(e) not in values]
+        joined = [e for e in moved if not on[e]] + [e for e, x in values.items() if x >= t and np.isfinite(x) and not on[e]]
+        left = [e for e in moved if on[e]] + [e for e, x in values.items() if not (x >= t and np.isfinite(x)) and on[e]]
+        out[int(groups[g])] = (np.array(sorted(joined), dtype=np.int64), np.array(sorted(left), dtype=np.int64))
+    return out
