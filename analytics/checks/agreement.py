@@ -67,6 +67,12 @@ NO_ICC_INTERVAL = ("no interval: on an incomplete design this large the ICC's bo
 PREVIEW_NO_INTERVAL = "no interval in a what-if preview: no flag reads it (jury check computes it)"
 
 
+#: why a design in which every juror scored one entry has no ICC(A,1) and ICC(A,k)
+ONE_EACH_NO_ICC = ("does not apply: each juror scored one entry, so a juror's own leniency cannot be told apart "
+                   "from the entry's merit (the two-way ICC's juror variance needs jurors who score several entries); "
+                   "alpha applies")
+
+
 def icc_bootstrap_affordable(ratings, n_boot: int) -> bool:
     """Whether :func:`agreement_table` bootstraps the ICC of an incomplete design: a panel of at
     most ``DENSE_MAX_RATERS`` jurors (solved all at once), or resamples × ratings within
@@ -101,6 +107,13 @@ def agreement_table(data: Festival | Shared, *, lanes: list[str] | None = None, 
             rows.append(_row(lane, rnd, scope, "alpha_ordinal",
                              krippendorff_alpha(ratings, level="ordinal", n_boot=0 if shared.preview else n_boot,
                                                 random_state=seed)))
+            if len(ratings) and ratings.n_raters == len(ratings):  # every juror scored one entry
+                for name in ("icc_a1", "icc_ak"):
+                    rows.append([lane, rnd, scope, name, np.nan, np.nan, np.nan, "", ratings.n_units, ratings.n_raters,
+                                 len(ratings), np.nan, ONE_EACH_NO_ICC])
+                w = kendall_w(ratings)
+                rows.append(_row(lane, rnd, scope, "kendall_w", w, w.details.get("p_value", float("nan"))))
+                continue
             complete = len(ratings) == ratings.n_units * ratings.n_raters
             resampled = not complete and not shared.preview and icc_bootstrap_affordable(ratings, n_boot)
             result = icc(ratings, n_boot=n_boot if resampled else 0, random_state=seed)
