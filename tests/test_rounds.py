@@ -270,3 +270,20 @@ def test_jury_report_on_the_rounds_example(tmp_path):
     assert "First stage: 13 of 30 went on (advance 12)" in page and "Went on in resampled juries" in page
     assert "round First stage" in result.stdout and math.isfinite(1.0)
     assert (out / "public" / "rankings.csv").is_file()
+
+
+def test_ranks_are_pandas_minimum_ranks_with_the_unscored_last():
+    """The rows' competition ranks by one numpy sort per row: pandas' ``rank(method="min")`` of the
+    results with a missing result as minus infinity (the rule before), on rows with ties and gaps."""
+    import numpy as np
+    import pandas as pd
+
+    from analytics.rules.rounds import ranks
+
+    rng = np.random.default_rng(11)
+    for _ in range(300):
+        values = rng.integers(0, rng.integers(1, 8), size=(rng.integers(1, 20), rng.integers(1, 40))).astype(float)
+        values[rng.random(values.shape) < rng.random() * 0.5] = np.nan
+        expected = pd.DataFrame(np.where(np.isnan(values), -np.inf, values)).rank(axis=1, ascending=False, method="min")
+        np.testing.assert_array_equal(ranks(values), expected.to_numpy())
+    assert ranks(np.array([3.0, np.nan, 5.0])).tolist() == [2.0, 3.0, 1.0]  # one row as a vector
