@@ -14,6 +14,8 @@ Changes since:
   8.225000000000001 against GC-06's 8.225 without JR02 "won"; 8.275 against 8.275 without JR05
   did not), so JR05 and JR08 were missing and JR02 and JR04 were said to win. The flag's value
   (jurors listed) goes from 4 to 6; ``rankings.csv`` is unchanged.
+- ``juror_severity.csv`` gains a ``reason`` column (issue 21: why a juror has no severity where
+  each juror scored one entry), empty in every folder here; every number is unchanged.
 """
 
 from __future__ import annotations

@@ -24,3 +24,13 @@ def test_the_summary_says_what_the_bootstrap_resamples(tmp_path):
 
     text = summary_text(run_gate(load_festival(write_review(tmp_path / "review", papers=60))))
     assert "each juror scored one entry, so each entry's own jurors are resampled" in text
+
+
+def test_severity_says_it_does_not_apply_and_raises_no_flag(tmp_path):
+    from analytics.checks.severity import ONE_EACH_NO_SEVERITY, juror_severity, severity_flags
+
+    festival = load_festival(write_review(tmp_path / "review", papers=80))
+    table = juror_severity(festival)
+    assert len(table) == len(festival.scores) and table["severity"].isna().all()
+    assert (table["reason"] == ONE_EACH_NO_SEVERITY).all() and (table["n_scores"] == 1).all()
+    assert severity_flags(festival, table) == []

@@ -27,7 +27,12 @@ from analytics.checks.shared import LaneFit, Shared
 JUROR_SEVERITY = FlagKind("juror_severity", "warning", about_juror=True)
 
 
-SEVERITY_COLUMNS = ["lane", "round", "scope", "juror_id", "severity", "se", "ci_low", "ci_high", "n_scores", "part"]
+SEVERITY_COLUMNS = ["lane", "round", "scope", "juror_id", "severity", "se", "ci_low", "ci_high", "n_scores", "part",
+                    "reason"]
+
+#: why a juror's severity is not estimated where every juror of the lane scored one entry
+ONE_EACH_NO_SEVERITY = ("does not apply: each juror scored one entry, so a juror's leniency cannot be told apart from "
+                        "the entry's merit (severity needs jurors who score several entries)")
 
 
 #: the normal quantile of a 95% interval
@@ -70,7 +75,9 @@ def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
                    scopes: list[str] | None = None) -> pd.DataFrame:
     """Per lane, scope (criterion or weighted total) and juror: the juror effect of the
     additive model in score points (positive: more lenient than the panel), its standard
-    error and 95% interval, the number of scores, and the connected ``part`` of the design.
+    error and 95% interval, the number of scores, and the connected ``part`` of the design;
+    ``reason`` says why a juror has no severity (in a lane where every juror scored one entry,
+    :data:`ONE_EACH_NO_SEVERITY`), empty otherwise.
     On the weighted total the effect is divided by the sum of the lane's factors (1 under
     ``weighted_mean``), so it is in points of the scale under ``weighted_sum`` too, the unit
     of ``severity_max``, and comparable across lanes with different factors.
@@ -89,7 +96,17 @@ def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
         for scope in scopes or shared.scopes(lane):
             if shared.ratings(lane, scope, rnd).empty:
                 continue
+            ratings = shared.ratings(lane, scope, rnd)
+            if not ratings[col.JUROR_ID].duplicated().any():  # every juror scored one entry: not estimable
+                n = len(ratings)
+                parts.append({col.JUROR_ID: ratings[col.JUROR_ID].to_numpy(dtype=object), "severity": np.full(n, np.nan),
+                              "se": np.full(n, np.nan), "ci_low": np.full(n, np.nan), "ci_high": np.full(n, np.nan),
+                              "n_scores": np.ones(n, dtype=np.int64), "part": np.zeros(n, dtype=np.int64),
+                              "reason": np.full(n, ONE_EACH_NO_SEVERITY, dtype=object), "lane": np.full(n, lane, dtype=object),
+                              "round": np.full(n, rnd, dtype=object), "scope": np.full(n, scope, dtype=object)})
+                continue
             one = _severity_one(shared.fit(lane, scope, rnd))
+            one["reason"] = np.full(len(one[col.JUROR_ID]), "", dtype=object)
             if scope == WEIGHTED_TOTAL:  # in points of the scale: a weighted sum's total counts each point sum(factors) times
                 points = sum(shared.config.criterion_weights(lane).values())
                 one.update({name: one[name] / points for name in ("severity", "se", "ci_low", "ci_high")})
@@ -130,7 +147,8 @@ def juror_across_lanes(severity: pd.DataFrame) -> pd.DataFrame:
                                                                   n_scores=("n_scores", "sum")).reset_index()
     z = stats.norm.ppf(0.975)
     se = np.sqrt(out["variance"])
-    out = out.assign(lane=ALL_LANES, se=se, ci_low=out["severity"] - z * se, ci_high=out["severity"] + z * se, part=pd.NA)
+    out = out.assign(lane=ALL_LANES, se=se, ci_low=out["severity"] - z * se, ci_high=out["severity"] + z * se, part=pd.NA,
+                     reason="")
     return out[SEVERITY_COLUMNS]
 
 
