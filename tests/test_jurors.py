@@ -89,4 +89,23 @@ def test_a_disconnected_design_names_its_parts(mini):
     parts = design_parts(festival)
     gc = parts[parts["lane"] == "generative_cinema"]
     assert sorted(gc["jurors"]) == ["A1", "A2"] and len(gc) == 2
-    assert [f.flag_id for f in parts_flags(festival, parts)] == ["design_disconnected:generative_cinema"]
+    # each part is one entry and its one juror: severity says it does not apply, so no flag repeats it
+    assert parts_flags(festival, parts) == []
+
+
+def test_a_design_in_two_parts_of_several_entries_is_flagged_with_its_groups():
+    import dataclasses
+
+    festival = load_festival(DEMO)
+    s = festival.scores
+    first = s["juror_id"].isin(["JR01", "JR02", "JR03", "JR04"])
+    early = s["entry_id"] <= "GC-12"
+    lane = s["lane"] == "generative_cinema"
+    kept = s[~lane | (first & early) | (~first & ~early)].reset_index(drop=True)
+    festival = dataclasses.replace(festival, scores=kept)
+    parts = design_parts(festival)
+    gc = parts[parts["lane"] == "generative_cinema"]
+    assert sorted(gc["n_entries"]) == [12, 13] and sorted(gc["jurors"])[0] == "JR01;JR02;JR03;JR04"
+    flags = [f for f in parts_flags(festival, parts) if f.lane == "generative_cinema"]
+    assert [f.flag_id for f in flags] == ["design_disconnected:generative_cinema"]
+    assert "{JR01, JR02, JR03, JR04}" in flags[0].message

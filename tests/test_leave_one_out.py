@@ -45,15 +45,21 @@ def _full_range(juries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return best, worst
 
 
-def _full_leader(row: np.ndarray, leader: int) -> int:
-    """Who holds the first place of ``leader`` in a jury: the best other entry when it reaches the
-    leader's result (or the leader has none), else the leader."""
-    mine, others = row[leader], row.copy()
-    others[leader] = np.nan
-    if not np.isfinite(others).any():
-        return leader if np.isfinite(mine) else -1
-    best = int(np.nanargmax(others))
-    return best if not np.isfinite(mine) or others[best] >= mine else leader
+def _full_leader(row: np.ndarray, base: np.ndarray, leader: int) -> int:
+    """Who takes the first place of ``leader`` in a jury: an entry that passes it (the best, the first
+    among equals), else one that was behind it as the panel sat and comes level, else the leader."""
+    value = np.where(np.isnan(row), -np.inf, row)
+    mine = value[leader]
+    level = np.where(np.isnan(base), -np.inf, base) == np.where(np.isnan(base), -np.inf, base)[leader]
+    others = [i for i in range(len(row)) if i != leader]
+    above = [i for i in others if value[i] > mine and np.isfinite(value[i])]
+    if above:
+        top = max(value[i] for i in above)
+        return min(i for i in above if value[i] == top)
+    joined = [i for i in others if not level[i] and value[i] == mine and np.isfinite(value[i])]
+    if joined:
+        return min(joined)
+    return leader if np.isfinite(mine) else -1
 
 
 def _cases(tmp_path_factory):
@@ -88,7 +94,7 @@ def test_each_juror_left_out_is_the_jury_computed_in_full(tmp_path_factory):
                     base = sparse.base[rnd]
                     leader = int(np.nanargmax(base)) if np.isfinite(base).any() else -1
                     if leader >= 0:
-                        expected = [_full_leader(row, leader) for row in juries]
+                        expected = [_full_leader(row, base, leader) for row in juries]
                         assert sparse.leaders(rnd, leader)[0].tolist() == expected, (folder.name, lane, rnd)
                     cut = shared.config.round(rnd).advance if shared.config.round(rnd) is not None else None
                     for advance in {a for a in (cut, 1, 2, 3, 5) if a}:

@@ -34,3 +34,26 @@ def test_severity_says_it_does_not_apply_and_raises_no_flag(tmp_path):
     assert len(table) == len(festival.scores) and table["severity"].isna().all()
     assert (table["reason"] == ONE_EACH_NO_SEVERITY).all() and (table["n_scores"] == 1).all()
     assert severity_flags(festival, table) == []
+
+
+def test_the_report_of_a_review_conference_says_what_does_not_apply(tmp_path, capfd):
+    """A peer-review conference's report: written, nothing on standard error but progress, the
+    juror statistics replaced by the reason (not one row or chart bar per reviewer), no flag
+    sentence longer than a spreadsheet cell."""
+    import pandas as pd
+    import pytest
+
+    from analytics.apps.cli import main
+    from analytics.checks.severity import ONE_EACH_NO_SEVERITY
+
+    pytest.importorskip("nbconvert")
+    folder = write_review(tmp_path / "review", papers=300)
+    out = tmp_path / "out"
+    assert main(["report", str(folder), "--out", str(out), "--no-pdf", "--draft", "--quiet"]) == 0
+    assert capfd.readouterr().err == ""
+    chair = (out / "chair.html").read_text(encoding="utf-8")
+    assert "Main track: juror statistics " + ONE_EACH_NO_SEVERITY.replace("'", "&#39;") in chair
+    assert "RP00001-1" not in chair.split("Juror statistics (after the decisions)")[-1]
+    flags = pd.read_csv(out / "confidential" / "flags.csv", dtype=str, keep_default_na=False)
+    assert flags["message"].str.len().max() < 32_767
+    assert "design_disconnected" not in set(flags["check"])  # a part per paper is the design, not a fault

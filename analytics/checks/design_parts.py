@@ -31,24 +31,38 @@ def design_parts(data: Festival | Shared, *, lanes: list[str] | None = None) -> 
         unit, units = pd.factorize(data[col.ENTRY_ID])
         rater, raters = pd.factorize(data[col.JUROR_ID])
         fit = fit_additive(unit, rater, np.zeros(len(unit)), len(units), len(raters))
-        for part in range(fit.n_components):  # the parts of one design: a handful
-            jurors = sorted(raters[fit.rater_component == part])
-            entries = sorted(units[fit.unit_component == part])
-            rows.append([lane, rnd, part, len(jurors), len(entries), ";".join(jurors), ";".join(entries)])
-    return pd.DataFrame(rows, columns=["lane", "round", "part", "n_jurors", "n_entries", "jurors", "entries"])
+        # each part's jurors and entries, sorted and joined: one sort per lane, not a pass per part
+        # (a conference whose reviewers each score one paper has a part per paper)
+        jurors = pd.Series(np.asarray(raters, dtype=object)).groupby(fit.rater_component).agg(lambda ids: ";".join(sorted(ids)))
+        entries = pd.Series(np.asarray(units, dtype=object)).groupby(fit.unit_component).agg(lambda ids: ";".join(sorted(ids)))
+        n_jurors = np.bincount(fit.rater_component, minlength=fit.n_components)
+        n_entries = np.bincount(fit.unit_component, minlength=fit.n_components)
+        parts = np.arange(fit.n_components)
+        rows.append(pd.DataFrame({"lane": lane, "round": rnd, "part": parts, "n_jurors": n_jurors, "n_entries": n_entries,
+                                  "jurors": jurors.reindex(parts).to_numpy(), "entries": entries.reindex(parts).to_numpy()}))
+    columns = ["lane", "round", "part", "n_jurors", "n_entries", "jurors", "entries"]
+    return pd.concat(rows, ignore_index=True)[columns] if rows else pd.DataFrame(columns=columns)
 
 
 def parts_flags(data: Festival | Shared, parts: pd.DataFrame) -> list[Flag]:
-    """A warning for each lane whose design falls apart into parts that share no entry."""
+    """A warning for each lane whose design falls apart into parts that share no entry (not where
+    every part is one entry and its own jurors, as when each juror scored one entry: severity
+    says there that it does not apply)."""
     names = Shared.of(data).lane_names
     flags = []
     for (lane, rnd), group in parts.groupby(["lane", "round"], sort=False):
-        if len(group) > 1:
-            listing = "; ".join(f"{{{r.jurors.replace(';', ', ')}}}" for r in group.itertuples(index=False))
+        if len(group) > 1 and not (group["n_entries"] == 1).all():  # a part per entry: severity does not apply there
+            shown = group.head(LISTED)
+            listing = "; ".join(f"{{{r.jurors.replace(';', ', ')}}}" for r in shown.itertuples(index=False))
+            more = f"; and {len(group) - len(shown):,} more groups" if len(group) > len(shown) else ""
             flags.append(DESIGN_DISCONNECTED.flag(lane,
                                    f"{names[lane]}{in_round(rnd)}: the jurors fall into {len(group)} groups that share no entry, so "
-                                   f"their severities cannot be compared: {listing}.", round=rnd))
+                                   f"their severities cannot be compared: {listing}{more}.", round=rnd))
     return flags
+
+
+#: a flag's sentence lists at most this many groups
+LISTED = 12
 
 
 FAMILY = CheckFamily("design_parts", design_parts, parts_flags,

@@ -303,7 +303,7 @@ def ranking_flags(data: Festival | Shared, table: pd.DataFrame, *, scope: str = 
         changed = [(j, entries[new], tie) for j, new, tie in zip(standing.jurors, leaders, tied)
                    if new >= 0 and entries[new] != leader]
         if changed:
-            who = ", ".join(f"without {j} {new} {'ties for first' if tie else 'wins'}" for j, new, tie in changed)
+            who = _listed([f"without {j} {new} {'ties for first' if tie else 'wins'}" for j, new, tie in changed], ", ")
             flags.append(FIRST_PLACE_UNSTABLE.flag(lane,
                                    f"{where}: the first place of {leader} ({first['title']}) changes when one juror "
                                    f"is left out: {who}.", entry_id=leader, round=rnd, value=len(changed), threshold=0))
@@ -320,6 +320,21 @@ def ranking_flags(data: Festival | Shared, table: pd.DataFrame, *, scope: str = 
                                    f"of the gap over resampled juries {first['gap_low']:+.2f} to {first['gap_high']:+.2f}).",
                                    entry_id=leader, round=rnd, value=first["gap_next"], threshold=0))
     return flags
+
+
+#: a flag's sentence names at most this many jurors (a conference can have thousands whose absence matters)
+LISTED = 12
+
+
+def _listed(parts: list[str], sep: str) -> str:
+    """``parts`` joined, the first :data:`LISTED` of them and a count of the rest.
+
+    >>> _listed([f"without J{i} E wins" for i in range(14)], ", ").endswith("without J11 E wins, and 2 more jurors like these")
+    True
+    """
+    if len(parts) <= LISTED:
+        return sep.join(parts)
+    return sep.join(parts[:LISTED]) + f"{sep}and {len(parts) - LISTED:,} more jurors like these"
 
 
 def _cut_flags(config, lane: str, rnd: str, where: str, standings: pd.DataFrame, standing: LaneStandings,
@@ -343,7 +358,7 @@ def _cut_flags(config, lane: str, rnd: str, where: str, standings: pd.DataFrame,
             changes.append(f"without {juror} {', '.join(moved or out)} would {'also go on' if moved else 'not go on'}")
     if changes:
         flags.append(CUT_UNSTABLE.flag(lane,
-                               f"{where}: who goes on changes when one juror is left out: {'; '.join(changes)}.",
+                               f"{where}: who goes on changes when one juror is left out: {_listed(changes, '; ')}.",
                                round=rnd, value=len(changes), threshold=0))
     bubble = standings[(standings["p_advance"] > UNCERTAIN[0]) & (standings["p_advance"] < UNCERTAIN[1])]
     for row in bubble.itertuples(index=False):

@@ -325,7 +325,11 @@ class Report:
     def jurors(self) -> Section:
         labels = self.juror_labels()
         after = self.gate.after
+        severity = after["juror_severity"]
+        reasons = severity[severity.get("reason", pd.Series("", index=severity.index)).fillna("") != ""]
+        not_applying = {lane: group["reason"].iloc[0] for lane, group in reasons.groupby(col.LANE, sort=False)}
         table = juror_statistics(self.gate, labels, scope=WEIGHTED_TOTAL)
+        table = table[~table[col.LANE].isin(list(not_applying))]  # said in a sentence below, not in a row per juror
         table = table.assign(juror=table[col.JUROR_ID].map(labels),
                              lane=table[col.LANE].map({**self.lane_names(), ALL_LANES: "all lanes"}),
                              interval=[_ci(lo, hi, "+.2f") for lo, hi in zip(table["ci_low"], table["ci_high"])])
@@ -343,9 +347,12 @@ class Report:
                          "their severity in each lane, weighted by how many scores they gave there.")
         if halo_note(self.festival):
             texts.append(halo_note(self.festival))
+        for lane in self.festival.config.lanes:
+            if lane.id in not_applying:
+                texts.append(f"{lane.name}: juror statistics {not_applying[lane.id]}.")
         charts = []
         for lane in self.festival.config.lanes:
-            if (after["juror_severity"][col.LANE] == lane.id).any():
+            if (after["juror_severity"][col.LANE] == lane.id).any() and lane.id not in not_applying:
                 chart = juror_severity_chart(after["juror_severity"], lane=lane.id, labels=labels, checks=self.festival.config.checks)
                 charts.append(self._figure(chart.properties(title=f"Juror severity, {lane.name}: weighted total (dashed: the flag's bar)"),
                                      f"Juror severity in {lane.name}, with 95% intervals"))

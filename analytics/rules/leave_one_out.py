@@ -55,10 +55,11 @@ class LeaveOneOut:
         return _rank_range(self.base[rnd], self.juror[rnd], self.entry[rnd], self.value[rnd], len(self.jurors))
 
     def leaders(self, rnd: str, leader: int) -> tuple[np.ndarray, np.ndarray]:
-        """Per juror (code), who holds the first place of ``leader`` (the official first, a position)
-        without that juror: another entry (the best, the first in the order of ``entries`` among
-        equals) when it reaches the leader's result or the leader has none left, else the leader
-        (-1: no result left at all); and whether that entry only ties with the leader."""
+        """Per juror (code), who takes the first place of ``leader`` (the official first, a position)
+        from it without that juror: an entry that passes the leader (the best; the first in the order
+        of ``entries`` among equals), else one that was behind it and comes level, else the leader
+        (-1: no result left at all); and whether that entry only comes level. Entries already level
+        with the leader as the panel sat (a shared first place) stay level without taking anything."""
         return _leaders(self.base[rnd], self.juror[rnd], self.entry[rnd], self.value[rnd], len(self.jurors), leader)
 
     def going_on(self, rnd: str, advance: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
@@ -196,48 +197,64 @@ def _rank_range(base: np.ndarray, juror: np.ndarray, entry: np.ndarray, value: n
     return np.where(has, best, np.nan), np.where(has, worst, np.nan)
 
 
+def _best_among(candidates: np.ndarray, b: np.ndarray, juror: np.ndarray, entry: np.ndarray, v: np.ndarray,
+                groups: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per juror of ``groups`` (sorted), the best of the ``candidates`` (positions) without that juror:
+    its position (-1: none) and result, the first in the order of ``entries`` among equals."""
+    n_groups = len(groups)
+    if not len(candidates):
+        return np.full(n_groups, -1, dtype=np.int64), np.full(n_groups, -np.inf)
+    order = candidates[np.lexsort((candidates, -b[candidates]))]  # best first, the first entry first among equals
+    place = np.full(len(b), -1, dtype=np.int64)
+    place[order] = np.arange(len(order))
+    mine = place[entry] >= 0  # the juror's pairs among the candidates
+    j, e = juror[mine], entry[mine]
+    g_of = np.searchsorted(groups, j)
+    # the best candidate the juror did not score: the first place of that order not among theirs (their
+    # places sorted p0 < p1 < ...: the number of them with p_i == i is where the first gap is)
+    sort = np.lexsort((place[e], g_of))
+    first_of = np.searchsorted(g_of[sort], np.arange(n_groups))
+    rank_in_group = np.arange(len(sort)) - first_of[g_of[sort]]
+    run = np.bincount(g_of[sort], weights=place[e][sort] == rank_in_group, minlength=n_groups).astype(np.int64)
+    kept = np.where(run < len(order), order[np.minimum(run, len(order) - 1)], -1)
+    kept_value = np.where(kept >= 0, b[np.maximum(kept, 0)], -np.inf)
+    # the best candidate the juror scored, without them (the first entry among equals)
+    sort = np.lexsort((e, -v[mine], g_of))
+    g_sorted = g_of[sort]
+    firsts = np.r_[0, np.flatnonzero(g_sorted[1:] != g_sorted[:-1]) + 1] if len(sort) else np.zeros(0, dtype=np.int64)
+    own_entry = np.full(n_groups, -1, dtype=np.int64)
+    own_value = np.full(n_groups, -np.inf)
+    own_entry[g_sorted[firsts]] = e[sort][firsts]
+    own_value[g_sorted[firsts]] = v[mine][sort][firsts]
+    better = (own_value > kept_value) | ((own_value == kept_value) & (own_entry >= 0) & ((kept < 0) | (own_entry < kept)))
+    best = np.where(better, own_entry, kept)
+    value = np.where(better, own_value, kept_value)
+    return np.where(np.isfinite(value), best, -1), value
+
+
 def _leaders(base: np.ndarray, juror: np.ndarray, entry: np.ndarray, value: np.ndarray, n_juries: int,
-             leader: int) -> np.ndarray:
+             leader: int) -> tuple[np.ndarray, np.ndarray]:
     n = len(base)
     out, tied = np.full(n_juries, leader, dtype=np.int64), np.zeros(n_juries, dtype=bool)
     if n < 2 or leader < 0 or not len(juror):
         return out, tied
     b, v = _finite(base), _finite(value)
-    others = np.flatnonzero(np.arange(n) != leader)
-    order = others[np.lexsort((others, -b[others]))]  # the other entries, best first, the first among equals
-    place = np.full(n, -1, dtype=np.int64)
-    place[order] = np.arange(n - 1)
-    groups, start, counts = np.unique(juror, return_index=True, return_counts=True)
-    # the leader's result without each juror
-    lead_value = np.full(len(groups), b[leader])
+    groups = np.unique(juror)
+    lead_value = np.full(len(groups), b[leader])  # the leader's result without each juror
     is_leader = entry == leader
     lead_value[np.searchsorted(groups, juror[is_leader])] = v[is_leader]
-    # the best other entry each juror did not score: the first place of that order not among theirs (their
-    # places sorted p0 < p1 < ...: the number of them with p_i == i is where the first gap is)
-    mine = ~is_leader
-    j, e = juror[mine], entry[mine]
-    sort = np.lexsort((place[e], j))
-    g_of = np.searchsorted(groups, j[sort])
-    first_of = np.searchsorted(g_of, np.arange(len(groups)))
-    rank_in_group = np.arange(len(sort)) - first_of[g_of]
-    run = np.bincount(g_of, weights=place[e][sort] == rank_in_group, minlength=len(groups)).astype(np.int64)
-    kept = np.where(run < n - 1, order[np.minimum(run, n - 2)], -1)  # -1: the juror scored every other entry
-    kept_value = np.where(kept >= 0, b[np.maximum(kept, 0)], -np.inf)
-    # the best other entry the juror scored, without them (the first entry among equals)
-    sort = np.lexsort((e, -v[mine], j))
-    g_sorted = np.searchsorted(groups, j[sort])
-    firsts = np.r_[0, np.flatnonzero(g_sorted[1:] != g_sorted[:-1]) + 1] if len(sort) else np.zeros(0, dtype=np.int64)
-    own_entry = np.full(len(groups), -1, dtype=np.int64)
-    own_value = np.full(len(groups), -np.inf)
-    own_entry[g_sorted[firsts]] = e[sort][firsts]
-    own_value[g_sorted[firsts]] = v[mine][sort][firsts]
-    better = (own_value > kept_value) | ((own_value == kept_value) & (own_entry >= 0) & ((kept < 0) | (own_entry < kept)))
-    rival = np.where(better, own_entry, kept)
-    rival_value = np.where(better, own_value, kept_value)
-    # the first place changes when another entry reaches the leader's result (or the leader has none left)
-    reaches = np.isfinite(rival_value) & (rival_value >= lead_value)
-    out[groups] = np.where(reaches, rival, np.where(np.isfinite(lead_value), leader, -1))
-    tied[groups] = reaches & (rival_value == lead_value)
+    level = b == b[leader]  # the entries already level with the leader (a shared first place)
+    others = np.flatnonzero(~level)
+    co_leaders = np.flatnonzero(level & (np.arange(n) != leader))
+    new, new_value = _best_among(others, b, juror, entry, v, groups)
+    co, co_value = _best_among(co_leaders, b, juror, entry, v, groups)
+    # the leader is passed (by an entry that was behind it or one that was level with it), or an entry
+    # that was behind it comes level: its first place changes; a tie that was there already does not
+    passed = np.maximum(new_value, co_value) > lead_value
+    by = np.where((co_value > new_value) | ((co_value == new_value) & (co >= 0) & ((new < 0) | (co < new))), co, new)
+    joins = ~passed & (new >= 0) & (new_value == lead_value)
+    out[groups] = np.where(passed, by, np.where(joins, new, np.where(np.isfinite(lead_value), leader, -1)))
+    tied[groups] = joins
     return out, tied
 
 
