@@ -53,7 +53,7 @@ from traitlets.config import Config
 
 from analytics.present.exports import staging_folder, swap_in, write_csvs, xlsx_bytes
 from analytics.gate.decisions import GateResult
-from analytics.present.manifest import MANIFEST, build_manifest, input_fingerprint
+from analytics.present.manifest import MANIFEST, build_manifest
 from analytics.base.progress import Progress
 from analytics.present.html import LEFT_OUT, page
 from analytics.present.pdf import PdfUnavailable, print_pdf
@@ -315,8 +315,7 @@ def make_pages(gate: GateResult, festival_dir: str | Path, staging: Path, *, dec
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
     target = staging / "confidential" / "notebooks"
     target.mkdir(parents=True, exist_ok=True)
-    Report.remember(gate, festival_dir, decisions_file)
-    fingerprint = input_fingerprint(festival_dir, decisions_file)
+    fingerprint = Report.remember(gate, festival_dir, decisions_file)  # the inputs hashed once
     jobs = []
     for audience, name in PAGES.items():
         report = Report(gate, audience, fingerprint)

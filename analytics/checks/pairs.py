@@ -25,6 +25,20 @@ from analytics.rules.stages import with_stages
 STATUSES = ("complete", "partial", "missing", "conflict", "conflict_scored", "unassigned")
 
 
+def one_entry_each(scores: pd.DataFrame) -> bool:
+    """Whether every juror in ``scores`` (any table with ``juror_id`` and ``entry_id``) scored exactly
+    one entry: a conference whose reviews are each by their own reviewer. There a juror's own
+    leniency cannot be told from the entry's merit, and resampling jurors would leave entries
+    without scores (design section 18). O(scores).
+
+    >>> import pandas as pd
+    >>> one_entry_each(pd.DataFrame({"juror_id": ["R1", "R2", "R2"], "entry_id": ["P1", "P1", "P1"]}))
+    True
+    """
+    pairs = scores[[col.JUROR_ID, col.ENTRY_ID]].drop_duplicates()
+    return not pairs.empty and not pairs[col.JUROR_ID].duplicated().any()
+
+
 def coverage(festival: Festival) -> pd.DataFrame:
     """One row per (lane, round, juror, entry) that is assigned, scored or conflicted; a pair
     is expected in each round its entry takes part in (``festival.stages``).

@@ -44,6 +44,7 @@ import pandas as pd
 from analytics.base import columns as col
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind, in_round
+from analytics.checks.pairs import one_entry_each
 from analytics.checks.shared import Shared, lane_rng
 from analytics.load.festival import Festival
 from analytics.rules.leave_one_out import LeaveOneOut, leave_one_out
@@ -121,18 +122,16 @@ def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
 def _own_entry(scores: pd.DataFrame, jurors: pd.Index) -> np.ndarray | None:
     """Each juror's one entry (a code per juror of ``jurors``) when every juror of the lane scored
     exactly one entry (a conference's reviews, each by its own reviewer), else None. O(scores)."""
-    pairs = scores[[col.JUROR_ID, col.ENTRY_ID]].drop_duplicates()
-    if pairs.empty or pairs[col.JUROR_ID].duplicated().any():
+    if not one_entry_each(scores):
         return None
-    entry_of = pairs.set_index(col.JUROR_ID)[col.ENTRY_ID].reindex(jurors)
+    entry_of = scores.drop_duplicates(col.JUROR_ID).set_index(col.JUROR_ID)[col.ENTRY_ID].reindex(jurors)
     return pd.factorize(entry_of)[0]
 
 
 def resamples_own_jurors(festival: Festival, lane: str) -> bool:
     """Whether the lane's bootstrap resamples each entry's own jurors (every juror of the lane
     scored one entry) rather than the lane's jurors: what the summary and the method notes say."""
-    scores = festival.scores[festival.scores[col.LANE] == lane]
-    return _own_entry(scores, pd.Index(sorted(scores[col.JUROR_ID].unique()))) is not None
+    return one_entry_each(festival.scores[festival.scores[col.LANE] == lane])
 
 
 def _within(own: np.ndarray, uniform: np.ndarray) -> np.ndarray:

@@ -20,6 +20,7 @@ from analytics.load.festival import Festival
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind, in_round
 from analytics.rules.scoring import WEIGHTED_TOTAL
+from analytics.checks.pairs import one_entry_each
 from analytics.checks.shared import LaneFit, Shared
 
 
@@ -97,7 +98,7 @@ def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
             if shared.ratings(lane, scope, rnd).empty:
                 continue
             ratings = shared.ratings(lane, scope, rnd)
-            if not ratings[col.JUROR_ID].duplicated().any():  # every juror scored one entry: not estimable
+            if one_entry_each(ratings):  # not estimable
                 n = len(ratings)
                 parts.append({col.JUROR_ID: ratings[col.JUROR_ID].to_numpy(dtype=object), "severity": np.full(n, np.nan),
                               "se": np.full(n, np.nan), "ci_low": np.full(n, np.nan), "ci_high": np.full(n, np.nan),

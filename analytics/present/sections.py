@@ -95,11 +95,14 @@ class Report:
         return cls(gate, audience, fingerprint, charts)
 
     @staticmethod
-    def remember(gate: GateResult, festival_dir: str | Path, decisions_file: str | Path | None = None) -> None:
+    def remember(gate: GateResult, festival_dir: str | Path, decisions_file: str | Path | None = None) -> str:
         """Let :meth:`build` in this process (and in processes forked from it) use ``gate``, the
         gate of ``festival_dir`` with ``decisions_file``, for as long as those files are unchanged
-        (the key is their SHA-256: a changed file is a new key, and the gate is run again)."""
-        _GATES[_gate_key(festival_dir, decisions_file, input_fingerprint(festival_dir, decisions_file or None))] = gate
+        (the key is their SHA-256: a changed file is a new key, and the gate is run again). Returns
+        the inputs' fingerprint (:func:`~analytics.present.manifest.input_fingerprint`)."""
+        fingerprint = input_fingerprint(festival_dir, decisions_file or None)
+        _GATES[_gate_key(festival_dir, decisions_file, fingerprint)] = gate
+        return fingerprint
 
     def _figure(self, chart, description: str) -> Figure:
         return figure(chart, description, draw=self.charts)

@@ -262,7 +262,8 @@ def _going_on(base: np.ndarray, juror: np.ndarray, entry: np.ndarray, value: np.
               advance: int) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     n = len(base)
     b, v = _finite(base), _finite(value)
-    ascending = np.sort(b)
+    by_value = np.argsort(b, kind="stable")
+    ascending = b[by_value]
     best_first = ascending[::-1]
     base_threshold = best_first[advance - 1] if 0 < advance <= n else -np.inf
     on = (b >= base_threshold) & np.isfinite(b)
@@ -296,7 +297,8 @@ def _going_on(base: np.ndarray, juror: np.ndarray, entry: np.ndarray, value: np.
         mine = slice(start[g], start[g] + counts[g])
         values = {int(e): x for e, x in zip(entry[mine], v[mine])}
         t = threshold[g]
-        inside = np.flatnonzero((b >= lo[g]) & (b < hi[g]) & np.isfinite(b))
+        inside = by_value[np.searchsorted(ascending, lo[g], side="left"):np.searchsorted(ascending, hi[g], side="left")]
+        inside = inside[np.isfinite(b[inside])]  # the entries whose result lies between the thresholds
         moved = [e for e in inside if int(e) not in values]
         joined = [e for e in moved if not on[e]] + [e for e, x in values.items() if x >= t and np.isfinite(x) and not on[e]]
         left = [e for e in moved if on[e]] + [e for e, x in values.items() if not (x >= t and np.isfinite(x)) and on[e]]

@@ -71,6 +71,9 @@ def enable(*, fonts: bool = True) -> None:
     charts that a browser draws, with its own fonts)."""
     if fonts:
         _register_cjk_font()
+    # altair refuses a chart of more than 5,000 rows by default: a conference's 20,000 entries in one
+    # histogram are a chart the workbench must draw (the data reach the page cut to the columns used)
+    alt.data_transformers.disable_max_rows()
     alt.renderers.register(RENDERER, mimebundle)
     alt.renderers.enable(RENDERER)
     alt.theme.register(THEME, enable=True)(_theme)
