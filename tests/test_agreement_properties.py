@@ -440,3 +440,34 @@ def test_icc_bootstrap_of_a_large_sparse_design_equals_the_loop():
     draws = rng.integers(0, n_u, size=(40, n_u))
     np.testing.assert_allclose(icc_module._bootstrap_large(r, draws), icc_module._bootstrap_loop(r, draws),
                                rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("n_units, n_boot", [(7, 50), (3000, 400), (5000, 400), (40_000, 500)])
+def test_seeded_weights_equal_a_fresh_draw_whether_kept_or_not(n_units, n_boot, monkeypatch):
+    """The alphas of a lane reuse the last resample weights drawn with their seed: kept as floats,
+    as 16-bit counts (a larger set) or not at all (beyond the cap), they are the very numbers a
+    fresh generator gives, and a second call gives them again (the 14 alphas of a lane agree with
+    14 separate draws)."""
+    from analytics.stats.agreement import longdata
+
+    monkeypatch.setattr(longdata, "CACHED_AS_FLOATS", 1_500_000)
+    monkeypatch.setattr(longdata, "CACHED_VALUES", 15_000_000)
+    fresh = np.concatenate(list(longdata.resample_weights(np.random.default_rng(2026), n_units, n_boot)))
+    for _ in range(2):
+        kept = np.concatenate(list(longdata.seeded_resample_weights(2026, n_units, n_boot)))
+        assert kept.dtype == np.float64
+        np.testing.assert_array_equal(kept, fresh)
+    other = np.concatenate(list(longdata.seeded_resample_weights(7, n_units, n_boot)))
+    assert not np.array_equal(other, fresh)
+
+
+def test_an_alpha_interval_is_the_same_after_another_scopes_alpha():
+    """The interval of one table does not depend on what was computed before it in the process."""
+    rng = np.random.default_rng(3)
+    long = pd.DataFrame({"entry_id": np.repeat(np.arange(60), 3), "juror_id": np.tile([0, 1, 2], 60),
+                         "score": rng.integers(1, 8, 180).astype(float)})
+    first = agreement.krippendorff_alpha(long, n_boot=300, random_state=11)
+    agreement.krippendorff_alpha(long.assign(score=long["score"][::-1].to_numpy()), level="ordinal", n_boot=300,
+                                 random_state=11)
+    again = agreement.krippendorff_alpha(long, n_boot=300, random_state=11)
+    assert (first.ci_low, first.ci_high) == (again.ci_low, again.ci_high)

@@ -84,7 +84,7 @@ def test_demo_command_writes_the_demo(tmp_path):
 
 
 def test_unexpected_errors_do_not_show_a_traceback(monkeypatch, capsys):
-    def boom(_):
+    def boom(_, **__):
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(festival_module, "load_festival", boom)  # the cli imports it when a command runs

@@ -110,3 +110,55 @@ def test_jury_check_on_a_terminal_draws_tqdms_bar():
     assert re.search(r"\rload: 100%\|[^|]+\| 1/1 ", screen)
     assert not re.search(r"checks \d+/\d+: ", screen)  # no log line
     assert re.search(r"jury check: done in \d+\.\d s\r?\n$", screen)
+
+
+def test_a_long_step_moves_the_bar_within_it():
+    """A check that says how far it got (``part``) moves the bar by that fraction of its step; the
+    count beside the bar stays the steps finished."""
+    screen = Terminal()
+    steps = Progress(4, "checks", stream=screen)
+    steps.step("coverage")
+    steps.part(1, 4, "agreement, lane_a: ethics")
+    first = screen.getvalue().rsplit("\r", 1)[-1]
+    assert re.search(r"checks:  31%\|[^|]+\| 1/4 \[[^]]*, agreement, lane_a: ethics\]", first)  # (1 + 1/4) / 4
+    steps.part(3, 4, "agreement, lane_b: total")
+    later = screen.getvalue().rsplit("\r", 1)[-1]
+    assert re.search(r"checks:  44%\|[^|]+\| 1/4 \[[^]]*, agreement, lane_b: total\]", later)  # (1 + 3/4) / 4
+    steps.step("agreement")
+    assert re.search(r"checks:  50%\|[^|]+\| 2/4 \[[^]]*, agreement\]", screen.getvalue().rsplit("\r", 1)[-1])
+
+
+def test_a_log_gets_a_line_for_a_part_at_most_every_few_seconds(monkeypatch):
+    import analytics.base.progress as progress_module
+
+    log = io.StringIO()
+    steps = Progress(2, "checks", stream=log)
+    steps.step("coverage")
+    steps.part(1, 28, "agreement, lane_a: ethics")  # within LOG_EVERY of the last line: no line
+    assert log.getvalue().count("\n") == 1
+    monkeypatch.setattr(progress_module, "LOG_EVERY", 0.0)
+    steps.part(2, 28, "agreement, lane_a: risk")
+    last = log.getvalue().splitlines()[-1]
+    assert re.fullmatch(r"checks 2/2: agreement, lane_a: risk, 2/28 \(\d+\.\d s\)", last)
+
+
+def test_the_checks_and_the_load_say_how_far_they_got_within_their_steps(monkeypatch):
+    """The long checks (agreement per lane and criterion, the rankings and the score effects per
+    lane) and the load (tables read, cells checked, ids across tables) tell the bar their parts."""
+    import analytics.base.progress as progress_module
+    from analytics.checks.registry import run_checks
+    from analytics.load.festival import load_festival
+
+    told = []
+    festival = load_festival(MINI, progress=lambda done, parts, what: told.append((done, parts, what)))
+    assert [(d, p) for d, p, _ in told] == [(0, 3), (1, 3), (2, 3)]
+    monkeypatch.setattr(progress_module, "LOG_EVERY", 0.0)
+    log = io.StringIO()
+    run_checks(festival, progress=Reporter(stream=log))
+    lines = log.getvalue().splitlines()
+    for check in ("agreement", "rankings"):
+        parts = [line for line in lines if re.match(rf"checks \d+/\d+: {check}, .+, \d+/\d+ \(", line)]
+        assert parts, f"{check} told no part"
+        done, total = map(int, re.search(r", (\d+)/(\d+) \(", parts[-1]).groups())
+        assert done == total - 1  # the last part under way
+    assert lines[-1].startswith("checks: done in")

@@ -287,3 +287,30 @@ def test_ranks_are_pandas_minimum_ranks_with_the_unscored_last():
         expected = pd.DataFrame(np.where(np.isnan(values), -np.inf, values)).rank(axis=1, ascending=False, method="min")
         np.testing.assert_array_equal(ranks(values), expected.to_numpy())
     assert ranks(np.array([3.0, np.nan, 5.0])).tolist() == [2.0, 3.0, 1.0]  # one row as a vector
+
+
+def test_ranks_counted_equal_the_sorted_ranks():
+    """Results with few distinct values are ranked by counting (no sort); the ranks are pandas'
+    minimum ranks all the same, on rows with ties, gaps, missing results, negative, wide and
+    continuous values (which fall back to the sort)."""
+    import numpy as np
+    import pandas as pd
+
+    from analytics.rules.official import round_half_up
+    from analytics.rules.rounds import _counted_ranks, ranks
+
+    rng = np.random.default_rng(12)
+    counted = 0
+    for _ in range(200):
+        shape = (int(rng.integers(50, 400)), int(rng.integers(20, 200)))
+        decimals = rng.choice([0, 1, 2, 3, None])
+        values = round_half_up(rng.normal(rng.normal(0, 50), rng.choice([0.01, 1, 10, 300]), size=shape), decimals)
+        values[rng.random(shape) < rng.random() * 0.5] = np.nan
+        if rng.random() < 0.1:
+            values[:] = np.nan
+        expected = pd.DataFrame(np.where(np.isnan(values), -np.inf, values)).rank(axis=1, ascending=False, method="min")
+        np.testing.assert_array_equal(ranks(values), expected.to_numpy())
+        counted += _counted_ranks(values) is not None
+    assert 30 < counted < 190  # both ways were tried
+    signed = np.tile([[0.0, -0.0, 1.0, np.nan]], (5000, 1))
+    assert ranks(signed)[0].tolist() == [2.0, 2.0, 1.0, 4.0]  # minus zero ties with zero, as in the sort

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from analytics.present.manifest import MANIFEST, build_manifest, previous_outputs, verify
 from analytics.base.problems import FestivalDataError
-from analytics.base.progress import Reporter
+from analytics.base.progress import Progress, Reporter
 
 if TYPE_CHECKING:
     from analytics.load.festival import Festival
@@ -132,14 +132,14 @@ def _demo(args) -> int:
     return EXIT_OK
 
 
-def _load_or_report(folder: Path, out: Path | None) -> Festival | None:
+def _load_or_report(folder: Path, out: Path | None, progress: Progress | None = None) -> Festival | None:
     """The festival in ``folder`` with its rounds decided by its rules; ``None`` (and every
-    problem reported) when its tables or its rounds have problems."""
+    problem reported) when its tables or its rounds have problems. ``progress``: the load's bar."""
     from analytics.load.festival import load_festival
     from analytics.rules.stages import with_stages
 
     try:
-        return with_stages(load_festival(folder))
+        return with_stages(load_festival(folder, progress=progress.part if progress else None))
     except FestivalDataError as error:
         _report_problems(error, out)
         return None
@@ -180,7 +180,7 @@ def _gate(folder: Path, out: Path | None, decisions_file: Path | None, progress:
     ``progress`` shows each step on standard error as it finishes."""
     progress = progress or Reporter(quiet=True)
     loading = progress(1, "load")
-    festival = _load_or_report(folder, out)
+    festival = _load_or_report(folder, out, loading)
     if festival is None:
         return None
     loading.step(f"{folder} ({len(festival.scores):,} scores)")

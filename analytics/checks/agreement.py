@@ -101,8 +101,10 @@ def agreement_table(data: Festival | Shared, *, lanes: list[str] | None = None, 
     shared = Shared.of(data, lanes)
     n_boot, seed = _settings(shared.festival, n_boot, random_state)
     rows = []
+    parts = sum(len(shared.scopes(lane)) for lane, _ in shared.stages)
     for lane, rnd in shared.stages:
         for scope in shared.scopes(lane):
+            shared.part(len(rows) // 5, parts, f"{lane}{in_round(rnd)}: {scope}")
             ratings = shared.coded(lane, scope, rnd)
             rows.append(_row(lane, rnd, scope, "alpha_interval", krippendorff_alpha(ratings, n_boot=n_boot, random_state=seed)))
             rows.append(_row(lane, rnd, scope, "alpha_ordinal",

@@ -22,7 +22,7 @@ subject part of the flag id (escaped as there), to tell flags apart at a glance.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Literal
 
 import pandas as pd
@@ -150,7 +150,9 @@ def flags_frame(flags: Iterable[Flag]) -> pd.DataFrame:
     Raises ValueError when two flags share an id: a check that flags one subject twice, or
     flags subjects of different shapes, is a bug the chair must never see as one flag.
     """
-    frame = pd.DataFrame([astuple(f) for f in flags], columns=FLAG_COLUMNS)
+    # the fields read directly: a flag holds only strings and floats, and dataclasses.astuple deep-copies each
+    # (1.4 s for the 16,000 flags of the conference preset)
+    frame = pd.DataFrame([[getattr(f, name) for name in FLAG_COLUMNS] for f in flags], columns=FLAG_COLUMNS)
     repeated = frame["flag_id"][frame["flag_id"].duplicated()]
     if not repeated.empty:
         raise ValueError(f"flag ids must be unique; repeated: {', '.join(sorted(set(repeated)))}")

@@ -266,9 +266,10 @@ def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: 
         shared = Shared(replace(festival, config=festival.config.with_checks(bootstrap_resamples=n_boot)), shared.lanes)
     titles = shared.festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
     frames = []
-    for lane in shared.lanes:
+    for done, lane in enumerate(shared.lanes):
         if not (shared.scores[col.LANE] == lane).any():
             continue
+        shared.part(done, len(shared.lanes), lane)
         standing = _lane(shared, lane, scope)
         for rnd in shared.config.round_ids:
             if not len(standing.official.entries[rnd]):

@@ -121,6 +121,10 @@ class CheckResult:
         return coverage.missing_scores(self.shared)
 
 
+def _unheard_after(done: int, parts: int, what: str) -> None:
+    """A table computed after the run (:meth:`CheckResult.table_of`) has no bar to move."""
+
+
 def run_checks(festival: Festival, *, lanes: Sequence[str] | None = None,
                registry: Sequence[CheckFamily] = REGISTRY, progress: Reporter | None = None,
                label: str = "checks", preview: bool = False) -> CheckResult:
@@ -138,6 +142,7 @@ def run_checks(festival: Festival, *, lanes: Sequence[str] | None = None,
     configured = [check for check in registry if check.configured(festival.config)]
     steps = (progress or Reporter(quiet=True))(len(configured), label)
     for check in configured:
+        shared.on_part = lambda done, parts, what, name=check.name: steps.part(done, parts, f"{name}, {what}")
         table = check.table(shared)
         tables[check.name] = table
         raised = check.flags(shared, table)
@@ -147,4 +152,5 @@ def run_checks(festival: Festival, *, lanes: Sequence[str] | None = None,
         found.extend(raised)
         steps.step(check.name)
     steps.done()
+    shared.on_part = _unheard_after
     return CheckResult(shared, tables, flags_frame(found))

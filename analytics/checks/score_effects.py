@@ -89,8 +89,8 @@ def _resampled_ranks(values: np.ndarray, draws: np.ndarray) -> np.ndarray:
     n_b, n_v = len(draws), len(distinct)
     drawn = codes[draws]
     equal = np.bincount((np.arange(n_b)[:, None] * n_v + drawn).ravel(), minlength=n_b * n_v).reshape(n_b, n_v)
-    below = np.cumsum(equal, axis=1) - equal
-    return np.take_along_axis(below, drawn, axis=1) + (np.take_along_axis(equal, drawn, axis=1) + 1) / 2
+    mid = np.cumsum(equal, axis=1) - (equal - 1) / 2  # per resample and distinct value: below + (equal + 1) / 2
+    return np.take_along_axis(mid, drawn, axis=1)
 
 
 def _spearman_resampled(x: np.ndarray, y: np.ndarray, draws: np.ndarray) -> np.ndarray:
@@ -127,7 +127,8 @@ def score_effects(data: Festival | Shared, *, lanes: list[str] | None = None, n_
     lane_of = festival.entries.set_index(col.ENTRY_ID)[col.CATEGORY]
     tools = entry_tools(festival)
     rows = []
-    for lane in shared.lanes:
+    for done, lane in enumerate(shared.lanes):
+        shared.part(done, len(shared.lanes), lane)
         rng = lane_rng(seed, lane)
         ids = scores.index[scores.index.map(lane_of) == lane]
         ids = ids[share.reindex(ids).notna().to_numpy()]
@@ -149,7 +150,9 @@ def score_effects(data: Festival | Shared, *, lanes: list[str] | None = None, n_
         # once per lane, so that each tool costs a few matrix-vector products, O(resamples × entries):
         # a permuted score sum over a tool's users is sum_j used_j y[inverse_b(j)], and a resample is
         # each entry's multiplicity
-        permuted_y = y[np.argsort(perms, axis=1)]
+        inverse = np.empty_like(perms)  # each permutation's inverse, by one scatter rather than a sort
+        np.put_along_axis(inverse, perms, np.broadcast_to(np.arange(n), perms.shape), axis=1)
+        permuted_y = y[inverse]
         drawn = np.bincount((np.arange(b)[:, None] * n + boot).ravel(), minlength=b * n).reshape(b, n).astype(float)
         drawn_total = drawn @ y
         for tool, group in lane_tools.groupby("tool", sort=True):

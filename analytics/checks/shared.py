@@ -16,7 +16,7 @@ the same ``Shared``.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -32,6 +32,10 @@ from analytics.rules.scoring import WEIGHTED_TOTAL, weighted_totals
 from analytics.rules.stages import with_stages
 from analytics.stats.additive import AdditiveFit, fit_additive
 from analytics.stats.agreement.longdata import Ratings
+
+
+def _unheard(done: int, parts: int, what: str) -> None:
+    """Where no progress bar listens (a check run on its own, the explorer)."""
 
 
 def lane_rng(seed: int, lane: str) -> np.random.Generator:
@@ -84,6 +88,9 @@ class Shared:
         self._coded: dict[tuple[str, str, str], Ratings] = {}
         self._fits: dict[tuple[str, str, str], LaneFit] = {}
         self._memo: dict[tuple, object] = {}
+        #: told how far the check under way got (:meth:`part`); :func:`analytics.checks.registry.run_checks`
+        #: points it at the progress bar
+        self.on_part: Callable[[int, int, str], None] = _unheard
 
     @classmethod
     def of(cls, data: Festival | Shared, lanes: Sequence[str] | None = None) -> Shared:
@@ -223,6 +230,11 @@ class Shared:
         if key not in self._fits:
             self._fits[key] = LaneFit.of(self.ratings(lane, scope, round))
         return self._fits[key]
+
+    def part(self, done: int, parts: int, what: str) -> None:
+        """The check under way has finished ``done`` of its ``parts`` parts and works on ``what`` (a
+        lane, a criterion): a long check says so, and the progress bar moves within its step."""
+        self.on_part(done, parts, what)
 
     def memo(self, key: tuple, compute):
         """``compute()``, once per run and ``key``: for an intermediate that one module's

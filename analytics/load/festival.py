@@ -8,7 +8,7 @@ listing every problem; :func:`validate_festival` returns the same list as a tabl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,7 +104,7 @@ class Festival:
                 f"{len(self.jurors)} jurors, {len(self.scores)} scores on {len(self.config.criteria)} criteria>")
 
 
-def load_festival(path: str | Path) -> Festival:
+def load_festival(path: str | Path, *, progress: Callable[[int, int, str], None] | None = None) -> Festival:
     """Read and validate a festival folder (design section 3).
 
     Parameters
@@ -112,6 +112,9 @@ def load_festival(path: str | Path) -> Festival:
     path
         Folder holding ``festival.toml`` and the tables, each as ``<table>.csv`` (UTF-8,
         with or without BOM) or as a sheet of the folder's one ``.xlsx`` workbook.
+    progress
+        Told ``(done, parts, what)`` as the reading goes (the tables read, each table checked, the
+        references between them): :meth:`analytics.base.progress.Progress.part`.
 
     Returns
     -------
@@ -131,7 +134,7 @@ def load_festival(path: str | Path) -> Festival:
     >>> list(festival.scores.columns[:6])
     ['source_row', 'entry_id', 'juror_id', 'criterion', 'lane', 'score']
     """
-    festival, log = read_festival(Path(path))
+    festival, log = read_festival(Path(path), progress=progress)
     log.raise_if_any(str(path))
     return festival
 
@@ -153,8 +156,11 @@ def read_decisions(path: str | Path) -> pd.DataFrame:
     return table
 
 
-def read_festival(folder: Path) -> tuple[Festival | None, ProblemLog]:
-    """The festival in ``folder`` and every problem found loading it (``None`` when there are problems)."""
+def read_festival(folder: Path, *, progress: Callable[[int, int, str], None] | None = None
+                  ) -> tuple[Festival | None, ProblemLog]:
+    """The festival in ``folder`` and every problem found loading it (``None`` when there are problems);
+    ``progress`` as in :func:`load_festival`."""
+    told = progress or (lambda done, parts, what: None)
     log = ProblemLog()
     if not folder.is_dir():
         log.add(str(folder), None, None, None, "no such folder; expected a festival folder holding festival.toml and the tables")
@@ -162,12 +168,15 @@ def read_festival(folder: Path) -> tuple[Festival | None, ProblemLog]:
     text = read_config_text(folder, log)
     config = parse_config(text, log) if text is not None else None
     specs = table_specs(config)
+    told(0, 3, "reading the tables")
     raw = read_tables(folder, specs, config.column_mapping if config else {}, log,
                       layout=config.layout.scores if config else "long", criteria=config.criterion_ids if config else ())
     sources = {name: table.source for name, table in raw.items()}
+    told(1, 3, "checking each cell")
     tables = {name: typed_table(table, specs[name], config, log) for name, table in raw.items()}
     if config is None:
         return None, log
+    told(2, 3, "checking the ids across tables")
     check_references(tables, sources, config, log)
     if log.problems:
         return None, log

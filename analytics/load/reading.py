@@ -20,6 +20,7 @@ import pandas as pd
 from analytics.base import columns as col
 from analytics.load.config import CONFIG_FILE
 from analytics.base.problems import ProblemLog
+from analytics.base.text import strip
 from analytics.load.schema import TableSpec
 
 SAVE_AS_UTF8 = ("save it as UTF-8: in Excel, File > Save As > 'CSV UTF-8 (Comma delimited)'; "
@@ -208,7 +209,7 @@ def _with_header(grid: pd.DataFrame, spec: TableSpec, source: str, mapping: dict
     body.columns = [h if h else f"#{i + 1}" for i, h in enumerate(header)]
     body = body.loc[:, [h != "" or (body.iloc[:, i] != "").any() for i, h in enumerate(header)]]
     body.insert(0, col.SOURCE_ROW, np.arange(2, len(body) + 2, dtype=np.int64))
-    filled = body.drop(columns=col.SOURCE_ROW).apply(lambda s: s.str.strip() != "").any(axis=1)
+    filled = body.drop(columns=col.SOURCE_ROW).apply(lambda s: strip(s) != "").any(axis=1)
     body = body.loc[filled].reset_index(drop=True)
     if body.empty and spec.required:
         log.add(source, None, None, None, "the table has a header but no rows; expected one row per record")

@@ -15,6 +15,7 @@ import pandas as pd
 from analytics.base import columns as col
 from analytics.load.config import FestivalConfig
 from analytics.base.problems import ProblemLog
+from analytics.base.text import strip
 from analytics.load.reading import RawTable
 from analytics.load.schema import ACTIONS, FALSE_WORDS, TRUE_WORDS, ColumnSpec, TableSpec
 
@@ -45,8 +46,9 @@ def typed_table(raw: RawTable, spec: TableSpec, config: FestivalConfig | None, l
 def _parse_column(text: pd.Series, rows: pd.Series, spec: ColumnSpec, source: str,
                   config: FestivalConfig | None, log: ProblemLog, names: pd.Series) -> pd.Series:
     kind = spec.kind
-    value = text if kind == "text" else text.str.strip()
-    empty = value.str.strip() == ""
+    stripped = strip(text)
+    value = text if kind == "text" else stripped
+    empty = stripped == ""
     if not spec.nullable and empty.any():
         what = "an id" if kind == "id" else "a value"
         log.add_rows(source, rows[empty], names[empty], value[empty], f"{what}; this cell may not be empty")

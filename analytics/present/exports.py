@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from analytics.base.text import per_distinct
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: the date written into every XLSX (document properties and zip members), so runs compare equal
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
@@ -46,7 +48,7 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
         column = out[name]
         if pd.api.types.is_string_dtype(column) or column.dtype == object:
             text = column.astype("string")
-            risky = text.str.startswith(FORMULA_STARTS).fillna(False)
+            risky = per_distinct(text, lambda t: t.str.startswith(FORMULA_STARTS)).fillna(False).astype(bool)
             if risky.any():
                 out[name] = column.where(~risky.to_numpy(), "'" + text)
     return out

@@ -15,7 +15,8 @@ import pandas as pd
 from scipy import sparse
 
 from analytics.base import columns as col
-from analytics.stats.agreement.longdata import Ratings, percentile_interval, ratings, require_seed, resample_weights
+from analytics.stats.agreement.longdata import (Ratings, percentile_interval, ratings, require_seed,
+                                               seeded_resample_weights)
 from analytics.stats.agreement.results import ALPHA_BANDS, AgreementResult, band, undefined
 
 Level = Literal["nominal", "ordinal", "interval", "ratio"]
@@ -106,9 +107,11 @@ def _mid_coincidences_mid(parts: _Parts, w: np.ndarray, mid: np.ndarray) -> np.n
     (n_uc n_uk - [c = k] n_uc) / (m_u - 1) give mid' C_u mid = ((sum_c n_uc mid_c)² -
     sum_c n_uc mid_c²) / (m_u - 1). Cost: O(resamples × ratings), whatever the number of
     categories (a weighted total in quarter points has a hundred)."""
+    per_pair = w / (parts.m - 1)  # resamples × units: each unit's weight over its ratings' pairs
     s1 = (parts.counts @ mid.T).T  # resamples × units: sum over the unit's ratings of their mid-ranks
-    s2 = (parts.counts @ (mid * mid).T).T
-    return (w * (s1 * s1 - s2) / (parts.m - 1)).sum(axis=1)
+    # sum_u per_pair_u s2_u, with s2_u = sum_c n_uc mid_c², is sum_c mid_c² (per_pair @ counts)_c: no s2 matrix
+    squares = ((parts.counts.T @ per_pair.T).T * (mid * mid)).sum(axis=1)
+    return np.einsum("bu,bu,bu->b", per_pair, s1, s1) - squares
 
 
 def krippendorff_alpha(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_ID,
@@ -197,7 +200,7 @@ def krippendorff_alpha(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: s
                          r.n_units, r.n_raters, len(r), details=details)
     low = high = float("nan")
     if rng is not None:
-        boot = np.concatenate([_alpha(parts, w)[0] for w in resample_weights(rng, len(parts.m), n_boot)])
+        boot = np.concatenate([_alpha(parts, w)[0] for w in seeded_resample_weights(random_state, len(parts.m), n_boot)])
         low, high = percentile_interval(boot, confidence)
         details["n_boot"] = n_boot
         details["n_boot_undefined"] = int(np.isnan(boot).sum())

@@ -98,6 +98,36 @@ def resample_weights(rng: np.random.Generator, n_units: int, n_boot: int, chunk:
         yield np.bincount(flat, minlength=b * n_units).reshape(b, n_units).astype(float)
 
 
+#: resample weights kept for the next call with the same seed and sizes while they hold at most this many
+#: multiplicities (beyond :data:`CACHED_AS_FLOATS`, as 16-bit counts: 128 MB): every criterion of a lane, at both levels, resamples
+#: the same entries
+CACHED_VALUES = 64_000_000
+#: up to this many, kept as the floats the alphas multiply by (128 MB), saving a conversion per use
+CACHED_AS_FLOATS = 16_000_000
+_cached: dict[tuple[int, int, int], tuple[np.ndarray, ...]] = {}
+
+
+def seeded_resample_weights(seed, n_units: int, n_boot: int):
+    """:func:`resample_weights` from ``np.random.default_rng(seed)``, chunk by chunk. The last set
+    drawn is kept (within :data:`CACHED_VALUES`) and given again for the same seed, units and
+    resamples, so the 14 alphas of a lane (7 scopes × 2 levels) draw their weights once: the same
+    numbers as drawing them each time, at the cost of one draw and a conversion per use."""
+    key = (seed, n_units, n_boot) if isinstance(seed, int) else None
+    if key is None or n_units * n_boot > CACHED_VALUES or n_units > np.iinfo(np.uint16).max:
+        return resample_weights(np.random.default_rng(seed), n_units, n_boot)
+    if key not in _cached:
+        kept = np.float64 if n_units * n_boot <= CACHED_AS_FLOATS else np.uint16  # a count is at most n_units
+        _cached.clear()
+        _cached[key] = tuple(_read_only(chunk.astype(kept))
+                             for chunk in resample_weights(np.random.default_rng(seed), n_units, n_boot))
+    return (chunk if chunk.dtype == np.float64 else chunk.astype(np.float64) for chunk in _cached[key])
+
+
+def _read_only(chunk: np.ndarray) -> np.ndarray:
+    chunk.flags.writeable = False
+    return chunk
+
+
 def percentile_interval(estimates: np.ndarray, confidence: float) -> tuple[float, float]:
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1; got {confidence}")
