@@ -281,17 +281,22 @@ def test_jury_check_on_one_juror_panels_and_entries_writes_no_warning(tmp_path):
 
 
 def test_the_bootstrap_quantiles_are_numpys_over_the_resamples_that_define_them():
-    """One sort per column instead of numpy's per-column loop for columns with gaps (an entry a
-    resample left without scores): the same numbers as ``np.nanquantile``."""
+    """The intervals kept from the tails of each column, a chunk of resamples at a time, for
+    columns with gaps (an entry a resample left without scores): the same numbers as
+    ``np.nanquantile`` on the whole column, whatever the chunks."""
     import warnings
 
-    from analytics.checks.rankings import _quantiles
+    from analytics.stats.streaming import Tails, tail_size
 
     rng = np.random.default_rng(21)
     for _ in range(200):
-        values = rng.normal(size=(rng.integers(1, 60), rng.integers(1, 30))).round(rng.integers(0, 3))
+        values = rng.normal(size=(rng.integers(1, 1200), rng.integers(1, 30))).round(rng.integers(0, 3))
         values[rng.random(values.shape) < rng.random()] = np.nan
-        low, high = _quantiles(values, (0.025, 0.975))
+        tails = Tails(values.shape[1], tail_size(len(values), (0.025, 0.975)))
+        step = int(rng.integers(1, 400))
+        for start in range(0, len(values), step):
+            tails.add(values[start:start + step])
+        low, high = tails.quantiles((0.025, 0.975))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # numpy's all-NaN columns
             expected = np.nanquantile(values, [0.025, 0.975], axis=0)

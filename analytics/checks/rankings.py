@@ -50,6 +50,7 @@ from analytics.load.festival import Festival
 from analytics.rules.leave_one_out import LeaveOneOut, leave_one_out
 from analytics.rules.rounds import LaneRounds, going_on, lane_panels, official_result, ranks, round_results
 from analytics.rules.scoring import WEIGHTED_TOTAL
+from analytics.stats.streaming import Tails, tail_size
 
 RANKING_COLUMNS = ["lane", "round", "entry_id", "title", "n_jurors", "round_score", "score", "rank", "advances",
                    "p_advance", "score_z", "rank_z", "score_median", "rank_median", "score_trimmed", "rank_trimmed",
@@ -79,15 +80,45 @@ def _trimmed_means(t: pd.DataFrame, trim: float) -> pd.Series:
     return kept.groupby(col.ENTRY_ID)[col.SCORE].mean()
 
 
+#: a chunk of resampled juries holds at most this many numbers per array (multiplicities, results)
+CHUNK_VALUES = 2_000_000
+
+
 @dataclass(frozen=True)
 class LaneStandings:
     """One lane on one scope: its jurors, the official rounds of the panel as it sat, with each
-    juror left out, and for the resampled juries."""
+    juror left out, and what the resampled juries need (:meth:`resampled`)."""
 
     jurors: pd.Index
     official: LaneRounds
     loo: LeaveOneOut
-    boot: LaneRounds
+    panels: dict
+    factors: dict[str, float] | None
+    own: np.ndarray | None  # each juror's one entry, when every juror scored one (see _own_entry)
+
+    def resampled(self, config, lane: str):
+        """The rounds under the resampled juries, a chunk of juries at a time (:class:`LaneRounds`
+        each, without the per-criterion scores): ``[checks] bootstrap_resamples`` juries drawn from
+        the lane's generator, each a row of multiplicities over the jurors; a chunk holds at most
+        :data:`CHUNK_VALUES` numbers per array, so memory is O(jurors + entries), whatever the
+        number of resamples. The draws are the same as in one piece."""
+        checks = config.checks
+        n_boot, n_j = checks.bootstrap_resamples, len(self.jurors)
+        rng = lane_rng(checks.seed, lane)
+        widest = max([n_j, *(len(e) for e in self.official.entries.values()), 1])
+        step = max(1, CHUNK_VALUES // widest)
+        for start in range(0, n_boot, step):  # chunks of resamples, not resamples
+            b = min(step, n_boot - start)
+            if not n_j:
+                draws = np.zeros((b, 0), dtype=np.int64)
+            elif self.own is None:  # jurors resampled: a resampled jury judges every round, as the panel did
+                draws = rng.integers(0, n_j, size=(b, n_j))
+            else:  # each juror scored one entry: each entry's own jurors resampled, so none is left without scores
+                draws = _within(self.own, rng.random((b, n_j)))
+            rows = np.repeat(np.arange(b, dtype=np.int64) * n_j, n_j)  # each resample's multiplicities, in one pass
+            juries = np.bincount(rows + draws.ravel(), minlength=b * n_j).reshape(b, n_j).astype(float)
+            yield round_results(config, lane, self.panels, self.official.entries, juries, self.jurors, self.factors,
+                                keep=False)
 
 
 def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
@@ -103,19 +134,9 @@ def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
             panels = lane_panels(config, scores, lane, criteria=(scope,))
             jurors = pd.Index(sorted(scores[col.JUROR_ID].unique()))
             official = official_result(config, lane, panels, entries, jurors, factors)
-        n_j = len(jurors)
-        checks = shared.config.checks
-        rng = lane_rng(checks.seed, lane)
         own = _own_entry(shared.lane_scores(lane), jurors)
-        if own is None:  # jurors resampled: a resampled jury judges every round, as the panel did
-            draws = rng.integers(0, n_j, size=(checks.bootstrap_resamples, n_j)) if n_j else np.zeros((0, 0), dtype=int)
-        else:  # each juror scored one entry: each entry's own jurors resampled, so none is left without scores
-            draws = _within(own, rng.random((checks.bootstrap_resamples, n_j)))
-        n_boot = checks.bootstrap_resamples  # each resample's multiplicities, counted in one pass
-        rows = np.repeat(np.arange(n_boot, dtype=np.int64) * n_j, n_j)
-        boot = np.bincount(rows + draws.ravel(), minlength=n_boot * n_j).reshape(n_boot, n_j).astype(float)
-        return LaneStandings(jurors, official, leave_one_out(config, lane, panels, official, jurors, factors),
-                             round_results(config, lane, panels, entries, boot, jurors, factors, keep=False))
+        return LaneStandings(jurors, official, leave_one_out(config, lane, panels, official, jurors, factors), panels,
+                             factors, own)
     return shared.memo(("ranking_lane", lane, scope), compute)
 
 
@@ -173,49 +194,12 @@ def _rank(scores: pd.Series) -> pd.Series:
     return scores.rank(ascending=False, method="min").astype("Int64")
 
 
-def _gaps(results: np.ndarray, boot: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each entry's lead over the next in ``order`` (the standings), with its 95% bootstrap interval."""
-    n = len(order)
-    lead, low, high = (np.full(n, np.nan) for _ in range(3))
-    if n >= 2:
-        lead[:-1] = results[order[:-1]] - results[order[1:]]
-        leads = boot[:, order[:-1]] - boot[:, order[1:]]
-        low[:-1], high[:-1] = _quantiles(leads, (0.025, 0.975))
-    return lead, low, high
-
-
-def _quantiles(values: np.ndarray, qs: tuple[float, ...]) -> list[np.ndarray]:
-    """Per column of ``values`` (resamples × entries), its quantiles ``qs`` over the resamples that
-    define it (NaN where none does), by numpy's default ("linear") rule: one sort of the columns
-    (the undefined last) and an interpolation per column, no loop over columns. O(resamples ×
-    entries × log resamples).
-
-    >>> v = np.array([[1.0, np.nan, np.nan], [3.0, 2.0, np.nan], [2.0, 4.0, np.nan]])
-    >>> [q.tolist() for q in _quantiles(v, (0.5, 1.0))]
-    [[2.0, 3.0, nan], [3.0, 4.0, nan]]
-    """
-    ordered = np.sort(values, axis=0)  # NaN last
-    n = (~np.isnan(values)).sum(axis=0)
-    out = []
-    for q in qs:  # two quantiles
-        position = q * np.maximum(n - 1, 0)
-        below = np.floor(position).astype(np.int64)
-        above = np.minimum(below + 1, np.maximum(n - 1, 0))
-        low = np.take_along_axis(ordered, below[None, :], axis=0)[0]
-        high = np.take_along_axis(ordered, above[None, :], axis=0)[0]
-        t = position - below
-        value = np.where(t >= 0.5, high - (high - low) * (1 - t), low + (high - low) * t)  # numpy's own lerp
-        out.append(np.where(n > 0, value, np.nan))
-    return out
-
-
 def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: LaneStandings) -> pd.DataFrame:
-    """One lane's round: the columns from arrays, one frame built at the end. Cost:
-    O(resamples × entries log entries) for the bootstrap ranks, O(scores) for the rest."""
+    """One lane's round, without the columns of the resampled juries (:class:`_Tally`): the
+    columns from arrays, one frame built at the end, best first. Cost: O(scores)."""
     config = shared.config
     entries = standing.official.entries[rnd]
     official = standing.official.results[rnd][0]
-    boot = standing.boot.results[rnd]
     index = pd.Index(entries, name=col.ENTRY_ID)
     ratings = shared.ratings(lane, scope, rnd)  # one row per entry and juror
     out = {"n_jurors": ratings[col.ENTRY_ID].value_counts().reindex(entries).fillna(0).astype(int).to_numpy(),
@@ -224,7 +208,6 @@ def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: Lane
     advance = config.round(rnd).advance if config.round(rnd) is not None else None
     last = rnd == config.round_ids[-1]
     out["advances"] = "" if last else np.where(going_on(official[None, :], advance)[0], "yes", "no")
-    out["p_advance"] = np.nan if last else going_on(boot, advance).mean(axis=0)
     # the alternatives, combined across rounds with the round's weights
     totals = {method: np.zeros(len(entries)) for method in ALTERNATIVES}
     for earlier, weight in config.round_weights(rnd).items():
@@ -237,19 +220,78 @@ def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: Lane
     for method in ALTERNATIVES:
         out[f"rank_{method}"] = _rank(pd.Series(totals[method], index=index))
     out["loo_rank_best"], out["loo_rank_worst"] = standing.loo.rank_range(rnd)
-    # a resample that leaves an entry without scores (jurors resampled, few of them per entry) gives
-    # it no rank: it is neither first nor in the top three there, and its rank interval is taken
-    # over the resamples that rank it
-    boot_ranks = np.where(np.isnan(boot), np.nan, ranks(boot))
-    first = boot_ranks == 1
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["p_first"] = (first / first.sum(axis=1, keepdims=True)).mean(axis=0)  # a shared first place counts as a share
-    out["p_top3"] = (boot_ranks <= 3).mean(axis=0)
-    out["rank_low"], out["rank_high"] = _quantiles(boot_ranks, (0.025, 0.975))
     frame = pd.DataFrame(out, index=index).sort_values(["rank", "score_model"], ascending=[True, False])
+    lead = np.full(len(frame), np.nan)
     order = entries.get_indexer(frame.index)
-    frame["gap_next"], frame["gap_low"], frame["gap_high"] = _gaps(official, boot, order)
+    if len(order) >= 2:
+        lead[:-1] = official[order[:-1]] - official[order[1:]]
+    frame["gap_next"] = lead
     return frame.reset_index()
+
+
+class _Tally:
+    """What the resampled juries say of a round's entries, gathered a chunk of juries at a time:
+    p_first, p_top3, p_advance, the 95% rank interval and the interval of each entry's lead over
+    the next in the standings (``order``: the entries' positions, best first). A resample that
+    leaves an entry without scores (jurors resampled, few of them per entry) gives it no rank:
+    it is neither first nor in the top three there, and its rank interval is taken over the
+    resamples that rank it. Memory: O(entries × the tails of the intervals)."""
+
+    QS = (0.025, 0.975)
+
+    def __init__(self, n_boot: int, order: np.ndarray, advance: int | None, last: bool):
+        n = len(order)
+        self.n_boot, self.order, self.advance, self.last = n_boot, order, advance, last
+        self.first, self.top3, self.on = np.zeros(n), np.zeros(n), np.zeros(n)
+        k = tail_size(n_boot, self.QS)
+        self.ranks, self.leads = Tails(n, k), Tails(max(n - 1, 0), k)
+
+    def add(self, results: np.ndarray) -> None:
+        """One chunk: the round's results under each of its juries (juries × entries)."""
+        boot_ranks = np.where(np.isnan(results), np.nan, ranks(results))
+        first = boot_ranks == 1
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.first += (first / first.sum(axis=1, keepdims=True)).sum(axis=0)  # a shared first place counts as a share
+        self.top3 += (boot_ranks <= 3).sum(axis=0)
+        if not self.last:
+            self.on += going_on(results, self.advance).sum(axis=0)
+        self.ranks.add(boot_ranks)
+        if len(self.order) >= 2:
+            self.leads.add(results[:, self.order[:-1]] - results[:, self.order[1:]])
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The columns, in the entries' own order (the leads in the order of the standings)."""
+        n_boot = max(self.n_boot, 1)
+        out = {"p_first": self.first / n_boot, "p_top3": self.top3 / n_boot,
+               "p_advance": np.full(len(self.first), np.nan) if self.last else self.on / n_boot}
+        out["rank_low"], out["rank_high"] = self.ranks.quantiles(self.QS)
+        low, high = np.full(len(self.order), np.nan), np.full(len(self.order), np.nan)
+        if len(self.order) >= 2:
+            low[:-1], high[:-1] = self.leads.quantiles(self.QS)
+        out["gap_low"], out["gap_high"] = low, high
+        return out
+
+
+def _resampled_columns(shared: Shared, lane: str, standing: LaneStandings,
+                       tables: dict[str, pd.DataFrame]) -> None:
+    """Fill each round's table (best first) with the columns of the resampled juries, every round
+    from one pass over the chunks of juries."""
+    config = shared.config
+    tallies = {}
+    for rnd, table in tables.items():
+        entries = standing.official.entries[rnd]
+        advance = config.round(rnd).advance if config.round(rnd) is not None else None
+        tallies[rnd] = _Tally(config.checks.bootstrap_resamples, entries.get_indexer(table[col.ENTRY_ID]), advance,
+                              rnd == config.round_ids[-1])
+    for chunk in standing.resampled(config, lane):
+        for rnd, tally in tallies.items():
+            tally.add(chunk.results[rnd])
+    for rnd, table in tables.items():
+        tally = tallies[rnd]
+        columns = tally.columns()
+        for name in ("p_first", "p_top3", "p_advance", "rank_low", "rank_high"):
+            table[name] = columns[name][tally.order]
+        table["gap_low"], table["gap_high"] = columns["gap_low"], columns["gap_high"]
 
 
 def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: str = WEIGHTED_TOTAL,
@@ -271,10 +313,10 @@ def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: 
             continue
         shared.part(done, len(shared.lanes), lane)
         standing = _lane(shared, lane, scope)
-        for rnd in shared.config.round_ids:
-            if not len(standing.official.entries[rnd]):
-                continue
-            table = _round_table(shared, lane, rnd, scope, standing)
+        tables = {rnd: _round_table(shared, lane, rnd, scope, standing) for rnd in shared.config.round_ids
+                  if len(standing.official.entries[rnd])}
+        _resampled_columns(shared, lane, standing, tables)
+        for rnd, table in tables.items():
             table.insert(0, col.LANE, lane)
             table.insert(1, col.ROUND, rnd)
             table.insert(3, col.TITLE, table[col.ENTRY_ID].map(titles))
