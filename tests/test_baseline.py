@@ -14,6 +14,15 @@ Changes since:
   8.225000000000001 against GC-06's 8.225 without JR02 "won"; 8.275 against 8.275 without JR05
   did not), so JR05 and JR08 were missing and JR02 and JR04 were said to win. The flag's value
   (jurors listed) goes from 4 to 6; ``rankings.csv`` is unchanged.
+- ``rankings.csv`` p_first, p_top3 and the rank interval on the demo (issue 21, the resampled
+  juries streamed in chunks): a resampled jury's results are now compared to 9 decimals, as the
+  juror left out already was, so an exact tie is a tie. Before, it turned on the last bit of a
+  float (a mean of 98/15 came out 6.533333333333333 or 6.533333333333335 depending on how many
+  juries were computed together), so the numbers depended on the chunking. GC-06's p_first goes
+  from 0.549 to 0.5535 (GC-19's from 0.451 to 0.4465: their shared first places now split),
+  GC-07's p_top3 from 0.661 to 0.673, DB-11's from 0.574 to 0.632; a few rank interval ends move
+  by one place; ``flags.csv`` carries GC-06's new p_first as the value of its
+  ``first_place_uncertain`` flag (its message, 55%, is unchanged).
 - ``juror_severity.csv`` gains a ``reason`` column (issue 21: why a juror has no severity where
   each juror scored one entry), empty in every folder here; every number is unchanged.
 """

@@ -301,3 +301,18 @@ def test_the_bootstrap_quantiles_are_numpys_over_the_resamples_that_define_them(
             warnings.simplefilter("ignore", RuntimeWarning)  # numpy's all-NaN columns
             expected = np.nanquantile(values, [0.025, 0.975], axis=0)
         np.testing.assert_allclose(np.c_[low, high], expected.T, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("chunk", [1, 37, 2_000_000])
+def test_the_resampled_juries_in_chunks_give_the_numbers_of_one_piece(chunk, monkeypatch):
+    """The bootstrap is streamed a chunk of juries at a time (one jury per chunk at the smallest);
+    the draws continue the same generator and the intervals are kept from each entry's tails, so
+    the table is that of all juries at once (p_first summed by chunk: within rounding)."""
+    import analytics.checks.rankings as module
+
+    festival = load_festival(DEMO)
+    whole = rankings(Shared(festival))
+    monkeypatch.setattr(module, "CHUNK_VALUES", chunk)
+    chunked = rankings(Shared(festival))
+    pd.testing.assert_frame_equal(chunked, whole, rtol=1e-12, atol=1e-14)
+    assert whole["rank_low"].notna().all() and (whole["rank_low"] <= whole["rank_high"]).all()

@@ -47,7 +47,7 @@ from analytics.checks.flags import Flag, FlagKind, in_round
 from analytics.checks.pairs import one_entry_each
 from analytics.checks.shared import Shared, lane_rng
 from analytics.load.festival import Festival
-from analytics.rules.leave_one_out import LeaveOneOut, leave_one_out
+from analytics.rules.leave_one_out import DIGITS, LeaveOneOut, leave_one_out
 from analytics.rules.rounds import LaneRounds, going_on, lane_panels, official_result, ranks, round_results
 from analytics.rules.scoring import WEIGHTED_TOTAL
 from analytics.stats.streaming import Tails, tail_size
@@ -247,14 +247,18 @@ class _Tally:
         self.ranks, self.leads = Tails(n, k), Tails(max(n - 1, 0), k)
 
     def add(self, results: np.ndarray) -> None:
-        """One chunk: the round's results under each of its juries (juries × entries)."""
-        boot_ranks = np.where(np.isnan(results), np.nan, ranks(results))
+        """One chunk: the round's results under each of its juries (juries × entries), compared to
+        :data:`~analytics.rules.leave_one_out.DIGITS` decimals as the juror left out is: a jury's
+        results are other sums than the panel's, and an exact tie (two means of 98/15) must not turn
+        on the last bit of a float, which would also make the numbers depend on the chunks."""
+        compared = np.round(results, DIGITS)
+        boot_ranks = np.where(np.isnan(compared), np.nan, ranks(compared))
         first = boot_ranks == 1
         with np.errstate(invalid="ignore", divide="ignore"):
             self.first += (first / first.sum(axis=1, keepdims=True)).sum(axis=0)  # a shared first place counts as a share
         self.top3 += (boot_ranks <= 3).sum(axis=0)
         if not self.last:
-            self.on += going_on(results, self.advance).sum(axis=0)
+            self.on += going_on(compared, self.advance).sum(axis=0)
         self.ranks.add(boot_ranks)
         if len(self.order) >= 2:
             self.leads.add(results[:, self.order[:-1]] - results[:, self.order[1:]])
