@@ -37,6 +37,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -101,7 +102,10 @@ def _rss_kib(group: int) -> int:
 def watched(argv: list[str], cap_gib: float, timeout: float) -> dict:
     """Run ``argv`` in its own process group, sampling its memory every 0.1 s; stop it at the cap."""
     start = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    # the output into files, read at the end: a pipe that nobody reads while the run goes on would block
+    # the run once its summary passes the pipe's 64 KiB
+    out_file, err_file = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=out_file, stderr=err_file, start_new_session=True)
     peak, stopped = 0, ""
     while process.poll() is None:
         peak = max(peak, _rss_kib(process.pid))
@@ -113,8 +117,11 @@ def watched(argv: list[str], cap_gib: float, timeout: float) -> dict:
             os.killpg(process.pid, signal.SIGKILL)
             break
         time.sleep(0.1)
-    out, err = process.communicate()
+    process.wait()
     seconds = time.perf_counter() - start
+    out_file.seek(0)
+    err_file.seek(0)
+    out, err = out_file.read(), err_file.read()
     return {"seconds": seconds, "peak_mib": peak / 1024, "exit": process.returncode, "stopped": stopped,
             "stdout": out.decode(errors="replace")[-2000:], "stderr": err.decode(errors="replace")[-2000:]}
 
