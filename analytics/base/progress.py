@@ -132,6 +132,10 @@ class Progress:
         return elapsed
 
 
+def silent(done: int, parts: int, what: str) -> None:
+    """What is told of parts where no bar listens (:meth:`Progress.part`'s signature): nothing."""
+
+
 class Reporter:
     """Makes a :class:`Progress` for each piece of work of a command, all quiet or all shown."""
 

@@ -11,31 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 
 
 def per_distinct(text: pd.Series, method: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """``method(text)`` (a string method, or any element-wise function of a Series) computed on
-    the distinct values of ``text`` only; the same index and, where ``method`` keeps it, dtype.
+    the distinct values of ``text`` only (a missing value is one of them): the same values, dtype
+    and index as ``method(text)``.
 
-    >>> s = pd.Series([" a", "b ", " a", None], dtype="str")
+    >>> s = pd.Series([" a", "b ", " a", None], dtype="string")
     >>> per_distinct(s, lambda t: t.str.strip()).tolist()
-    ['a', 'b', 'a', nan]
+    ['a', 'b', 'a', <NA>]
     >>> per_distinct(s, lambda t: t.str.startswith("b")).tolist()
-    [False, True, False, nan]
+    [False, True, False, <NA>]
     """
-    codes, distinct = pd.factorize(text, use_na_sentinel=True)
-    answers = method(pd.Series(distinct, dtype=text.dtype))
-    missing = codes < 0
-    if not missing.any():
-        return pd.Series(answers.to_numpy()[codes] if len(distinct) else answers.iloc[:0].to_numpy(),
-                         index=text.index, dtype=answers.dtype, name=text.name)
-    if answers.dtype == bool:  # a test: missing text answers missing
-        answers = answers.astype(object)
-    values = np.append(answers.to_numpy(dtype=object), np.nan)
-    out = pd.Series(values[np.where(missing, len(distinct), codes)], index=text.index, name=text.name)
-    return out.astype(answers.dtype) if answers.dtype != object else out
+    codes, distinct = pd.factorize(text, use_na_sentinel=False)
+    out = method(pd.Series(distinct, dtype=text.dtype)).take(codes)
+    out.index, out.name = text.index, text.name
+    return out
 
 
 def strip(text: pd.Series) -> pd.Series:

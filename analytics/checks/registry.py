@@ -16,7 +16,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from analytics.base.progress import Reporter
+from analytics.base.progress import Reporter, silent
 from analytics.checks import (
     affiliation,
     agreement,
@@ -121,10 +121,6 @@ class CheckResult:
         return coverage.missing_scores(self.shared)
 
 
-def _unheard_after(done: int, parts: int, what: str) -> None:
-    """A table computed after the run (:meth:`CheckResult.table_of`) has no bar to move."""
-
-
 def run_checks(festival: Festival, *, lanes: Sequence[str] | None = None,
                registry: Sequence[CheckFamily] = REGISTRY, progress: Reporter | None = None,
                label: str = "checks", preview: bool = False) -> CheckResult:
@@ -152,5 +148,5 @@ def run_checks(festival: Festival, *, lanes: Sequence[str] | None = None,
         found.extend(raised)
         steps.step(check.name)
     steps.done()
-    shared.on_part = _unheard_after
+    shared.on_part = silent  # a table computed after the run (CheckResult.table_of) has no bar to move
     return CheckResult(shared, tables, flags_frame(found))

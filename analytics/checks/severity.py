@@ -95,9 +95,9 @@ def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
     parts = []
     for lane, rnd in shared.stages:
         for scope in scopes or shared.scopes(lane):
-            if shared.ratings(lane, scope, rnd).empty:
-                continue
             ratings = shared.ratings(lane, scope, rnd)
+            if ratings.empty:
+                continue
             if one_entry_each(ratings):  # not estimable
                 n = len(ratings)
                 parts.append({col.JUROR_ID: ratings[col.JUROR_ID].to_numpy(dtype=object), "severity": np.full(n, np.nan),

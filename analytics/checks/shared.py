@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.base import columns as col
+from analytics.base.progress import silent
 from analytics.checks.pairs import coverage
 from analytics.load.festival import Festival
 from analytics.rules.official import Panel
@@ -32,10 +33,6 @@ from analytics.rules.scoring import WEIGHTED_TOTAL, weighted_totals
 from analytics.rules.stages import with_stages
 from analytics.stats.additive import AdditiveFit, fit_additive
 from analytics.stats.agreement.longdata import Ratings
-
-
-def _unheard(done: int, parts: int, what: str) -> None:
-    """Where no progress bar listens (a check run on its own, the explorer)."""
 
 
 def lane_rng(seed: int, lane: str) -> np.random.Generator:
@@ -90,7 +87,7 @@ class Shared:
         self._memo: dict[tuple, object] = {}
         #: told how far the check under way got (:meth:`part`); :func:`analytics.checks.registry.run_checks`
         #: points it at the progress bar
-        self.on_part: Callable[[int, int, str], None] = _unheard
+        self.on_part: Callable[[int, int, str], None] = silent
 
     @classmethod
     def of(cls, data: Festival | Shared, lanes: Sequence[str] | None = None) -> Shared:

@@ -17,6 +17,7 @@ import pandas as pd
 from analytics.base import columns as col
 from analytics.load.config import CONFIG_FILE, FestivalConfig, parse_config
 from analytics.base.problems import FestivalDataError, ProblemLog
+from analytics.base.progress import silent
 from analytics.load.reading import _read_csv, _with_header, read_config_text, read_tables
 from analytics.load.schema import table_specs
 from analytics.load.validation import check_references, juror_lanes, typed_table
@@ -160,7 +161,7 @@ def read_festival(folder: Path, *, progress: Callable[[int, int, str], None] | N
                   ) -> tuple[Festival | None, ProblemLog]:
     """The festival in ``folder`` and every problem found loading it (``None`` when there are problems);
     ``progress`` as in :func:`load_festival`."""
-    told = progress or (lambda done, parts, what: None)
+    told = progress or silent
     log = ProblemLog()
     if not folder.is_dir():
         log.add(str(folder), None, None, None, "no such folder; expected a festival folder holding festival.toml and the tables")
