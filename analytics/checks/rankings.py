@@ -48,7 +48,8 @@ from analytics.checks.pairs import one_entry_each
 from analytics.checks.shared import Shared, lane_rng
 from analytics.load.festival import Festival
 from analytics.rules.leave_one_out import DIGITS, LeaveOneOut, leave_one_out
-from analytics.rules.rounds import LaneRounds, going_on, lane_panels, official_result, ranks, round_results
+from analytics.rules.rounds import (LaneRounds, RoundPositions, going_on, lane_panels, official_result, ranks,
+                                    round_results)
 from analytics.rules.scoring import WEIGHTED_TOTAL
 from analytics.stats.streaming import Tails, tail_size
 
@@ -106,19 +107,21 @@ class LaneStandings:
         n_boot, n_j = checks.bootstrap_resamples, len(self.jurors)
         rng = lane_rng(checks.seed, lane)
         widest = max([n_j, *(len(e) for e in self.official.entries.values()), 1])
+        positions = RoundPositions.of(config, self.panels, self.official.entries, self.jurors)  # once, not per chunk
+        own = _OwnJurors.of(self.own) if self.own is not None else None
         step = max(1, CHUNK_VALUES // widest)
         for start in range(0, n_boot, step):  # chunks of resamples, not resamples
             b = min(step, n_boot - start)
             if not n_j:
                 draws = np.zeros((b, 0), dtype=np.int64)
-            elif self.own is None:  # jurors resampled: a resampled jury judges every round, as the panel did
+            elif own is None:  # jurors resampled: a resampled jury judges every round, as the panel did
                 draws = rng.integers(0, n_j, size=(b, n_j))
             else:  # each juror scored one entry: each entry's own jurors resampled, so none is left without scores
-                draws = _within(self.own, rng.random((b, n_j)))
+                draws = own.draw(rng.random((b, n_j)))
             rows = np.repeat(np.arange(b, dtype=np.int64) * n_j, n_j)  # each resample's multiplicities, in one pass
             juries = np.bincount(rows + draws.ravel(), minlength=b * n_j).reshape(b, n_j).astype(float)
             yield round_results(config, lane, self.panels, self.official.entries, juries, self.jurors, self.factors,
-                                keep=False)
+                                keep=False, positions=positions)
 
 
 def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
@@ -155,19 +158,32 @@ def resamples_own_jurors(festival: Festival, lane: str) -> bool:
     return one_entry_each(festival.scores[festival.scores[col.LANE] == lane])
 
 
-def _within(own: np.ndarray, uniform: np.ndarray) -> np.ndarray:
-    """For each resample (rows of ``uniform``, numbers in [0, 1)) and each juror, a juror drawn with
-    replacement from the jurors of the same entry (``own``: each juror's entry code): the draws
-    that resample each entry's own jurors. O(resamples × jurors), jurors being the ratings here.
+@dataclass(frozen=True)
+class _OwnJurors:
+    """The jurors grouped by their one entry (``own``: each juror's entry code), found once per
+    lane (a sort of the jurors) and read by every chunk of resamples.
 
-    >>> _within(np.array([0, 0, 1]), np.array([[0.1, 0.9, 0.5]])).tolist()  # entry 0 has jurors 0 and 1
+    >>> _OwnJurors.of(np.array([0, 0, 1])).draw(np.array([[0.1, 0.9, 0.5]])).tolist()  # entry 0 has jurors 0 and 1
     [[0, 1, 2]]
     """
-    order = np.argsort(own, kind="stable")  # the jurors grouped by entry
-    sizes = np.bincount(own)
-    start = np.r_[0, np.cumsum(sizes)[:-1]]
-    pick = start[own] + np.minimum((uniform * sizes[own]).astype(np.int64), sizes[own] - 1)
-    return order[pick]
+
+    own: np.ndarray
+    order: np.ndarray  # the jurors grouped by entry
+    sizes: np.ndarray  # per entry, its jurors
+    start: np.ndarray  # per entry, where its jurors begin in ``order``
+
+    @classmethod
+    def of(cls, own: np.ndarray) -> _OwnJurors:
+        sizes = np.bincount(own)
+        return cls(own, np.argsort(own, kind="stable"), sizes, np.r_[0, np.cumsum(sizes)[:-1]])
+
+    def draw(self, uniform: np.ndarray) -> np.ndarray:
+        """For each resample (rows of ``uniform``, numbers in [0, 1)) and each juror, a juror drawn
+        with replacement from the jurors of the same entry: the draws that resample each entry's
+        own jurors. O(resamples × jurors), jurors being the ratings here."""
+        size = self.sizes[self.own]
+        pick = self.start[self.own] + np.minimum((uniform * size).astype(np.int64), size - 1)
+        return self.order[pick]
 
 
 def _alternatives(shared: Shared, lane: str, rnd: str, scope: str) -> pd.DataFrame:

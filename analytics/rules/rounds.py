@@ -61,28 +61,49 @@ def panels_by_lane(config: FestivalConfig, scores: pd.DataFrame, criteria: tuple
             for lane in lanes}
 
 
+@dataclass(frozen=True)
+class RoundPositions:
+    """Where :func:`round_results` reads each round: the panel's jurors among ``jurors`` (``codes``),
+    the round's entries among the panel's (``at``) and among each earlier round's (``place``).
+    Found once per lane, O(jurors + entries), and reused by every chunk of juries."""
+
+    codes: dict[str, np.ndarray]
+    at: dict[str, np.ndarray]
+    place: dict[tuple[str, str], np.ndarray]
+
+    @classmethod
+    def of(cls, config: FestivalConfig, panels: dict[str, Panel], entries: dict[str, pd.Index],
+           jurors: pd.Index) -> RoundPositions:
+        return cls({r: jurors.get_indexer(panels[r].jurors_index) for r in config.round_ids},
+                   {r: panels[r].entries.get_indexer(entries[r]) for r in config.round_ids},
+                   {(earlier, r): entries[earlier].get_indexer(entries[r])
+                    for r in config.round_ids for earlier in config.round_weights(r)})
+
+
 def round_results(config: FestivalConfig, lane: str, panels: dict[str, Panel], entries: dict[str, pd.Index],
                   juries: np.ndarray, jurors: pd.Index, factors: dict[str, float] | None = None, *,
-                  keep: bool = True) -> LaneRounds:
+                  keep: bool = True, positions: RoundPositions | None = None) -> LaneRounds:
     """Every round of a lane under each jury of ``juries`` (juries × ``jurors``, multiplicities):
     round scores and results of the entries in each round (``entries``); ``factors``: the
     criteria's weights (default: the lane's); ``keep=False``: without the panel scores per
-    criterion (``per_criterion`` empty; see :func:`~analytics.rules.official.panel_results`)."""
+    criterion (``per_criterion`` empty; see :func:`~analytics.rules.official.panel_results`);
+    ``positions``: :class:`RoundPositions` of these panels, entries and jurors, when the caller
+    computes many chunks of juries. Cost: O(juries × scores)."""
     factors = config.criterion_weights(lane) if factors is None else factors
+    positions = RoundPositions.of(config, panels, entries, jurors) if positions is None else positions
     scores_by_round, results, per_criterion = {}, {}, {}
     for r in config.round_ids:  # a few rounds: not a loop over juries, entries or jurors
         panel = panels[r]
-        codes = jurors.get_indexer(panel.jurors_index)
+        codes = positions.codes[r]
         own = juries[:, codes] if len(codes) else np.zeros((len(juries), 0))
         got, criteria = panel_results(panel, own, config.rule(r), factors, keep=keep)
-        at = panel.entries.get_indexer(entries[r])
+        at = positions.at[r]
         scores_by_round[r] = _pick(got, at)
         if keep:
             per_criterion[r] = _pick(criteria, at)
         total = np.zeros((len(juries), len(entries[r])))
         for earlier, weight in config.round_weights(r).items():  # the earlier rounds' scores of the entries still in
-            place = entries[earlier].get_indexer(entries[r])
-            total = total + weight * scores_by_round[earlier][:, place]
+            total = total + weight * scores_by_round[earlier][:, positions.place[(earlier, r)]]
         results[r] = round_half_up(total, config.rule(r).decimals)
     return LaneRounds(config.round_ids, entries, scores_by_round, results, per_criterion,
                       panels[config.round_ids[0]].criteria)
