@@ -15,6 +15,12 @@ import math
 import numpy as np
 
 
+#: rows wait to be merged into the tails until they hold this many numbers (or 3k rows)
+PENDING_VALUES = 16_000_000
+#: a merge works on blocks of columns holding about this many numbers
+FLUSH_VALUES = 4_000_000
+
+
 def tail_size(n_rows: int, qs: tuple[float, ...]) -> int:
     """How many of the smallest and of the largest values of a column of at most ``n_rows`` the
     quantiles ``qs`` read (the two order statistics each one interpolates between, from the
@@ -51,21 +57,30 @@ class Tails:
 
     def add(self, rows: np.ndarray) -> None:
         """Take in a chunk (rows × columns). Small chunks wait until they hold 3k rows between
-        them, so each row is partitioned about once (memory: columns × 3k more)."""
+        them (or :data:`PENDING_VALUES` numbers), so each row is partitioned about once."""
         self._pending.append(rows)
         self._rows += len(rows)
-        if self._rows >= 3 * self.k:
+        if self._rows >= 3 * self.k or self._rows * len(self.count) >= PENDING_VALUES:
             self._flush()
 
     def _flush(self) -> None:
+        """Merge the waiting rows into the tails, a block of columns at a time (a flush holds
+        :data:`FLUSH_VALUES` numbers beyond the tails and the rows waiting)."""
         if not self._pending:
             return
-        values = np.concatenate(self._pending).T  # columns × rows
-        self._pending, self._rows = [], 0
-        valid = ~np.isnan(values)
-        self.count += valid.sum(axis=1)
-        self.low = self._kept(self.low, np.where(valid, values, np.inf))
-        self.high = self._kept(self.high, np.where(valid, -values, np.inf))
+        pending, self._pending, self._rows = self._pending, [], 0
+        n, rows = len(self.count), sum(len(p) for p in pending)
+        width = min(self.k, self.low.shape[1] + rows)
+        low, high = np.empty((n, width)), np.empty((n, width))
+        step = max(1, FLUSH_VALUES // (rows + self.k))
+        for start in range(0, n, step):  # blocks of columns, not columns
+            cols = slice(start, start + step)
+            values = np.concatenate([p[:, cols] for p in pending]).T  # columns × rows
+            valid = ~np.isnan(values)
+            self.count[cols] += valid.sum(axis=1)
+            low[cols] = self._kept(self.low[cols], np.where(valid, values, np.inf))
+            high[cols] = self._kept(self.high[cols], np.where(valid, -values, np.inf))
+        self.low, self.high = low, high
 
     def _kept(self, kept: np.ndarray, new: np.ndarray) -> np.ndarray:
         both = np.concatenate([kept, new], axis=1)

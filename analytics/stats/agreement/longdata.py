@@ -89,8 +89,9 @@ CHUNK_VALUES = 1_000_000
 def resample_weights(rng: np.random.Generator, n_units: int, n_boot: int, chunk: int | None = None):
     """Bootstrap over units as weights: yields arrays (resamples × units) of how many times
     each unit was drawn, ``chunk`` resamples at a time (default: as many as keep a chunk
-    within :data:`CHUNK_VALUES` numbers, at least 100; memory: chunk × units)."""
-    chunk = chunk or max(100, CHUNK_VALUES // max(n_units, 1))
+    within :data:`CHUNK_VALUES` numbers, at least one; memory: chunk × units). The draws are the
+    same whatever the chunks."""
+    chunk = chunk or max(1, CHUNK_VALUES // max(n_units, 1))
     for start in range(0, n_boot, chunk):
         b = min(chunk, n_boot - start)
         draws = rng.integers(0, n_units, size=(b, n_units))
