@@ -36,6 +36,7 @@ Each lane draws its resamples from its own generator (:func:`analytics.checks.sh
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -292,11 +293,12 @@ class _Tally:
         return out
 
 
-def _resampled_columns(shared: Shared, lane: str, standing: LaneStandings,
-                       tables: dict[str, pd.DataFrame]) -> None:
+def _resampled_columns(shared: Shared, lane: str, standing: LaneStandings, tables: dict[str, pd.DataFrame],
+                       told: Callable[[int, int], None]) -> None:
     """Fill each round's table (best first) with the columns of the resampled juries, every round
-    from one pass over the chunks of juries."""
+    from one pass over the chunks of juries; ``told(juries done, juries)`` after each chunk."""
     config = shared.config
+    n_boot, done = config.checks.bootstrap_resamples, 0
     tallies = {}
     for rnd, table in tables.items():
         entries = standing.official.entries[rnd]
@@ -306,6 +308,8 @@ def _resampled_columns(shared: Shared, lane: str, standing: LaneStandings,
     for chunk in standing.resampled(config, lane):
         for rnd, tally in tallies.items():
             tally.add(chunk.results[rnd])
+        done += len(chunk.results[config.round_ids[0]])
+        told(done, n_boot)
     for rnd, table in tables.items():
         tally = tallies[rnd]
         columns = tally.columns()
@@ -331,11 +335,14 @@ def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: 
     for done, lane in enumerate(shared.lanes):
         if not (shared.scores[col.LANE] == lane).any():
             continue
-        shared.part(done, len(shared.lanes), lane)
+        n_boot = shared.config.checks.bootstrap_resamples  # the parts: each lane's resampled juries
+        shared.part(done * n_boot, len(shared.lanes) * n_boot, lane)
         standing = _lane(shared, lane, scope)
         tables = {rnd: _round_table(shared, lane, rnd, scope, standing) for rnd in shared.config.round_ids
                   if len(standing.official.entries[rnd])}
-        _resampled_columns(shared, lane, standing, tables)
+        _resampled_columns(shared, lane, standing, tables,
+                           lambda juries, n, lane_done=done, lane=lane: shared.part(
+                               lane_done * n + juries, len(shared.lanes) * n, f"{lane}: resampled juries"))
         for rnd, table in tables.items():
             table.insert(0, col.LANE, lane)
             table.insert(1, col.ROUND, rnd)
