@@ -3,10 +3,17 @@
 :class:`Explorer` holds a view (lane, scope, method) and the chair's what-ifs (leave a
 juror out, or one score). A what-if is a decision: it answers the flag on exactly its
 subject when there is one (``flag_id``), and names its subject itself when there is none.
-Every number the explorer shows comes from :func:`analytics.gate.decisions.run_gate` on those
-decisions, for the lane in view: the same :func:`~analytics.gate.decisions.apply_decisions` and the
-same registry of checks as ``jury check``, so the explorer's flags are the gate's flags.
-The checks of the data as loaded are computed once per lane and kept.
+A what-if is shown in two steps. At once, what the change touches: the standings
+(:func:`analytics.checks.rankings.rankings_without`: the left-out juror's entries computed again and
+spliced into the lane's official result, the lane's totals ranked again, the leave-one-juror-out
+ranks) and the agreement on the lane's totals; these are the numbers the gate would give, without
+the resampled juries (p(first), rank intervals: missing until settled). Then, when asked
+(:meth:`Explorer.settle`, or any of :meth:`~Explorer.gate`, :meth:`~Explorer.blockers`,
+:meth:`~Explorer.juror_panel`, :meth:`~Explorer.current`), the whole lane:
+:func:`analytics.gate.decisions.run_gate` on those decisions, for the lane in view: the same
+:func:`~analytics.gate.decisions.apply_decisions` and the same registry of checks as ``jury check``,
+so the explorer's flags are the gate's flags. The checks of the data as loaded are computed once
+per lane and kept.
 
 Every what-if can be undone, and the current what-ifs become rows for ``decisions.csv``
 (each must answer a flag, as the gate requires). The widgets of the notebook only call these
@@ -18,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
+import numpy as np
 import pandas as pd
 
 from analytics.base import columns as col
@@ -27,7 +35,7 @@ from analytics.checks.registry import CheckResult, run_checks
 from analytics.load.festival import Festival
 from analytics.gate.decisions import GateResult, run_gate
 from analytics.checks.severity import juror_severity
-from analytics.checks.rankings import rankings
+from analytics.checks.rankings import rankings, rankings_without
 from analytics.rules.scoring import WEIGHTED_TOTAL
 from analytics.rules.stages import with_stages
 
@@ -95,6 +103,7 @@ class Explorer:
         self.exclusions: list[Exclusion] = []
         self._before: dict[str, CheckResult] = {}  # per lane: the checks of the data as loaded, kept
         self._gates: dict[tuple, GateResult] = {}  # per lane and what-ifs: the gate
+        self._quick: dict[tuple, object] = {}  # per lane, what-ifs and view: what a what-if shows at once
 
     # --- the view and the what-ifs ----------------------------------------------------
 
@@ -137,10 +146,10 @@ class Explorer:
     def exclude_score(self, juror_id: str, entry_id: str, criterion: str | None = None) -> None:
         """Leave one score (or all of a juror's criteria for one entry) out. A missing score
         can be left out too when a flag asks for it: it is then no longer expected."""
-        s = self.current().scores
-        hit = (s[col.LANE] == self.lane) & (s[col.JUROR_ID] == juror_id) & (s[col.ENTRY_ID] == entry_id)
+        s = self.before().shared.lane_scores(self.lane)
+        hit = ~self._removed() & (s[col.JUROR_ID] == juror_id).to_numpy() & (s[col.ENTRY_ID] == entry_id).to_numpy()
         if criterion is not None:
-            hit &= s[col.CRITERION] == criterion
+            hit &= (s[col.CRITERION] == criterion).to_numpy()
         flags = self.before().flags
         exact = flags[(flags[col.LANE] == self.lane) & (flags[col.JUROR_ID] == juror_id) & (flags[col.ENTRY_ID] == entry_id)
                       & (flags[col.CRITERION] == (criterion or ""))]
@@ -174,22 +183,69 @@ class Explorer:
         rows = [e.decision() for e in self.exclusions if e.lane == lane]
         return pd.DataFrame(rows, columns=[*DECISION_COLUMNS, col.LANE, col.JUROR_ID, col.ENTRY_ID, col.CRITERION])
 
+    def _key(self) -> tuple:
+        return (self.lane, tuple(e for e in self.exclusions if e.lane == self.lane))
+
+    @property
+    def settled(self) -> bool:
+        """Whether the whole lane has been checked again for the what-ifs in view (:meth:`settle`)."""
+        return not self._key()[1] or self._key() in self._gates
+
     def gate_result(self) -> GateResult:
         """:func:`analytics.gate.decisions.run_gate` on the lane in view with its what-ifs as decisions."""
-        key = (self.lane, tuple(e for e in self.exclusions if e.lane == self.lane))
+        key = self._key()
         if key not in self._gates:
             self._gates[key] = run_gate(self.festival, self.decisions(), lanes=[self.lane], before=self.before(),
                                         preview=True)
         return self._gates[key]
 
+    def settle(self) -> GateResult:
+        """Check the whole lane again for the what-ifs in view: the flags, the jurors' panel and the
+        resampled juries of the standings (on the scope in view) are then those of the gate."""
+        gate = self.gate_result()
+        self._rankings()
+        return gate
+
     def current(self) -> Festival:
         """The festival with the lane's what-ifs applied, exactly as the gate applies decisions."""
         return self.gate_result().after.festival
 
+    # --- what a what-if shows at once: only what it touches ----------------------------------
+
+    def _quick_memo(self, name, compute):
+        key = (name, *self._key())
+        if key not in self._quick:
+            self._quick[key] = compute()
+        return self._quick[key]
+
+    def _removed(self) -> np.ndarray:
+        """The lane's scores (a mask over the lane's scores as loaded) that the what-ifs in view leave
+        out, as :func:`~analytics.gate.decisions.apply_decisions` leaves them out. O(the lane's scores)."""
+        def compute() -> np.ndarray:
+            s = self.before().shared.lane_scores(self.lane)
+            juror, entry, criterion = (s[c].to_numpy() for c in (col.JUROR_ID, col.ENTRY_ID, col.CRITERION))
+            out = np.zeros(len(s), dtype=bool)
+            for e in self._key()[1]:  # the chair's what-ifs: a handful
+                hit = juror == e.juror_id
+                if e.entry_id is not None:
+                    hit &= entry == e.entry_id
+                    if e.criterion:
+                        hit &= criterion == e.criterion
+                out |= hit
+            return out
+        return self._quick_memo("removed", compute)
+
+    def ratings(self) -> pd.DataFrame:
+        """The ratings (``entry_id, juror_id, score``) of the lane, scope and round in view, with the
+        what-ifs applied (the rows of the scores left out dropped)."""
+        shared = self.before().shared
+        return self._quick_memo(("ratings", self.scope, self.round), lambda: shared.ratings_without(
+            self.lane, self.scope, self.round, self._removed()))
+
     def jurors(self) -> list[str]:
         """The jurors of the lane in view who still count."""
-        s = self.current().scores
-        return sorted(s.loc[s[col.LANE] == self.lane, col.JUROR_ID].unique())
+        s = self.before().shared.lane_scores(self.lane)
+        return self._quick_memo("jurors", lambda: sorted(s.loc[~self._removed(), col.JUROR_ID].unique()))
 
     def gate(self) -> pd.DataFrame:
         """The lane's flags with the decision each what-if took and their status (the
@@ -202,17 +258,34 @@ class Explorer:
 
     # --- what the chair sees -----------------------------------------------------------
 
+    def _after(self) -> CheckResult:
+        """The checks of the lane in view after its what-ifs (the data as loaded without any)."""
+        return self.gate_result().after if self._key()[1] else self.before()
+
     def _rankings(self) -> pd.DataFrame:
-        after = self.gate_result().after
+        """The lane's standings (every round) on the scope in view with the resampled juries: the
+        checks' own (after the what-ifs: the whole lane checked again)."""
+        after = self._after()
         if self.scope == WEIGHTED_TOTAL:
             return after["rankings"]
-        return after.shared.memo(("explorer_rankings", self.scope),
-                                 lambda: rankings(after.shared, lanes=[self.lane], scope=self.scope))
+        return self._quick_memo(("rankings", self.scope), lambda: rankings(after.shared, lanes=[self.lane],
+                                                                           scope=self.scope))
+
+    def _standings_now(self) -> pd.DataFrame:
+        """The lane's standings (every round) on the scope in view: the checks' own without what-ifs
+        or once the lane is settled; before that, what the what-ifs touch computed again
+        (:func:`~analytics.checks.rankings.rankings_without`), without the resampled juries."""
+        if not self._key()[1] or (self.settled and (self.scope == WEIGHTED_TOTAL
+                                                    or (("rankings", self.scope), *self._key()) in self._quick)):
+            return self._rankings()
+        return self._quick_memo(("standings", self.scope), lambda: rankings_without(
+            self.before().shared, self.lane, self._removed(), scope=self.scope))
 
     def standings(self) -> pd.DataFrame:
         """The lane's standings on the scope, ordered by the chosen method, with the official
-        robustness: p(first), p(top 3), the 95% rank interval, leave-one-juror-out ranks."""
-        table = self._rankings()
+        robustness: p(first), p(top 3), the 95% rank interval (from the resampled juries: missing
+        after a what-if until :meth:`settle`), leave-one-juror-out ranks."""
+        table = self._standings_now()
         table = table[table[col.ROUND] == self.round]
         score = METHODS[self.method]
         out = table.assign(score=table[score], rank=table[score].rank(ascending=False, method="min").astype("Int64"))
@@ -225,7 +298,7 @@ class Explorer:
 
     def agreement(self) -> dict[str, float]:
         """Interval alpha on the scope, with everyone who counts and as it was before the what-ifs."""
-        now = krippendorff_alpha(self.gate_result().after.shared.ratings(self.lane, self.scope, self.round))
+        now = self._quick_memo(("alpha", self.scope, self.round), lambda: krippendorff_alpha(self.ratings()))
         before = self.before().shared.memo(("explorer_alpha", self.lane, self.scope, self.round), lambda: krippendorff_alpha(
             self.before().shared.ratings(self.lane, self.scope, self.round)))  # the key names all that the value depends on
         return {"alpha": now.estimate, "alpha_before": before.estimate, "band": now.band,

@@ -31,7 +31,6 @@ from analytics.present.explorer_tables import (
 from analytics.load.festival import Festival
 from analytics.present.render import macro
 from analytics.rules.scoring import WEIGHTED_TOTAL
-from analytics.checks.shared import Shared
 from analytics.present.viz import alt  # altair, loaded the quick way (analytics.present.viz)
 
 SELECTED = "#d1495b"
@@ -48,12 +47,12 @@ def linked_chart(explorer: Explorer) -> alt.VConcatChart:
     >>> sorted(p["name"] for p in spec["params"])
     ['entry', 'juror']
     """
-    festival = explorer.current()
+    festival = explorer.festival
     labels = festival.juror_labels()
     titles = festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
     panel = explorer.juror_panel()
     standings = explorer.standings().assign(label=lambda d: d[col.ENTRY_ID] + " · " + d["title"])
-    ratings = Shared.of(festival).ratings(explorer.lane, explorer.scope, explorer.round)
+    ratings = explorer.ratings()
     ratings = ratings.assign(difference=ratings[col.SCORE] - ratings.groupby(col.ENTRY_ID)[col.SCORE].transform("mean"),
                              juror=ratings[col.JUROR_ID].map(labels), title=ratings[col.ENTRY_ID].map(titles))
     juror = alt.selection_point(name="juror", fields=[col.JUROR_ID], on="click", clear="dblclick")
@@ -229,25 +228,44 @@ class ExplorerApp:
     # --- redraw -----------------------------------------------------------------------
 
     def refresh(self) -> None:
+        """Redraw in two steps: at once what the what-ifs touch (the standings and the agreement, see
+        :class:`~analytics.apps.explorer.Explorer`), then the lane checked again (the flags, the jurors'
+        panel, the resampled juries of the standings and the chart)."""
         ex = self.explorer
         # nothing chosen after a change: a second click must not act on a juror nobody picked
         self.juror.options, self.juror.value = ex.jurors(), None
         self.entry.options, self.entry.value = ex.standings()[col.ENTRY_ID].tolist(), None
-        agreement = ex.agreement()
-        blockers = ex.blockers()
-        names = ex.festival.lane_names()
-        excluded = "; ".join(e.describe(names) for e in ex.exclusions) or "none"
-        self.status.value = _words("status")(nan_to_missing(agreement["alpha"]), nan_to_missing(agreement["alpha_before"]),
-                                             f"{agreement['bar']:g}", len(blockers), excluded)
-        scale = ex.festival.config.scale
-        for out, page in ((self.standings_out, standings_html(ex.standings(), scale, method=ex.method, cut=ex.cut())),
-                          (self.panel_out, jurors_html(ex.juror_panel())), (self.gate_out, flags_html(ex.gate()))):
-            out.clear_output(wait=True)
-            with out:
-                display(widgets.HTML(page))
+        settled = ex.settled
+        self._show_status(None if not settled else len(ex.blockers()))
+        self._show(self.standings_out, standings_html(ex.standings(), ex.festival.config.scale, method=ex.method,
+                                                      cut=ex.cut()))
+        if not settled:
+            for out in (self.panel_out, self.gate_out):
+                self._show(out, _words("message")("checking the lane again…"))
+            ex.settle()
+            self._show_status(len(ex.blockers()))
+            self._show(self.standings_out, standings_html(ex.standings(), ex.festival.config.scale, method=ex.method,
+                                                          cut=ex.cut()))
+        self._show(self.panel_out, jurors_html(ex.juror_panel()))
+        self._show(self.gate_out, flags_html(ex.gate()))
         self.chart.chart = linked_chart(ex)
         # a new chart gets a new ``selections`` object (altair's JupyterChart): observe it again
         self.chart.selections.observe(self._on_selection, ["juror"])
+
+    def _show_status(self, blockers: int | None) -> None:
+        """The status line; ``blockers`` None while the lane is being checked again."""
+        ex = self.explorer
+        agreement = ex.agreement()
+        excluded = "; ".join(e.describe(ex.festival.lane_names()) for e in ex.exclusions) or "none"
+        self.status.value = _words("status")(nan_to_missing(agreement["alpha"]), nan_to_missing(agreement["alpha_before"]),
+                                             f"{agreement['bar']:g}", "checking…" if blockers is None else blockers,
+                                             excluded)
+
+    @staticmethod
+    def _show(out: widgets.Output, page: str) -> None:
+        out.clear_output(wait=True)
+        with out:
+            display(widgets.HTML(page))
 
     def _ipython_display_(self) -> None:
         display(self.widget)

@@ -37,7 +37,7 @@ Each lane draws its resamples from its own generator (:func:`analytics.checks.sh
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -46,7 +46,7 @@ from analytics.base import columns as col
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind, in_round
 from analytics.checks.pairs import one_entry_each
-from analytics.checks.shared import Shared, lane_rng
+from analytics.checks.shared import LaneFit, Shared, lane_rng
 from analytics.load.festival import Festival
 from analytics.rules.leave_one_out import DIGITS, LeaveOneOut, leave_one_out
 from analytics.rules.rounds import (LaneRounds, RoundPositions, going_on, lane_panels, official_result, ranks,
@@ -187,10 +187,9 @@ class _OwnJurors:
         return self.order[pick]
 
 
-def _alternatives(shared: Shared, lane: str, rnd: str, scope: str) -> pd.DataFrame:
+def _alternatives(t: pd.DataFrame, trim: float, fit: Callable[[], LaneFit]) -> pd.DataFrame:
     """A round's alternative scores per entry scored in it (see the module notes), from the
-    jurors' totals: computed once per lane, round and scope (each later round reuses them)."""
-    t = shared.ratings(lane, scope, rnd)
+    jurors' totals ``t`` (``entry_id, juror_id, score``); ``fit``: the additive model of ``t``."""
     entries = pd.Index(sorted(t[col.ENTRY_ID].unique()))
     out = pd.DataFrame(index=entries)
     if t.empty:
@@ -201,24 +200,32 @@ def _alternatives(shared: Shared, lane: str, rnd: str, scope: str) -> pd.DataFra
     z = ((t[col.SCORE] - by_juror.transform("mean")) / sd).where(sd > 0)
     out["score_z"] = z.groupby(t[col.ENTRY_ID]).mean()
     out["score_median"] = grouped.median()
-    out["score_trimmed"] = _trimmed_means(t, shared.config.rule(rnd).trim)
-    fit = shared.fit(lane, scope, rnd)
-    out["score_model"] = pd.Series(fit.fit.a, index=fit.units)
+    out["score_trimmed"] = _trimmed_means(t, trim)
+    model = fit()
+    out["score_model"] = pd.Series(model.fit.a, index=model.units)
     return out.reindex(entries)
+
+
+def _lane_alternatives(shared: Shared, lane: str, rnd: str, scope: str) -> pd.DataFrame:
+    """:func:`_alternatives` of a lane's round, computed once per lane, round and scope (each later
+    round reuses them)."""
+    return shared.memo(("alternatives", lane, rnd, scope), lambda: _alternatives(
+        shared.ratings(lane, scope, rnd), shared.config.rule(rnd).trim, lambda: shared.fit(lane, scope, rnd)))
 
 
 def _rank(scores: pd.Series) -> pd.Series:
     return scores.rank(ascending=False, method="min").astype("Int64")
 
 
-def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: LaneStandings) -> pd.DataFrame:
+def _round_table(config, rnd: str, standing: LaneStandings, ratings: pd.DataFrame,
+                 alternatives: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
     """One lane's round, without the columns of the resampled juries (:class:`_Tally`): the
-    columns from arrays, one frame built at the end, best first. Cost: O(scores)."""
-    config = shared.config
+    columns from arrays, one frame built at the end, best first. ``ratings``: the round's jurors'
+    totals (one row per entry and juror); ``alternatives(round)``: :func:`_alternatives` of a round.
+    Cost: O(scores)."""
     entries = standing.official.entries[rnd]
     official = standing.official.results[rnd][0]
     index = pd.Index(entries, name=col.ENTRY_ID)
-    ratings = shared.ratings(lane, scope, rnd)  # one row per entry and juror
     out = {"n_jurors": ratings[col.ENTRY_ID].value_counts().reindex(entries).fillna(0).astype(int).to_numpy(),
            "round_score": standing.official.round_scores[rnd][0], "score": official}
     out["rank"] = _rank(pd.Series(official, index=index))
@@ -228,10 +235,9 @@ def _round_table(shared: Shared, lane: str, rnd: str, scope: str, standing: Lane
     # the alternatives, combined across rounds with the round's weights
     totals = {method: np.zeros(len(entries)) for method in ALTERNATIVES}
     for earlier, weight in config.round_weights(rnd).items():
-        alternatives = shared.memo(("alternatives", lane, earlier, scope),
-                                   lambda earlier=earlier: _alternatives(shared, lane, earlier, scope))
+        scores = alternatives(earlier)
         for method in ALTERNATIVES:
-            totals[method] = totals[method] + weight * alternatives[f"score_{method}"].reindex(entries).to_numpy()
+            totals[method] = totals[method] + weight * scores[f"score_{method}"].reindex(entries).to_numpy()
     for method in ALTERNATIVES:
         out[f"score_{method}"] = totals[method]
     for method in ALTERNATIVES:
@@ -326,8 +332,6 @@ def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: 
     place of ``[checks] bootstrap_resamples``."""
     shared = Shared.of(data, lanes)
     if n_boot is not None and n_boot != shared.config.checks.bootstrap_resamples:
-        from dataclasses import replace
-
         festival = shared.festival
         shared = Shared(replace(festival, config=festival.config.with_checks(bootstrap_resamples=n_boot)), shared.lanes)
     titles = shared.festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
@@ -338,8 +342,9 @@ def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: 
         n_boot = shared.config.checks.bootstrap_resamples  # the parts: each lane's resampled juries
         shared.part(done * n_boot, len(shared.lanes) * n_boot, lane)
         standing = _lane(shared, lane, scope)
-        tables = {rnd: _round_table(shared, lane, rnd, scope, standing) for rnd in shared.config.round_ids
-                  if len(standing.official.entries[rnd])}
+        tables = {rnd: _round_table(shared.config, rnd, standing, shared.ratings(lane, scope, rnd),
+                                    lambda earlier: _lane_alternatives(shared, lane, earlier, scope))
+                  for rnd in shared.config.round_ids if len(standing.official.entries[rnd])}
         _resampled_columns(shared, lane, standing, tables,
                            lambda juries, n, lane_done=done, lane=lane: shared.part(
                                lane_done * n + juries, len(shared.lanes) * n, f"{lane}: resampled juries"))
@@ -350,6 +355,81 @@ def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: 
             frames.append(table)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RANKING_COLUMNS)
     return table[RANKING_COLUMNS]
+
+
+def rankings_without(shared: Shared, lane: str, removed: np.ndarray, *, scope: str = WEIGHTED_TOTAL) -> pd.DataFrame:
+    """:func:`rankings` of one lane with some of its scores left out (``removed``: a mask over
+    ``shared.lane_scores(lane)``), without the columns of the resampled juries (NaN): what a chair's
+    what-if shows at once. Only what the change touches is computed again: the entries whose scores
+    are removed (their panels, official rounds and each juror left out), spliced into the lane's
+    official result as it was; the alternatives from the lane's totals without the removed ones.
+    Every other column is the same as :func:`rankings` on the festival without those scores (a test
+    compares them). Cost: O(the touched entries' scores) for the official rule and the jurors left
+    out, O(the lane's ratings) for the alternatives and the ranks."""
+    before = _lane(shared, lane, scope)
+    lane_scores = shared.lane_scores(lane)
+    removed = np.asarray(removed, dtype=bool)
+    kept = lane_scores[~removed]
+    if scope != WEIGHTED_TOTAL:
+        kept = kept[kept[col.CRITERION] == scope]
+    touched = pd.Index(lane_scores.loc[removed, col.ENTRY_ID].unique())
+    mine = kept[col.ENTRY_ID].isin(touched).to_numpy()
+    festival = shared.festival  # the touched entries alone, as a festival, through the same code as the whole lane
+    part = Shared(replace(festival, scores=kept[mine], entries=festival.entries[festival.entries[col.ENTRY_ID].isin(touched)],
+                          assignments=festival.assignments.iloc[:0],
+                          stages=festival.stages[festival.stages[col.ENTRY_ID].isin(touched)]), [lane])
+    jurors = pd.Index(sorted(kept[col.JUROR_ID].unique()))
+    standing = _spliced(before, _lane(part, lane, scope), jurors)
+    after = {rnd: shared.ratings_without(lane, scope, rnd, removed) for rnd in shared.config.round_ids}
+    found: dict[str, pd.DataFrame] = {}
+
+    def alternatives(rnd: str) -> pd.DataFrame:
+        if rnd not in found:
+            found[rnd] = _alternatives(after[rnd], shared.config.rule(rnd).trim, lambda: LaneFit.of(after[rnd]))
+        return found[rnd]
+
+    titles = festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
+    frames = []
+    for rnd in shared.config.round_ids:
+        if not len(standing.official.entries[rnd]):
+            continue
+        table = _round_table(shared.config, rnd, standing, after[rnd], alternatives)
+        for name in ("p_first", "p_top3", "p_advance", "rank_low", "rank_high", "gap_low", "gap_high"):
+            table[name] = np.nan
+        table.insert(0, col.LANE, lane)
+        table.insert(1, col.ROUND, rnd)
+        table.insert(3, col.TITLE, table[col.ENTRY_ID].map(titles))
+        frames.append(table)
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RANKING_COLUMNS)
+    return table[RANKING_COLUMNS]
+
+
+def _spliced(before: LaneStandings, part: LaneStandings, jurors: pd.Index) -> LaneStandings:
+    """``before`` (a lane's standing) with the entries of ``part`` (the same lane's touched entries,
+    computed alone) put in: their official rounds and their pairs of the jurors left out; ``jurors``:
+    the lane's jurors now. O(the lane's pairs)."""
+    official, loo = before.official, before.loo
+    scores, results, per_criterion = {}, {}, {}
+    base, juror, entry, value = {}, {}, {}, {}
+    old_codes, new_codes = jurors.get_indexer(loo.jurors), jurors.get_indexer(part.loo.jurors)
+    for rnd in official.rounds:  # a few rounds
+        at = official.entries[rnd].get_indexer(part.official.entries[rnd])
+        scores[rnd], results[rnd] = official.round_scores[rnd].copy(), official.results[rnd].copy()
+        scores[rnd][:, at], results[rnd][:, at] = part.official.round_scores[rnd], part.official.results[rnd]
+        if rnd in official.per_criterion:
+            per_criterion[rnd] = official.per_criterion[rnd].copy()
+            per_criterion[rnd][..., at] = part.official.per_criterion[rnd]
+        stays = ~np.isin(loo.entry[rnd], at)
+        codes = np.concatenate([old_codes[loo.juror[rnd][stays]], new_codes[part.loo.juror[rnd]]])
+        places = np.concatenate([loo.entry[rnd][stays], at[part.loo.entry[rnd]]])
+        order = np.lexsort((places, codes))
+        juror[rnd], entry[rnd] = codes[order], places[order]
+        value[rnd] = np.concatenate([loo.value[rnd][stays], part.loo.value[rnd]])[order]
+        base[rnd] = loo.base[rnd].copy()
+        base[rnd][at] = part.loo.base[rnd]
+    rounds = LaneRounds(official.rounds, official.entries, scores, results, per_criterion, official.criteria)
+    return LaneStandings(jurors, rounds, LeaveOneOut(jurors, dict(official.entries), base, juror, entry, value),
+                         before.panels, before.factors, None)
 
 
 def ranking_flags(data: Festival | Shared, table: pd.DataFrame, *, scope: str = WEIGHTED_TOTAL) -> list[Flag]:

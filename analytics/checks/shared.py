@@ -194,6 +194,21 @@ class Shared:
             self._ratings[key] = table[[col.ENTRY_ID, col.JUROR_ID, col.SCORE]].take(at).reset_index(drop=True)
         return self._ratings[key]
 
+    def ratings_without(self, lane: str, scope: str, round: str, removed: np.ndarray) -> pd.DataFrame:
+        """:meth:`ratings` as they are without some of the lane's scores (``removed``: a mask over
+        :meth:`lane_scores`): the rows of the (juror, entry) pairs with a removed score are left out (a
+        juror's total needs every criterion), the rows stay in order, as :meth:`ratings` of the festival
+        without those scores has them. O(the lane's ratings)."""
+        t = self.ratings(lane, scope, round)
+        scores = self.lane_scores(lane)
+        here = np.asarray(removed, dtype=bool) & (scores[col.ROUND] == round).to_numpy()
+        if scope != WEIGHTED_TOTAL:
+            here &= (scores[col.CRITERION] == scope).to_numpy()
+        if not here.any():
+            return t
+        gone = pd.MultiIndex.from_frame(scores.loc[here, [col.JUROR_ID, col.ENTRY_ID]])
+        return t[~pd.MultiIndex.from_frame(t[[col.JUROR_ID, col.ENTRY_ID]]).isin(gone)].reset_index(drop=True)
+
     @cached_property
     def _codes(self) -> dict[str, tuple[np.ndarray, np.ndarray, pd.Index, pd.Index, np.ndarray]]:
         """Each of ``scores`` and ``totals`` coded once: entry codes, juror codes (both in sorted
