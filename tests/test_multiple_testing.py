@@ -80,8 +80,8 @@ class Cycle:
 
 
 def test_holm_does_not_collect_the_whole_process_on_every_call():
-    """statsmodels' Holm ends with gc.collect(): run as is, it scans every object of the process
-    (0.2 s with a festival loaded, once per lane); adjust confines it to the call's own objects."""
+    """statsmodels' Holm ends with gc.collect(), which scans every object of the process (0.2 s with a
+    festival loaded, once per lane); adjust's own Holm collects nothing."""
     import gc
 
     enabled = gc.isenabled()
@@ -108,3 +108,15 @@ def test_holm_leaves_objects_the_caller_froze_frozen():
         assert gc.get_freeze_count() > 0  # not unfrozen by adjust
     finally:
         gc.unfreeze()
+
+
+def test_importing_the_checks_does_not_import_scipy_stats():
+    """scipy.stats takes most of a second to import: the checks import it only when a run needs it
+    (Benjamini–Hochberg, Kendall's W, rank correlations), so a run without those does not wait for it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, analytics.checks.registry, analytics.gate.decisions, analytics.apps.cli; "
+            "print('scipy.stats' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special  # Student's t as scipy.stats computes it (stdtrit, stdtr), without importing scipy.stats
 
 from analytics.base import columns as col
 from analytics.checks.family import CheckFamily
@@ -220,7 +220,7 @@ def _screen(pairs: pd.DataFrame, same: np.ndarray, affiliation: str, lanes_of: p
         within = (ss_same - s_same**2 / k) + (ss_all - ss_same - s_other**2 / m)  # around each side's own mean
         df = n_j - 2
         se = np.sqrt(np.maximum(within, 0) / df * (1 / k + 1 / m))
-        half = stats.t.ppf(0.975, df) * se
+        half = special.stdtrit(df, 0.975) * se
     half = np.where(df >= 1, half, np.nan)
     p = np.full(len(jurors), np.nan)
     screened = np.flatnonzero(both)
@@ -256,10 +256,10 @@ def _pooled(n_ratings: int, affiliation: str, n_j, k, pref, ss_all, s_all) -> pd
         df = n_ratings - len(n_j) - 1
         if df >= 1:
             se = np.sqrt(max(rss, 0.0) / df / total_weight)
-            half = float(stats.t.ppf(0.975, df) * se)
+            half = float(special.stdtrit(df, 0.975) * se)
             t_value = beta / se if se > 0 else np.nan
             row.update(preference=beta, ci_low=beta - half, ci_high=beta + half,
-                       p_value=float(2 * stats.t.sf(abs(t_value), df)) if np.isfinite(t_value) else np.nan)
+                       p_value=float(2 * special.stdtr(df, -abs(t_value))) if np.isfinite(t_value) else np.nan)
         else:
             row.update(preference=beta)
     return pd.DataFrame([row])

@@ -17,7 +17,6 @@ from analytics.load.festival import Festival
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind, in_round
 from analytics.rules.scoring import WEIGHTED_TOTAL
-from analytics.checks.pairs import one_entry_each
 from analytics.checks.shared import Shared
 from analytics.stats.agreement.alpha import interval_alpha_without_each, krippendorff_alpha
 from analytics.stats.agreement.icc import icc
@@ -110,7 +109,7 @@ def agreement_table(data: Festival | Shared, *, lanes: list[str] | None = None, 
             rows.append(_row(lane, rnd, scope, "alpha_ordinal",
                              krippendorff_alpha(ratings, level="ordinal", n_boot=0 if shared.preview else n_boot,
                                                 random_state=seed)))
-            if one_entry_each(shared.ratings(lane, scope, rnd)):
+            if shared.one_entry_each(lane, scope, rnd):
                 for name in ("icc_a1", "icc_ak"):
                     rows.append([lane, rnd, scope, name, np.nan, np.nan, np.nan, "", ratings.n_units, ratings.n_raters,
                                  len(ratings), np.nan, ONE_EACH_NO_ICC])

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import sparse, special
 from analytics.base import columns as col
 from analytics.stats.additive import DENSE_MAX_RATERS
 from analytics.load.festival import Festival
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind, in_round
 from analytics.rules.scoring import WEIGHTED_TOTAL
-from analytics.checks.pairs import one_entry_each
 from analytics.checks.shared import LaneFit, Shared
 
 
@@ -37,7 +36,7 @@ ONE_EACH_NO_SEVERITY = ("does not apply: each juror scored one entry, so a juror
 
 
 #: the normal quantile of a 95% interval
-Z95 = float(stats.norm.ppf(0.975))
+Z95 = float(special.ndtri(0.975))  # the normal quantile, as scipy.stats.norm.ppf computes it
 
 
 #: up to this many units × jurors the juror system's cross products are formed densely
@@ -98,7 +97,7 @@ def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
             ratings = shared.ratings(lane, scope, rnd)
             if ratings.empty:
                 continue
-            if one_entry_each(ratings):  # not estimable
+            if shared.one_entry_each(lane, scope, rnd):  # not estimable
                 n = len(ratings)
                 parts.append({col.JUROR_ID: ratings[col.JUROR_ID].to_numpy(dtype=object), "severity": np.full(n, np.nan),
                               "se": np.full(n, np.nan), "ci_low": np.full(n, np.nan), "ci_high": np.full(n, np.nan),
@@ -146,7 +145,7 @@ def juror_across_lanes(severity: pd.DataFrame) -> pd.DataFrame:
     parts = rows.assign(weighted=share * rows["severity"], variance=share**2 * rows["se"] ** 2)
     out = parts.groupby(keys, sort=False).agg(severity=("weighted", "sum"), variance=("variance", "sum"),
                                                                   n_scores=("n_scores", "sum")).reset_index()
-    z = stats.norm.ppf(0.975)
+    z = Z95
     se = np.sqrt(out["variance"])
     out = out.assign(lane=ALL_LANES, se=se, ci_low=out["severity"] - z * se, ci_high=out["severity"] + z * se, part=pd.NA,
                      reason="")

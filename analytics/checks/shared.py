@@ -236,6 +236,17 @@ class Shared:
                                        unit_ids[seen_units], rater_ids[seen_raters])
         return self._coded[key]
 
+    def one_entry_each(self, lane: str, scope: str, round: str = "") -> bool:
+        """:func:`analytics.checks.pairs.one_entry_each` of :meth:`ratings`, from the codes made once per
+        run (no hash of the ids): O(the lane's ratings)."""
+        name, at = self._rows(lane, scope, round)
+        if not len(at):
+            return False
+        units, raters = self._codes[name][:2]
+        width = np.int64(units.max()) + 1
+        pairs = np.unique(raters[at].astype(np.int64) * width + units[at])
+        return len(np.unique(pairs // width)) == len(pairs)
+
     def fit(self, lane: str, scope: str, round: str = "") -> LaneFit:
         """The additive model (entry + juror) fitted to :meth:`ratings` of the lane, scope and round."""
         key = (lane, scope, round)

@@ -1,33 +1,28 @@
-"""Adjusted p-values for a family of tests, by well-kept libraries: one call per correction.
+"""Adjusted p-values for a family of tests: one call per correction.
 
 The screens that test many jurors or tools at once adjust their p-values here, so each
-correction is written once and by its library:
+correction is written once:
 
 - ``"bh"``: Benjamini–Hochberg (1995), the false discovery rate, by
   :func:`scipy.stats.false_discovery_control` (the affiliation screen and drift, where a chair
   reads each flag among many jurors);
-- ``"holm"``: Holm (1979), the family-wise error rate, by
-  :func:`statsmodels.stats.multitest.multipletests` (the score effects of a lane's tools).
+- ``"holm"``: Holm (1979), the family-wise error rate (the score effects of a lane's tools),
+  written here: the sorted p-values times m, m - 1, ..., 1, made non-decreasing and capped at
+  1. The peer, :func:`statsmodels.stats.multitest.multipletests`, gives the same numbers (a test
+  compares them) but costs every run that has tools most of a second: importing statsmodels
+  imports :mod:`scipy.stats`, and each call ends with a full ``gc.collect()`` that scans every
+  object of a process holding a festival and its checks.
 
 A NaN p-value (a test that could not be run) stays NaN and is left out of the family: the
-others are adjusted as a family of the tests that were run.
-
-statsmodels' Holm ends with a full ``gc.collect()`` on every call, which scans every object of
-the process: about 0.2 s in a process holding a festival and its checks, once per lane (the
-score effects took 1.0 s on the demo instead of 0.16 s). The call is therefore made with the
-objects that exist before it frozen (:func:`gc.freeze`, then :func:`gc.unfreeze`), so the
-collection scans only the call's own objects; nothing is lost, garbage included, which the
-collector handles as it would have. When the caller has frozen objects of their own, their
-state is left alone and the call pays the full collection.
+others are adjusted as a family of the tests that were run. :mod:`scipy.stats` is imported when
+Benjamini–Hochberg is first used, not with this module (it takes most of a second).
 """
 
 from __future__ import annotations
 
-import gc
 from typing import Literal
 
 import numpy as np
-from scipy.stats import false_discovery_control
 
 Method = Literal["bh", "holm"]
 METHODS: tuple[Method, ...] = ("bh", "holm")
@@ -92,6 +87,8 @@ def adjust(p: np.ndarray, *, method: Method) -> np.ndarray:
     if not ok.any():
         return out
     if method == "bh":
+        from scipy.stats import false_discovery_control  # here: importing scipy.stats takes most of a second
+
         out[ok] = false_discovery_control(p[ok], method="bh")
     else:
         out[ok] = _holm(p[ok])
@@ -99,13 +96,9 @@ def adjust(p: np.ndarray, *, method: Method) -> np.ndarray:
 
 
 def _holm(p: np.ndarray) -> np.ndarray:
-    """statsmodels' Holm, its full garbage collection confined to the call's own objects."""
-    from statsmodels.stats.multitest import multipletests  # imported here: slow to import, used by one check
-
-    if gc.get_freeze_count():  # the caller's frozen objects: not ours to unfreeze
-        return multipletests(p, method="holm")[1]
-    gc.freeze()
-    try:
-        return multipletests(p, method="holm")[1]
-    finally:
-        gc.unfreeze()
+    """Holm's step-down adjustment, in the order given: O(m log m)."""
+    order = np.argsort(p, kind="stable")
+    steps = np.maximum.accumulate(p[order] * np.arange(len(p), 0, -1))
+    out = np.empty(len(p))
+    out[order] = np.minimum(steps, 1.0)
+    return out

@@ -6,7 +6,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from analytics.base import columns as col
 from analytics.stats.agreement.longdata import ratings
@@ -66,6 +66,8 @@ def kendall_w(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.
     grid = np.empty((m, n))
     unit_index = np.cumsum(full) - 1
     grid[r.rater[keep], unit_index[r.unit[keep]]] = r.value[keep]  # complete block: m × n is the data itself
+    from scipy import stats  # here, not at the top: importing scipy.stats takes most of a second
+
     ranks = stats.rankdata(grid, axis=1)
     rank_sums = ranks.sum(axis=0)
     s = ((rank_sums - rank_sums.mean()) ** 2).sum()
@@ -93,6 +95,8 @@ def rank_correlation_pairs(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rate
     """
     if method not in ("spearman", "kendall"):
         raise ValueError(f"method must be 'spearman' or 'kendall'; got {method!r}")
+    from scipy import stats  # here, not at the top: importing scipy.stats takes most of a second
+
     r = ratings(data, unit, rater, value)
     long = pd.DataFrame({"u": r.unit, "j": r.rater, "x": r.value})
     pairs = long.merge(long, on="u")
