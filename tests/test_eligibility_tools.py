@@ -25,6 +25,33 @@ def test_tools_counted_once_per_entry_and_other_tools_kept_apart():
     assert long.values.tolist() == [["a", "Veo", "Veo 3"], ["a", "other", "ComfyUI"], ["a", "other", "Stable Audio"]]
 
 
+def _tools_one_cell_at_a_time(entries: pd.DataFrame) -> list[list[str]]:
+    """The contract read literally: each text cell split on ';', each part stripped, each festival
+    tool once per entry and each 'other' spelling once (the reference for the vectorised reading)."""
+    rows = []
+    for entry, cell in zip(entries["entry_id"], entries["tools"]):
+        if isinstance(cell, str):
+            seen = set()
+            for spelling in (part.strip() for part in cell.split(";")):
+                tool = normalise_tool(spelling) if spelling else None
+                if tool and (tool, spelling if tool == "other" else "") not in seen:
+                    seen.add((tool, spelling if tool == "other" else ""))
+                    rows.append([entry, tool, spelling])
+    return rows
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_tools_read_in_one_pass_are_those_read_one_cell_at_a_time(seed):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    words = ["Veo 3", " veo", "ComfyUI", "comfyui ", " ", "Sora", "in-house", "In House", "Kling 2", "Stable Audio"]
+    cells = [None if rng.random() < 0.2 else ";".join(rng.choice(words, rng.integers(0, 5))) for _ in range(rng.integers(0, 12))]
+    entries = pd.DataFrame({"entry_id": [f"E{i}" for i in range(len(cells))], "tools": pd.Series(cells, dtype=object)},
+                           index=rng.permutation(len(cells)))  # an index that is not 0..n-1
+    assert tools_long(entries).values.tolist() == _tools_one_cell_at_a_time(entries)
+
+
 @pytest.mark.parametrize("text, lines", [
     ("3840x2160", 2160), ("3840 × 2160", 2160), ("3840 x 2160", 2160), ("4K", 2160), ("UHD", 2160), ("2160p", 2160),
     ("1080p", 1080), ("1920x1080", 1080), ("2K", 1080), ("4096x2160", 2160), ("1080x1920", 1080), ("8K", 4320),

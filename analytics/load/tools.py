@@ -11,6 +11,8 @@ import re
 
 import pandas as pd
 
+from analytics.base.text import per_distinct, strip
+
 TOOLS = ("Sora", "Veo", "Runway", "Kling", "Pika", "Luma", "Seedance", "in-house", "other")
 #: prefixes (lower case, without spaces or punctuation) that identify each tool
 _PREFIXES = {"sora": "Sora", "veo": "Veo", "runway": "Runway", "kling": "Kling", "pika": "Pika", "luma": "Luma",
@@ -32,14 +34,22 @@ def normalise_tool(spelling: str) -> str:
 
 def tools_long(entries: pd.DataFrame, tools_column: str = "tools") -> pd.DataFrame:
     """One row per entry × tool named: ``entry_id, tool (festival name), spelling``;
-    each festival tool counted once per entry."""
-    rows = []
-    for entry, cell in zip(entries["entry_id"], entries[tools_column]):
-        if isinstance(cell, str):
-            seen = set()
-            for spelling in (part.strip() for part in cell.split(";")):
-                tool = normalise_tool(spelling) if spelling else None
-                if tool and (tool, spelling if tool == "other" else "") not in seen:
-                    seen.add((tool, spelling if tool == "other" else ""))
-                    rows.append((entry, tool, spelling))
-    return pd.DataFrame(rows, columns=["entry_id", "tool", "spelling"])
+    each festival tool counted once per entry (an ``other`` tool once per spelling), in the
+    order of the entries and of their cells. Each distinct spelling is read once.
+
+    >>> entries = pd.DataFrame({"entry_id": ["A", "B", "C"], "tools": ["Veo 3; veo; ComfyUI", None, " ;Sora"]})
+    >>> tools_long(entries).values.tolist()
+    [['A', 'Veo', 'Veo 3'], ['A', 'other', 'ComfyUI'], ['C', 'Sora', 'Sora']]
+    """
+    cells = entries[tools_column].reset_index(drop=True)  # labels are positions
+    text = cells[cells.map(type).eq(str).to_numpy()] if len(cells) else cells  # text cells only, as written
+    parts = text.astype(object).str.split(";").explode()
+    parts = parts[parts.notna()]
+    spelling = strip(parts.astype(object))
+    spelling = spelling[spelling != ""]
+    tool = per_distinct(spelling, lambda t: t.map(normalise_tool))
+    out = pd.DataFrame({"entry_id": entries["entry_id"].to_numpy()[spelling.index.to_numpy(dtype=int)],
+                        "tool": tool.to_numpy(), "spelling": spelling.to_numpy()})
+    key = out["spelling"].where(out["tool"] == "other", "")
+    return out[~pd.DataFrame({"e": out["entry_id"], "t": out["tool"], "k": key}).duplicated()].reset_index(drop=True)
+
