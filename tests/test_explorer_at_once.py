@@ -125,3 +125,24 @@ def test_a_criterion_in_view_settles_with_its_own_resampled_juries():
     expected = rankings(explorer.current(), lanes=[explorer.lane], scope="conducting", n_boot=100)
     assert explorer.standings()["p_first"].sum() == pytest.approx(1.0)
     assert sorted(explorer.standings()["p_first"]) == sorted(expected["p_first"])
+
+
+def test_the_app_on_a_large_lane_shows_its_first_rows_and_a_chart_of_bounded_size(sparse, tmp_path):
+    """240 entries and 60 jurors in the lane: the tables show their first rows and count the rest,
+    the linked chart the first entries of the standings and the jurors who scored most of them."""
+    from analytics.apps import explorer_app
+    from analytics.apps.explorer_app import ExplorerApp, linked_chart
+
+    app = ExplorerApp(load_festival(sparse), n_boot=100, decisions_path=tmp_path / "decisions.csv")
+    app.juror.value = app.juror.options[0]
+    app.leave_juror.click()
+    assert app.explorer.settled and "checking" not in app.status.value
+    lane = app.explorer.standings()
+    spec = linked_chart(app.explorer).to_dict()
+    data = {name: rows for name, rows in spec["datasets"].items()}
+    sizes = sorted(len(rows) for rows in data.values())
+    assert len(lane) > explorer_app.CHART_ENTRIES and sizes[-1] <= explorer_app.CHART_ENTRIES * explorer_app.CHART_JURORS
+    assert any(len(rows) == explorer_app.CHART_ENTRIES for rows in data.values())  # the standings' first 40
+    assert f"(the first {explorer_app.CHART_ENTRIES} of {len(lane):,})" in str(spec)
+    page = explorer_app.standings_html(lane, app.explorer.festival.config.scale, limit=explorer_app.SHOWN_ROWS)
+    assert page.count("<tr") == explorer_app.SHOWN_ROWS + 1 and f"The first 100 of {len(lane):,} entries are shown" in page

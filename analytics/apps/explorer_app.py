@@ -33,6 +33,12 @@ from analytics.present.render import macro
 from analytics.rules.scoring import WEIGHTED_TOTAL
 from analytics.present.viz import alt  # altair, loaded the quick way (analytics.present.viz)
 
+#: a large lane (a conference's thousands of papers and reviewers) shows the first rows of each table
+SHOWN_ROWS = 100
+#: and its linked chart the first entries of the standings, and of the jurors who scored them those
+#: who scored the most of them (a chart of every entry and juror would be unreadable, and too large to draw)
+CHART_ENTRIES = 40
+CHART_JURORS = 40
 SELECTED = "#d1495b"
 #: a heatmap cell in the selected juror's row or the selected entry's column (an empty selection selects nothing)
 SELECTED_CELL = {"or": [{"param": "juror", "empty": False}, {"param": "entry", "empty": False}]}
@@ -50,9 +56,18 @@ def linked_chart(explorer: Explorer) -> alt.VConcatChart:
     festival = explorer.festival
     labels = festival.juror_labels()
     titles = festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
-    panel = explorer.juror_panel()
-    standings = explorer.standings().assign(label=lambda d: d[col.ENTRY_ID] + " · " + d["title"])
+    all_entries = explorer.standings()
+    standings = all_entries.head(CHART_ENTRIES).assign(label=lambda d: d[col.ENTRY_ID] + " · " + d["title"])
     ratings = explorer.ratings()
+    ratings = ratings[ratings[col.ENTRY_ID].isin(standings[col.ENTRY_ID])]
+    busiest = ratings[col.JUROR_ID].value_counts(sort=False)
+    busiest = busiest.sort_values(ascending=False, kind="stable").head(CHART_JURORS)
+    ratings = ratings[ratings[col.JUROR_ID].isin(busiest.index)]
+    panel = explorer.juror_panel()
+    n_jurors = len(panel)
+    panel = panel[panel[col.JUROR_ID].isin(busiest.index)] if n_jurors > CHART_JURORS else panel
+    shown = "" if len(all_entries) <= CHART_ENTRIES else f" (the first {CHART_ENTRIES} of {len(all_entries):,})"
+    who = "" if n_jurors <= CHART_JURORS else f" ({len(panel)} of {n_jurors:,}: those who scored most of the entries shown)"
     ratings = ratings.assign(difference=ratings[col.SCORE] - ratings.groupby(col.ENTRY_ID)[col.SCORE].transform("mean"),
                              juror=ratings[col.JUROR_ID].map(labels), title=ratings[col.ENTRY_ID].map(titles))
     juror = alt.selection_point(name="juror", fields=[col.JUROR_ID], on="click", clear="dblclick")
@@ -63,12 +78,12 @@ def linked_chart(explorer: Explorer) -> alt.VConcatChart:
         color=alt.condition(juror, alt.value(SELECTED), alt.value("#4a7fb5"), empty=False),
         tooltip=["label:N", alt.Tooltip("severity:Q", format="+.2f"), alt.Tooltip("alpha_without:Q", format=".3f"),
                  "n_flags:Q"],
-    ).add_params(juror).properties(width=260, height=alt.Step(18), title="Jurors (click one)")
+    ).add_params(juror).properties(width=260, height=alt.Step(18), title=f"Jurors{who} (click one)")
     bars = alt.Chart(standings).mark_bar().encode(
         x=alt.X("score:Q", title=f"score ({explorer.method})"), y=alt.Y("label:N", sort=order, title=None),
         color=alt.condition(entry, alt.value(SELECTED), alt.value("#4c9a6a"), empty=False),
         tooltip=["label:N", alt.Tooltip("score:Q", format=".3f"), alt.Tooltip("p_first:Q", format=".0%"), "rank:Q"],
-    ).add_params(entry).properties(width=260, height=alt.Step(14), title="Standings (click an entry)")
+    ).add_params(entry).properties(width=260, height=alt.Step(14), title=f"Standings{shown} (click an entry)")
     heat = alt.Chart(ratings).mark_rect().encode(
         x=alt.X(f"{col.ENTRY_ID}:N", sort=order, title=None, axis=alt.Axis(labelAngle=-60)),
         y=alt.Y("juror:N", title=None),
@@ -238,16 +253,16 @@ class ExplorerApp:
         settled = ex.settled
         self._show_status(None if not settled else len(ex.blockers()))
         self._show(self.standings_out, standings_html(ex.standings(), ex.festival.config.scale, method=ex.method,
-                                                      cut=ex.cut()))
+                                                      cut=ex.cut(), limit=SHOWN_ROWS))
         if not settled:
             for out in (self.panel_out, self.gate_out):
                 self._show(out, _words("message")("checking the lane again…"))
             ex.settle()
             self._show_status(len(ex.blockers()))
             self._show(self.standings_out, standings_html(ex.standings(), ex.festival.config.scale, method=ex.method,
-                                                          cut=ex.cut()))
-        self._show(self.panel_out, jurors_html(ex.juror_panel()))
-        self._show(self.gate_out, flags_html(ex.gate()))
+                                                          cut=ex.cut(), limit=SHOWN_ROWS))
+        self._show(self.panel_out, jurors_html(ex.juror_panel(), limit=SHOWN_ROWS))
+        self._show(self.gate_out, flags_html(ex.gate(), limit=SHOWN_ROWS))
         self.chart.chart = linked_chart(ex)
         # a new chart gets a new ``selections`` object (altair's JupyterChart): observe it again
         self.chart.selections.observe(self._on_selection, ["juror"])

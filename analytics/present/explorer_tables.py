@@ -21,6 +21,18 @@ from analytics.present.render import MISSING, render
 from analytics.present.tables import ACTION_WORDS, STATUS_WORDS, check_words
 
 SEVERITY_WORDS = {"blocker": "BLOCKER", "warning": "warning", "info": "note"}
+
+
+def _first(table: pd.DataFrame, limit: int | None, noun: str, where: str) -> tuple[pd.DataFrame, str]:
+    """The first ``limit`` rows of ``table`` (all with None), and the sentence that counts the rest.
+
+    >>> rows, note = _first(pd.DataFrame({"x": range(5)}), 2, "entries", "rankings.csv")
+    >>> len(rows), note
+    (2, 'The first 2 of 5 entries are shown; every one is in rankings.csv.')
+    """
+    if limit is None or len(table) <= limit:
+        return table, ""
+    return table.head(limit), f"The first {limit:,} of {len(table):,} {noun} are shown; every one is in {where}."
 def score_decimals(scale: Scale) -> int:
     """Decimals of the scale's step: how precisely a single score is written.
 
@@ -58,10 +70,13 @@ def span(low: object, high: object) -> str:
     return f"{lo}" if lo == hi else f"{lo}–{hi}"
 
 
-def standings_html(standings: pd.DataFrame, scale: Scale, *, method: str = "official", cut: int | None = None) -> str:
+def standings_html(standings: pd.DataFrame, scale: Scale, *, method: str = "official", cut: int | None = None,
+                   limit: int | None = None) -> str:
     """The standings as the chair reads them; in a round with a cut (``cut`` entries go on),
     who goes on, the share of resampled juries that let each go on, the entries below the cut
-    greyed and the bubble (going on in 20% to 80% of them) marked."""
+    greyed and the bubble (going on in 20% to 80% of them) marked. ``limit``: the first rows only,
+    the rest counted (a conference's thousands of papers)."""
+    standings, more = _first(standings, limit, "entries", "rankings.csv of jury check")
     table = standings.assign(interval=[span(lo, hi) for lo, hi in zip(standings["rank_low"], standings["rank_high"])],
                              loo=[span(lo, hi) for lo, hi in zip(standings["loo_rank_best"], standings["loo_rank_worst"])])
     method_words = "official score" if method == "official" else f"score ({method})"
@@ -76,7 +91,8 @@ def standings_html(standings: pd.DataFrame, scale: Scale, *, method: str = "offi
     columns += [("p_first", "First in resampled juries", percent), ("p_top3", "In the top three", percent),
                 ("interval", "95% rank interval", None), ("loo", "Rank with one juror left out", None),
                 ("n_jurors", "Jurors", None)]
-    return str(render("explorer/standings.html.j2", table=table_of(table, columns, numeric=("interval", "loo"), row_class=classes)))
+    return str(render("explorer/standings.html.j2", table=table_of(table, columns, numeric=("interval", "loo"), row_class=classes),
+                      more=more))
 
 
 def _signed_interval(low: object, high: object) -> str:
@@ -85,9 +101,15 @@ def _signed_interval(low: object, high: object) -> str:
     return f"{float(low):+.2f} to {float(high):+.2f}"
 
 
-def jurors_html(panel: pd.DataFrame) -> str:
+def jurors_html(panel: pd.DataFrame, *, limit: int | None = None) -> str:
     """The juror panel: severity with its interval, agreement without each juror, open flags, and
-    the affiliation preference and drift where the festival has them."""
+    the affiliation preference and drift where the festival has them. ``limit``: with more jurors
+    than that, those with the most open flags, then the most severe or lenient, the rest counted."""
+    if limit is not None and len(panel) > limit:
+        order = pd.DataFrame({"flags": -panel["n_flags"], "lean": -panel["severity"].abs().fillna(0)}, index=panel.index)
+        panel = panel.loc[order.sort_values(["flags", "lean"], kind="stable").index]
+    panel, more = _first(panel, limit, "jurors (the most flagged, then the most severe or lenient)",
+                         "juror_severity.csv of jury check")
     table = panel.assign(interval=[_signed_interval(lo, hi) for lo, hi in zip(panel["ci_low"], panel["ci_high"])])
     columns = [("label", "Juror", None), ("severity", "Severity (points; + more lenient)", "+.2f"),
                ("interval", "95% interval", None), ("alpha_without", "Agreement without them (alpha)", ".3f"),
@@ -102,22 +124,24 @@ def jurors_html(panel: pd.DataFrame) -> str:
     if "drift_rho" in table:
         columns += [("drift_rho", "Drift (rho with order)", "+.2f"), ("drift_p", "Adjusted p", ".3f")]
     columns.append(("n_flags", "Open flags", None))
-    return str(render("explorer/jurors.html.j2", table=table_of(table, columns, numeric=tuple(numeric))))
+    return str(render("explorer/jurors.html.j2", table=table_of(table, columns, numeric=tuple(numeric)), more=more))
 
 
-def flags_html(flags: pd.DataFrame) -> str:
-    """The lane's flags, blockers first and marked, each message in full."""
+def flags_html(flags: pd.DataFrame, *, limit: int | None = None) -> str:
+    """The lane's flags, blockers first and marked, each message in full; ``limit``: the first rows
+    only, the rest counted."""
     if flags.empty:
         return str(render("explorer/flags.html.j2", table=None))
     order = flags["severity"].map({s: i for i, s in enumerate(SEVERITIES)})
-    shown = flags.assign(_order=order).sort_values(["_order", "check"], kind="stable")
+    shown, more = _first(flags.assign(_order=order).sort_values(["_order", "check"], kind="stable"), limit, "flags",
+                         "flags.csv of jury check")
     table = shown.assign(severity_words=shown["severity"].map(SEVERITY_WORDS), check_words=shown["check"].map(check_words),
                          decision_words=shown["decision"].map(lambda a: ACTION_WORDS.get(a, a) if a else ""),
                          status_words=shown["status"].map(lambda s: STATUS_WORDS.get(s, s)))
     classes = ["blocker" if s == "blocker" and st == "open" else "" for s, st in zip(table["severity"], table["status"])]
     return str(render("explorer/flags.html.j2", table=table_of(table, [
         ("severity_words", "Severity", None), ("check_words", "Check", None), ("message", "What the check found", None),
-        ("decision_words", "What-if", None), ("status_words", "Status", None)], row_class=classes)))
+        ("decision_words", "What-if", None), ("status_words", "Status", None)], row_class=classes), more=more))
 
 
 def juror_scores_html(scores: pd.DataFrame, scale: Scale) -> str:
