@@ -308,7 +308,11 @@ class Explorer:
         """Per juror of the lane: severity on the scope with its interval, alpha without them,
         their number of open flags, and (where the festival has them) their affiliation
         preference with its interval and adjusted p (``affiliation_*``, the first declared
-        affiliation) and their drift (``drift_rho``, ``drift_p``)."""
+        affiliation) and their drift (``drift_rho``, ``drift_p``). Computed once per what-ifs and view,
+        on the lane checked again for them."""
+        return self._quick_memo(("juror_panel", self.scope, self.round), self._juror_panel).copy()
+
+    def _juror_panel(self) -> pd.DataFrame:
         after = self.gate_result().after
         data = after.shared.ratings(self.lane, self.scope, self.round)
         alpha = krippendorff_alpha(data).estimate
