@@ -64,9 +64,10 @@ def _centred(ranks: np.ndarray) -> np.ndarray:
 
 def _rho(rx: np.ndarray, ry: np.ndarray) -> np.ndarray:
     """Pearson's correlation of each row of ``rx`` with the same row of ``ry`` (ranks: Spearman's rho)."""
-    rx, ry = _centred(rx), _centred(ry)
+    rx, ry = np.broadcast_arrays(_centred(rx), _centred(ry))
+    dot = lambda a, b: np.einsum("...i,...i->...", a, b)  # noqa: E731 - row-wise sums of products, no temporary
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (rx * ry).sum(axis=-1) / np.sqrt((rx * rx).sum(axis=-1) * (ry * ry).sum(axis=-1))
+        return dot(rx, ry) / np.sqrt(dot(rx, rx) * dot(ry, ry))
 
 
 def _ranks(values: np.ndarray) -> np.ndarray:
@@ -130,7 +131,7 @@ def score_effects(data: Festival | Shared, *, lanes: list[str] | None = None, n_
     for done, lane in enumerate(shared.lanes):
         shared.part(done, len(shared.lanes), lane)
         rng = lane_rng(seed, lane)
-        ids = scores.index[scores.index.map(lane_of) == lane]
+        ids = scores.index[(lane_of.reindex(scores.index) == lane).to_numpy()]
         ids = ids[share.reindex(ids).notna().to_numpy()]
         if len(ids) < 2 * MIN_GROUP:
             continue
@@ -155,21 +156,30 @@ def score_effects(data: Festival | Shared, *, lanes: list[str] | None = None, n_
         permuted_y = y[inverse]
         drawn = np.bincount((np.arange(b)[:, None] * n + boot).ravel(), minlength=b * n).reshape(b, n).astype(float)
         drawn_total = drawn @ y
+        # every tool of the lane at once: one matrix of users (entries × tools), so the permuted and
+        # resampled sums are three matrix products, not three per tool
+        names, users = [], []
         for tool, group in lane_tools.groupby("tool", sort=True):
             used = np.zeros(n)
             used[position.get_indexer(group[col.ENTRY_ID].unique())] = 1.0
             k = int(used.sum())
-            if k < MIN_GROUP or n - k < MIN_GROUP:
-                continue
-            observed = _mean_difference(y, used[None, :])[0]
-            with_sum = permuted_y @ used
+            if MIN_GROUP <= k <= n - MIN_GROUP:
+                names.append(tool)
+                users.append(used)
+        if names:
+            used = np.array(users).T  # entries × tools
+            k = used.sum(axis=0)
+            observed = (y @ used) / k - (y.sum() - y @ used) / (n - k)
+            with_sum = permuted_y @ used  # resamples × tools
             null = with_sum / k - (y.sum() - with_sum) / (n - k)
-            n_with, boot_with = drawn @ used, drawn @ (used * y)
+            n_with, boot_with = drawn @ used, drawn @ (used * y[:, None])
             with np.errstate(invalid="ignore", divide="ignore"):
-                diffs = boot_with / n_with - (drawn_total - boot_with) / (n - n_with)
-            low, high = np.nanquantile(diffs, [0.025, 0.975])
-            p = (1 + np.sum(np.abs(null) >= abs(observed) - 1e-12)) / (1 + b)
-            tool_rows.append([lane, "tool", tool, "mean_difference", observed, low, high, p, np.nan, k, n - k])
+                diffs = boot_with / n_with - (drawn_total[:, None] - boot_with) / (n - n_with)
+            lows, highs = np.nanquantile(diffs, [0.025, 0.975], axis=0)
+            ps = (1 + np.sum(np.abs(null) >= np.abs(observed) - 1e-12, axis=0)) / (1 + b)
+            for t, tool in enumerate(names):
+                tool_rows.append([lane, "tool", tool, "mean_difference", float(observed[t]), lows[t], highs[t], ps[t],
+                                  np.nan, int(k[t]), n - int(k[t])])
         if tool_rows:
             adjusted = adjust(np.array([r[7] for r in tool_rows]), method="holm")
             for r, a in zip(tool_rows, adjusted):

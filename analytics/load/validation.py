@@ -15,7 +15,7 @@ import pandas as pd
 from analytics.base import columns as col
 from analytics.load.config import FestivalConfig
 from analytics.base.problems import ProblemLog
-from analytics.base.text import strip
+from analytics.base.text import per_distinct, strip
 from analytics.load.reading import RawTable
 from analytics.load.schema import ACTIONS, FALSE_WORDS, TRUE_WORDS, ColumnSpec, TableSpec
 
@@ -138,9 +138,10 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
             _unknown(jurors, col.FACTION, list(config.factions), sources["jurors"],
                      "a faction of festival.toml [jury]: " + ", ".join(config.factions), log)
     scores = tables.get("scores")
-    if scores is not None and col.SUBMITTED_AT in scores:  # the order of work (analytics.checks.drift): ISO 8601 or empty
-        given = scores[col.SUBMITTED_AT].astype("string").fillna("").str.strip()
-        parsed = pd.to_datetime(given.where(given != ""), format="ISO8601", errors="coerce", utc=True)
+    if scores is not None and col.SUBMITTED_AT in scores and scores[col.SUBMITTED_AT].notna().any():
+        # the order of work (analytics.checks.drift): ISO 8601 or empty; each distinct text read once
+        given = strip(scores[col.SUBMITTED_AT].astype("string")).fillna("")
+        parsed = per_distinct(given, lambda t: pd.to_datetime(t.where(t != ""), format="ISO8601", errors="coerce", utc=True))
         bad = (given != "") & parsed.isna()
         log.add_rows(sources["scores"], scores.loc[bad, col.SOURCE_ROW], col.SUBMITTED_AT, given[bad],
                      "a date and time in ISO 8601 form, such as 2026-10-13T13:56 or 2026-10-13 13:56:00+08:00 "
