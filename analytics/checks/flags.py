@@ -57,6 +57,8 @@ def escape_part(part: str) -> str:
     >>> escape_part("A:1"), escape_part("50%:x")
     ('A%3A1', '50%25%3Ax')
     """
+    if "%" not in part and ":" not in part:  # nearly every part: nothing to escape
+        return part
     return part.replace("%", "%25").replace(":", "%3A")
 
 
@@ -98,9 +100,10 @@ def make_flag(check: str, severity: Severity, lane: str, message: str, *, juror_
         raise ValueError(f"severity must be one of {', '.join(SEVERITIES)}; got {severity!r}")
     subject = {"juror_id": str(juror_id), "entry_id": str(entry_id), "criterion": str(criterion), "round": str(round),
                "item": str(item)}
-    fid = flag_id(check, lane, **subject)
-    prefix = flag_id(check, lane)
-    entity_id = fid[len(prefix) + 1:] if len(fid) > len(prefix) else escape_part(lane)
+    named = ":".join(escape_part(p) for p in subject.values() if p)  # as flag_id writes the subject
+    prefix = ":".join(escape_part(p) for p in (check, lane) if p)
+    fid = f"{prefix}:{named}" if named and prefix else prefix or named
+    entity_id = named or escape_part(lane)
     return Flag(fid, check, severity, lane, _entity(subject), entity_id, *subject.values(), message, float(value),
                 float(threshold))
 

@@ -45,7 +45,6 @@ import pandas as pd
 from analytics.base import columns as col
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind, in_round
-from analytics.checks.pairs import one_entry_each
 from analytics.checks.shared import LaneFit, Shared, lane_rng
 from analytics.load.festival import Festival
 from analytics.rules.leave_one_out import DIGITS, LeaveOneOut, leave_one_out
@@ -138,25 +137,23 @@ def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
             panels = lane_panels(config, scores, lane, criteria=(scope,))
             jurors = pd.Index(sorted(scores[col.JUROR_ID].unique()))
             official = official_result(config, lane, panels, entries, jurors, factors)
-        own = _own_entry(shared.lane_scores(lane), jurors)
+        own = _own_entry(shared.lane_scores(lane), jurors) if shared.lane_one_entry_each(lane) else None
         return LaneStandings(jurors, official, leave_one_out(config, lane, panels, official, jurors, factors), panels,
                              factors, own)
     return shared.memo(("ranking_lane", lane, scope), compute)
 
 
-def _own_entry(scores: pd.DataFrame, jurors: pd.Index) -> np.ndarray | None:
-    """Each juror's one entry (a code per juror of ``jurors``) when every juror of the lane scored
-    exactly one entry (a conference's reviews, each by its own reviewer), else None. O(scores)."""
-    if not one_entry_each(scores):
-        return None
+def _own_entry(scores: pd.DataFrame, jurors: pd.Index) -> np.ndarray:
+    """Each juror's one entry (a code per juror of ``jurors``), where every juror of the lane scored
+    exactly one entry (a conference's reviews, each by its own reviewer). O(scores)."""
     entry_of = scores.drop_duplicates(col.JUROR_ID).set_index(col.JUROR_ID)[col.ENTRY_ID].reindex(jurors)
     return pd.factorize(entry_of)[0]
 
 
-def resamples_own_jurors(festival: Festival, lane: str) -> bool:
+def resamples_own_jurors(data: Festival | Shared, lane: str) -> bool:
     """Whether the lane's bootstrap resamples each entry's own jurors (every juror of the lane
     scored one entry) rather than the lane's jurors: what the summary and the method notes say."""
-    return one_entry_each(festival.scores[festival.scores[col.LANE] == lane])
+    return Shared.of(data).lane_one_entry_each(lane)
 
 
 @dataclass(frozen=True)

@@ -236,10 +236,19 @@ class Shared:
                                        unit_ids[seen_units], rater_ids[seen_raters])
         return self._coded[key]
 
+    def lane_one_entry_each(self, lane: str) -> bool:
+        """:func:`analytics.checks.pairs.one_entry_each` of the lane's scores (every criterion and round),
+        from the codes made once per run: O(the lane's scores)."""
+        at = self._by_lane["scores"].get((lane,))
+        return self._one_each("scores", np.zeros(0, dtype=np.intp) if at is None else at)
+
     def one_entry_each(self, lane: str, scope: str, round: str = "") -> bool:
         """:func:`analytics.checks.pairs.one_entry_each` of :meth:`ratings`, from the codes made once per
         run (no hash of the ids): O(the lane's ratings)."""
-        name, at = self._rows(lane, scope, round)
+        return self._one_each(*self._rows(lane, scope, round))
+
+    def _one_each(self, name: str, at: np.ndarray) -> bool:
+        """Whether the rows ``at`` of ``scores`` or ``totals`` (``name``) pair each juror with one entry."""
         if not len(at):
             return False
         units, raters = self._codes[name][:2]

@@ -175,7 +175,7 @@ def _standings_text(result: CheckResult) -> str:
                     lines.append(f"    {_whole(r.rank):>2}. {r.entry_id:<8} {r.score:6.3f}  "
                                  f"{'goes on ' if r.advances == 'yes' else 'out     '}  p(on) {r.p_advance:4.0%}  {r.title}")
                 continue
-            own = resamples_own_jurors(result.festival, lane.id)
+            own = resamples_own_jurors(result.shared, lane.id)
             lines.append(f"  {lane.name}" + (f", {_round_label(config, rnd)}" if rnd else "")
                          + f" ({lane.honour or 'no honour'})"
                          + ("; each juror scored one entry, so each entry's own jurors are resampled" if own else ""))
