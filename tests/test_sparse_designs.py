@@ -57,3 +57,23 @@ def test_the_report_of_a_review_conference_says_what_does_not_apply(tmp_path, ca
     flags = pd.read_csv(out / "confidential" / "flags.csv", dtype=str, keep_default_na=False)
     assert flags["message"].str.len().max() < 32_767
     assert "design_disconnected" not in set(flags["check"])  # a part per paper is the design, not a fault
+
+
+def test_the_summary_lists_the_first_warnings_and_counts_the_rest_by_kind(monkeypatch):
+    """A conference can raise tens of thousands of warnings: the summary lists the first ones in full
+    and counts the rest per kind (flags.csv holds every one)."""
+    from analytics.gate.decisions import run_gate
+    from analytics.present import summary
+
+    from .conftest import DEMO
+
+    gate = run_gate(load_festival(DEMO))
+    live = gate.flags[gate.flags["status"].isin(["open", "accepted"]) & (gate.flags["severity"] == "warning")]
+    assert len(live) > 2
+    monkeypatch.setattr(summary, "SHOWN_WARNINGS", 2)
+    text = summary.summary_text(gate)
+    listed = text.split(f"  warnings ({len(live)}):\n")[1].splitlines()
+    assert listed[:2] == [f"    {m}" for m in live["message"].head(2)]
+    rest = live["check"].iloc[2:].value_counts()
+    assert listed[2] == (f"    … and {len(live) - 2:,} more ("
+                         + ", ".join(f"{n:,} {check}" for check, n in rest.items()) + "): see flags.csv with --out")

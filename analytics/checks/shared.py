@@ -236,6 +236,24 @@ class Shared:
                                        unit_ids[seen_units], rater_ids[seen_raters])
         return self._coded[key]
 
+    def score_counts(self) -> pd.DataFrame:
+        """How many scores each lane (rows) has on each criterion (columns), in the run's lanes and
+        the festival's criteria (0 where none), from the positions found once per run."""
+        counts = pd.DataFrame(0, index=pd.Index(self.lanes, name=col.LANE),
+                              columns=pd.Index(self.config.criterion_ids, name=col.CRITERION), dtype=np.int64)
+        for (lane, criterion, _), at in self._score_rows.items():  # a few lanes × criteria × rounds
+            if lane in counts.index and criterion in counts.columns:
+                counts.loc[lane, criterion] += len(at)
+        return counts
+
+    def scores_per_juror(self, lane: str) -> np.ndarray:
+        """The number of scores of each juror with a score in ``lane``, from the run's codes: O(the lane's scores)."""
+        at = self._by_lane["scores"].get((lane,))
+        if at is None:
+            return np.zeros(0, dtype=np.int64)
+        counts = np.bincount(self._codes["scores"][1][at])
+        return counts[counts > 0]
+
     def lane_one_entry_each(self, lane: str) -> bool:
         """:func:`analytics.checks.pairs.one_entry_each` of the lane's scores (every criterion and round),
         from the codes made once per run: O(the lane's scores)."""

@@ -30,6 +30,8 @@ def output_tables(gate: GateResult) -> dict[str, pd.DataFrame]:
             "lanes": after.lane_summary, "missing_scores": after.missing_scores, "decisions_applied": gate.decisions}
 
 SHOWN_MISSING = 20
+#: open warnings listed in full; beyond them, a count per kind (flags.csv holds every one)
+SHOWN_WARNINGS = 50
 
 
 def summary_text(gate: GateResult) -> str:
@@ -43,14 +45,14 @@ def summary_text(gate: GateResult) -> str:
     lanes = result.lane_summary.set_index(col.LANE)
     lines.append("")
     lines.append(_table(lanes.rename(index={lane.id: lane.name for lane in config.lanes}), "per lane"))
-    counts = festival.scores.pivot_table(index=col.LANE, columns=col.CRITERION, values=col.SCORE, aggfunc="size", fill_value=0)
-    counts = counts.reindex(index=list(config.lane_ids), columns=list(config.criterion_ids), fill_value=0).astype(object)
+    counts = result.shared.score_counts().reindex(index=list(config.lane_ids), fill_value=0).astype(object)
+    counts.index.name, counts.columns.name = col.LANE, col.CRITERION
     for lane in config.lane_ids:  # a criterion a lane does not use is not a missing score
         for criterion in set(config.criterion_ids) - set(config.lane_criteria(lane)):
             counts.loc[lane, criterion] = "–"
     lines.append(_table(counts, "scores per criterion"))
-    per_juror = festival.scores.groupby([col.LANE, col.JUROR_ID]).size()
-    spread = per_juror.groupby(level=0).agg(["min", "median", "max"]).reindex(list(config.lane_ids))
+    spread = pd.DataFrame([_spread(result.shared.scores_per_juror(lane)) for lane in config.lane_ids],
+                          index=pd.Index(config.lane_ids, name=col.LANE), columns=["min", "median", "max"])
     lines.append(_table(spread.rename(columns=lambda c: f"{c} per juror"), "scores per juror"))
     missing = result.missing_scores
     if missing.empty:
@@ -209,10 +211,21 @@ def _gate_text(gate: GateResult) -> str:
     warnings = live[(live["severity"] == "warning")]
     if not warnings.empty:
         lines.append(f"  warnings ({len(warnings)}):")
-        lines += [f"    {row.message}" for row in warnings.itertuples(index=False)]
+        lines += [f"    {message}" for message in warnings["message"].head(SHOWN_WARNINGS)]
+        if len(warnings) > SHOWN_WARNINGS:
+            rest = warnings["check"].iloc[SHOWN_WARNINGS:].value_counts()
+            kinds = ", ".join(f"{n:,} {check}" for check, n in rest.items())
+            lines.append(f"    … and {len(warnings) - SHOWN_WARNINGS:,} more ({kinds}): see flags.csv with --out")
     if counts.get("info", 0):
         lines.append(f"  (and {counts['info']} for information: see flags.csv)")
     return "\n".join(lines)
+
+
+def _spread(counts: np.ndarray) -> list[float]:
+    """Fewest, median and most scores per juror of a lane (NaN without any)."""
+    if not len(counts):
+        return [np.nan] * 3
+    return [counts.min(), float(np.median(counts)), counts.max()]
 
 
 def _whole(value) -> str:
