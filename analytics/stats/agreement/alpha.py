@@ -108,10 +108,11 @@ def _mid_coincidences_mid(parts: _Parts, w: np.ndarray, mid: np.ndarray) -> np.n
     sum_c n_uc mid_c²) / (m_u - 1). Cost: O(resamples × ratings), whatever the number of
     categories (a weighted total in quarter points has a hundred)."""
     per_pair = w / (parts.m - 1)  # resamples × units: each unit's weight over its ratings' pairs
-    s1 = (parts.counts @ mid.T).T  # resamples × units: sum over the unit's ratings of their mid-ranks
+    s1 = parts.counts @ mid.T  # units × resamples: sum over the unit's ratings of their mid-ranks
     # sum_u per_pair_u s2_u, with s2_u = sum_c n_uc mid_c², is sum_c mid_c² (per_pair @ counts)_c: no s2 matrix
     squares = ((parts.counts.T @ per_pair.T).T * (mid * mid)).sum(axis=1)
-    return np.einsum("bu,bu,bu->b", per_pair, s1, s1) - squares
+    # units × resamples throughout, each array in the order it is stored (a transposed view is slower to sum)
+    return np.einsum("ub,ub,ub->b", np.ascontiguousarray(per_pair.T), s1, s1) - squares
 
 
 def krippendorff_alpha(data: pd.DataFrame, *, unit: str = col.ENTRY_ID, rater: str = col.JUROR_ID,
