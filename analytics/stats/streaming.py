@@ -75,11 +75,14 @@ class Tails:
         step = max(1, FLUSH_VALUES // (rows + self.k))
         for start in range(0, n, step):  # blocks of columns, not columns
             cols = slice(start, start + step)
-            values = np.concatenate([p[:, cols] for p in pending]).T  # columns × rows
-            valid = ~np.isnan(values)
-            self.count[cols] += valid.sum(axis=1)
-            low[cols] = self._kept(self.low[cols], np.where(valid, values, np.inf))
-            high[cols] = self._kept(self.high[cols], np.where(valid, -values, np.inf))
+            values = np.ascontiguousarray(np.concatenate([p[:, cols] for p in pending]).T)  # columns × rows, in order
+            missing = np.isnan(values)
+            self.count[cols] += values.shape[1] - missing.sum(axis=1)
+            values[missing] = np.inf  # a missing value is above every low tail
+            low[cols] = self._kept(self.low[cols], values)
+            np.negative(values, out=values)
+            values[missing] = np.inf  # and above every (negated) high tail
+            high[cols] = self._kept(self.high[cols], values)
         self.low, self.high = low, high
 
     def _kept(self, kept: np.ndarray, new: np.ndarray) -> np.ndarray:
