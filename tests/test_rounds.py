@@ -4,6 +4,8 @@ three-round example end to end."""
 
 from __future__ import annotations
 
+import re
+
 import json
 import math
 import subprocess
@@ -170,7 +172,30 @@ def test_a_score_in_a_round_its_entry_did_not_reach(tmp_path):
     pd.concat([scores, stray]).to_csv(folder / "scores.csv", index=False)
     (found,) = problems_of(folder)
     assert found[:4] == ("scores.csv", len(scores) + 2, "round", "r2")
-    assert found[4].startswith(f"a round entry {out} took part in: it did not go on into round r2")
+    assert found[4].startswith(f"a round entry {out} took part in: it did not go on into round r2: it ranked ")
+    assert re.fullmatch(r".*: it ranked \d+ of 14 in round r1, the round before, where the best 8 went on", found[4])
+
+
+def test_entries_without_a_result_say_which_criterion_they_lack(tmp_path):
+    """A round scored on fewer criteria than the lane has (a diving event whose semi-final has fewer
+    dives than its preliminary, with dives as criteria): no entry has a result in it, so no entry
+    goes on, and each score of the next round says why, naming the criterion that is missing."""
+    folder = tmp_path / "c"
+    write_competition(folder, 9)
+    toml = (folder / "festival.toml").read_text(encoding="utf-8")
+    toml = toml.replace('[[lanes]]', '[[criteria]]\nid = "technique"\nlabel = "Technique"\n[[lanes]]')
+    (folder / "festival.toml").write_text(toml, encoding="utf-8")
+    scores = pd.read_csv(folder / "scores.csv")
+    dropped = "technique"  # scored in every round but the first
+    pd.concat([scores, scores[scores["round"] != "r1"].assign(criterion=dropped)]).to_csv(folder / "scores.csv",
+                                                                                           index=False)
+    scores = pd.read_csv(folder / "scores.csv")
+    found = problems_of(folder)
+    later = scores[scores["round"] != "r1"]
+    assert len(found) == len(later)  # every score of the later rounds, each said once
+    assert all(f[2:4] == ("round", f[3]) and f"it has no result in round r1, the round before: it has no score there "
+               f"on {dropped}, and a round's result needs every criterion of the lane" in f[4]
+               for f in found if f[3] == "r2")
 
 
 @pytest.mark.parametrize("old, new, key, expected", [

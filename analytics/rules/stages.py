@@ -72,10 +72,11 @@ def _stages(festival: Festival, log: ProblemLog) -> pd.DataFrame:
         took_part = pd.MultiIndex.from_frame(steps[[col.LANE, col.ROUND, col.ENTRY_ID]])
         where = pd.MultiIndex.from_frame(scores[[col.LANE, col.ROUND, col.ENTRY_ID]])
         stray = ~where.isin(took_part)
-        for row, entry, r in zip(scores.loc[stray, col.SOURCE_ROW], scores.loc[stray, col.ENTRY_ID],
-                                 scores.loc[stray, col.ROUND]):
+        causes = _why_not_on(config, steps, scores, scores.loc[stray]) if stray.any() else {}
+        for row, lane, entry, r in zip(scores.loc[stray, col.SOURCE_ROW], scores.loc[stray, col.LANE],
+                                       scores.loc[stray, col.ENTRY_ID], scores.loc[stray, col.ROUND]):
             log.add(sources["scores"], int(row), col.ROUND, r, f"a round entry {entry} took part in: it did not go on "
-                    f"into round {r} (see the round before it, where the best of the lane went on)")
+                    f"into round {r}: {causes[(lane, r, entry)]}")
     for lane in config.lane_ids:
         for r, panel in panels[lane].items():
             rule = config.rule(r)
@@ -84,3 +85,42 @@ def _stages(festival: Festival, log: ProblemLog) -> pd.DataFrame:
                         f"more scores than drop_high + drop_low ({rule.drop_high} + {rule.drop_low}) in "
                         f"{'round ' + r if r else 'its lane'}: drop_extremes would drop them all")
     return steps[[col.LANE, col.ROUND, col.ENTRY_ID]].reset_index(drop=True)
+
+
+def _why_not_on(config, steps: pd.DataFrame, scores: pd.DataFrame, stray: pd.DataFrame) -> dict[tuple, str]:
+    """Per (lane, round, entry) of scores in a round the entry did not reach: why, from the round
+    before it (the rule and the columns that decided it). One look per entry so reported."""
+    rounds = list(config.round_ids)
+    result = steps.set_index([col.LANE, col.ROUND, col.ENTRY_ID])
+    size = steps.groupby([col.LANE, col.ROUND]).size()
+    keys = stray[[col.LANE, col.ROUND, col.ENTRY_ID]].drop_duplicates()
+    before = {r: rounds[rounds.index(r) - 1] for r in set(keys[col.ROUND]) if rounds.index(r) > 0}
+    wanted = set((lane, before.get(r), entry) for lane, r, entry in keys.itertuples(index=False))
+    at = pd.MultiIndex.from_frame(scores[[col.LANE, col.ROUND, col.ENTRY_ID]]).isin(list(wanted))
+    criteria = scores[at].groupby([col.LANE, col.ROUND, col.ENTRY_ID])[col.CRITERION].agg(set)
+    out = {}
+    for lane, r, entry in keys.itertuples(index=False):  # the entries reported, each once
+        p = before.get(r)
+        if p is None:
+            out[(lane, r, entry)] = f"round {r} is the first round, which every entry of the lane takes part in"
+            continue
+        if (lane, p, entry) not in result.index:
+            out[(lane, r, entry)] = f"it took no part in round {p}, the round before"
+            continue
+        step = result.loc[(lane, p, entry)]
+        advance = config.round(p).advance
+        if pd.isna(step["score"]):
+            have = criteria.get((lane, p, entry), set())
+            missing = [c for c in config.lane_criteria(lane) if c not in have]
+            if not have:
+                why = "it has no score there"
+            elif missing:
+                why = (f"it has no score there on {', '.join(missing)}, and a round's result needs every criterion "
+                       f"of the lane ({', '.join(config.lane_criteria(lane))})")
+            else:
+                why = "no juror's scores there give it a result under the round's rule"
+            out[(lane, r, entry)] = f"it has no result in round {p}, the round before: {why}"
+        else:
+            out[(lane, r, entry)] = (f"it ranked {int(step['rank'])} of {int(size[(lane, p)])} in round {p}, the round "
+                                     f"before, where the best {advance} went on")
+    return out
