@@ -66,13 +66,16 @@ def test_a_process_that_gives_nothing_back_is_made_up_for_here(demo, monkeypatch
     pd.testing.assert_frame_equal(made_up["rankings"], registry.run_checks(demo)["rankings"], check_exact=True)
 
 
-def test_the_run_stays_in_one_process_without_the_memory_to_fork(demo, monkeypatch):
+def test_the_run_stays_in_one_process_without_the_memory_to_fork_or_with_jury_jobs_1(demo, monkeypatch):
     monkeypatch.setattr(registry, "BESIDE_MIN_SCORES", 0)
     forks = []
     monkeypatch.setattr(registry, "_beside", lambda check, shared: forks.append(check.name))
     monkeypatch.setattr(registry, "_memory", lambda: (10_000, 15_000))  # 1.5 times what the run holds
     registry.run_checks(demo)
     monkeypatch.setattr(registry, "_memory", lambda: None)  # a system that does not say
+    registry.run_checks(demo)
+    monkeypatch.setattr(registry, "_memory", lambda: (10_000, 10**9))
+    monkeypatch.setenv("JURY_JOBS", "1")  # one process asked for
     registry.run_checks(demo)
     assert forks == []
     assert registry._memory() is None or registry._memory()[0] > 0

@@ -522,7 +522,7 @@ def test_pages_made_in_forked_processes_are_the_pages_made_here(tmp_path: Path, 
     made = {}
     for jobs in ("1", "2"):
         monkeypatch.setenv("JURY_JOBS", jobs)
-        assert report_module._forking() == (jobs == "2")
+        assert report_module.forking() == (jobs == "2")
         staging = tmp_path / f"jobs-{jobs}"
         calls = []
         pages = report_module.make_pages(gate, DEMO, staging, meanwhile=lambda: calls.append("tables"))

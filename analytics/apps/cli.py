@@ -266,8 +266,8 @@ def _report(folder: Path, out: Path, decisions_file: Path | None, draft: bool, *
     gate = _gate(folder, None, decisions_file, progress)
     if gate is None:
         return EXIT_BAD_INPUT
-    from analytics.apps.report import (PAGES, IdentityLeak, NotebookFailed, UnsafeOut, build_report, report_notebooks,
-                                       workers)
+    from analytics.apps.report import PAGES, IdentityLeak, NotebookFailed, UnsafeOut, build_report, report_notebooks
+    from analytics.base.processes import workers
 
     steps = len(PAGES) + (len(report_notebooks()) if appendix else 0)
     try:

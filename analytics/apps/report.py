@@ -41,7 +41,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
-from multiprocessing import get_all_start_methods, get_context
+from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
@@ -54,6 +54,7 @@ from traitlets.config import Config
 from analytics.present.exports import staging_folder, swap_in, write_csvs, xlsx_bytes
 from analytics.gate.decisions import GateResult
 from analytics.present.manifest import MANIFEST, build_manifest
+from analytics.base.processes import forking, workers
 from analytics.base.progress import Progress
 from analytics.present.html import LEFT_OUT, page
 from analytics.present.pdf import PdfUnavailable, print_pdf
@@ -198,12 +199,6 @@ def _parameters(notebook: Path, festival_dir: str | Path, decisions_file: str | 
     return parameters
 
 
-def workers() -> int:
-    """How many notebooks run at once: ``JURY_JOBS`` if set, else one per processor."""
-    value = os.environ.get("JURY_JOBS", "")
-    return max(1, int(value)) if value.isdigit() else max(1, os.cpu_count() or 1)
-
-
 def _run(jobs: list[tuple[Path, Path, dict]], notebooks_dir: Path, progress: Progress | None = None) -> list[Path]:
     """Execute ``jobs`` (notebook, executed copy, parameters), up to :func:`workers` at a time,
     each kernel in its own process; the executed copies in the order of ``jobs``. The first
@@ -295,12 +290,6 @@ def _make_page(job: _PageJob) -> Path:
     return job.page
 
 
-def _forking() -> bool:
-    """Whether pages can be made in processes forked from this one (which share its imports and
-    its gate): where the platform forks, and :func:`workers` allows more than one."""
-    return workers() > 1 and "fork" in get_all_start_methods()
-
-
 def make_pages(gate: GateResult, festival_dir: str | Path, staging: Path, *, decisions_file: str | Path | None = None,
                notebooks_dir: Path | None = None, progress: Progress | None = None,
                meanwhile: Callable[[], None] | None = None) -> dict[str, Path]:
@@ -323,7 +312,7 @@ def make_pages(gate: GateResult, festival_dir: str | Path, staging: Path, *, dec
                              notebooks_dir, target / f"{Path(REPORT_NOTEBOOK).stem}.{audience}.ipynb", staging / name,
                              report.title, report.draft, report.footer()))
     progress = progress or Progress(len(jobs), "pages", quiet=True)
-    if not _forking():
+    if not forking():
         if meanwhile is not None:
             meanwhile()
         for job in jobs:

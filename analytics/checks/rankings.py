@@ -67,6 +67,8 @@ CUT_UNSTABLE = FlagKind("cut_unstable", "blocker")
 CUT_UNCERTAIN = FlagKind("cut_uncertain", "warning")
 
 ALTERNATIVES = ("z", "median", "trimmed", "model")
+#: the columns of the resampled juries (:class:`_Tally`)
+RESAMPLED_COLUMNS = ("p_first", "p_top3", "p_advance", "rank_low", "rank_high", "gap_low", "gap_high")
 UNCERTAIN = (0.2, 0.8)  # p_advance between these: the bubble of a cut
 
 
@@ -345,11 +347,18 @@ def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: 
         _resampled_columns(shared, lane, standing, tables,
                            lambda juries, n, lane_done=done, lane=lane: shared.part(
                                lane_done * n + juries, len(shared.lanes) * n, f"{lane}: resampled juries"))
-        for rnd, table in tables.items():
-            table.insert(0, col.LANE, lane)
-            table.insert(1, col.ROUND, rnd)
-            table.insert(3, col.TITLE, table[col.ENTRY_ID].map(titles))
-            frames.append(table)
+        frames += _lane_frames(lane, tables, titles)
+    return _ranking_table(frames)
+
+
+def _lane_frames(lane: str, tables: dict[str, pd.DataFrame], titles: pd.Series) -> list[pd.DataFrame]:
+    """A lane's round tables as rows of :func:`rankings`: with the lane, the round and the titles."""
+    return [table.assign(**{col.LANE: lane, col.ROUND: rnd, col.TITLE: table[col.ENTRY_ID].map(titles)})
+            for rnd, table in tables.items()]
+
+
+def _ranking_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The rows of :func:`rankings` in its columns."""
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RANKING_COLUMNS)
     return table[RANKING_COLUMNS]
 
@@ -385,20 +394,10 @@ def rankings_without(shared: Shared, lane: str, removed: np.ndarray, *, scope: s
             found[rnd] = _alternatives(after[rnd], shared.config.rule(rnd).trim, lambda: LaneFit.of(after[rnd]))
         return found[rnd]
 
-    titles = festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
-    frames = []
-    for rnd in shared.config.round_ids:
-        if not len(standing.official.entries[rnd]):
-            continue
-        table = _round_table(shared.config, rnd, standing, after[rnd], alternatives)
-        for name in ("p_first", "p_top3", "p_advance", "rank_low", "rank_high", "gap_low", "gap_high"):
-            table[name] = np.nan
-        table.insert(0, col.LANE, lane)
-        table.insert(1, col.ROUND, rnd)
-        table.insert(3, col.TITLE, table[col.ENTRY_ID].map(titles))
-        frames.append(table)
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RANKING_COLUMNS)
-    return table[RANKING_COLUMNS]
+    tables = {rnd: _round_table(shared.config, rnd, standing, after[rnd], alternatives).assign(
+                  **dict.fromkeys(RESAMPLED_COLUMNS, np.nan))
+              for rnd in shared.config.round_ids if len(standing.official.entries[rnd])}
+    return _ranking_table(_lane_frames(lane, tables, festival.entries.set_index(col.ENTRY_ID)[col.TITLE]))
 
 
 def _spliced(before: LaneStandings, part: LaneStandings, jurors: pd.Index) -> LaneStandings:

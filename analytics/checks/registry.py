@@ -11,14 +11,17 @@ Adding a check is one module, one line here and one template.
 from __future__ import annotations
 
 import os
-import pickle
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cached_property
+from multiprocessing import get_context
 
 import pandas as pd
 
+from analytics.base.processes import forking
 from analytics.base.progress import Reporter, silent
 from analytics.checks import (
     affiliation,
@@ -125,56 +128,45 @@ class CheckResult:
 
 
 #: a run with at least this many scores computes :data:`BESIDE` in a forked process on another
-#: processor while the other checks run here (where the system can fork and has two processors)
+#: processor while the other checks run here (where :func:`analytics.base.processes.forking` allows it)
 BESIDE_MIN_SCORES = 200_000
 #: the check computed beside the others: the longest (its bootstrap), and one no other check reads
 BESIDE = "rankings"
-
-
-def _beside(check: CheckFamily, shared: Shared) -> Callable[[], tuple[pd.DataFrame, list[Flag]] | None]:
-    """Start ``check`` in a forked process on the same data (copy-on-write: nothing is copied
-    up front); returns the function that waits for its table and flags (None when the process
-    gave nothing back: the caller then computes them itself). The check draws from its own seeded
-    generators, so its numbers are those it gives in this process."""
-    read, write = os.pipe()
-    with warnings.catch_warnings():  # Python 3.12+ warns of any fork beside threads (here: idle BLAS and progress threads)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
-    if pid == 0:  # the forked process: compute, send, leave without running any of the parent's exit code
-        code = 0
-        try:
-            os.close(read)
-            shared.on_part = silent
-            table = check.table(shared)
-            payload = pickle.dumps(("done", table, check.flags(shared, table)), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException as error:  # noqa: BLE001 - handed to the parent, which raises it
-            try:
-                payload = pickle.dumps(("failed", error))
-            except Exception:  # noqa: BLE001 - an error that cannot be sent: the parent computes the check itself
-                payload, code = b"", 1
-        try:
-            with os.fdopen(write, "wb") as out:
-                out.write(payload)
-        finally:
-            os._exit(code)
-    os.close(write)
-
-    def wait() -> tuple[pd.DataFrame, list[Flag]] | None:
-        with os.fdopen(read, "rb") as pipe:
-            payload = pipe.read()
-        os.waitpid(pid, 0)
-        if not payload:
-            return None
-        status, *rest = pickle.loads(payload)
-        if status == "failed":
-            raise rest[0]
-        return rest[0], rest[1]
-    return wait
-
-
 #: and when the memory available is at least this many times what the run holds already: the forked
 #: process adds its own bootstrap's memory to the others' (2 million one-score reviews: 4.5 -> 6.3 GB)
 BESIDE_MEMORY_FACTOR = 2.0
+#: the check and data of the run under way, which the forked process starts with (nothing is pickled to it)
+_STARTED: dict[str, tuple[CheckFamily, Shared]] = {}
+
+
+def _computed_beside(name: str) -> tuple[pd.DataFrame, list[Flag]]:
+    """In the forked process: the table and flags of the check started as ``name``."""
+    check, shared = _STARTED[name]
+    shared.on_part = silent
+    table = check.table(shared)
+    return table, check.flags(shared, table)
+
+
+def _beside(check: CheckFamily, shared: Shared) -> Callable[[], tuple[pd.DataFrame, list[Flag]] | None]:
+    """Start ``check`` in a forked process on the same data (copy-on-write: nothing is copied up
+    front); returns the function that waits for its table and flags, raising the check's own error,
+    or None when the process died (the caller then computes them itself). The check draws from its
+    own seeded generators, so its numbers are those it gives in this process."""
+    _STARTED[check.name] = (check, shared)
+    with warnings.catch_warnings():  # Python 3.12+ warns of any fork beside threads (here: idle BLAS and progress threads)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pool = ProcessPoolExecutor(1, mp_context=get_context("fork"))
+        future = pool.submit(_computed_beside, check.name)
+
+    def wait() -> tuple[pd.DataFrame, list[Flag]] | None:
+        try:
+            return future.result()
+        except BrokenProcessPool:  # the process died (its memory taken back by the system, say)
+            return None
+        finally:
+            pool.shutdown()
+            _STARTED.pop(check.name, None)
+    return wait
 
 
 def _memory() -> tuple[int, int] | None:
@@ -191,9 +183,7 @@ def _memory() -> tuple[int, int] | None:
 
 
 def _can_fork(shared: Shared) -> bool:
-    if not hasattr(os, "fork") or len(shared.scores) < BESIDE_MIN_SCORES:
-        return False
-    if len(os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)) < 2:
+    if len(shared.scores) < BESIDE_MIN_SCORES or not forking():
         return False
     memory = _memory()
     return memory is not None and memory[1] >= BESIDE_MEMORY_FACTOR * memory[0]
@@ -209,9 +199,10 @@ def run_checks(festival: Festival, *, lanes: Sequence[str] | None = None,
     as it finishes (under ``label``). ``preview``: a what-if of the chair explorer, whose tables
     leave out the intervals no flag reads (:attr:`analytics.checks.shared.Shared.preview`).
 
-    A run of at least :data:`BESIDE_MIN_SCORES` scores, where the system can fork, has two
-    processors and :data:`BESIDE_MEMORY_FACTOR` times the run's memory available, computes :data:`BESIDE` (the rankings, the longest check) in a forked process while
-    the others run here: the same numbers (a test compares them), about a fifth less time at
+    A run of at least :data:`BESIDE_MIN_SCORES` scores, where the system can fork, ``JURY_JOBS``
+    allows two processes (:func:`analytics.base.processes.forking`) and :data:`BESIDE_MEMORY_FACTOR`
+    times the run's memory is available, computes :data:`BESIDE` (the rankings, the longest check)
+    in a forked process while the others run here: the same numbers (a test compares them), about a fifth less time at
     conference scale, and the memory of the rankings' bootstrap beside that of the other checks.
 
     A flag whose kind its family does not declare is a bug, raised as a ValueError."""
