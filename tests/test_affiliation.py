@@ -44,7 +44,7 @@ def judgements(seed: int, n_jurors: int = 30, n_entries: int = 40, share: float 
 def screen(pairs, same, n_perm=1000, seed=1):
     lanes = pairs.groupby("juror_id")["lane"].first()
     values = pd.Series("x", index=lanes.index)
-    return affiliation._screen(pairs, same, "country", lanes, values, n_perm, seed)
+    return affiliation._screen(pairs, same, "country", "all", values, n_perm, seed)  # one family, pooled as festival-wide
 
 
 def test_preference_and_interval_equal_statsmodels_pooled_two_sample_t():
@@ -202,7 +202,12 @@ def test_the_screen_runs_in_the_checks_and_leaves_declared_conflicts_out(demo_co
     result = run_checks(festival)
     table = result["affiliation"]
     assert list(table.columns) == affiliation.COLUMNS
-    assert (table["juror_id"] == "").sum() == 1 and table.iloc[-1]["lane"] == "all"
+    festival_wide = (table["juror_id"] == "") & (table["lane"] == "all")
+    assert festival_wide.sum() == 1 and festival_wide.iloc[-1]  # the festival-wide line once, last
+    lane_wide = table[(table["juror_id"] == "") & (table["lane"] != "all")]  # each lane's own line, with its own counts
+    for row in lane_wide.itertuples(index=False):
+        jurors = table[(table["lane"] == row.lane) & (table["juror_id"] != "")]
+        assert row.n_same == jurors["n_same"].sum() and row.n_other == jurors["n_other"].sum()
     pairs = affiliation.deviations(festival)
     assert not ((pairs["juror_id"] == "JR02") & (pairs["entry_id"] == "GC-11")).any()  # declared: the conflict checks' case
     # a deviation by hand: JR01 on GC-01 against the other jurors' mean
@@ -226,10 +231,17 @@ def test_a_juror_on_two_panels_is_one_person(tmp_path):
     marker = "[jury]\n" if "[jury]\n" in text else None
     text = text.replace(marker, '[jury]\naffiliations = ["country"]\n', 1) if marker else text + '\n[jury]\naffiliations = ["country"]\n'
     (folder / "festival.toml").write_text(text, encoding="utf-8")
-    table = affiliation.affiliation_table(load_festival(folder)).set_index("juror_id")
+    table = affiliation.affiliation_table(load_festival(folder))
+    pairs = affiliation.deviations(load_festival(folder))
     for juror in two:
-        assert table.loc[juror, "lane"] == "all"
-    assert table.index.is_unique
+        rows = table[table["juror_id"] == juror].set_index("lane")
+        lanes = sorted(pairs.loc[pairs["juror_id"] == juror, "lane"].unique())
+        assert sorted(rows.index) == sorted([*lanes, "all"])  # one line per lane they judge, and one across them
+        for lane in lanes:  # each lane's line counts that lane's judgements only
+            assert rows.loc[lane, "n_same"] + rows.loc[lane, "n_other"] == ((pairs["juror_id"] == juror)
+                                                                             & (pairs["lane"] == lane)).sum()
+        assert rows.loc["all", "n_same"] + rows.loc["all", "n_other"] == (pairs["juror_id"] == juror).sum()
+    assert not table.duplicated(["lane", "juror_id"]).any()
 
 
 def test_a_declared_affiliation_missing_from_a_table_is_one_load_error_naming_both(demo_copy):

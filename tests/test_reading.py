@@ -209,7 +209,7 @@ def test_wide_sheet_problems_name_the_sheets_own_row_and_column(mini):
     assert [(p.row, p.column, p.value, p.expected) for p in found] == [
         (1, "A2", None, "expected each column name once; 'A2' appears 2 times"),
         (1, "A9", "A9", "a juror_id of jurors.csv: in a wide_jurors sheet every column other than entry_id, criterion, "
-                        "round, submitted_at, comment is one juror")]
+                        "round, performance, submitted_at, comment is one juror")]
     (mini / "scores.csv").write_text("entry_id,criterion,A1,A2\nGC-1,story,7,eight\nGC-1,craft,7,11\nGC-1,ethics,,8\n",
                                      encoding="utf-8")
     found = problems(mini)

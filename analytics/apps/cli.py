@@ -9,6 +9,7 @@ unexpected errors.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import traceback
@@ -28,8 +29,11 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_BLOCKERS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 #: the seed of data/demo (analytics.synthetic.demo.DEMO_SEED, without importing the demo writers)
 DEMO_SEED = 2026
-#: jury demo --kind: the synthetic competitions beside the film festival (writers in analytics.synthetic.examples)
-KINDS = {"festival": None, "one-score": "write_one_score", "wide-sheet": "write_wide_sheet", "rounds": "write_rounds"}
+#: jury demo --kind: the synthetic competitions beside the film festival, each by its module of
+#: analytics.synthetic and its writer there
+KINDS = {"festival": None, "one-score": ("examples", "write_one_score"), "wide-sheet": ("examples", "write_wide_sheet"),
+         "rounds": ("examples", "write_rounds"), "diving": ("sports", "write_diving"),
+         "ski-jumping": ("sports", "write_ski_jumping")}
 
 
 def _festival_arguments(command: argparse.ArgumentParser, out_help: str) -> None:
@@ -84,7 +88,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--kind", choices=KINDS, default="festival",
                       help="festival: the film festival (see --scale); one-score: a music competition with one overall "
                            "score, abstentions and jurors on two panels; wide-sheet: the same as a wide_jurors sheet; "
-                           "rounds: a piano competition in three rounds with clip-to-mean and a tie at a cut")
+                           "rounds: a piano competition in three rounds with clip-to-mean and a tie at a cut; diving: a "
+                           "springboard event judged dive by dive (degrees of difficulty, rotating panels, a withdrawal, "
+                           "a missing mark, a home judge); ski-jumping: two rounds of jumps, style marks plus distance "
+                           "and wind points")
     return parser
 
 
@@ -117,7 +124,8 @@ def _demo(args) -> int:
     from analytics.synthetic.demo import write_conference, write_demo
 
     if args.kind != "festival":
-        folder = getattr(examples, KINDS[args.kind])(args.out, args.seed)
+        module, writer = KINDS[args.kind]
+        folder = getattr(importlib.import_module(f"analytics.synthetic.{module}"), writer)(args.out, args.seed)
         print(f"wrote a synthetic {args.kind} competition to {folder} (seed {args.seed})")
         return EXIT_OK
     if args.scale == "federation":

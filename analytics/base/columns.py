@@ -37,6 +37,14 @@ SCORE = "score"
 ROUND = "round"
 SUBMITTED_AT = "submitted_at"
 COMMENT = "comment"
+#: one of an entry's performances in a round (a dive, a jump): judged on its own (design section 14)
+PERFORMANCE = "performance"
+
+# performances.csv
+FACTOR = "factor"  # the performance's degree of difficulty: its panel score is multiplied by it
+BASE = "base"  # points added that no juror gives (ski jumping's distance points)
+#: added at load: the place of a performance in its entry's round (0, 1, ...), the order in which it was performed
+PERFORMANCE_ORDER = "performance_order"
 
 # conflicts.csv
 REASON = "reason"

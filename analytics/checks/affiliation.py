@@ -95,13 +95,13 @@ def _deviations(shared: Shared) -> pd.DataFrame:
         return pd.DataFrame(columns=[col.LANE, col.ROUND, col.ENTRY_ID, col.JUROR_ID, "deviation"])
     points = t[col.LANE].map({lane: sum(shared.config.criterion_weights(lane).values()) for lane in shared.lanes})
     x = t[col.SCORE].to_numpy(dtype=float) / points.to_numpy(dtype=float)
-    keys = pd.MultiIndex.from_frame(t[[col.LANE, col.ROUND, col.ENTRY_ID]])
+    keys = pd.MultiIndex.from_frame(t[[col.LANE, col.ROUND, *shared.festival.judgement]])
     group, _ = pd.factorize(keys)
     n = np.bincount(group)[group]
     total = np.bincount(group, weights=x)[group]
     with np.errstate(divide="ignore", invalid="ignore"):
         deviation = x - (total - x) / (n - 1)
-    out = t[[col.LANE, col.ROUND, col.ENTRY_ID, col.JUROR_ID]].assign(deviation=deviation)[n >= 2]
+    out = t[[col.LANE, col.ROUND, *shared.festival.judgement, col.JUROR_ID]].assign(deviation=deviation)[n >= 2]
     conflicts = shared.festival.conflicts
     if len(conflicts):
         declared = pd.MultiIndex.from_frame(conflicts[[col.JUROR_ID, col.ENTRY_ID]])
@@ -203,8 +203,11 @@ def adjust_by_lane(lane: pd.Series, p: np.ndarray) -> np.ndarray:
     return out
 
 
-def _screen(pairs: pd.DataFrame, same: np.ndarray, affiliation: str, lanes_of: pd.Series, value_of: pd.Series,
-            n_perm: int, seed: int) -> pd.DataFrame:
+def _screen(pairs: pd.DataFrame, same: np.ndarray, affiliation: str, lane: str, value_of: pd.Series,
+            n_perm: int, seed: int, *, permute: bool = True) -> pd.DataFrame:
+    """The rows of one family (the jurors of ``lane``, or ``all``: the jurors of several panels across
+    their lanes) on ``pairs``, then the row pooled over them (``juror_id`` empty); ``permute=False``:
+    the jurors' rows without their permutation p-values."""
     juror, jurors = pd.factorize(pairs[col.JUROR_ID], sort=True)
     d = pairs["deviation"].to_numpy(dtype=float)
     n_j = np.bincount(juror, minlength=len(jurors)).astype(float)
@@ -224,18 +227,19 @@ def _screen(pairs: pd.DataFrame, same: np.ndarray, affiliation: str, lanes_of: p
     half = np.where(df >= 1, half, np.nan)
     p = np.full(len(jurors), np.nan)
     screened = np.flatnonzero(both)
-    if len(screened):
+    if len(screened) and permute:
         rows = both[juror]
         recode = np.cumsum(both) - 1
         keys = juror_keys(np.asarray(jurors)[screened], seed, STREAM)
         p[screened] = _permutation_p(d[rows], same[rows], recode[juror[rows]], keys, n_perm)
-    out = pd.DataFrame({col.LANE: lanes_of.reindex(jurors).to_numpy(), col.JUROR_ID: np.asarray(jurors, dtype=object),
+    out = pd.DataFrame({col.LANE: lane, col.JUROR_ID: np.asarray(jurors, dtype=object),
                         "affiliation": affiliation, "n_same": k.astype(int), "n_other": m.astype(int), "preference": pref,
                         "ci_low": pref - half, "ci_high": pref + half, "p_value": p,
                         "p_adjusted": np.nan, "value": value_of.reindex(jurors).to_numpy()})
     out = out[both].reset_index(drop=True)
     out["p_adjusted"] = adjust_by_lane(out[col.LANE], out["p_value"].to_numpy(dtype=float))
-    return pd.concat([out, _pooled(len(d), affiliation, n_j, k, pref, ss_all, s_all)], ignore_index=True)
+    return pd.concat([out, _pooled(len(d), affiliation, n_j, k, pref, ss_all, s_all).assign(**{col.LANE: lane})],
+                     ignore_index=True)
 
 
 def _pooled(n_ratings: int, affiliation: str, n_j, k, pref, ss_all, s_all) -> pd.DataFrame:
@@ -276,17 +280,31 @@ def affiliation_table(data: Festival | Shared, *, lanes: list[str] | None = None
     pairs = deviations(shared)
     if not names or pairs.empty:
         return pd.DataFrame(columns=COLUMNS)
-    by_juror = pairs.groupby(col.JUROR_ID)[col.LANE]
-    judged = by_juror.first().where(by_juror.nunique() == 1, ALL_LANES)  # a juror on several panels: "all"
+    several = pairs.groupby(col.JUROR_ID)[col.LANE].nunique()
+    several = pairs[col.JUROR_ID].map(several).to_numpy() > 1  # the judgements of jurors on several panels
+    lanes_at = pairs.groupby(col.LANE, sort=False).indices
     checks = festival.config.checks
+    order = {lane: i for i, lane in enumerate(festival.config.lane_ids)}
     frames = []
     for affiliation in names:  # the configured affiliations: a handful
         same = shares(festival, pairs, affiliation)
         values = festival.jurors.set_index(col.JUROR_ID)[affiliation].astype("string").fillna("").str.strip()
-        frames.append(_screen(pairs, same, affiliation, judged, values, checks.bootstrap_resamples, checks.seed))
-    out = pd.concat(frames, ignore_index=True)[COLUMNS]
+
+        def screen(at, lane, permute=True):
+            return _screen(pairs.take(at), same[at], affiliation, lane, values, checks.bootstrap_resamples, checks.seed,
+                           permute=permute)
+        lanes = [screen(at, lane) for lane, at in sorted(lanes_at.items(), key=lambda item: order[item[0]])]
+        across = [screen(np.flatnonzero(several), ALL_LANES)] if several.any() else []
+        festival_wide = screen(np.arange(len(pairs)), ALL_LANES, permute=False).tail(1)  # each juror one person, every lane pooled
+        rows = pd.concat([*lanes, *across], ignore_index=True)
+        jurors = rows[rows[col.JUROR_ID] != ""]
+        jurors = jurors.assign(_lane=jurors[col.LANE].map(order).fillna(len(order))).sort_values(
+            [col.JUROR_ID, "_lane"], kind="stable").drop(columns="_lane")  # a juror's lanes, then across them
+        pooled = rows[(rows[col.JUROR_ID] == "") & (rows[col.LANE] != ALL_LANES)]
+        frames += [jurors, *([pooled] if len(festival.config.lane_ids) > 1 else []), festival_wide]
+    out = pd.concat([f for f in frames if len(f)], ignore_index=True)[COLUMNS]
     if not shared.all_lanes:  # a run of some lanes (the chair explorer's): its lanes' rows, no festival-wide one
-        out = out[out[col.JUROR_ID] != ""].reset_index(drop=True)
+        out = out[out[col.LANE] != ALL_LANES].reset_index(drop=True)
     return out
 
 
@@ -296,28 +314,40 @@ def affiliation_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag
     shared = Shared.of(data)
     names, bar = shared.lane_names, shared.config.checks.effect_p_max
     pairs = deviations(shared)
-    lanes_of = pairs.groupby(col.JUROR_ID)[col.LANE].unique()
+    most = pairs.groupby([col.JUROR_ID, col.LANE]).size().sort_values(ascending=False, kind="stable").reset_index()
+    main_lane = most.drop_duplicates(col.JUROR_ID).set_index(col.JUROR_ID)[col.LANE]  # where each juror judged most
+    several_lanes = set(most.loc[most[col.JUROR_ID].duplicated(), col.JUROR_ID])
     flags = []
     for affiliation in shared.config.jury.affiliations:
         rows = table[(table["affiliation"] == affiliation) & (table[col.JUROR_ID] != "")]
-        screened = set(pairs.loc[pairs[col.JUROR_ID].isin(rows[col.JUROR_ID]), col.LANE])  # lanes with a juror screened
+        screened = set(rows[col.LANE])  # lanes with a juror screened
         for lane in shared.lanes:  # per lane, so a lane alone (the chair explorer) says what the whole run says
             if lane not in screened:
                 flags.append(AFFILIATION_NO_MATCH.flag(lane,
                     f"{names[lane]}: festival.toml declares the affiliation '{affiliation}', but no juror of this lane "
                     f"shares a '{affiliation}' with an entry they scored (and scored others too): there is nothing to "
                     f"screen. Check the '{affiliation}' columns of jurors.csv and entries.csv.", item=affiliation))
-        for row in rows[rows["p_adjusted"] <= bar].itertuples(index=False):
+        standing = rows[rows["p_adjusted"] <= bar]
+        in_lane = set(zip(standing[col.JUROR_ID], standing[col.LANE]))
+        for row in standing.itertuples(index=False):
             direction = "higher" if row.preference > 0 else "lower"
-            for lane in lanes_of.get(row.juror_id, []):
-                flags.append(AFFILIATION_BIAS.flag(lane,
-                    f"{names[lane]}: juror {row.juror_id} scored the {row.n_same} entries sharing their {affiliation} "
-                    f"({row.value}) {abs(row.preference):.2f} points {direction} than the other jurors did, compared with "
-                    f"their other {row.n_other} entries (95% interval {row.ci_low:+.2f} to {row.ci_high:+.2f}; permutation "
-                    f"p {row.p_value:.4f}, {row.p_adjusted:.4f} after Benjamini–Hochberg across jurors). An undeclared "
-                    f"conflict of interest? Ask before relying on those scores.",
-                    juror_id=row.juror_id, item=affiliation, value=row.preference, threshold=bar))
+            across = row.lane == ALL_LANES  # a juror of several panels, every lane pooled
+            lane = main_lane.get(row.juror_id) if across else row.lane
+            if lane not in names or (across and (row.juror_id, lane) in in_lane):
+                continue  # (in this lane the juror's own line is flagged already)
+            where = " across the lanes they judge" if across else " in this lane" if row.juror_id in several_lanes else ""
+            flags.append(AFFILIATION_BIAS.flag(lane,
+                f"{names[lane]}: juror {row.juror_id} scored the {row.n_same} {_judgements(shared)} sharing their "
+                f"{affiliation} ({row.value}){where} {abs(row.preference):.2f} points {direction} than the other jurors "
+                f"did, compared with their other {row.n_other} {_judgements(shared)} (95% interval {row.ci_low:+.2f} to {row.ci_high:+.2f}; "
+                f"permutation p {row.p_value:.4f}, {row.p_adjusted:.4f} after Benjamini–Hochberg across jurors). An "
+                f"undeclared conflict of interest? Ask before relying on those scores.",
+                juror_id=row.juror_id, item=affiliation, value=row.preference, threshold=bar))
     return flags
+
+
+def _judgements(shared: Shared) -> str:
+    return "performances" if shared.festival.has_performances else "entries"
 
 
 FAMILY = CheckFamily("affiliation", affiliation_table, affiliation_flags,

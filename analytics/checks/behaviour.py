@@ -71,10 +71,12 @@ def juror_behaviour(data: Festival | Shared, *, lanes: list[str] | None = None) 
     """
     shared = Shared.of(data, lanes)
     s, t, config = shared.scores, shared.totals, shared.config
+    judgement = shared.festival.judgement  # the entry, or its performance
     stage = [col.LANE, col.ROUND, col.JUROR_ID]
     spread = s.groupby(stage, sort=False)[col.SCORE].agg(n_scores="size", sd="std")
+    spread["panel_sd"] = _panel_spread(s, stage, judgement).reindex(spread.index).to_numpy()
     # halo: the juror's criteria against each other, lanes with the same criteria together
-    wide = s.pivot_table(index=[*stage, col.ENTRY_ID], columns=col.CRITERION, values=col.SCORE, aggfunc="first")
+    wide = s.pivot_table(index=[*stage, *judgement], columns=col.CRITERION, values=col.SCORE, aggfunc="first")
     halos = []
     by_criteria: dict[tuple[str, ...], list[str]] = {}
     for lane in shared.lanes:
@@ -92,8 +94,8 @@ def juror_behaviour(data: Festival | Shared, *, lanes: list[str] | None = None) 
             halos.append(pd.Series(np.nanmean(pairs, axis=1), index=groups))
     halo = pd.concat(halos) if halos else pd.Series(dtype=float)
     # out of line: the juror's totals against the mean of the other jurors on the same entries
-    entry = t.groupby([col.LANE, col.ROUND, col.ENTRY_ID])[col.SCORE].agg(["sum", "size"])
-    at = pd.MultiIndex.from_frame(t[[col.LANE, col.ROUND, col.ENTRY_ID]])
+    entry = t.groupby([col.LANE, col.ROUND, *judgement])[col.SCORE].agg(["sum", "size"])
+    at = pd.MultiIndex.from_frame(t[[col.LANE, col.ROUND, *judgement]])
     others = entry["size"].reindex(at).to_numpy() - 1
     with np.errstate(invalid="ignore", divide="ignore"):
         rest = (entry["sum"].reindex(at).to_numpy() - t[col.SCORE].to_numpy()) / np.where(others > 0, others, np.nan)
@@ -102,7 +104,24 @@ def juror_behaviour(data: Festival | Shared, *, lanes: list[str] | None = None) 
     ranked = mine[stage].assign(x=grouped[col.SCORE].rank(method="average"), y=grouped["rest"].rank(method="average"))
     rho = _pearson_by_group(ranked, stage, "x", "y")
     out = spread.assign(halo=halo.reindex(spread.index).to_numpy(), rho_rest=rho.reindex(spread.index).to_numpy())
-    return out.reset_index()[["lane", "round", "juror_id", "n_scores", "sd", "halo", "rho_rest"]]
+    return out.reset_index()[["lane", "round", "juror_id", "n_scores", "sd", "panel_sd", "halo", "rho_rest"]]
+
+
+def _panel_spread(s: pd.DataFrame, stage: list[str], judgement: list[str]) -> pd.Series:
+    """Per juror (``stage``): the standard deviation of every juror's scores on the cells (judgement ×
+    criterion) the juror scored: how far the panel's own marks spread on what that juror judged, from
+    sums per cell, O(scores). What a juror's own spread is compared with (straight-lining): marks that
+    cluster within a point in a sport are the panel's, not one juror's."""
+    cell = [col.LANE, col.ROUND, *judgement, col.CRITERION]
+    y = s[col.SCORE].to_numpy(dtype=float)
+    codes, _ = pd.MultiIndex.from_frame(s[cell]).factorize()
+    n, total, squares = (np.bincount(codes, weights=w) for w in (None, y, y * y))
+    juror, jurors = pd.MultiIndex.from_frame(s[stage]).factorize()
+    size = len(jurors)
+    big_n, big_s, big_q = (np.bincount(juror, weights=v[codes], minlength=size) for v in (n, total, squares))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        variance = (big_q - big_s ** 2 / big_n) / (big_n - 1)
+    return pd.Series(np.sqrt(np.clip(variance, 0, None)), index=jurors)
 
 
 def halo_applies(config, lane: str) -> bool:
@@ -125,20 +144,24 @@ def halo_note(festival: Festival) -> str:
 
 
 def behaviour_flags(data: Festival | Shared, behaviour: pd.DataFrame) -> list[Flag]:
-    """Warnings for straight-liners (sd below ``straightline_max_sd``), halo (mean criterion
+    """Warnings for straight-liners (sd below ``straightline_max_sd`` and below ``straightline_panel_ratio``
+    × the panel's own spread on the same judgements, ``panel_sd``), halo (mean criterion
     correlation at least ``halo_min`` and ``halo_margin`` above the panel's median) and
     jurors out of line (``rho_rest`` below ``out_of_line_max_rho``)."""
     shared = Shared.of(data)
     checks, names = shared.config.checks, shared.lane_names
+    performed = shared.festival.has_performances
     flags = []
     for (lane, rnd), group in behaviour.groupby(["lane", "round"], sort=False):
         panel_halo = group["halo"].median()
         where = f"{names[lane]}{in_round(rnd)}"
         for row in group.itertuples(index=False):
-            if row.sd < checks.straightline_max_sd:
+            if row.sd < checks.straightline_max_sd and not row.sd >= checks.straightline_panel_ratio * row.panel_sd:
                 flags.append(STRAIGHT_LINING.flag(lane,
                                        f"{where}: juror {row.juror_id} gives nearly the same score to everything "
-                                       f"(standard deviation {row.sd:.2f} over {row.n_scores} scores).",
+                                       f"(standard deviation {row.sd:.2f} over {row.n_scores} scores, where the panel's "
+                                       f"marks on the same {'performances' if performed else 'entries'} spread "
+                                       f"{row.panel_sd:.2f}).",
                                        juror_id=row.juror_id, round=rnd, value=row.sd,
                                        threshold=checks.straightline_max_sd))
             if row.halo >= checks.halo_min and row.halo - panel_halo >= checks.halo_margin:

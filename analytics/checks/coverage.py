@@ -19,6 +19,10 @@ from analytics.checks.shared import Shared
 CONFLICT_SCORED = FlagKind("conflict_scored", "blocker", about_juror=True)
 SCORE_MISSING = FlagKind("score_missing", "blocker", about_juror=True)
 SCORE_UNASSIGNED = FlagKind("score_unassigned", "warning", about_juror=True)
+#: where the scores judge performances (design section 14): a performance judged by fewer jurors than usual
+PERFORMANCE_SHORT_PANEL = FlagKind("performance_short_panel", "warning")
+#: an entry that performed less than the others in a round (a withdrawal): ranked on what it performed
+PERFORMANCES_INCOMPLETE = FlagKind("performances_incomplete", "warning")
 
 
 
@@ -37,18 +41,56 @@ def missing_scores(data: Festival | Shared, *, lanes: list[str] | None = None) -
 
 
 def _missing(festival: Festival, pairs: pd.DataFrame) -> pd.DataFrame:
-    keys = [col.LANE, col.ROUND, col.JUROR_ID, col.ENTRY_ID]
-    open_pairs = pairs.loc[pairs[col.STATUS].isin(["partial", "missing"]), keys]
+    """Every expected score that is absent. Where the scores judge performances, a juror who judged none
+    of a performance's criteria is not a missing score but an absent judge (a short panel:
+    :func:`short_panels`); a judge who gave some of its criteria and not the others is."""
+    performed = [col.PERFORMANCE] if festival.has_performances else []
+    keys = [col.LANE, col.ROUND, col.JUROR_ID, col.ENTRY_ID, *performed]
+    open_pairs = pairs.loc[pairs[col.STATUS].isin(["partial"] if performed else ["partial", "missing"]), keys]
     config = festival.config
     criteria = pd.DataFrame([(lane, c) for lane in config.lane_ids for c in config.lane_criteria(lane)],
                             columns=[col.LANE, col.CRITERION])
     expected = open_pairs.merge(criteria, on=col.LANE)
-    cells = [col.JUROR_ID, col.ENTRY_ID, col.CRITERION, col.ROUND]
-    excluded = festival.excluded.reindex(columns=cells).fillna({col.ROUND: ""})
+    cells = [col.JUROR_ID, col.ENTRY_ID, col.CRITERION, col.ROUND, *performed]
+    excluded = festival.excluded.reindex(columns=cells).fillna({c: "" for c in (col.ROUND, *performed)})
     have = pd.concat([festival.scores[cells], excluded]).drop_duplicates().assign(present=True)
     merged = expected.merge(have, on=cells, how="left")
-    return merged.loc[merged["present"].isna(), [col.LANE, col.ROUND, col.JUROR_ID, col.ENTRY_ID, col.CRITERION]
-                      ].reset_index(drop=True)
+    return merged.loc[merged["present"].isna(), [col.LANE, col.ROUND, col.JUROR_ID, col.ENTRY_ID, *performed,
+                                                 col.CRITERION]].reset_index(drop=True)
+
+
+def short_panels(festival: Festival, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Where the scores judge performances: each performance judged by fewer jurors than its round's
+    usual panel (``lane, round, entry_id, performance, n_jurors, usual``, and ``absent``: the jurors
+    assigned who gave no mark, separated by ``;``, when ``assignments.csv`` names them). The usual panel
+    of a lane's round: the number of jurors who judged most of its performances (the larger on a tie).
+    O(pairs)."""
+    keys = [col.LANE, col.ROUND, col.ENTRY_ID, col.PERFORMANCE]
+    judged = pairs[pairs[col.N_SCORED] > 0].groupby(keys, sort=False).size().rename("n_jurors").reset_index()
+    counts = judged.groupby([col.LANE, col.ROUND, "n_jurors"]).size().rename("times").reset_index()
+    usual = counts.sort_values(["times", "n_jurors"], ascending=False).drop_duplicates([col.LANE, col.ROUND])
+    out = judged.merge(usual[[col.LANE, col.ROUND, "n_jurors"]].rename(columns={"n_jurors": "usual"}),
+                       on=[col.LANE, col.ROUND])
+    out = out[out["n_jurors"] < out["usual"]]
+    away = pairs[(pairs[col.STATUS] == "missing")].groupby(keys, sort=False)[col.JUROR_ID].agg(";".join)
+    absent = away.reindex(pd.MultiIndex.from_frame(out[keys])).fillna("").to_numpy() if len(out) else []
+    return out.assign(absent=absent).reset_index(drop=True)
+
+
+def incomplete_performances(festival: Festival, shared: Shared) -> pd.DataFrame:
+    """Entries that performed less than the others in a round (a withdrawal): ``lane, round,
+    entry_id, performed, usual, listed`` (``usual``: the most performances an entry of the lane gave in
+    that round; ``listed``: the entry's performances in ``performances.csv`` with or without a score).
+    Only the entries still in the round (:meth:`~analytics.checks.shared.Shared.round_entries`)."""
+    p = festival.performances
+    keys = [col.LANE, col.ROUND, col.ENTRY_ID]
+    per = p.groupby(keys, sort=False)["scored"].agg(performed="sum", listed="size").reset_index()
+    per["usual"] = per.groupby([col.LANE, col.ROUND])["performed"].transform("max")
+    stages = pd.concat([pd.DataFrame({col.LANE: lane, col.ROUND: r, col.ENTRY_ID: ids})
+                        for lane in shared.lanes for r, ids in shared.round_entries(lane).items()])
+    per = per.merge(stages, on=keys)
+    return per[(per["performed"] > 0) & ((per["performed"] < per["usual"]) | (per["performed"] < per["listed"]))
+               ].reset_index(drop=True)[[*keys, "performed", "usual", "listed"]]
 
 
 def lane_summary(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
@@ -101,7 +143,30 @@ def criterion_summary(festival: Festival) -> pd.DataFrame:
 
 def _in(row) -> str:
     """`` in round r`` for a festival with rounds, else nothing."""
-    return f" in round {row.round}" if row.round else ""
+    return _in_round(row.round)
+
+
+def _in_round(rnd: str) -> str:
+    return f" in round {rnd}" if rnd else ""
+
+
+def _performance_flags(shared: Shared, pairs: pd.DataFrame) -> list[Flag]:
+    """Warnings for short panels and for entries that performed less than the others (design section 14)."""
+    names, out = shared.lane_names, []
+    for row in short_panels(shared.festival, pairs).itertuples(index=False):
+        away = f" (assigned, no mark: {row.absent.replace(';', ', ')})" if row.absent else ""
+        out.append(PERFORMANCE_SHORT_PANEL.flag(row.lane,
+                   f"{names[row.lane]}: performance {row.performance} of {row.entry_id}{_in(row)} was judged by "
+                   f"{row.n_jurors} jurors where the round's panel is {row.usual}{away}; its panel score is over the "
+                   f"marks it has.", entry_id=row.entry_id, round=row.round, item=row.performance,
+                   value=row.n_jurors, threshold=row.usual))
+    for row in incomplete_performances(shared.festival, shared).itertuples(index=False):
+        listed = f" of the {row.listed} it listed" if row.listed > row.performed else ""
+        out.append(PERFORMANCES_INCOMPLETE.flag(row.lane,
+                   f"{names[row.lane]}: {row.entry_id} performed {row.performed}{listed}{_in(row)}, where the most "
+                   f"any entry performed is {row.usual}: it is ranked on what it performed (it withdrew?).",
+                   entry_id=row.entry_id, round=row.round, value=row.performed, threshold=row.usual))
+    return out
 
 
 def table(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
@@ -120,11 +185,15 @@ def flags(data: Festival | Shared, pairs: pd.DataFrame) -> list[Flag]:
                              f"{names[row.lane]}: juror {row.juror_id} declared a conflict with {row.entry_id}, yet their "
                              f"{row.n_scored} scores for it are counted{_in(row)}.", juror_id=row.juror_id,
                              entry_id=row.entry_id, round=row.round))
-    for row in _missing(shared.festival, pairs).itertuples(index=False):
-        out.append(SCORE_MISSING.flag(row.lane,
-                             f"{names[row.lane]}: juror {row.juror_id} is assigned {row.entry_id} but has not scored "
-                             f"{row.criterion}{_in(row)}.", juror_id=row.juror_id, entry_id=row.entry_id,
-                             criterion=row.criterion, round=row.round))
+    for row in _missing(shared.festival, pairs).to_dict("records"):
+        performance = row.get(col.PERFORMANCE, "")
+        what = f"performance {performance} of {row['entry_id']}" if performance else row["entry_id"]
+        out.append(SCORE_MISSING.flag(row["lane"],
+                             f"{names[row['lane']]}: juror {row['juror_id']} is assigned {what} but has not scored "
+                             f"{row['criterion']}{_in_round(row['round'])}.", juror_id=row["juror_id"],
+                             entry_id=row["entry_id"], criterion=row["criterion"], round=row["round"], item=performance))
+    if shared.festival.has_performances:
+        out += _performance_flags(shared, pairs)
     for row in pairs[pairs[col.STATUS] == "unassigned"].itertuples(index=False):
         out.append(SCORE_UNASSIGNED.flag(row.lane,
                              f"{names[row.lane]}: juror {row.juror_id} scored {row.entry_id} without being assigned it"
@@ -133,5 +202,6 @@ def flags(data: Festival | Shared, pairs: pd.DataFrame) -> list[Flag]:
 
 
 FAMILY = CheckFamily("coverage", table, flags,
-                     kinds=(CONFLICT_SCORED, SCORE_MISSING, SCORE_UNASSIGNED),
+                     kinds=(CONFLICT_SCORED, SCORE_MISSING, SCORE_UNASSIGNED, PERFORMANCE_SHORT_PANEL,
+                            PERFORMANCES_INCOMPLETE),
                      shows="sections/publication.html.j2")

@@ -10,7 +10,7 @@ from analytics.load.festival import Festival
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind, in_round
 from analytics.checks.residuals import MAD_TO_SD
-from analytics.checks.shared import Shared
+from analytics.checks.shared import Shared, judged
 
 
 #: the flags this family raises
@@ -18,10 +18,11 @@ ENTRY_DISAGREEMENT = FlagKind("entry_disagreement", "info")
 
 
 def disagreement(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
-    """Per entry: spread of the jurors' weighted totals (``sd``, ``range``) and its robust
-    z within the lane (how unusual the disagreement is)."""
-    totals = Shared.of(data, lanes).totals
-    spread = totals.groupby([col.LANE, col.ROUND, col.ENTRY_ID])[col.SCORE].agg(n_jurors="size", mean="mean", sd="std",
+    """Per entry (per performance, where the scores judge performances): spread of the jurors'
+    weighted totals (``sd``, ``range``) and its robust z within the lane (how unusual the disagreement is)."""
+    shared = Shared.of(data, lanes)
+    totals = shared.totals
+    spread = totals.groupby([col.LANE, col.ROUND, *shared.festival.judgement])[col.SCORE].agg(n_jurors="size", mean="mean", sd="std",
                                                                        low="min", high="max").reset_index()
     spread["range"] = spread["high"] - spread["low"]
     stage = spread.groupby([col.LANE, col.ROUND])["sd"]
@@ -35,11 +36,12 @@ def disagreement_flags(data: Festival | Shared, spread: pd.DataFrame) -> list[Fl
     """Information for entries whose disagreement is beyond ``disagreement_z`` robust z in their lane."""
     shared = Shared.of(data)
     bar, names = shared.config.checks.disagreement_z, shared.lane_names
-    return [ENTRY_DISAGREEMENT.flag(row.lane,
-                      f"{names[row.lane]}{in_round(row.round)}: the jurors disagree most on {row.entry_id}: their totals run from "
-                      f"{row.low:.1f} to {row.high:.1f} (sd {row.sd:.2f}).", entry_id=row.entry_id, round=row.round, value=row.z,
+    return [ENTRY_DISAGREEMENT.flag(row["lane"],
+                      f"{names[row['lane']]}{in_round(row['round'])}: the jurors disagree most on {judged(row)}: their "
+                      f"totals run from {row['low']:.1f} to {row['high']:.1f} (sd {row['sd']:.2f}).",
+                      entry_id=row["entry_id"], round=row["round"], item=row.get(col.PERFORMANCE, ""), value=row["z"],
                       threshold=bar)
-            for row in spread[spread["z"] > bar].itertuples(index=False)]
+            for row in spread[spread["z"] > bar].to_dict("records")]
 
 
 FAMILY = CheckFamily("disagreement", disagreement, disagreement_flags,

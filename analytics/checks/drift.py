@@ -1,7 +1,9 @@
 """Drift: do a juror's scores move with the order in which they gave them?
 
 With ``submitted_at`` in ``scores.csv`` (ISO 8601), each juror's scores are put in the order
-they were submitted, and their **residuals** (the score minus the additive model's
+they were submitted (where the scores judge performances and give no time, in the order of
+performance: round by round, each entry's first performance before its second; design section 14),
+and their **residuals** (the score minus the additive model's
 expectation for that entry and juror, :func:`analytics.checks.residuals.score_residuals`, so the
 entries' quality and the juror's own generosity are taken out) are compared with that order:
 
@@ -61,15 +63,38 @@ def timed_residuals(data: Festival | Shared) -> pd.DataFrame:
     shared = Shared.of(data)
     scores = shared.scores
     empty = pd.DataFrame(columns=[col.LANE, col.JUROR_ID, col.ENTRY_ID, col.CRITERION, "at", "residual"])
-    if col.SUBMITTED_AT not in scores or scores[col.SUBMITTED_AT].isna().all():
-        return empty
-    keys = [col.LANE, col.ROUND, col.ENTRY_ID, col.JUROR_ID, col.CRITERION]
-    at = scores[keys].assign(at=pd.to_datetime(scores[col.SUBMITTED_AT], format="ISO8601", errors="coerce", utc=True))
+    keys = [col.LANE, col.ROUND, *shared.festival.judgement, col.JUROR_ID, col.CRITERION]
+    if not _timed(scores):
+        if not shared.festival.has_performances:
+            return empty
+        # no submission times: the order of performance (round, then the performance's place in it)
+        rounds = {r: i for i, r in enumerate(shared.config.round_ids)}
+        at = scores[keys].assign(at=scores[col.ROUND].map(rounds).to_numpy(dtype=np.int64) * PLACES
+                                 + scores[col.PERFORMANCE_ORDER].to_numpy(dtype=np.int64))
+    else:
+        at = scores[keys].assign(at=pd.to_datetime(scores[col.SUBMITTED_AT], format="ISO8601", errors="coerce", utc=True))
     residuals = score_residuals(shared).merge(at.dropna(subset=["at"]), on=keys)
     if residuals.empty:
         return empty
     out = residuals[[col.LANE, col.JUROR_ID, col.ENTRY_ID, col.CRITERION, "at", "residual"]]
     return out.sort_values([col.JUROR_ID, "at", col.LANE, col.ENTRY_ID, col.CRITERION], kind="stable", ignore_index=True)
+
+
+#: in the order of performance, a round's place × this + the performance's place in it
+PLACES = 10_000
+
+
+def _timed(scores: pd.DataFrame) -> bool:
+    return col.SUBMITTED_AT in scores and not scores[col.SUBMITTED_AT].isna().all()
+
+
+def _when(values: pd.Series, config, timed: bool) -> np.ndarray:
+    """The first or last ``at`` of each juror as the table shows it: a time, or a round and performance."""
+    if timed:
+        return values.dt.strftime("%Y-%m-%dT%H:%M").to_numpy()
+    rounds = config.round_ids
+    return np.array([" ".join(p for p in (rounds[int(v) // PLACES], f"performance {int(v) % PLACES + 1}") if p)
+                     for v in values], dtype=object)  # one per juror
 
 
 def _ranks(values: np.ndarray, group: np.ndarray) -> np.ndarray:
@@ -134,7 +159,7 @@ def drift_table(data: Festival | Shared, *, lanes: list[str] | None = None) -> p
     n_j = np.bincount(juror).astype(float)
     starts = np.concatenate(([0], np.cumsum(n_j)[:-1])).astype(np.int64)
     order = np.arange(len(timed)) - starts[juror] + 1.0  # 1, 2, ... in submission order
-    r_time = _ranks(timed["at"].astype("int64").to_numpy(), juror)  # simultaneous scores share a rank
+    r_time = _ranks(timed["at"].astype("int64").to_numpy(), juror)  # simultaneous scores (or one performance) share a rank
     r_res = _ranks(timed["residual"].to_numpy(dtype=float), juror)
     x = r_time - (np.bincount(juror, weights=r_time) / n_j)[juror]
     y = r_res - (np.bincount(juror, weights=r_res) / n_j)[juror]
@@ -177,9 +202,10 @@ def drift_table(data: Festival | Shared, *, lanes: list[str] | None = None) -> p
     by_juror = timed.groupby(col.JUROR_ID, sort=False)
     lane = by_juror[col.LANE].first().where(by_juror[col.LANE].nunique() == 1, ALL_LANES).reindex(jurors)
     at = by_juror["at"].agg(["min", "max"]).reindex(jurors)
+    timed_at = _timed(shared.scores)
     return pd.DataFrame({col.LANE: lane.to_numpy(), col.JUROR_ID: np.asarray(jurors, dtype=object), "n_scores": n_j.astype(int),
-                         "first_at": at["min"].dt.strftime("%Y-%m-%dT%H:%M").to_numpy(),
-                         "last_at": at["max"].dt.strftime("%Y-%m-%dT%H:%M").to_numpy(), "rho": rho, "slope": slope,
+                         "first_at": _when(at["min"], shared.config, timed_at),
+                         "last_at": _when(at["max"], shared.config, timed_at), "rho": rho, "slope": slope,
                          "p_value": p, "p_adjusted": adjust_by_lane(lane, p)})
 
 

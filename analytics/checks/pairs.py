@@ -41,7 +41,10 @@ def one_entry_each(scores: pd.DataFrame) -> bool:
 
 def coverage(festival: Festival) -> pd.DataFrame:
     """One row per (lane, round, juror, entry) that is assigned, scored or conflicted; a pair
-    is expected in each round its entry takes part in (``festival.stages``).
+    is expected in each round its entry takes part in (``festival.stages``). Where the scores judge
+    performances, one row per (lane, round, juror, entry, performance) instead (with a ``performance``
+    column): a juror is expected on the performances an entry gave that they are assigned (without
+    ``assignments.csv``: those they judged).
 
     Columns: ``lane, round, juror_id, entry_id, n_expected, n_scored, status`` (see module notes).
 
@@ -51,13 +54,19 @@ def coverage(festival: Festival) -> pd.DataFrame:
     'partial'
     """
     festival = with_stages(festival)
-    keys = [col.JUROR_ID, col.ENTRY_ID, col.ROUND]
+    performed = festival.has_performances
+    keys = [col.JUROR_ID, col.ENTRY_ID, col.ROUND, *([col.PERFORMANCE] if performed else [])]
     config = festival.config
     n_criteria_of = {lane: len(config.lane_criteria(lane)) for lane in config.lane_ids}
     stages = festival.stages[[col.ENTRY_ID, col.ROUND]]
+    if performed:  # each performance an entry gave in a round it took part in
+        p = festival.performances
+        stages = p.loc[p["scored"], [col.ENTRY_ID, col.ROUND, col.PERFORMANCE]].merge(stages, on=[col.ENTRY_ID, col.ROUND])
     a = festival.assignments
     every_round = a[a[col.ROUND] == ""].drop(columns=col.ROUND).merge(stages, on=col.ENTRY_ID)
     one_round = a[a[col.ROUND] != ""].merge(stages, on=[col.ENTRY_ID, col.ROUND])  # only rounds the entry reached
+    if performed:  # an assignment with no performance: every performance of the entry in that round
+        every_round, one_round = (_performances_of(t) for t in (every_round, one_round))
     assigned = pd.concat([every_round, one_round])[keys].drop_duplicates().assign(assigned=True).set_index(keys)["assigned"]
     scored = festival.scores.groupby(keys, sort=False).size().rename(col.N_SCORED)
     conflicts = festival.conflicts[[col.JUROR_ID, col.ENTRY_ID]].drop_duplicates().merge(stages, on=col.ENTRY_ID)
@@ -71,8 +80,7 @@ def coverage(festival: Festival) -> pd.DataFrame:
     is_conflict = pairs["conflict"].notna().to_numpy()
     n_scored = pairs[col.N_SCORED].fillna(0).astype(np.int64)
     expected = is_assigned & ~is_conflict
-    excluded = festival.excluded.assign(**{col.ROUND: festival.excluded.get(col.ROUND, pd.Series(dtype=str))}).fillna(
-        {col.ROUND: ""})
+    excluded = festival.excluded.reindex(columns=[*keys, col.CRITERION]).fillna({c: "" for c in keys[2:]})
     n_excluded = excluded.groupby(keys).size().reindex(pd.MultiIndex.from_frame(pairs[keys])).fillna(0)
     n_wanted = pairs[col.LANE].map(n_criteria_of).to_numpy(dtype=np.int64) - n_excluded.to_numpy(dtype=np.int64)
     pairs[col.N_SCORED] = n_scored
@@ -80,7 +88,14 @@ def coverage(festival: Festival) -> pd.DataFrame:
     pairs[col.STATUS] = np.select(
         [is_conflict & (n_scored > 0), is_conflict, ~is_assigned, n_scored >= n_wanted, n_scored > 0],
         ["conflict_scored", "conflict", "unassigned", "complete", "partial"], default="missing")
-    out = pairs[[col.LANE, col.ROUND, col.JUROR_ID, col.ENTRY_ID, col.N_EXPECTED, col.N_SCORED, col.STATUS]]
+    out = pairs[[col.LANE, col.ROUND, col.JUROR_ID, col.ENTRY_ID, *keys[3:], col.N_EXPECTED, col.N_SCORED, col.STATUS]]
     order = {r: i for i, r in enumerate(config.round_ids)}
-    return out.sort_values([col.LANE, col.JUROR_ID, col.ENTRY_ID, col.ROUND], key=lambda s: s.map(order) if s.name == col.ROUND
-                           else s, ignore_index=True)
+    return out.sort_values([col.LANE, col.JUROR_ID, col.ENTRY_ID, col.ROUND, *keys[3:]],
+                           key=lambda s: s.map(order) if s.name == col.ROUND else s, ignore_index=True)
+
+
+def _performances_of(assigned: pd.DataFrame) -> pd.DataFrame:
+    """Assignments merged with the performances of their entry's round (``performance_x``: the assignment's
+    own, empty for every performance; ``performance_y``: each performance given), as one ``performance``."""
+    own, given = assigned[f"{col.PERFORMANCE}_x"], assigned[f"{col.PERFORMANCE}_y"]
+    return assigned[(own == "") | (own == given)].rename(columns={f"{col.PERFORMANCE}_y": col.PERFORMANCE})

@@ -208,8 +208,34 @@ def _alternatives(t: pd.DataFrame, trim: float, fit: Callable[[], LaneFit]) -> p
 def _lane_alternatives(shared: Shared, lane: str, rnd: str, scope: str) -> pd.DataFrame:
     """:func:`_alternatives` of a lane's round, computed once per lane, round and scope (each later
     round reuses them)."""
+    if shared.festival.has_performances:
+        return shared.memo(("alternatives", lane, rnd, scope), lambda: _performance_alternatives(
+            shared.ratings(lane, scope, rnd), shared.config.rule(rnd), shared.festival.performances, lane, rnd))
     return shared.memo(("alternatives", lane, rnd, scope), lambda: _alternatives(
         shared.ratings(lane, scope, rnd), shared.config.rule(rnd).trim, lambda: shared.fit(lane, scope, rnd)))
+
+
+def _performance_alternatives(t: pd.DataFrame, rule, performances: pd.DataFrame, lane: str, rnd: str) -> pd.DataFrame:
+    """Where the scores judge performances (design section 14): :func:`_alternatives` of each
+    performance (its jurors' marks), made into points as the official rule makes its panel score (×
+    the marks the rule keeps where ``panel = "sum"``, × factor × ``multiplier`` + base; not rounded)
+    and added up per entry as the rule adds up performances. ``t``: ratings with ``performance``;
+    ``performances``: :attr:`~analytics.load.festival.Festival.performances`. O(ratings)."""
+    code, judgements = pd.MultiIndex.from_frame(t[[col.ENTRY_ID, col.PERFORMANCE]]).factorize()
+    by_code = t[[col.JUROR_ID, col.SCORE]].assign(**{col.ENTRY_ID: code})
+    per = _alternatives(by_code, rule.trim, lambda: LaneFit.of(by_code)).reindex(np.arange(len(judgements)))
+    n = np.bincount(code, minlength=len(judgements)).astype(float)
+    here = performances[(performances[col.LANE] == lane) & (performances[col.ROUND] == rnd)]
+    at = pd.MultiIndex.from_frame(here[[col.ENTRY_ID, col.PERFORMANCE]]).get_indexer(judgements)
+    kept = {"drop_extremes": n - rule.drop_high - rule.drop_low,
+            "trimmed_mean": n - 2 * np.floor(rule.trim * n + 1e-9)}.get(rule.jurors, n) if rule.panel == "sum" else 1.0
+    factor = here[col.FACTOR].to_numpy(dtype=float)[at] * rule.multiplier * kept
+    base = here[col.BASE].to_numpy(dtype=float)[at]
+    points = per.to_numpy() * factor[:, None] + base[:, None]
+    entry = judgements.get_level_values(0)
+    frame = pd.DataFrame(points, columns=per.columns).groupby(np.asarray(entry), sort=True)
+    how = {"sum": "sum", "mean": "mean", "best": "max"}[rule.performances]
+    return frame.agg(how) if how != "sum" else frame.sum(min_count=1)
 
 
 def _rank(scores: pd.Series) -> pd.Series:
@@ -225,7 +251,8 @@ def _round_table(config, rnd: str, standing: LaneStandings, ratings: pd.DataFram
     entries = standing.official.entries[rnd]
     official = standing.official.results[rnd][0]
     index = pd.Index(entries, name=col.ENTRY_ID)
-    out = {"n_jurors": ratings[col.ENTRY_ID].value_counts().reindex(entries).fillna(0).astype(int).to_numpy(),
+    judges = ratings.drop_duplicates([col.ENTRY_ID, col.JUROR_ID]) if col.PERFORMANCE in ratings else ratings
+    out = {"n_jurors": judges[col.ENTRY_ID].value_counts().reindex(entries).fillna(0).astype(int).to_numpy(),
            "round_score": standing.official.round_scores[rnd][0], "score": official}
     out["rank"] = _rank(pd.Series(official, index=index))
     advance = config.round(rnd).advance if config.round(rnd) is not None else None
@@ -318,8 +345,9 @@ def _resampled_columns(shared: Shared, lane: str, standing: LaneStandings, table
     for rnd, table in tables.items():
         tally = tallies[rnd]
         columns = tally.columns()
+        unscored = np.isnan(standing.official.results[rnd][0])[tally.order]  # no score, no probability of anything
         for name in ("p_first", "p_top3", "p_advance", "rank_low", "rank_high"):
-            table[name] = columns[name][tally.order]
+            table[name] = np.where(unscored, np.nan, columns[name][tally.order])
         table["gap_low"], table["gap_high"] = columns["gap_low"], columns["gap_high"]
 
 

@@ -13,7 +13,7 @@ from analytics.base import columns as col
 from analytics.load.festival import Festival
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind, in_round
-from analytics.checks.shared import Shared
+from analytics.checks.shared import Shared, judged
 
 
 #: the flags this family raises
@@ -44,7 +44,8 @@ def _residuals(shared: Shared) -> pd.DataFrame:
             z = residual / scale if scale > 0 else np.full(len(y), np.nan)
         frames.append(lane_fit.data.assign(**{col.LANE: lane, col.ROUND: rnd, col.CRITERION: criterion},
                                            expected=expected, residual=residual, z=z))
-    columns = [col.LANE, col.ROUND, col.ENTRY_ID, col.JUROR_ID, col.CRITERION, col.SCORE, "expected", "residual", "z"]
+    judgement = shared.festival.judgement  # the entry (and its performance)
+    columns = [col.LANE, col.ROUND, *judgement, col.JUROR_ID, col.CRITERION, col.SCORE, "expected", "residual", "z"]
     return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
 
 
@@ -52,13 +53,15 @@ def residual_flags(data: Festival | Shared, residuals: pd.DataFrame) -> list[Fla
     """A warning per score beyond ``residual_cutoff`` robust z."""
     shared = Shared.of(data)
     cutoff, names = shared.config.checks.residual_cutoff, shared.lane_names
-    far = residuals[residuals["z"].abs() > cutoff]
-    return [SCORE_OUTLIER.flag(row.lane,
-                      f"{names[row.lane]}{in_round(row.round)}: juror {row.juror_id} gave {row.entry_id} {row.score:g} on {row.criterion}, "
-                      f"where {row.expected:.1f} was expected from the entry and the juror (robust z {row.z:+.1f}).",
-                      juror_id=row.juror_id, entry_id=row.entry_id, criterion=row.criterion, round=row.round, value=row.z,
-                      threshold=cutoff)
-            for row in far.itertuples(index=False)]
+    far = residuals[residuals["z"].abs() > cutoff].to_dict("records")
+    return [SCORE_OUTLIER.flag(row["lane"],
+                      f"{names[row['lane']]}{in_round(row['round'])}: juror {row['juror_id']} gave {judged(row)} "
+                      f"{row['score']:g} on {row['criterion']}, where {row['expected']:.1f} was expected from the "
+                      f"{'performance' if col.PERFORMANCE in row else 'entry'} and the juror (robust z {row['z']:+.1f}).",
+                      juror_id=row["juror_id"], entry_id=row["entry_id"], criterion=row["criterion"], round=row["round"],
+                      item=row.get(col.PERFORMANCE, ""), value=row["z"], threshold=cutoff)
+            for row in far]
+
 
 
 FAMILY = CheckFamily("residuals", score_residuals, residual_flags,

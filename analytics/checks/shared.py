@@ -35,6 +35,28 @@ from analytics.stats.additive import AdditiveFit, fit_additive
 from analytics.stats.agreement.longdata import Ratings
 
 
+def judgement_codes(table: pd.DataFrame, *, sort: bool = True) -> tuple[np.ndarray, pd.Index]:
+    """Each row's judgement (design section 14) as a code, and the judgements: the entry, or where
+    ``table`` has a ``performance`` column, the (entry, performance) pair (a MultiIndex).
+
+    >>> judgement_codes(pd.DataFrame({"entry_id": ["b", "a", "b"], "performance": ["1", "1", "2"]}))[0].tolist()
+    [1, 0, 2]
+    """
+    if col.PERFORMANCE not in table.columns:
+        codes, ids = pd.factorize(table[col.ENTRY_ID], sort=sort)
+        return codes, pd.Index(ids)
+    return pd.MultiIndex.from_frame(table[[col.ENTRY_ID, col.PERFORMANCE]]).factorize(sort=sort)
+
+
+def judged(row: dict) -> str:
+    """What a row of a check's table judged, in words: its entry, or its entry's performance.
+
+    >>> judged({"entry_id": "D07", "performance": "3"}), judged({"entry_id": "GC-01"})
+    ('performance 3 of D07', 'GC-01')
+    """
+    return f"performance {row[col.PERFORMANCE]} of {row[col.ENTRY_ID]}" if col.PERFORMANCE in row else row[col.ENTRY_ID]
+
+
 def lane_rng(seed: int, lane: str) -> np.random.Generator:
     """The random generator of one lane's resampling: seeded by the festival's seed and the
     lane's id, so a lane draws the same resamples whether a run covers every lane or that
@@ -60,8 +82,9 @@ class LaneFit:
 
     @classmethod
     def of(cls, data: pd.DataFrame) -> LaneFit:
-        """Fit a long table of ratings (``entry_id, juror_id, score``, each pair at most once)."""
-        unit, units = pd.factorize(data[col.ENTRY_ID])
+        """Fit a long table of ratings (``entry_id, juror_id, score``, each pair at most once; with
+        ``performance``, each performance of an entry is a unit of its own)."""
+        unit, units = judgement_codes(data, sort=False)
         rater, raters = pd.factorize(data[col.JUROR_ID])
         y = data[col.SCORE].to_numpy(dtype=float)
         return cls(data, unit, rater, pd.Index(units), pd.Index(raters), fit_additive(unit, rater, y, len(units), len(raters)))
@@ -186,12 +209,13 @@ class Shared:
         return name, np.zeros(0, dtype=np.intp) if at is None else at
 
     def ratings(self, lane: str, scope: str, round: str = "") -> pd.DataFrame:
-        """The long table (``entry_id, juror_id, score``) of one lane (and round) on one criterion or the total."""
+        """The long table (``entry_id, juror_id, score``; with ``performance`` after ``entry_id`` where the
+        scores judge performances) of one lane (and round) on one criterion or the total."""
         key = (lane, scope, round)
         if key not in self._ratings:
             name, at = self._rows(lane, scope, round)
             table = self.totals if name == "totals" else self.scores
-            self._ratings[key] = table[[col.ENTRY_ID, col.JUROR_ID, col.SCORE]].take(at).reset_index(drop=True)
+            self._ratings[key] = table[[*self.festival.judgement, col.JUROR_ID, col.SCORE]].take(at).reset_index(drop=True)
         return self._ratings[key]
 
     def ratings_without(self, lane: str, scope: str, round: str, removed: np.ndarray) -> pd.DataFrame:
@@ -206,8 +230,9 @@ class Shared:
             here &= (scores[col.CRITERION] == scope).to_numpy()
         if not here.any():
             return t
-        gone = pd.MultiIndex.from_frame(scores.loc[here, [col.JUROR_ID, col.ENTRY_ID]])
-        return t[~pd.MultiIndex.from_frame(t[[col.JUROR_ID, col.ENTRY_ID]]).isin(gone)].reset_index(drop=True)
+        pair = [col.JUROR_ID, *self.festival.judgement]
+        gone = pd.MultiIndex.from_frame(scores.loc[here, pair])
+        return t[~pd.MultiIndex.from_frame(t[pair]).isin(gone)].reset_index(drop=True)
 
     @cached_property
     def _codes(self) -> dict[str, tuple[np.ndarray, np.ndarray, pd.Index, pd.Index, np.ndarray]]:
@@ -215,7 +240,7 @@ class Shared:
         id order), the ids, and the scores as floats. O(scores log scores), once per run."""
         out = {}
         for name, table in (("scores", self.scores), ("totals", self.totals)):
-            units, unit_ids = pd.factorize(table[col.ENTRY_ID], sort=True)
+            units, unit_ids = judgement_codes(table)
             raters, rater_ids = pd.factorize(table[col.JUROR_ID], sort=True)
             out[name] = units, raters, pd.Index(unit_ids), pd.Index(rater_ids), table[col.SCORE].to_numpy(dtype=float)
         return out

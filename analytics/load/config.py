@@ -209,6 +209,8 @@ JurorsMethod = Literal["mean", "median", "trimmed_mean", "drop_extremes", "clip_
 Trim = Annotated[float, _checked(lambda v: 0 <= v < 0.5, "expected a fraction from 0 up to (not including) 0.5")]
 Count = Annotated[int, at_least(0, "a whole number")]
 Decimals = Annotated[int, at_least(0, "a whole number")]
+PanelMethod = Literal["mean", "sum"]
+PerformancesMethod = Literal["sum", "mean", "best"]
 
 
 class Aggregation(_Section):
@@ -227,12 +229,22 @@ class Aggregation(_Section):
     drop_low: Count = 1
     clip: Positive | None = None
     decimals: Decimals | None = None
+    #: performances (design section 14): each performance's panel score is multiplied by this (and by its factor)
+    multiplier: Positive = 1.0
+    #: the panel score of a performance: the ``mean`` of the marks the jurors rule keeps, or their ``sum``
+    panel: PanelMethod = "mean"
+    #: an entry's round score from its performances' points
+    performances: PerformancesMethod = "sum"
 
     @model_validator(mode="after")
     def _clip_for_clip_to_mean(self) -> Aggregation:
         if self.jurors == "clip_to_mean" and self.clip is None:
             raise rule_error("expected clip (points: how far from the mean of an entry's scores a score may lie) "
                              "with jurors = 'clip_to_mean'", found="no clip", key="clip")
+        if self.panel == "sum" and self.jurors == "median":
+            raise rule_error("expected jurors = 'mean', 'trimmed_mean', 'drop_extremes' or 'clip_to_mean' with panel = "
+                             "'sum': the sum of the marks a rule keeps (a median keeps none to add up)",
+                             found="jurors = 'median'", key="panel")
         return self
 
     def merged(self, changes: RoundAggregation) -> Aggregation:
@@ -252,6 +264,9 @@ class RoundAggregation(_Section):
     drop_low: Count | None = None
     clip: Positive | None = None
     decimals: Decimals | None = None
+    multiplier: Positive | None = None
+    panel: PanelMethod | None = None
+    performances: PerformancesMethod | None = None
 
 
 class Round(_Section):
@@ -280,6 +295,8 @@ class Checks(_Section):
     agreement_min_alpha: Annotated[float, between(-1, 1)] = 0.667
     residual_cutoff: Positive = 3.5
     straightline_max_sd: Annotated[float, at_least(0)] | None = None
+    #: and a juror's spread must be below this share of the panel's own spread on the same judgements
+    straightline_panel_ratio: Annotated[float, between(0, 1)] = 0.5
     p_first_min: Annotated[float, between(0, 1)] = 0.8
     bootstrap_resamples: Annotated[int, _checked(lambda v: 100 <= v <= 1_000_000,
                                                  "expected a whole number from 100 to 1000000")] = 1000

@@ -24,6 +24,7 @@ from analytics.load.validation import check_references, juror_lanes, typed_table
 
 DEFAULT_ASSIGNMENTS = "every panel member × every entry of the panel's lane (no assignments table)"
 AS_SCORED_ASSIGNMENTS = "the jurors who scored each entry (no assignments table; [jury] panels = \"as_scored\")"
+PERFORMANCE_ASSIGNMENTS = "the jurors who scored each performance (no assignments table; the scores name performances)"
 
 
 @dataclass(frozen=True, repr=False)
@@ -64,6 +65,22 @@ class Festival:
     #: which entries took part in each round: ``lane, round, entry_id``, as the competition ran; ``None`` until the
     #: official rules have decided it (:func:`analytics.rules.stages.with_stages`: loading runs no rule)
     stages: pd.DataFrame | None = None
+    #: the performances judged (design section 14): ``lane, round, entry_id, performance, factor, base,
+    #: performance_order, scored``, one row per performance of an entry in a round that ``scores.csv`` or
+    #: ``performances.csv`` names (``scored``: it has a score); ``None`` in a festival whose scores name none
+    performances: pd.DataFrame | None = None
+
+    @property
+    def has_performances(self) -> bool:
+        """Whether the scores judge performances (a ``performance`` column): every juror statistic then
+        treats an entry's performance as one judgement, and an entry's result adds up its performances."""
+        return self.performances is not None
+
+    @property
+    def judgement(self) -> list[str]:
+        """The columns that name one judgement in ``scores``: ``entry_id`` (and ``performance`` where the
+        scores judge performances)."""
+        return [col.ENTRY_ID, col.PERFORMANCE] if self.has_performances else [col.ENTRY_ID]
 
     @property
     def name(self) -> str:
@@ -76,7 +93,7 @@ class Festival:
 
     @property
     def assignments_declared(self) -> bool:
-        return self.sources["assignments"] not in (DEFAULT_ASSIGNMENTS, AS_SCORED_ASSIGNMENTS)
+        return self.sources["assignments"] not in (DEFAULT_ASSIGNMENTS, AS_SCORED_ASSIGNMENTS, PERFORMANCE_ASSIGNMENTS)
 
     def juror_labels(self) -> dict[str, str]:
         """``juror_id -> "JR01 · name"`` for the chair's charts (confidential: names)."""
@@ -186,10 +203,20 @@ def read_festival(folder: Path, *, progress: Callable[[int, int, str], None] | N
     lane_of_entry = entries.set_index(col.ENTRY_ID)[col.CATEGORY]
     scores.insert(scores.columns.get_loc(col.CRITERION) + 1, col.LANE, scores[col.ENTRY_ID].map(lane_of_entry).astype("str"))
     scores[col.ROUND] = scores[col.ROUND].fillna("").astype("str")
+    performances = _performances(scores, tables.get("performances"), lane_of_entry, config.round_ids)
+    if performances is None:
+        scores = scores.drop(columns=col.PERFORMANCE)
     if "assignments" in tables:
         assignments = tables["assignments"]
         assignments[col.LANE] = assignments[col.ENTRY_ID].map(lane_of_entry).astype("str")
         assignments[col.ROUND] = assignments[col.ROUND].fillna("").astype("str")
+        if performances is None:
+            assignments = assignments.drop(columns=col.PERFORMANCE)
+        else:
+            assignments[col.PERFORMANCE] = assignments[col.PERFORMANCE].fillna("").astype("str")
+    elif performances is not None:  # rotating panels: each performance's panel is the jurors who scored it
+        assignments = _scored_pairs(scores, [col.ROUND, col.PERFORMANCE])
+        sources["assignments"] = PERFORMANCE_ASSIGNMENTS
     elif config.jury.panels == "as_scored":
         assignments = _scored_pairs(scores)
         sources["assignments"] = AS_SCORED_ASSIGNMENTS
@@ -205,8 +232,45 @@ def read_festival(folder: Path, *, progress: Callable[[int, int, str], None] | N
             tables[name] = pd.DataFrame({c.name: pd.Series(dtype="str") for c in specs[name].columns})
             tables[name].insert(0, col.SOURCE_ROW, pd.Series(dtype="int64"))
             sources[name] = f"(no {name}.csv: none declared)"
+    if performances is not None and "performances" not in sources:
+        sources["performances"] = "(no performances.csv: every performance scored counts once, with no base points)"
     return Festival(folder, config, entries, jurors, scores, assignments, tables["conflicts"], tables["decisions"],
-                    sources), log
+                    sources, performances=performances), log
+
+
+def _performances(scores: pd.DataFrame, listed: pd.DataFrame | None, lane_of_entry: pd.Series,
+                  rounds: tuple[str, ...]) -> pd.DataFrame | None:
+    """The performances of a festival whose scores name them (:attr:`Festival.performances`; None
+    otherwise), and ``scores`` given each score's performance ``factor``, ``base`` and
+    ``performance_order``. A performance ``performances.csv`` lists keeps its factor and base (empty:
+    1 and 0) and its place in the file; one it does not list counts once with no base, after the
+    listed ones in the order of ``scores.csv``. O(scores)."""
+    if col.PERFORMANCE not in scores or not scores[col.PERFORMANCE].notna().any():
+        return None
+    keys = [col.ENTRY_ID, col.ROUND, col.PERFORMANCE]
+    scores[col.PERFORMANCE] = scores[col.PERFORMANCE].astype("str")
+    scored = scores[keys].drop_duplicates()
+    if listed is not None and len(listed):
+        listed = listed.assign(**{col.ROUND: listed[col.ROUND].fillna("").astype("str"),
+                                  col.FACTOR: listed[col.FACTOR].fillna(1.0), col.BASE: listed[col.BASE].fillna(0.0)})
+        extra = [c for c in listed.columns if c not in (col.SOURCE_ROW, *keys, col.FACTOR, col.BASE)]
+        table = pd.concat([listed[[*keys, col.FACTOR, col.BASE, *extra]],
+                           scored.assign(**{col.FACTOR: 1.0, col.BASE: 0.0})]).drop_duplicates(keys)
+    else:
+        table = scored.assign(**{col.FACTOR: 1.0, col.BASE: 0.0})
+    table = table.reset_index(drop=True)
+    order = {r: i for i, r in enumerate(rounds)}
+    table[col.PERFORMANCE_ORDER] = table.groupby([col.ENTRY_ID, col.ROUND], sort=False).cumcount()
+    table.insert(0, col.LANE, table[col.ENTRY_ID].map(lane_of_entry).astype("str"))
+    at = pd.MultiIndex.from_frame(scores[keys])
+    here = pd.MultiIndex.from_frame(table[keys])
+    table["scored"] = here.isin(at)
+    table = table.sort_values([col.LANE, col.ROUND, col.ENTRY_ID, col.PERFORMANCE_ORDER],
+                              key=lambda s: s.map(order) if s.name == col.ROUND else s, kind="stable", ignore_index=True)
+    where = pd.MultiIndex.from_frame(table[keys]).get_indexer(at)
+    for name in (col.FACTOR, col.BASE, col.PERFORMANCE_ORDER):
+        scores[name] = table[name].to_numpy()[where]
+    return table
 
 
 #: without assignments.csv, panels of more expected pairs than this, of which fewer than
@@ -238,8 +302,13 @@ def _implausible_full_panels(entries: pd.DataFrame, jurors: pd.DataFrame, scores
             f"juror-entry pairs, and only {scored:,} ({scored / expected:.2%}) have scores")
 
 
-def _scored_pairs(scores: pd.DataFrame) -> pd.DataFrame:
-    """The design ``panels = "as_scored"`` declares: each (juror, entry) pair with a score, in every round."""
+def _scored_pairs(scores: pd.DataFrame, within: list[str] | None = None) -> pd.DataFrame:
+    """The design ``panels = "as_scored"`` declares: each (juror, entry) pair with a score, in every round
+    (or, ``within`` = round and performance: each (juror, entry, round, performance) with a score)."""
+    if within:
+        out = scores[[col.JUROR_ID, col.ENTRY_ID, col.LANE, *within]].drop_duplicates([col.JUROR_ID, col.ENTRY_ID, *within])
+        out.insert(0, col.SOURCE_ROW, pd.array([pd.NA] * len(out), dtype="Int64"))
+        return out.reset_index(drop=True)
     out = scores[[col.JUROR_ID, col.ENTRY_ID, col.LANE]].drop_duplicates([col.JUROR_ID, col.ENTRY_ID]).assign(**{col.ROUND: ""})
     out.insert(0, col.SOURCE_ROW, pd.array([pd.NA] * len(out), dtype="Int64"))
     return out.reset_index(drop=True)

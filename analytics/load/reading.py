@@ -218,8 +218,8 @@ def _with_header(grid: pd.DataFrame, spec: TableSpec, source: str, mapping: dict
 
 
 #: the columns of a wide sheet that are not jurors (wide_jurors) or criteria (wide_criteria)
-_ROW_KEYS = {"wide_jurors": (col.ENTRY_ID, col.CRITERION, col.ROUND),
-             "wide_criteria": (col.ENTRY_ID, col.JUROR_ID, col.ROUND)}
+_ROW_KEYS = {"wide_jurors": (col.ENTRY_ID, col.CRITERION, col.ROUND, col.PERFORMANCE),
+             "wide_criteria": (col.ENTRY_ID, col.JUROR_ID, col.ROUND, col.PERFORMANCE)}
 _KEPT = (col.SUBMITTED_AT, col.COMMENT)
 
 

@@ -85,7 +85,7 @@ def _entry_columns(config: FestivalConfig | None) -> tuple[ColumnSpec, ...]:
 
 
 def table_specs(config: FestivalConfig | None) -> dict[str, TableSpec]:
-    """The six input tables for a festival configured by ``config`` (``None``: the core only,
+    """The seven input tables for a festival configured by ``config`` (``None``: the core only,
     used when ``festival.toml`` itself could not be read)."""
     entries = TableSpec("entries", _entry_columns(config), key=(col.ENTRY_ID,), required=True,
                         description="one row per entry")
@@ -113,10 +113,12 @@ def table_specs(config: FestivalConfig | None) -> dict[str, TableSpec]:
             ColumnSpec(col.CRITERION, "id", description="a criterion id of festival.toml"),
             ColumnSpec(col.SCORE, "score", description="on the scale of festival.toml"),
             round_column,
+            ColumnSpec(col.PERFORMANCE, "id", True, required=False,
+                       description="optional: which of the entry's performances in the round (a dive, a jump) the score judges"),
             ColumnSpec(col.SUBMITTED_AT, "text", True, required=False, description="optional: when the score was submitted"),
             ColumnSpec(col.COMMENT, "text", True, required=False, description="optional: the juror's comment"),
         ),
-        key=(col.ENTRY_ID, col.JUROR_ID, col.CRITERION, *((col.ROUND,) if rounds else ())),
+        key=(col.ENTRY_ID, col.JUROR_ID, col.CRITERION, *((col.ROUND,) if rounds else ()), col.PERFORMANCE),
         required=True,
         description="one row per entry × juror × criterion (× round)",
     )
@@ -127,10 +129,28 @@ def table_specs(config: FestivalConfig | None) -> dict[str, TableSpec]:
             ColumnSpec(col.ENTRY_ID, "id", description="an entry_id of the juror's lane"),
             ColumnSpec(col.ROUND, "text", True, required=False,
                        description="optional: the round (empty: every round the entry takes part in)"),
+            ColumnSpec(col.PERFORMANCE, "text", True, required=False,
+                       description="optional: the performance (empty: every performance of the entry in the round)"),
         ),
-        key=(col.JUROR_ID, col.ENTRY_ID, col.ROUND),
+        key=(col.JUROR_ID, col.ENTRY_ID, col.ROUND, col.PERFORMANCE),
         required=False,
         description="optional; without it every panel member scores every entry of the panel's lane",
+    )
+    performances = TableSpec(
+        "performances",
+        (
+            ColumnSpec(col.ENTRY_ID, "id", description="an entry_id of entries.csv"),
+            ColumnSpec(col.ROUND, "id", needed_by="the [[rounds]] of festival.toml", description="the round: a round id of festival.toml")
+            if rounds else ColumnSpec(col.ROUND, "text", True, required=False, description="optional: judging round"),
+            ColumnSpec(col.PERFORMANCE, "id", description="the performance, as scores.csv names it"),
+            ColumnSpec(col.FACTOR, "positive", True, required=False,
+                       description="optional: degree of difficulty, the panel score is multiplied by it (empty: 1)"),
+            ColumnSpec(col.BASE, "number", True, required=False,
+                       description="optional: points added that no juror gives, e.g. distance points (empty: 0)"),
+        ),
+        key=(col.ENTRY_ID, col.ROUND, col.PERFORMANCE),
+        required=False,
+        description="optional; one row per performance of an entry in a round (e.g. a diver's dive sheet)",
     )
     conflicts = TableSpec(
         "conflicts",
@@ -156,7 +176,7 @@ def table_specs(config: FestivalConfig | None) -> dict[str, TableSpec]:
         required=False,
         description="optional, append-only; the chair's decisions on flags",
     )
-    return {t.name: t for t in (entries, jurors, scores, assignments, conflicts, decisions)}
+    return {t.name: t for t in (entries, jurors, scores, assignments, performances, conflicts, decisions)}
 
 
 TABLE_NAMES = tuple(table_specs(None))

@@ -101,11 +101,12 @@ def _parse_number(value: pd.Series, empty: pd.Series, rows: pd.Series, spec: Col
 
 
 def _report_duplicates(frame: pd.DataFrame, key: tuple[str, ...], source: str, log: ProblemLog) -> None:
-    if col.ROUND in key and frame[col.ROUND].isna().all():  # no round given at all: the key is the rest
-        key = tuple(k for k in key if k != col.ROUND)
-    ids = [k for k in key if k != col.ROUND]  # an empty round (assignments: every round) is a value like any other
+    optional = (col.ROUND, col.PERFORMANCE)
+    # no round (or performance) given at all: the key is the rest
+    key = tuple(k for k in key if k not in optional or (k in frame and frame[k].notna().any()))
+    ids = [k for k in key if k not in optional]  # an empty round (assignments: every round) is a value like any other
     usable = frame[ids].notna().all(axis=1)
-    keyed = frame.loc[usable].assign(**({col.ROUND: frame[col.ROUND].fillna("")} if col.ROUND in key else {}))
+    keyed = frame.loc[usable].assign(**{k: frame[k].fillna("") for k in optional if k in key})
     repeated = keyed.duplicated(list(key), keep="first")
     if not repeated.any():
         return
@@ -154,16 +155,22 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
                 log.add(sources[name], None, affiliation, None,
                         f"a column '{affiliation}' (festival.toml [jury] affiliations names it; it must be in both "
                         f"jurors.csv and entries.csv)")
+    _performances_named(tables, sources, log)
     lane_of_entry = pd.Series(entries[col.CATEGORY].to_numpy(), index=entries[col.ENTRY_ID]).groupby(level=0).first()
     panel_of_juror = pd.Series(jurors[col.PANEL].to_numpy(), index=jurors[col.JUROR_ID]).groupby(level=0).first()
     panels = juror_lanes(jurors)
     sits = pd.MultiIndex.from_frame(panels[[col.JUROR_ID, col.LANE]])
-    for name in ("scores", "assignments", "conflicts"):
+    for name in ("scores", "assignments", "conflicts", "performances"):
         table = tables.get(name)
         if table is None:
             continue
         source = sources[name]
         known_entry = _unknown(table, col.ENTRY_ID, lane_of_entry.index, source, "an entry_id listed in entries", log)
+        if name == "performances":
+            if config.rounds:
+                _unknown(table, col.ROUND, list(config.round_ids), source,
+                         f"a round id of festival.toml [[rounds]]: {', '.join(config.round_ids)}", log)
+            continue
         known_juror = _unknown(table, col.JUROR_ID, panel_of_juror.index, source, "a juror_id listed in jurors", log)
         if name in ("scores", "assignments") and config.rounds:
             rounds = ", ".join(config.round_ids)
@@ -194,6 +201,27 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
             log.add(source, int(table.at[i, col.SOURCE_ROW]), where, entry,
                     f"an entry of the juror's own lane: juror {juror} judges {what} "
                     f"but {verb} entry {entry} of the '{lane_of_entry[entry]}' lane")
+
+
+def _performances_named(tables: dict[str, pd.DataFrame], sources: dict[str, str], log: ProblemLog) -> None:
+    """Performances (design section 14): every score names its performance, or none does; ``performances.csv``
+    and a ``performance`` column in ``assignments.csv`` need the performances of ``scores.csv``."""
+    scores = tables.get("scores")
+    named = scores is not None and col.PERFORMANCE in scores and scores[col.PERFORMANCE].notna().any()
+    if named:
+        blank = scores[col.PERFORMANCE].isna()
+        log.add_rows(sources["scores"], scores.loc[blank, col.SOURCE_ROW], col.PERFORMANCE, "",
+                     "a performance: other scores name theirs, and where scores judge performances every score says "
+                     "which one it judges")
+        return
+    for name, what in (("performances", "its rows"), ("assignments", "its performance column")):
+        table = tables.get(name)
+        if table is None or (name == "assignments" and not (col.PERFORMANCE in table and table[col.PERFORMANCE].notna().any())):
+            continue
+        column = col.PERFORMANCE if name == "assignments" else None
+        log.add(sources[name], None, column, None,
+                f"a performance column in scores.csv: {what} name performances, and no score says which performance "
+                "it judges (or leave the performances out)")
 
 
 def juror_lanes(jurors: pd.DataFrame) -> pd.DataFrame:

@@ -26,6 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from analytics.base import columns as col
+from analytics.base.columns import ALL_LANES
 from analytics.load.festival import Festival
 from analytics.checks.registry import juror_kinds
 from analytics.gate.decisions import GateResult, run_gate
@@ -99,10 +100,13 @@ def _person_items(gate: GateResult, juror: str) -> list[dict]:
     items = []
     if "affiliation" in after:
         table = after["affiliation"]
-        for row in table[table[col.JUROR_ID] == juror].itertuples(index=False):
+        mine = table[table[col.JUROR_ID] == juror]
+        lanes = {**after.festival.lane_names(), ALL_LANES: "all your lanes"}
+        for row in mine.itertuples(index=False):
             stands = row.p_adjusted <= after.festival.config.checks.effect_p_max
+            where = f" ({lanes.get(row.lane, row.lane)})" if mine[col.LANE].nunique() > 1 else ""  # a juror of several panels
             items.append({
-                "title": f"Entries that share your {row.affiliation} ({row.value})",
+                "title": f"Entries that share your {row.affiliation} ({row.value}){where}",
                 "figure": f"{_points(row.preference)} points (95% interval {_points(row.ci_low)} to {_points(row.ci_high)}) "
                           f"on {row.n_same} entries, against your other {row.n_other}",
                 "reading": (f"You gave the entries sharing your {row.affiliation} more than the rest of the panel did, by "

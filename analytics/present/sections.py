@@ -379,7 +379,7 @@ class Report:
         parts = []
         for affiliation in self.festival.config.jury.affiliations:
             rows = table[table["affiliation"] == affiliation]
-            pooled = rows[rows[col.JUROR_ID] == ""]
+            pooled = rows[(rows[col.JUROR_ID] == "") & (rows[col.LANE] == ALL_LANES)]  # festival-wide (not a lane's)
             if not len(pooled) or pd.isna(pooled.iloc[0]["preference"]):
                 continue
             row = pooled.iloc[0]

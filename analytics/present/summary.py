@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.base import columns as col
+from analytics.base.columns import ALL_LANES
 from analytics.load import rule_families
 from analytics.checks.registry import CheckResult, output_names
 from analytics.checks.flags import SEVERITIES
@@ -142,16 +143,43 @@ def _affiliation_text(result: CheckResult) -> str:
         if jurors.empty:
             lines.append(f"  {affiliation}: no juror shares a {affiliation} with an entry they scored: nothing to screen")
             continue
-        pooled = rows[rows[col.JUROR_ID] == ""].iloc[0]
-        interval = (f" [{pooled['ci_low']:+.2f}, {pooled['ci_high']:+.2f}]" if not np.isnan(pooled["ci_low"]) else "")
+        pooled = rows[(rows[col.JUROR_ID] == "") & (rows[col.LANE] == ALL_LANES)].iloc[0]  # festival-wide: once
         standing = jurors[jurors["p_adjusted"] <= bar]
-        lines.append(f"  {affiliation}: {len(jurors)} jurors screened ({int(pooled['n_same'])} same-{affiliation} "
-                     f"judgements); festival-wide {pooled['preference']:+.2f} points{interval}; "
-                     f"{len(standing)} juror{'s' * (len(standing) != 1)} stand{'s' * (len(standing) == 1)} out")
-        for row in standing.itertuples(index=False):
-            lines.append(f"    {row.juror_id:<8} {row.preference:+.2f} [{row.ci_low:+.2f}, {row.ci_high:+.2f}] on "
-                         f"{row.n_same} entries ({row.value}), adjusted p {row.p_adjusted:.4f}")
+        lines.append(f"  {affiliation}: {jurors[col.JUROR_ID].nunique()} jurors screened ({int(pooled['n_same'])} "
+                     f"same-{affiliation} judgements); festival-wide {_preference(pooled)}; {_standing(standing)}")
+        by_lane = rows[(rows[col.JUROR_ID] == "") & (rows[col.LANE] != ALL_LANES)]
+        lanes = result.festival.lane_names()
+        groups = ([(lanes[row[col.LANE]], row, jurors[jurors[col.LANE] == row[col.LANE]]) for _, row in by_lane.iterrows()]
+                  + [("across the lanes of jurors on several panels", None, jurors[jurors[col.LANE] == ALL_LANES])])
+        for name, lane_row, lane_jurors in groups:  # a lane's own line, with its own counts (a festival of several lanes)
+            if lane_jurors.empty:
+                continue
+            lane_standing = lane_jurors[lane_jurors["p_adjusted"] <= bar]
+            if lane_row is not None:
+                lines.append(f"    {name}: {len(lane_jurors)} juror{'s' * (len(lane_jurors) != 1)} screened ({int(lane_row['n_same'])} "
+                             f"same-{affiliation} judgements); {_preference(lane_row)}; {_standing(lane_standing)}")
+            elif by_lane.empty and len(lane_standing) == 0:
+                continue
+            else:
+                lines.append(f"    {name}: {len(lane_jurors)} jurors; {_standing(lane_standing)}")
+            for row in lane_standing.itertuples(index=False):
+                lines.append(f"      {row.juror_id:<8} {row.preference:+.2f} [{row.ci_low:+.2f}, {row.ci_high:+.2f}] on "
+                             f"{row.n_same} judgements ({row.value}), adjusted p {row.p_adjusted:.4f}")
+        if by_lane.empty:  # one lane: its jurors under the festival's line
+            for row in standing[standing[col.LANE] != ALL_LANES].itertuples(index=False):
+                lines.append(f"    {row.juror_id:<8} {row.preference:+.2f} [{row.ci_low:+.2f}, {row.ci_high:+.2f}] on "
+                             f"{row.n_same} judgements ({row.value}), adjusted p {row.p_adjusted:.4f}")
     return "\n".join(lines) + "\n"
+
+
+def _preference(row) -> str:
+    interval = f" [{row['ci_low']:+.2f}, {row['ci_high']:+.2f}]" if not np.isnan(row["ci_low"]) else ""
+    return f"{row['preference']:+.2f} points{interval}"
+
+
+def _standing(standing: pd.DataFrame) -> str:
+    n = len(standing)
+    return f"{n} juror{'s' * (n != 1)} stand{'s' * (n == 1)} out"
 
 
 def _standings_text(result: CheckResult) -> str:

@@ -2,7 +2,7 @@
 
 Leaving juror j out changes only the entries j scored. :func:`leave_one_out` computes, per
 round, the result of each entry the juror scored without that juror (the official rule of each
-round, :func:`~analytics.rules.official.results_without_each`, combined over the rounds a result
+round, :func:`~analytics.rules.official.entry_results_without_each`, combined over the rounds a result
 weighs), and keeps the results of the panel as it sat for every other entry: per round, one
 row per (juror, entry) pair instead of a jurors × entries matrix. What the standings need of
 those juries is computed from the pairs without ever building a jury's whole list of results:
@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.load.config import FestivalConfig
-from analytics.rules.official import Panel, results_without_each, round_half_up
+from analytics.rules.official import Panel, entry_results_without_each, round_half_up
 from analytics.rules.rounds import LaneRounds
 
 
@@ -81,10 +81,8 @@ def leave_one_out(config: FestivalConfig, lane: str, panels: dict[str, Panel], o
         if not panel.present.any():
             own[r] = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object), np.zeros(0))
             continue
-        without = results_without_each(panel, config.rule(r), factors)  # slots × entries
-        slot, at = np.nonzero(panel.present.T)
-        codes = jurors.get_indexer(panel.jurors_index[panel.jurors[at, slot]])
-        own[r] = (codes, np.asarray(panel.entries)[at], without[slot, at])
+        juror, at, without = entry_results_without_each(panel, config.rule(r), factors)  # per (juror, entry) pair
+        own[r] = (jurors.get_indexer(panel.jurors_index[juror]), np.asarray(panel.entries)[at], without)
     base, juror, entry, value = {}, {}, {}, {}
     for r in config.round_ids:  # a few rounds: not a loop over juries, entries or jurors
         members = official.entries[r]

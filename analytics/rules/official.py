@@ -60,21 +60,48 @@ def round_half_up(values, decimals: int | None) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class Performances:
+    """How the rows of a :class:`Panel` (judgements: each of an entry's performances) make up its
+    entries (design section 14): row r is a performance of entry ``entry[r]`` (rows grouped by
+    entry, in the order performed; ``starts``: each entry's first row), labelled ``labels[r]``,
+    with its ``factor`` (degree of difficulty) and ``base`` (points no juror gives)."""
+
+    entry: np.ndarray
+    starts: np.ndarray
+    labels: pd.Index
+    factor: np.ndarray
+    base: np.ndarray
+
+
+@dataclass(frozen=True)
 class Panel:
     """One lane's (or round's) scores laid out per entry: ``values[c, e, k]`` is the score on
     criterion c by the k-th juror who scored entry e (NaN where none), ``jurors[e, k]`` that
-    juror's code (0 for padding, masked by ``present``)."""
+    juror's code (0 for padding, masked by ``present``). Where the scores judge performances
+    (``performances``), the rows are the entries' performances instead (``values[c, r, k]``: the
+    k-th juror who judged performance r), and :func:`panel_results` adds them up per entry."""
 
     entries: pd.Index
     jurors_index: pd.Index
     criteria: tuple[str, ...]
-    values: np.ndarray  # criteria × entries × k
-    jurors: np.ndarray  # entries × k (codes into jurors_index)
-    present: np.ndarray  # entries × k: a juror there
+    values: np.ndarray  # criteria × entries (or performances) × k
+    jurors: np.ndarray  # entries (or performances) × k (codes into jurors_index)
+    present: np.ndarray  # entries (or performances) × k: a juror there
+    performances: Performances | None = None
+
+    @property
+    def rows(self) -> pd.Index:
+        """What each row of the panel is: an entry id, or (entry id, performance) where the scores judge performances."""
+        if self.performances is None:
+            return self.entries
+        return pd.MultiIndex.from_arrays([self.entries[self.performances.entry], self.performances.labels],
+                                         names=[col.ENTRY_ID, col.PERFORMANCE])
 
     @classmethod
     def of(cls, scores: pd.DataFrame, criteria: tuple[str, ...]) -> Panel:
-        """From long scores (``entry_id, juror_id, criterion, score``) of one lane and round.
+        """From long scores (``entry_id, juror_id, criterion, score``; with ``performance``, also its
+        ``performance_order``, ``factor`` and ``base``: :attr:`analytics.load.festival.Festival.performances`)
+        of one lane and round.
 
         >>> s = pd.DataFrame({"entry_id": ["a", "a", "b"], "juror_id": ["J1", "J2", "J1"], "criterion": "c",
         ...                   "score": [7.0, 9.0, 6.0]})
@@ -84,7 +111,21 @@ class Panel:
         """
         entry, entries = pd.factorize(scores[col.ENTRY_ID], sort=True)
         juror, jurors_index = pd.factorize(scores[col.JUROR_ID], sort=True)
-        n_e, n_j = len(entries), max(len(jurors_index), 1)
+        performances = None
+        if col.PERFORMANCE in scores.columns:  # rows: each entry's performances, in the order performed
+            order = scores[col.PERFORMANCE_ORDER].to_numpy(dtype=np.int64)
+            width_order = int(order.max()) + 1 if len(order) else 1
+            row_key = entry.astype(np.int64) * width_order + order
+            keys, first, entry = np.unique(row_key, return_index=True, return_inverse=True)
+            row_entry = (keys // width_order).astype(np.int64)
+            performances = Performances(row_entry, np.searchsorted(row_entry, np.arange(len(entries))),
+                                        pd.Index(scores[col.PERFORMANCE].to_numpy()[first]),
+                                        scores[col.FACTOR].to_numpy(dtype=float)[first],
+                                        scores[col.BASE].to_numpy(dtype=float)[first])
+            n_e = len(keys)
+        else:
+            n_e = len(entries)
+        n_j = max(len(jurors_index), 1)
         key = entry.astype(np.int64) * n_j + juror
         pairs = np.unique(key)  # each (entry, juror) once, by entry then juror
         pair_entry, pair_juror = pairs // n_j, pairs % n_j
@@ -99,7 +140,7 @@ class Panel:
         values = np.full((len(criteria), n_e, width), np.nan)
         known = c >= 0
         values[c[known], entry[known], k[known]] = scores[col.SCORE].to_numpy(dtype=float)[known]
-        return cls(pd.Index(entries), pd.Index(jurors_index), tuple(criteria), values, codes, present)
+        return cls(pd.Index(entries), pd.Index(jurors_index), tuple(criteria), values, codes, present, performances)
 
 
 SORTED = ("median", "trimmed_mean", "drop_extremes")  # the methods that need each entry's scores in order
@@ -116,13 +157,24 @@ def _over_jurors(values: np.ndarray, weights: np.ndarray, rule) -> np.ndarray:
     w = np.where(have, weights, 0.0)
     total = w.sum(axis=-1)
     how = rule.jurors
+    adding = rule.panel == "sum"  # the sum of the kept marks, not their mean
+    seats = have.sum(axis=-1)  # the marks of the panel as it sat
+
+    def over(summed, count, kept_as_sat):
+        """The mean of the kept marks; with ``panel = "sum"``, their sum: for a jury other than the panel
+        as it sat (a juror left out, a resample), the mean × the marks the panel as it sat kept, so that
+        a jury of fewer jurors is not a smaller sum."""
+        if not adding:
+            return summed / count
+        return np.where(count == kept_as_sat, summed, summed / count * kept_as_sat)
+
     with np.errstate(invalid="ignore", divide="ignore"):
         if how == "mean":
-            return (w * v).sum(axis=-1) / total
+            return over((w * v).sum(axis=-1), total, seats)
         if how == "clip_to_mean":
             mean = (w * v).sum(axis=-1, keepdims=True) / total[..., None]
             corrected = round_half_up(np.clip(v, mean - rule.clip, mean + rule.clip), rule.decimals)
-            return (w * corrected).sum(axis=-1) / total
+            return over((w * corrected).sum(axis=-1), total, seats)
         upto = np.cumsum(w, axis=-1)  # each score's copies occupy [upto - w, upto) of the sorted list
         if how == "median":
             low, high = np.floor((total - 1) / 2), np.ceil((total - 1) / 2)
@@ -133,10 +185,12 @@ def _over_jurors(values: np.ndarray, weights: np.ndarray, rule) -> np.ndarray:
         if how == "trimmed_mean":
             cut = np.floor(rule.trim * total + 1e-9)  # scipy.stats.trim_mean: int(proportiontocut * n) from each end
             lo, hi = cut, total - cut
+            kept_as_sat = seats - 2 * np.floor(rule.trim * seats + 1e-9)
         else:  # drop_extremes
             lo, hi = np.full_like(total, rule.drop_low), total - rule.drop_high
+            kept_as_sat = seats - rule.drop_high - rule.drop_low
         kept = np.clip(np.minimum(upto, hi[..., None]) - np.maximum(upto - w, lo[..., None]), 0, None)
-        return (kept * v).sum(axis=-1) / kept.sum(axis=-1)
+        return over((kept * v).sum(axis=-1), kept.sum(axis=-1), kept_as_sat)
 
 
 def _in_order(values: np.ndarray, jurors: np.ndarray, present: np.ndarray):
@@ -204,6 +258,55 @@ def panel_results(panel: Panel, juries: np.ndarray, rule, factors: dict[str, flo
                     rule, factors, keep)
 
 
+def performance_points(panel: Panel, rule, factors: dict[str, float]) -> np.ndarray:
+    """Each row's points for the panel as it sat (rows: :attr:`Panel.rows`): the panel score under
+    ``rule`` (rounded), × the performance's factor × ``multiplier`` + its base, rounded to
+    ``decimals``; without performances, each entry's result. What ``entry_scores.csv`` shows per
+    performance.
+
+    Diving: seven marks, the highest and lowest dropped, the five kept summed (``panel = "sum"``),
+    × the degree of difficulty 3.2 × 0.6: 7 + 7 + 7.5 + 7.5 + 7.5 = 36.5; × 3.2 × 0.6 = 70.08.
+
+    >>> from analytics.load.config import Aggregation
+    >>> s = pd.DataFrame({"entry_id": "D1", "juror_id": list("abcdefg"), "criterion": "execution",
+    ...                   "score": [6.5, 7, 7, 7.5, 7.5, 7.5, 8.5], "performance": "1", "performance_order": 0,
+    ...                   "factor": 3.2, "base": 0.0})
+    >>> rule = Aggregation(jurors="drop_extremes", panel="sum", multiplier=0.6, decimals=2)
+    >>> performance_points(Panel.of(s, ("execution",)), rule, {"execution": 1.0}).tolist()
+    [70.08]
+    """
+    rows, _ = _results(panel, 1, lambda part, codes, present: np.where(present, 1.0, 0.0)[None], rule, factors, False,
+                       combine=False)
+    return rows[0]
+
+
+def _points(panel: Panel, results: np.ndarray, rule) -> np.ndarray:
+    """Rows' panel scores (juries × rows) as performance points: × factor × multiplier + base, rounded."""
+    p = panel.performances
+    if p is None:
+        return results if rule.multiplier == 1 else round_half_up(results * rule.multiplier, rule.decimals)
+    return round_half_up(results * (p.factor * rule.multiplier) + p.base, rule.decimals)
+
+
+def _combined(panel: Panel, points: np.ndarray, rule) -> np.ndarray:
+    """Each entry's round score from its performances' points (juries × rows -> juries × entries):
+    their sum, mean or best (``[aggregation] performances``), rounded. An entry with a performance
+    left without marks under a jury (its judges all left out) has no result under it."""
+    p = panel.performances
+    if p is None:
+        return points
+    if not points.shape[1]:
+        return np.zeros((points.shape[0], len(panel.entries)))
+    how = rule.performances
+    if how == "best":
+        out = np.maximum.reduceat(points, p.starts, axis=1)  # NaN (no marks left) wins, as intended
+    else:
+        out = np.add.reduceat(points, p.starts, axis=1)
+        if how == "mean":
+            out = out / np.diff(np.r_[p.starts, points.shape[1]])
+    return round_half_up(out, rule.decimals)
+
+
 def results_without_each(panel: Panel, rule, factors: dict[str, float]) -> np.ndarray:
     """Each entry's result under ``rule`` with the juror of each of its places left out: slots ×
     entries, where ``[s, e]`` is entry e's result without ``panel.jurors[e, s]`` (NaN where that
@@ -223,14 +326,61 @@ def results_without_each(panel: Panel, rule, factors: dict[str, float]) -> np.nd
     def weights(part, codes, present):
         return np.where(present[None] & (codes[None] != gone[part][:, :, None]), 1.0, 0.0)
 
-    out, _ = _results(panel, width, weights, rule, factors, keep=False)
+    out, _ = _results(panel, width, weights, rule, factors, keep=False, combine=False)
     out[~panel.present.T] = np.nan
     return out
 
 
-def _results(panel: Panel, n_juries: int, weights, rule, factors: dict[str, float], keep: bool):
+def entry_results_without_each(panel: Panel, rule, factors: dict[str, float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each entry's result with each of its jurors left out in turn, as pairs: ``(juror, entry,
+    value)``, the juror's code in ``panel.jurors_index``, the entry's position in ``panel.entries``
+    and the entry's result without that juror (NaN where no result is left). Where the scores judge
+    performances, a juror left out changes the performances they judged and the entry adds up its
+    performances again (:func:`_combined`): O(pairs × performances of an entry). Otherwise
+    :func:`results_without_each`, one value per place."""
+    without = results_without_each(panel, rule, factors)  # slots × rows
+    slot, at = np.nonzero(panel.present.T)
+    p = panel.performances
+    if p is None:
+        return panel.jurors[at, slot], at, without[slot, at]
+    n_j = max(len(panel.jurors_index), 1)
+    # the (juror, entry) pairs, and for each the rows of its entry, the juror's place in each row (-1: not there)
+    marked = np.unique(p.entry[at].astype(np.int64) * n_j + panel.jurors[at, slot])
+    pair_entry, pair_juror = marked // n_j, marked % n_j
+    n_rows = np.diff(np.r_[p.starts, len(p.entry)])
+    pair = np.repeat(np.arange(len(marked)), n_rows[pair_entry])
+    row = p.starts[pair_entry][pair] + (np.arange(len(pair)) - np.repeat(np.cumsum(n_rows[pair_entry]) - n_rows[pair_entry],
+                                                                           n_rows[pair_entry]))
+    seat = np.full(len(pair), -1)
+    found = np.sort(at.astype(np.int64) * n_j + panel.jurors[at, slot])
+    slot_of = slot[np.argsort(at.astype(np.int64) * n_j + panel.jurors[at, slot], kind="stable")]
+    look = row.astype(np.int64) * n_j + pair_juror[pair]
+    hit = np.searchsorted(found, look)
+    there = (hit < len(found)) & (found[np.minimum(hit, len(found) - 1)] == look)
+    seat[there] = slot_of[hit[there]]
+    full = performance_points(panel, rule, factors)
+    value = np.where(seat >= 0, without[np.maximum(seat, 0), row], full[row])
+    # each pair's rows are consecutive: combine them as the entry's rows are combined
+    pair_panel = Panel(pd.RangeIndex(len(marked)), panel.jurors_index, panel.criteria, panel.values[:, :0],
+                       panel.jurors[:0], panel.present[:0],
+                       Performances(pair, np.searchsorted(pair, np.arange(len(marked))), p.labels[row], p.factor[row],
+                                    p.base[row]))
+    return pair_juror, pair_entry, _combined(pair_panel, value[None, :], rule)[0]
+
+
+def _results(panel: Panel, n_juries: int, weights, rule, factors: dict[str, float], keep: bool, *,
+             combine: bool = True):
     """:func:`panel_results` for ``n_juries`` juries whose multiplicities ``weights(part, codes,
-    present)`` gives for the juries of ``part`` (a slice), laid out like ``codes`` (entries × k)."""
+    present)`` gives for the juries of ``part`` (a slice), laid out like ``codes`` (entries × k).
+    Per row (an entry, or a performance), then (``combine``) per entry: :func:`_points` and
+    :func:`_combined`; ``combine=False``: each row's points."""
+    rows, per_criterion = _row_results(panel, n_juries, weights, rule, factors, keep)
+    points = _points(panel, rows, rule)
+    return (_combined(panel, points, rule) if combine else points), per_criterion
+
+
+def _row_results(panel: Panel, n_juries: int, weights, rule, factors: dict[str, float], keep: bool):
+    """Each row's panel score under ``rule`` for each jury (juries × rows), and per criterion."""
     n_c, n_e, width = panel.values.shape
     f = np.array([factors[c] for c in panel.criteria])
     results = np.full((n_juries, n_e), np.nan)
@@ -265,5 +415,7 @@ def drop_problems(panel: Panel, rule) -> list[str]:
     """The entries with no more scores than ``drop_extremes`` drops (each named), for the load's problem list."""
     if rule.jurors != "drop_extremes":
         return []
-    counts = panel.present.sum(axis=1)
-    return [str(e) for e in panel.entries[counts <= rule.drop_high + rule.drop_low]]
+    few = panel.present.sum(axis=1) <= rule.drop_high + rule.drop_low
+    if panel.performances is None:
+        return [str(e) for e in panel.entries[few]]
+    return [f"{e} (performance {p})" for e, p in panel.rows[few]]

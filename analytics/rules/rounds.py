@@ -99,8 +99,9 @@ def round_results(config: FestivalConfig, lane: str, panels: dict[str, Panel], e
         got, criteria = panel_results(panel, own, config.rule(r), factors, keep=keep)
         at = positions.at[r]
         scores_by_round[r] = _pick(got, at)
-        if keep:
-            per_criterion[r] = _pick(criteria, at)
+        if keep:  # per entry; where the scores judge performances, per performance only (entry_scores.csv)
+            per_criterion[r] = (_pick(criteria, at) if panel.performances is None
+                                else np.full((*criteria.shape[:2], len(at)), np.nan))
         total = np.zeros((len(juries), len(entries[r])))
         for earlier, weight in config.round_weights(r).items():  # the earlier rounds' scores of the entries still in
             total = total + weight * scores_by_round[earlier][:, positions.place[(earlier, r)]]

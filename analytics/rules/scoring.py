@@ -27,7 +27,8 @@ def factors(festival: Festival) -> pd.DataFrame:
 
 def weighted_totals(festival: Festival) -> pd.DataFrame:
     """One row per (round, entry, juror) with every criterion of the lane scored: ``lane, round,
-    entry_id, juror_id, score`` (``round`` is ``""`` in a festival without rounds).
+    entry_id, juror_id, score`` (``round`` is ``""`` in a festival without rounds); where the scores
+    judge performances, one row per (round, entry, performance, juror), with ``performance``.
 
     >>> from analytics import load_festival
     >>> totals = weighted_totals(load_festival("data/demo"))
@@ -39,7 +40,7 @@ def weighted_totals(festival: Festival) -> pd.DataFrame:
     keyed = pd.MultiIndex.from_frame(weights[[col.LANE, col.CRITERION]])
     factor = pd.Series(weights["factor"].to_numpy(), index=keyed).reindex(
         pd.MultiIndex.from_frame(scores[[col.LANE, col.CRITERION]])).to_numpy()
-    keys = [col.LANE, col.ROUND, col.ENTRY_ID, col.JUROR_ID]
+    keys = [col.LANE, col.ROUND, col.ENTRY_ID, *([col.PERFORMANCE] if col.PERFORMANCE in scores else []), col.JUROR_ID]
     grouped = pd.Series(scores[col.SCORE].to_numpy() * factor).groupby([scores[k].to_numpy() for k in keys], sort=False)
     totals = pd.DataFrame({col.SCORE: grouped.sum(), "n_criteria": grouped.size()})
     totals.index.names = keys
