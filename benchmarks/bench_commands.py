@@ -6,7 +6,9 @@ peak resident memory are reported):
 - ``import pandas, scipy.stats``: the bare import every command pays, the yardstick of
   start-up (target: ``jury check data/demo`` within 2× of it, measured in the same run);
 - ``import analytics.apps.cli``: what `jury` imports before it does anything;
-- ``jury check`` on the demo (60 entries), the federation (``jury demo --scale federation``:
+- ``jury check`` on the demo (60 entries), the diving example (``data/examples/diving``: 40
+  divers, three rounds of six, five and six dives, seven judges per dive from two rotating panels,
+  2,743 marks; target 3 s), the federation (``jury demo --scale federation``:
   136 panels of 9 judges, 1,632 entries, 73,440 marks, drop_extremes and per-event factors)
   and the conference (``jury demo --scale conference``: 20,000 entries, 5,000 jurors,
   480,000 scores), with ``--quiet``;
@@ -19,7 +21,7 @@ peak resident memory are reported):
 The festivals are written once into ``build/bench/`` and reused. Results are printed and
 written to ``build/bench/commands.json``. Run from the repository root::
 
-    .venv/bin/python benchmarks/bench_commands.py [--repeat 3] [--report] [--only demo,federation]
+    .venv/bin/python benchmarks/bench_commands.py [--repeat 3] [--report] [--only demo,diving,federation]
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ def _write(kind: list[str], folder: Path) -> Path:
 
 def festivals() -> dict[str, Path]:
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    return {"demo": ROOT / "data" / "demo",
+    return {"demo": ROOT / "data" / "demo", "diving": ROOT / "data" / "examples" / "diving",
             "federation": _write(["--scale", "federation"], BENCH_DIR / "commands-federation"),
             "conference": _write(["--scale", "conference"], BENCH_DIR / "commands-conference")}
 
@@ -105,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--report", action="store_true", help="also time jury report data/demo (no PDF)")
-    parser.add_argument("--only", default="demo,federation,conference", help="festivals to check, comma-separated")
+    parser.add_argument("--only", default="demo,diving,federation,conference", help="festivals to check, comma-separated")
     parser.add_argument("--out", type=Path, default=BENCH_DIR / "commands.json")
     args = parser.parse_args(argv)
     jury = [PYTHON, "-m", "analytics"]
@@ -134,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                                     "machine": platform.platform(), "cpus": os.cpu_count(),
                                     "python": platform.python_version(), "repeat": args.repeat, "results": rows},
                                    indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out.relative_to(ROOT)}")
+    print(f"wrote {args.out.relative_to(ROOT) if args.out.is_relative_to(ROOT) else args.out}")
     return 0
 
 

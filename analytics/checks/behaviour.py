@@ -73,8 +73,7 @@ def juror_behaviour(data: Festival | Shared, *, lanes: list[str] | None = None) 
     s, t, config = shared.scores, shared.totals, shared.config
     judgement = shared.festival.judgement  # the entry, or its performance
     stage = [col.LANE, col.ROUND, col.JUROR_ID]
-    spread = s.groupby(stage, sort=False)[col.SCORE].agg(n_scores="size", sd="std")
-    spread["panel_sd"] = _panel_spread(s, stage, judgement).reindex(spread.index).to_numpy()
+    spread = _spread(s, stage, judgement)
     # halo: the juror's criteria against each other, lanes with the same criteria together
     wide = s.pivot_table(index=[*stage, *judgement], columns=col.CRITERION, values=col.SCORE, aggfunc="first")
     halos = []
@@ -107,21 +106,22 @@ def juror_behaviour(data: Festival | Shared, *, lanes: list[str] | None = None) 
     return out.reset_index()[["lane", "round", "juror_id", "n_scores", "sd", "panel_sd", "halo", "rho_rest"]]
 
 
-def _panel_spread(s: pd.DataFrame, stage: list[str], judgement: list[str]) -> pd.Series:
-    """Per juror (``stage``): the standard deviation of every juror's scores on the cells (judgement ×
-    criterion) the juror scored: how far the panel's own marks spread on what that juror judged, from
-    sums per cell, O(scores). What a juror's own spread is compared with (straight-lining): marks that
-    cluster within a point in a sport are the panel's, not one juror's."""
-    cell = [col.LANE, col.ROUND, *judgement, col.CRITERION]
+def _spread(s: pd.DataFrame, stage: list[str], judgement: list[str]) -> pd.DataFrame:
+    """Per juror (``stage``): ``n_scores``, ``sd`` of their scores, and ``panel_sd``: the standard
+    deviation of every juror's scores on the cells (judgement × criterion) the juror scored, how far the
+    panel's own marks spread on what that juror judged. From sums per cell, O(scores). What a juror's
+    own spread is compared with (straight-lining): marks that cluster within a point in a sport are the
+    panel's, not one juror's."""
     y = s[col.SCORE].to_numpy(dtype=float)
-    codes, _ = pd.MultiIndex.from_frame(s[cell]).factorize()
-    n, total, squares = (np.bincount(codes, weights=w) for w in (None, y, y * y))
-    juror, jurors = pd.MultiIndex.from_frame(s[stage]).factorize()
-    size = len(jurors)
-    big_n, big_s, big_q = (np.bincount(juror, weights=v[codes], minlength=size) for v in (n, total, squares))
+    cell = s.groupby([col.LANE, col.ROUND, *judgement, col.CRITERION], sort=False, observed=True).ngroup().to_numpy()
+    n, total, squares = (np.bincount(cell, weights=w) for w in (None, y, y * y))
+    sums = pd.DataFrame({col.SCORE: y, "_n": n[cell], "_s": total[cell], "_q": squares[cell]}, index=s.index)
+    out = sums.groupby([s[k] for k in stage], sort=False).agg(
+        n_scores=(col.SCORE, "size"), sd=(col.SCORE, "std"), _n=("_n", "sum"), _s=("_s", "sum"), _q=("_q", "sum"))
     with np.errstate(invalid="ignore", divide="ignore"):
-        variance = (big_q - big_s ** 2 / big_n) / (big_n - 1)
-    return pd.Series(np.sqrt(np.clip(variance, 0, None)), index=jurors)
+        variance = (out["_q"] - out["_s"] ** 2 / out["_n"]) / (out["_n"] - 1)
+    out["panel_sd"] = np.sqrt(np.clip(variance, 0, None))
+    return out[["n_scores", "sd", "panel_sd"]]
 
 
 def halo_applies(config, lane: str) -> bool:

@@ -190,13 +190,14 @@ def drift_table(data: Festival | Shared, *, lanes: list[str] | None = None) -> p
               (checks.bootstrap_resamples + REFINE_PERMUTATIONS, REFINE_BELOW)]
     chosen = everyone
     for total, below in stages:
+        chosen = chosen[(1 + hits[chosen]) / (1 + used[chosen]) <= below]
         if len(chosen) == 0:
             break
-        chosen = chosen[((1 + hits[chosen]) / (1 + used[chosen]) <= below) & (used[chosen] < total)]
-        if len(chosen):
-            start = int(used[chosen[0]])  # the chosen have all had the same permutations so far
-            hits[chosen] += exceed(chosen, total - start, start)
-            used[chosen] = total
+        more = chosen[used[chosen] < total]  # (a stage of fewer permutations than the first: nothing to add)
+        if len(more):
+            start = int(used[more[0]])  # the chosen have all had the same permutations so far
+            hits[more] += exceed(more, total - start, start)
+            used[more] = total
     p = (1 + hits) / (1 + np.maximum(used, 1))
     p = np.where(defined, p, np.nan)
     by_juror = timed.groupby(col.JUROR_ID, sort=False)

@@ -16,7 +16,8 @@ scored, :mod:`analytics.rules.leave_one_out`: O(scores), never jurors × entries
 (``[checks] bootstrap_resamples`` and ``seed``) over the lane's jurors, resampled with replacement,
 the same resampled jury judging every round; or, where every juror of the lane scored one entry
 (a conference whose reviews are each by their own reviewer), over each entry's own jurors, so that
-no entry is ever left without scores. Where jurors are resampled and a resample leaves an entry
+no entry is ever left without scores; where panels rotate between performances (design section 14),
+within each rotation (:func:`_rotations`). Where jurors are resampled and a resample leaves an entry
 without scores, the entry is not ranked in it (it is neither first nor in the top three there;
 its rank interval is over the resamples that rank it). From the bootstrap: the probability of
 first place (an exact tie for first counts as a share, so the probabilities of a round sum to 1),
@@ -118,7 +119,7 @@ class LaneStandings:
                 draws = np.zeros((b, 0), dtype=np.int64)
             elif own is None:  # jurors resampled: a resampled jury judges every round, as the panel did
                 draws = rng.integers(0, n_j, size=(b, n_j))
-            else:  # each juror scored one entry: each entry's own jurors resampled, so none is left without scores
+            else:  # each juror scored one entry (or panels rotate): each entry's own jurors (each rotation's) resampled
                 draws = own.draw(rng.random((b, n_j)))
             rows = np.repeat(np.arange(b, dtype=np.int64) * n_j, n_j)  # each resample's multiplicities, in one pass
             juries = np.bincount(rows + draws.ravel(), minlength=b * n_j).reshape(b, n_j).astype(float)
@@ -139,7 +140,8 @@ def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
             panels = lane_panels(config, scores, lane, criteria=(scope,))
             jurors = pd.Index(sorted(scores[col.JUROR_ID].unique()))
             official = official_result(config, lane, panels, entries, jurors, factors)
-        own = _own_entry(shared.lane_scores(lane), jurors) if shared.lane_one_entry_each(lane) else None
+        own = (_own_entry(shared.lane_scores(lane), jurors) if shared.lane_one_entry_each(lane)
+               else _rotations(shared.lane_scores(lane), jurors) if shared.festival.has_performances else None)
         return LaneStandings(jurors, official, leave_one_out(config, lane, panels, official, jurors, factors), panels,
                              factors, own)
     return shared.memo(("ranking_lane", lane, scope), compute)
@@ -150,6 +152,27 @@ def _own_entry(scores: pd.DataFrame, jurors: pd.Index) -> np.ndarray:
     exactly one entry (a conference's reviews, each by its own reviewer). O(scores)."""
     entry_of = scores.drop_duplicates(col.JUROR_ID).set_index(col.JUROR_ID)[col.ENTRY_ID].reindex(jurors)
     return pd.factorize(entry_of)[0]
+
+
+#: jurors are resampled within their rotation only where every rotation has at least this many jurors
+ROTATION_MIN_JURORS = 3
+
+
+def _rotations(scores: pd.DataFrame, jurors: pd.Index) -> np.ndarray | None:
+    """Where panels rotate between performances (design section 14: panel A judges the odd dives, panel
+    B the even ones), each juror's rotation as a code per juror of ``jurors``: the jurors who judged
+    the same performances (by round and performance label). A resampled jury then draws each rotation's
+    jurors from that rotation, as the competition seats them, so that no resample leaves a rotation's
+    performances with one or two marks. None (jurors resampled across the lane) where every juror
+    judged the same performances, or where a rotation has fewer than :data:`ROTATION_MIN_JURORS` jurors
+    (panels drawn afresh for each performance: no rotation to keep). O(scores)."""
+    seen = scores[[col.JUROR_ID, col.ROUND, col.PERFORMANCE]].drop_duplicates()
+    judged = seen.assign(at=seen[col.ROUND] + "\x1f" + seen[col.PERFORMANCE]).groupby(col.JUROR_ID)["at"].agg(
+        lambda at: "\x1e".join(sorted(at)))
+    code, kinds = pd.factorize(judged.reindex(jurors))
+    if len(kinds) < 2 or np.bincount(code).min() < ROTATION_MIN_JURORS:
+        return None
+    return code
 
 
 def resamples_own_jurors(data: Festival | Shared, lane: str) -> bool:
@@ -303,8 +326,8 @@ class _Tally:
         compared = np.round(results, DIGITS)
         boot_ranks = np.where(np.isnan(compared), np.nan, ranks(compared))
         first = boot_ranks == 1
-        with np.errstate(invalid="ignore", divide="ignore"):
-            self.first += (first / first.sum(axis=1, keepdims=True)).sum(axis=0)  # a shared first place counts as a share
+        firsts = first.sum(axis=1, keepdims=True)  # none: a resample that ranks no entry at all
+        self.first += (first / np.maximum(firsts, 1)).sum(axis=0)  # a shared first place counts as a share
         self.top3 += (boot_ranks <= 3).sum(axis=0)
         if not self.last:
             self.on += going_on(compared, self.advance).sum(axis=0)

@@ -252,7 +252,8 @@ def _performances(scores: pd.DataFrame, listed: pd.DataFrame | None, lane_of_ent
     scored = scores[keys].drop_duplicates()
     if listed is not None and len(listed):
         listed = listed.assign(**{col.ROUND: listed[col.ROUND].fillna("").astype("str"),
-                                  col.FACTOR: listed[col.FACTOR].fillna(1.0), col.BASE: listed[col.BASE].fillna(0.0)})
+                                  col.FACTOR: pd.to_numeric(listed[col.FACTOR]).fillna(1.0),  # (a column absent: all empty)
+                                  col.BASE: pd.to_numeric(listed[col.BASE]).fillna(0.0)})
         extra = [c for c in listed.columns if c not in (col.SOURCE_ROW, *keys, col.FACTOR, col.BASE)]
         table = pd.concat([listed[[*keys, col.FACTOR, col.BASE, *extra]],
                            scored.assign(**{col.FACTOR: 1.0, col.BASE: 0.0})]).drop_duplicates(keys)

@@ -210,7 +210,8 @@ def _performances_named(tables: dict[str, pd.DataFrame], sources: dict[str, str]
     named = scores is not None and col.PERFORMANCE in scores and scores[col.PERFORMANCE].notna().any()
     if named:
         blank = scores[col.PERFORMANCE].isna()
-        log.add_rows(sources["scores"], scores.loc[blank, col.SOURCE_ROW], col.PERFORMANCE, "",
+        log.add_rows(sources["scores"], scores.loc[blank, col.SOURCE_ROW], col.PERFORMANCE,
+                     scores.loc[blank, col.PERFORMANCE].astype("object").fillna(""),
                      "a performance: other scores name theirs, and where scores judge performances every score says "
                      "which one it judges")
         return

@@ -166,7 +166,7 @@ def _over_jurors(values: np.ndarray, weights: np.ndarray, rule) -> np.ndarray:
         a jury of fewer jurors is not a smaller sum."""
         if not adding:
             return summed / count
-        return np.where(count == kept_as_sat, summed, summed / count * kept_as_sat)
+        return np.where(count == 0, np.nan, np.where(count == kept_as_sat, summed, summed / count * kept_as_sat))
 
     with np.errstate(invalid="ignore", divide="ignore"):
         if how == "mean":
