@@ -767,3 +767,42 @@ def test_a_clear_drift_is_refined_and_flagged_at_the_fewest_resamples(tmp_path):
     p = result["drift"].set_index("juror_id").loc[DRIFTER, "p_value"]
     assert p < 1e-3  # at most REFINE_BELOW (0.01) after 200: refined with 20,000 more permutations, about 1/20,101
     assert result.flags.loc[result.flags["check"] == "score_drift", "juror_id"].tolist() == [DRIFTER]
+
+
+def test_declared_assignments_per_performance_name_the_absent_judge_without_a_missing_score(tmp_path):
+    """assignments.csv with a performance column (design section 14): a performance's panel is the jurors it
+    lists; a listed judge who gave no mark makes a short panel (a warning naming them), never score_missing."""
+    folder = write_diving(tmp_path / "declared")
+    scores = pd.read_csv(folder / "scores.csv", dtype=str)
+    judged = scores[["juror_id", "entry_id", "round", "performance"]].drop_duplicates()
+    away = next(j for j in [f"J{i}" for i in range(1, 8)]
+                if not ((judged["entry_id"] == SHORT[0]) & (judged["round"] == SHORT[1])
+                        & (judged["performance"] == SHORT[2]) & (judged["juror_id"] == j)).any())
+    declared = pd.concat([judged, pd.DataFrame([{"juror_id": away, "entry_id": SHORT[0], "round": SHORT[1],
+                                                 "performance": SHORT[2]}])], ignore_index=True)
+    declared.to_csv(folder / "assignments.csv", index=False)
+    festival = load_festival(folder)
+    assert festival.assignments_declared
+    flags = run_checks(festival).flags
+    assert "score_missing" not in set(flags["check"])
+    short = flags[flags["check"] == "performance_short_panel"]
+    assert short[["entry_id", "round", "item", "value", "threshold"]].values.tolist() == [[*SHORT, 4.0, 5.0]]
+    assert f"no mark: {away}" in short["message"].iloc[0]
+
+
+def test_a_decision_on_a_performances_score_excludes_that_performance_only(diving):
+    """exclude_score on a flag about one performance's mark (its item) removes that mark, not the judge's
+    marks of the entry's other performances."""
+    from analytics.gate.decisions import apply_decisions
+
+    _, festival, result = diving
+    outlier = result.flags[(result.flags["check"] == "score_outlier") & (result.flags["entry_id"] == FAR[0])
+                           & (result.flags["item"] == FAR[2])].iloc[0]
+    decisions = pd.DataFrame([{"flag_id": outlier["flag_id"], "action": "exclude_score", "reason": "test",
+                               "decided_by": "chair", "decided_at": ""}])
+    decided, _ = apply_decisions(festival, result.flags, decisions)
+    before, after = festival.scores, decided.scores
+    assert len(before) - len(after) == 1
+    gone = before.merge(after, how="left", indicator=True).query("_merge == 'left_only'")
+    assert gone[["juror_id", "entry_id", "round", "performance"]].values.tolist() == [
+        [outlier["juror_id"], FAR[0], FAR[1], FAR[2]]]

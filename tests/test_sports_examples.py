@@ -322,6 +322,23 @@ def test_engine_diving_flags_the_planted_cases_and_no_missing_score(checked):
     assert {f["juror_id"] for f in found["affiliation_bias"]} == {plants["affiliation_bias"]["juror_id"]}
 
 
+def test_engine_the_diving_readme_says_which_blockers_the_check_finds(checked):
+    """The example's README (written by the generator at its seed) says what jury check finds beyond the plants."""
+    flags = read(checked["diving"] / "flags.csv")
+    blockers = sorted((f["check"], f["round"]) for f in flags if f["severity"] == "blocker")
+    assert blockers == [("cut_unstable", "preliminary"), ("first_place_tie", "final")]
+    cut = next(f for f in flags if f["check"] == "cut_unstable")
+    assert "without JD04 D34 would go on instead of D30" in cut["message"] and "without JD06" in cut["message"]
+    assert cut["message"].count("without ") == 2
+    tie = next(f for f in flags if f["check"] == "first_place_tie")
+    assert "by 14.550 points" in tie["message"]
+    readme = (DIVING / "README.md").read_text(encoding="utf-8")
+    assert "one of two\njudges of panel A" in readme and "leads by 14.55 points" in readme
+    rankings = {(r["round"], r["rank"]): r for r in read(checked["diving"] / "rankings.csv")}
+    gap = Decimal(rankings[("preliminary", "18")]["score"]) - Decimal(rankings[("preliminary", "19")]["score"])
+    assert f"({gap} points)" in readme.replace("\n", " ")
+
+
 def test_engine_the_diver_who_did_not_start_is_not_ranked(checked):
     absent = planted()["did_not_start"]["entry_id"]
     rankings = read(checked["diving"] / "rankings.csv")

@@ -119,10 +119,15 @@ def apply_decisions(festival: Festival, flags: pd.DataFrame, decisions: pd.DataF
                 hit &= scores[col.CRITERION] == criterion
             if in_round:
                 hit &= scores[col.ROUND] == in_round
-            gone = scores.loc[hit, [col.JUROR_ID, col.ENTRY_ID, col.CRITERION, col.ROUND]]
+            # where the scores judge performances, a flag on a score names its performance as its item
+            performance = _text(flag["item"]) if flag_id and festival.has_performances else ""
+            if performance:
+                hit &= scores[col.PERFORMANCE] == performance
+            cells = [col.JUROR_ID, col.ENTRY_ID, col.CRITERION, col.ROUND, *([col.PERFORMANCE] if performance else [])]
+            gone = scores.loc[hit, cells]
             if criterion and gone.empty:  # a missing score answered by exclusion: no longer expected
                 gone = pd.DataFrame({col.JUROR_ID: [juror], col.ENTRY_ID: [entry], col.CRITERION: [criterion],
-                                     col.ROUND: [in_round]})
+                                     col.ROUND: [in_round], **({col.PERFORMANCE: [performance]} if performance else {})})
             excluded.append(gone)
             scores = scores.loc[~hit]
         elif action == "exclude_juror":
