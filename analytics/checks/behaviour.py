@@ -115,13 +115,14 @@ def _spread(s: pd.DataFrame, stage: list[str], judgement: list[str]) -> pd.DataF
     y = s[col.SCORE].to_numpy(dtype=float)
     cell = s.groupby([col.LANE, col.ROUND, *judgement, col.CRITERION], sort=False, observed=True).ngroup().to_numpy()
     n, total, squares = (np.bincount(cell, weights=w) for w in (None, y, y * y))
-    sums = pd.DataFrame({col.SCORE: y, "_n": n[cell], "_s": total[cell], "_q": squares[cell]}, index=s.index)
-    out = sums.groupby([s[k] for k in stage], sort=False).agg(
-        n_scores=(col.SCORE, "size"), sd=(col.SCORE, "std"), _n=("_n", "sum"), _s=("_s", "sum"), _q=("_q", "sum"))
+    grouped = s.groupby(stage, sort=False)
+    out = grouped[col.SCORE].agg(n_scores="size", sd="std")
+    juror = grouped.ngroup().to_numpy()  # numbered as the groups of `out` (first appearance)
+    big_n, big_s, big_q = (np.bincount(juror, weights=v[cell], minlength=len(out)) for v in (n, total, squares))
     with np.errstate(invalid="ignore", divide="ignore"):
-        variance = (out["_q"] - out["_s"] ** 2 / out["_n"]) / (out["_n"] - 1)
+        variance = (big_q - big_s ** 2 / big_n) / (big_n - 1)
     out["panel_sd"] = np.sqrt(np.clip(variance, 0, None))
-    return out[["n_scores", "sd", "panel_sd"]]
+    return out
 
 
 def halo_applies(config, lane: str) -> bool:
