@@ -156,6 +156,8 @@ def _own_entry(scores: pd.DataFrame, jurors: pd.Index) -> np.ndarray:
 
 #: jurors are resampled within their rotation only where every rotation has at least this many jurors
 ROTATION_MIN_JURORS = 3
+#: and where the rounds' performances carry fewer than this many labels (1 … 6 in each round, not a code per dive)
+ROTATION_MAX_LABELS = 1000
 
 
 def _rotations(scores: pd.DataFrame, jurors: pd.Index) -> np.ndarray | None:
@@ -165,12 +167,16 @@ def _rotations(scores: pd.DataFrame, jurors: pd.Index) -> np.ndarray | None:
     jurors from that rotation, as the competition seats them, so that no resample leaves a rotation's
     performances with one or two marks. None (jurors resampled across the lane) where every juror
     judged the same performances, or where a rotation has fewer than :data:`ROTATION_MIN_JURORS` jurors
-    (panels drawn afresh for each performance: no rotation to keep). O(scores)."""
-    seen = scores[[col.JUROR_ID, col.ROUND, col.PERFORMANCE]].drop_duplicates()
-    judged = seen.assign(at=seen[col.ROUND] + "\x1f" + seen[col.PERFORMANCE]).groupby(col.JUROR_ID)["at"].agg(
-        lambda at: "\x1e".join(sorted(at)))
-    code, kinds = pd.factorize(judged.reindex(jurors))
-    if len(kinds) < 2 or np.bincount(code).min() < ROTATION_MIN_JURORS:
+    (panels drawn afresh for each performance: no rotation to keep). O(scores + jurors × labels)."""
+    where = scores.groupby([col.ROUND, col.PERFORMANCE], sort=False, observed=True).ngroup().to_numpy()
+    if where.max(initial=0) >= ROTATION_MAX_LABELS:  # performances named one by one (a code per dive): no rotation
+        return None
+    who = jurors.get_indexer(scores[col.JUROR_ID])
+    judged = np.zeros((len(jurors), where.max(initial=0) + 1), dtype=bool)  # jurors × performance labels: a few
+    judged[who, where] = True
+    _, code = np.unique(judged, axis=0, return_inverse=True)
+    code = code.ravel()
+    if code.max(initial=0) < 1 or np.bincount(code).min() < ROTATION_MIN_JURORS:
         return None
     return code
 
