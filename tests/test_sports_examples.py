@@ -349,3 +349,18 @@ def test_engine_the_diver_who_did_not_start_is_not_ranked(checked):
     ranked = [r for r in rankings if r["entry_id"] == withdrawn]
     assert [(r["round"], r["advances"]) for r in ranked] == [("preliminary", "no")]  # ranked on two dives
     assert close(ranked[0]["score"], recompute(DIVING)["preliminary"]["result"][withdrawn])
+
+
+def test_engine_rotating_panels_are_two_parts_whose_severities_have_sound_errors(checked):
+    """Panel A judges the odd dives and panel B the even ones: no dive links them, so the design falls into
+    the two panels (design_disconnected names them) and each judge's severity is within their own panel,
+    with a standard error of a few hundredths of a mark (115 dives each), not the pseudo-inverse's noise."""
+    flags = [f for f in read(checked["diving"] / "flags.csv") if f["check"] == "design_disconnected"]
+    assert sorted(f["round"] for f in flags) == ["final", "preliminary", "semifinal"]
+    panel_a = ", ".join(f"JD{i:02d}" for i in range(1, 8))
+    panel_b = ", ".join(f"JD{i:02d}" for i in range(8, 15))
+    assert all(f"{{{panel_a}}}; {{{panel_b}}}" in f["message"] and "share no performance" in f["message"] for f in flags)
+    severity = [r for r in read(checked["diving"] / "juror_severity.csv") if r["lane"] != "all"]
+    assert severity and all(0 < float(r["se"]) < 0.1 for r in severity)
+    parts = {r["juror_id"]: r["part"] for r in severity if r["round"] == "preliminary"}
+    assert len({parts[f"JD{i:02d}"] for i in range(1, 8)} | {parts[f"JD{i:02d}"] for i in range(8, 15)}) == 2

@@ -13,7 +13,7 @@ from analytics.stats.additive import fit_additive
 from analytics.load.festival import Festival
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind, in_round
-from analytics.checks.shared import Shared
+from analytics.checks.shared import Shared, judgement_codes
 
 
 DESIGN_DISCONNECTED = FlagKind("design_disconnected", "warning")
@@ -26,9 +26,12 @@ def design_parts(data: Festival | Shared, *, lanes: list[str] | None = None) -> 
     links them)."""
     shared = Shared.of(data, lanes)
     rows = []
-    pairs = shared.scores.drop_duplicates([col.LANE, col.ROUND, col.ENTRY_ID, col.JUROR_ID])
+    judgement = shared.festival.judgement  # an entry, or each of its performances (design section 14)
+    pairs = shared.scores.drop_duplicates([col.LANE, col.ROUND, *judgement, col.JUROR_ID])
     for (lane, rnd), data in pairs.groupby([col.LANE, col.ROUND], sort=False):
-        unit, units = pd.factorize(data[col.ENTRY_ID])
+        unit, units = judgement_codes(data, sort=False)
+        if col.PERFORMANCE in data:  # listed by entry and performance
+            units = pd.Index([f"{e} ({p})" for e, p in units])
         rater, raters = pd.factorize(data[col.JUROR_ID])
         fit = fit_additive(unit, rater, np.zeros(len(unit)), len(units), len(raters))
         # each part's jurors and entries, sorted and joined: one sort per lane, not a pass per part
@@ -48,7 +51,8 @@ def parts_flags(data: Festival | Shared, parts: pd.DataFrame) -> list[Flag]:
     """A warning for each lane whose design falls apart into parts that share no entry (not where
     every part is one entry and its own jurors, as when each juror scored one entry: severity
     says there that it does not apply)."""
-    names = Shared.of(data).lane_names
+    shared = Shared.of(data)
+    names, performed = shared.lane_names, shared.festival.has_performances
     flags = []
     for (lane, rnd), group in parts.groupby(["lane", "round"], sort=False):
         if len(group) > 1 and not (group["n_entries"] == 1).all():  # a part per entry: severity does not apply there
@@ -56,7 +60,8 @@ def parts_flags(data: Festival | Shared, parts: pd.DataFrame) -> list[Flag]:
             listing = "; ".join(f"{{{r.jurors.replace(';', ', ')}}}" for r in shown.itertuples(index=False))
             more = f"; and {len(group) - len(shown):,} more groups" if len(group) > len(shown) else ""
             flags.append(DESIGN_DISCONNECTED.flag(lane,
-                                   f"{names[lane]}{in_round(rnd)}: the jurors fall into {len(group)} groups that share no entry, so "
+                                   f"{names[lane]}{in_round(rnd)}: the jurors fall into {len(group)} groups that share no "
+                                   f"{'performance' if performed else 'entry'}, so "
                                    f"their severities cannot be compared: {listing}{more}.", round=rnd))
     return flags
 

@@ -27,6 +27,9 @@ from analytics.checks.shared import LaneFit, Shared
 JUROR_SEVERITY = FlagKind("juror_severity", "warning", about_juror=True)
 
 
+#: the juror system's eigenvalues below this share of the largest are its parts' null directions, not information
+PINV_RCOND = 1e-10
+
 SEVERITY_COLUMNS = ["lane", "round", "scope", "juror_id", "severity", "se", "ci_low", "ci_high", "n_scores", "part",
                     "reason"]
 
@@ -66,7 +69,10 @@ def _severity_one(lane_fit: LaneFit) -> dict[str, np.ndarray]:
         else:
             incidence = sparse.csr_matrix((np.ones(len(unit)), (unit, rater)), shape=(n_units, n_raters))
             cross = (incidence.T @ sparse.diags(1.0 / n_u) @ incidence).toarray()
-        se = np.sqrt(np.maximum(np.diag(np.linalg.pinv(np.diag(counts.astype(float)) - cross)), 0) * sigma2)
+        # (one zero eigenvalue per part of the design: cut at a relative 1e-10, so that rounding noise
+        # in a design of several parts, such as rotating panels, is not inverted into huge errors)
+        system = np.diag(counts.astype(float)) - cross
+        se = np.sqrt(np.maximum(np.diag(np.linalg.pinv(system, rcond=PINV_RCOND)), 0) * sigma2)
     return {col.JUROR_ID: np.asarray(raters, dtype=object), "severity": fit.b, "se": se, "ci_low": fit.b - Z95 * se,
             "ci_high": fit.b + Z95 * se, "n_scores": counts, "part": fit.rater_component}
 
