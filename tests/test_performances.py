@@ -19,6 +19,7 @@ from the synthetic data as built here (a planted bias, a planted drift), said wh
 
 from __future__ import annotations
 
+import collections
 import itertools
 import math
 import re
@@ -188,6 +189,14 @@ def exact_official(performed: dict, rule, factors: dict[str, Fraction], multipli
     return per_criterion, points, entries
 
 
+def usual_seats(performed: dict) -> dict:
+    """Each performance's full panel for ``panel = "sum"``: the round's usual panel, the number of jurors who
+    judged most of its performances, the larger on a tie (design section 14; here a panel is one round)."""
+    counts = collections.Counter(len(marks) for _, _, _, marks in performed.values())
+    usual = max(counts, key=lambda n: (counts[n], n))
+    return {key: usual for key in performed}
+
+
 def close(got: float, want: Fraction | None) -> bool:
     return bool(np.isnan(got)) if want is None else abs(got - float(want)) <= 1e-9
 
@@ -196,7 +205,9 @@ def check_exact(scores: pd.DataFrame, weights: dict[str, Fraction], rule, multip
     factors = {c: float(w) for c, w in weights.items()}
     panel = Panel.of(scores, tuple(weights))
     assert panel.performances is not None
-    per_criterion, points, entries = exact_official(performances_of(scores), rule, weights, Fraction(multiplier))
+    performed = performances_of(scores)
+    per_criterion, points, entries = exact_official(performed, rule, weights, Fraction(multiplier),
+                                                    seats=usual_seats(performed))
     got, per = panel_results(panel, np.ones((1, len(panel.jurors_index))), rule, factors)
     assert sorted(panel.entries) == sorted(entries)
     for entry, value in zip(panel.entries, got[0]):
@@ -230,9 +241,9 @@ def check_left_out(scores: pd.DataFrame, weights: dict[str, Fraction], rule, mul
         if (j, e) not in scored:
             np.testing.assert_allclose(full[j, e], official[0, e], rtol=0, atol=1e-9, equal_nan=True)
     # and in exact arithmetic: the entry without the juror's marks (panel = "sum": the kept marks' mean × the
-    # number of marks the rule keeps of the panel as it sat, design section 14)
+    # number of marks the rule keeps of the round's usual panel, design section 14)
     performed = performances_of(scores)
-    seats = {key: len(marks) for key, (_, _, _, marks) in performed.items()}
+    seats = usual_seats(performed)
     for j, name in enumerate(panel.jurors_index):
         _, _, exact = exact_official(performed, rule, weights, Fraction(multiplier), without=name, seats=seats)
         for e in entry[juror == j]:
@@ -806,3 +817,91 @@ def test_a_decision_on_a_performances_score_excludes_that_performance_only(divin
     gone = before.merge(after, how="left", indicator=True).query("_merge == 'left_only'")
     assert gone[["juror_id", "entry_id", "round", "performance"]].values.tolist() == [
         [outlier["juror_id"], FAR[0], FAR[1], FAR[2]]]
+
+
+def test_a_round_in_performances_csv_without_rounds_is_a_load_error(tmp_path):
+    """performances.csv naming a round in a festival that declares none: one problem per row, as scores.csv."""
+    tables = small_tables()
+    tables["performances"]["round"] = ["r1", "", "r1", ""]  # spreadsheet rows 2 and 4
+    found = load_problems(write_folder(tmp_path / "f", SMALL_TOML, tables))
+    assert [(p.file, p.row, p.column, p.value) for p in found] == [("performances.csv", 2, "round", "r1"),
+                                                                    ("performances.csv", 4, "round", "r1")]
+    assert all("declares no [[rounds]]" in p.expected for p in found)
+
+
+def test_a_conflicted_judge_of_several_performances_is_one_flag_per_entry_and_round(tmp_path):
+    """A declared conflict is with the entry: the judge's marks on its several dives are one conflict_scored
+    flag per round (flag ids unique), and the dives they marked name no short panel."""
+    folder = write_diving(tmp_path / "conflict")
+    scores = pd.read_csv(folder / "scores.csv", dtype=str)
+    judged = scores[(scores["entry_id"] == "D1") & (scores["round"] == "prelim")]
+    juror = judged["juror_id"].value_counts().index[0]  # a judge of two or more of D1's dives
+    assert judged["juror_id"].value_counts().iloc[0] >= 2
+    pd.DataFrame({"juror_id": [juror], "entry_id": ["D1"], "reason": ["coach"]}).to_csv(folder / "conflicts.csv",
+                                                                                        index=False)
+    flags = run_checks(load_festival(folder)).flags
+    assert flags["flag_id"].is_unique
+    conflict = flags[flags["check"] == "conflict_scored"]
+    rounds = sorted(scores.loc[(scores["entry_id"] == "D1") & (scores["juror_id"] == juror), "round"].unique())
+    assert sorted(conflict["round"]) == rounds and set(conflict["juror_id"]) == {juror}
+    for row in conflict.itertuples(index=False):
+        n = ((scores["entry_id"] == "D1") & (scores["juror_id"] == juror) & (scores["round"] == row.round)).sum()
+        assert f"their {n} scores for it" in row.message
+
+
+def test_an_excluded_mark_of_a_summed_panel_counts_as_the_usual_panel(diving):
+    """panel = "sum" (design section 14): a dive whose mark the chair excludes counts the mean of its kept marks
+    as many times as the round's usual panel keeps marks (five judges: three kept), as leaving the judge out does,
+    so that removing a mark does not remove points."""
+    from analytics.gate.decisions import apply_decisions
+
+    _, festival, result = diving
+    dive = festival.scores[(festival.scores["entry_id"] == "D3") & (festival.scores["round"] == "prelim")
+                           & (festival.scores["performance"] == "1")]
+    assert len(dive) == 5
+    juror = dive.sort_values("score")["juror_id"].iloc[2]  # a middle mark
+    decisions = pd.DataFrame([{"flag_id": "", "action": "exclude_score", "reason": "test", "decided_by": "chair",
+                               "decided_at": "", "lane": "springboard", "juror_id": juror, "entry_id": "D3",
+                               "criterion": "execution", "round": "prelim", "performance": "1"}])
+    decided, _ = apply_decisions(festival, result.flags, decisions)
+    assert len(festival.scores) - len(decided.scores) == 1
+    points = run_checks(decided)["entry_scores"]
+    got = points[(points["entry_id"] == "D3") & (points["round"] == "prelim") & (points["performance"] == "1")]
+    left = sorted(Decimal(str(m)) for m in dive.loc[dive["juror_id"] != juror, "score"])[1:-1]  # four marks, two kept
+    factor = Decimal(str(dive["factor"].iloc[0]))
+    panel = (sum(left, Decimal(0)) / 2 * 3).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    want = (panel * factor * Decimal("0.6")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    assert got["score"].iloc[0] == pytest.approx(float(panel), abs=1e-9)
+    assert got["points"].iloc[0] == pytest.approx(float(want), abs=1e-9)
+
+
+def test_the_explorer_on_performances_leaves_out_exactly_the_flagged_mark(diving):
+    """The chair explorer on a performance festival: agreement and the juror panel per performance; a what-if on
+    one performance's mark in one round answers the flag on exactly it, and the gate removes that mark only."""
+    from analytics.apps.explorer import Explorer
+    from analytics.gate.decisions import apply_decisions
+
+    _, festival, result = diving
+    explorer = Explorer(festival)
+    assert 0 < explorer.agreement()["alpha"] <= 1
+    assert len(explorer.juror_panel()) == festival.jurors.shape[0]
+    own = explorer.juror_scores(result.flags.query("check == 'score_outlier'")["juror_id"].iloc[0])
+    assert {"performance", "panel_mean"} <= set(own.columns)
+    outlier = result.flags[(result.flags["check"] == "score_outlier") & (result.flags["entry_id"] == FAR[0])
+                           & (result.flags["item"] == FAR[2])].iloc[0]
+    explorer.exclude_score(outlier["juror_id"], FAR[0], "execution", performance=FAR[2], round=FAR[1])
+    decisions = explorer.decisions()
+    assert decisions["flag_id"].tolist() == [outlier["flag_id"]]
+    decided, _ = apply_decisions(festival, result.flags, decisions)
+    assert len(festival.scores) - len(decided.scores) == 1 == explorer._removed().sum()
+    explorer.reset()  # every round: D5 dived in the preliminary only, so the same mark and the same flag
+    explorer.exclude_score(outlier["juror_id"], FAR[0], "execution", performance=FAR[2])
+    assert explorer.decisions()["flag_id"].tolist() == [outlier["flag_id"]]
+    s = festival.scores
+    both = s[s["entry_id"].isin(DIVERS[:4])].groupby(["juror_id", "entry_id", "performance"])["round"].nunique()
+    juror, entry, performance = both[both == 2].index[0]  # a finalist's dive marked by the same judge in both rounds
+    explorer.reset()
+    explorer.exclude_score(juror, entry, "execution", performance=performance)
+    assert explorer.decisions()["flag_id"].tolist() == [""]  # two marks: no flag is on exactly them
+    decided, _ = apply_decisions(festival, result.flags, explorer.decisions(), strict=False)
+    assert len(festival.scores) - len(decided.scores) == explorer._removed().sum() == 2

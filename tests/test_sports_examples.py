@@ -47,11 +47,17 @@ def half_up(value: Decimal, decimals: int) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def panel_and_points(marks: list[str], rule: dict, factor: str = "1", base: str = "0") -> tuple[Decimal, Decimal]:
-    """A performance's panel score and points under ``rule`` (an ``[aggregation]`` table)."""
+def panel_and_points(marks: list[str], rule: dict, factor: str = "1", base: str = "0",
+                     usual: int | None = None) -> tuple[Decimal, Decimal]:
+    """A performance's panel score and points under ``rule`` (an ``[aggregation]`` table); ``usual``: the
+    round's usual panel (design section 14: with ``panel = "sum"`` a short panel's kept marks' mean counts as
+    many times as the usual panel keeps marks)."""
     ordered = sorted(Decimal(m) for m in marks)
+    drops = rule.get("drop_low", 0) + rule.get("drop_high", 0)
     kept = ordered[rule.get("drop_low", 0): len(ordered) - rule.get("drop_high", 0)]
     total = sum(kept, Decimal(0))
+    if rule.get("panel") == "sum" and usual is not None and len(ordered) != usual:
+        total = total / len(kept) * (usual - drops)
     decimals = rule["decimals"]
     panel = half_up(total if rule.get("panel", "mean") == "sum" else total / len(kept), decimals)
     multiplier = Decimal(str(rule.get("multiplier", 1)))
@@ -74,10 +80,14 @@ def recompute(folder: Path) -> dict:
             if row["round"] == rnd["id"]:
                 marks[(row["entry_id"], row["performance"])].append(row["score"])
         panel, points, by_entry = {}, {}, defaultdict(list)
+        sizes = defaultdict(int)
+        for given in marks.values():
+            sizes[len(given)] += 1
+        usual = max(sizes, key=lambda n: (sizes[n], n)) if sizes else None  # the number of judges of most dives
         for (entry, performance), given in marks.items():
             line = sheet.get((entry, rnd["id"], performance), {})
             panel[(entry, performance)], points[(entry, performance)] = panel_and_points(
-                given, rule, line.get("factor", "1"), line.get("base", "0"))
+                given, rule, line.get("factor", "1"), line.get("base", "0"), usual)
             by_entry[entry].append(points[(entry, performance)])
         combine = {"sum": lambda ps: sum(ps, Decimal(0)), "mean": lambda ps: sum(ps, Decimal(0)) / len(ps),
                    "best": max}[rule.get("performances", "sum")]
@@ -100,10 +110,12 @@ def test_the_recomputation_by_hand():
     # D04's fifth dive of the final (109C, degree of difficulty 3.8): 8.5 six times and a 9; the 9
     # and one 8.5 dropped, 5 x 8.5 = 42.5; 42.5 x 3.8 = 161.5; x 0.6 = 96.90
     assert panel_and_points(["8.5"] * 6 + ["9.0"], diving, "3.8") == (Decimal("42.5"), Decimal("96.90"))
-    # the short panel, D28's fourth dive of the preliminary (405B, 3.1), six marks 8.5 8.5 8.5 8.5 8.0 8.0:
-    # an 8.0 and an 8.5 dropped, the middle four 33.5; 33.5 x 3.1 = 103.85; x 0.6 = 62.31. With the
+    # the short panel, D28's fourth dive of the preliminary (405B, 3.1), six marks 8.5 8.5 8.5 8.5 8.0 8.0
+    # where the round's panel is seven: an 8.0 and an 8.5 dropped, the middle four 33.5, their mean 8.375
+    # counted five times 41.875 -> 41.88; 41.88 x 3.1 = 129.828; x 0.6 = 77.8968 -> 77.90. With the
     # missing 8.5 the middle five were 42.0: 42.0 x 3.1 x 0.6 = 78.12
-    assert panel_and_points(["8.5", "8.5", "8.5", "8.5", "8.0", "8.0"], diving, "3.1")[1] == Decimal("62.31")
+    assert panel_and_points(["8.5", "8.5", "8.5", "8.5", "8.0", "8.0"], diving, "3.1", usual=7) == (
+        Decimal("41.88"), Decimal("77.90"))
     assert panel_and_points(["8.5"] * 5 + ["8.0", "8.0"], diving, "3.1")[1] == Decimal("78.12")
     # the withdrawn D06's two dives: 6.5 x 6 and a 6.0 (5235D, 2.8): 32.5 x 2.8 x 0.6 = 54.60;
     # 6.0 6.0 and 6.5 x 5 (5154B, 3.0): 6.0 + 4 x 6.5 = 32.0; 32.0 x 3.0 x 0.6 = 57.60; 112.20 in all
@@ -124,7 +136,7 @@ def test_the_recomputation_by_hand():
 def test_the_recomputation_by_hand_on_the_examples():
     diving = recompute(DIVING)
     assert diving["final"]["points"][("D04", "5")] == Decimal("96.90")
-    assert diving["preliminary"]["points"][("D28", "4")] == Decimal("62.31")
+    assert diving["preliminary"]["points"][("D28", "4")] == Decimal("77.90")  # the short panel, worked above
     assert diving["preliminary"]["round_score"]["D06"] == Decimal("112.20")
     ski = recompute(SKI_JUMPING)
     assert ski["first"]["points"][("SJ50", "1")] == Decimal("141.1")

@@ -56,6 +56,10 @@ class Exclusion:
     entry_id: str | None = None
     criterion: str | None = None
     flag_id: str = ""
+    #: where the scores judge performances: the one performance (None: all of the entry's)
+    performance: str | None = None
+    #: the one round (None: every round)
+    round: str | None = None
 
     @property
     def action(self) -> str:
@@ -65,13 +69,14 @@ class Exclusion:
         if self.entry_id is None:
             return f"juror {self.juror_id} left out of {(lane_names or {}).get(self.lane, self.lane)}"
         what = f"{self.criterion} score" if self.criterion else "scores"
-        return f"juror {self.juror_id}'s {what} for {self.entry_id} left out"
+        judged = f"performance {self.performance} of {self.entry_id}" if self.performance else self.entry_id
+        return f"juror {self.juror_id}'s {what} for {judged}{f' in round {self.round}' if self.round else ''} left out"
 
     def decision(self) -> dict[str, str]:
         """The what-if as a decision row (with its own subject, for a what-if that answers no flag)."""
         return {col.FLAG_ID: self.flag_id, col.ACTION: self.action, col.REASON: self.describe(), col.DECIDED_BY: "what-if",
                 col.DECIDED_AT: "", col.LANE: self.lane, col.JUROR_ID: self.juror_id, col.ENTRY_ID: self.entry_id or "",
-                col.CRITERION: self.criterion or ""}
+                col.CRITERION: self.criterion or "", col.PERFORMANCE: self.performance or "", col.ROUND: self.round or ""}
 
 
 def _with_resamples(festival: Festival, n_boot: int | None) -> Festival:
@@ -143,23 +148,42 @@ class Explorer:
                      & ~flags["flag_id"].isin(taken)]
         self.exclusions.append(Exclusion(self.lane, juror_id, flag_id=mine["flag_id"].iloc[0] if len(mine) else ""))
 
-    def exclude_score(self, juror_id: str, entry_id: str, criterion: str | None = None) -> None:
-        """Leave one score (or all of a juror's criteria for one entry) out. A missing score
-        can be left out too when a flag asks for it: it is then no longer expected."""
+    def exclude_score(self, juror_id: str, entry_id: str, criterion: str | None = None,
+                      performance: str | None = None, round: str | None = None) -> None:
+        """Leave one score (or all of a juror's criteria for one entry) out; where the scores judge
+        performances, of one ``performance`` (None: of every performance of the entry); of one ``round``
+        (None: of every round). A missing score can be left out too when a flag asks for it: it is then
+        no longer expected."""
         s = self.before().shared.lane_scores(self.lane)
         hit = ~self._removed() & (s[col.JUROR_ID] == juror_id).to_numpy() & (s[col.ENTRY_ID] == entry_id).to_numpy()
         if criterion is not None:
             hit &= (s[col.CRITERION] == criterion).to_numpy()
+        if round is not None:
+            if round not in self.festival.config.round_ids:
+                raise ValueError(f"round must be one of {', '.join(self.festival.config.round_ids)}; got {round!r}")
+            hit &= (s[col.ROUND] == round).to_numpy()
+        performed = self.festival.has_performances
+        if performance is not None:
+            if not performed:
+                raise ValueError("performance: the scores of this festival name no performances")
+            hit &= (s[col.PERFORMANCE] == performance).to_numpy()
         flags = self.before().flags
         exact = flags[(flags[col.LANE] == self.lane) & (flags[col.JUROR_ID] == juror_id) & (flags[col.ENTRY_ID] == entry_id)
                       & (flags[col.CRITERION] == (criterion or ""))]
+        if performed:  # a flag on one performance's score names it (its item) and its round: exactly this what-if's
+            rounds = s[col.ROUND].to_numpy()
+            exact = exact[(exact["item"] == (performance or ""))
+                          & np.array([not (hit & (rounds != r)).any() if r else True for r in exact[col.ROUND]],
+                                     dtype=bool)]  # (a handful of flags on one juror's scores of one entry)
         taken = {e.flag_id for e in self.exclusions}
         exact = exact[~exact["flag_id"].isin(taken)]
         if not hit.any() and exact.empty:
             raise ValueError(f"no score of juror {juror_id!r} for {entry_id!r}{f' on {criterion!r}' if criterion else ''} "
                              f"in {self.lane} (or it is already left out)")
+        if round is not None:
+            exact = exact[exact[col.ROUND] == round]
         self.exclusions.append(Exclusion(self.lane, juror_id, entry_id, criterion,
-                                         exact["flag_id"].iloc[0] if len(exact) else ""))
+                                         exact["flag_id"].iloc[0] if len(exact) else "", performance, round))
 
     def undo(self) -> Exclusion | None:
         """Take back the last what-if; returns it (None when there was none)."""
@@ -181,7 +205,8 @@ class Explorer:
         """The what-ifs of the lane as decisions (see :class:`Exclusion`)."""
         lane = lane or self.lane
         rows = [e.decision() for e in self.exclusions if e.lane == lane]
-        return pd.DataFrame(rows, columns=[*DECISION_COLUMNS, col.LANE, col.JUROR_ID, col.ENTRY_ID, col.CRITERION])
+        return pd.DataFrame(rows, columns=[*DECISION_COLUMNS, col.LANE, col.JUROR_ID, col.ENTRY_ID, col.CRITERION,
+                                           col.PERFORMANCE, col.ROUND])
 
     def _key(self) -> tuple:
         return (self.lane, tuple(e for e in self.exclusions if e.lane == self.lane))
@@ -231,6 +256,10 @@ class Explorer:
                     hit &= entry == e.entry_id
                     if e.criterion:
                         hit &= criterion == e.criterion
+                    if e.performance:
+                        hit &= (s[col.PERFORMANCE] == e.performance).to_numpy()
+                    if e.round is not None:
+                        hit &= (s[col.ROUND] == e.round).to_numpy()
                 out |= hit
             return out
         return self._quick_memo("removed", compute)
@@ -352,12 +381,14 @@ class Explorer:
         return out
 
     def juror_scores(self, juror_id: str) -> pd.DataFrame:
-        """One juror's scores in the lane, with the panel's mean for each entry and criterion."""
+        """One juror's scores in the lane, with the panel's mean for each entry (each performance, where the
+        scores judge performances) and criterion."""
         s = self.festival.scores
         lane = s[(s[col.LANE] == self.lane) & (s[col.ROUND] == self.round)]
-        panel = lane.groupby([col.ENTRY_ID, col.CRITERION])[col.SCORE].mean().rename("panel_mean")
-        own = lane[lane[col.JUROR_ID] == juror_id].join(panel, on=[col.ENTRY_ID, col.CRITERION])
-        return own[[col.ENTRY_ID, col.CRITERION, col.SCORE, "panel_mean"]].assign(
+        judged = [*self.festival.judgement, col.CRITERION]  # where the scores judge performances, per performance
+        panel = lane.groupby(judged)[col.SCORE].mean().rename("panel_mean")
+        own = lane[lane[col.JUROR_ID] == juror_id].join(panel, on=judged)
+        return own[[*judged, col.SCORE, "panel_mean"]].assign(
             difference=own[col.SCORE] - own["panel_mean"]).reset_index(drop=True)
 
     def decision_rows(self, *, decided_by: str = "jury chair", reason: str = "") -> pd.DataFrame:

@@ -45,6 +45,9 @@ FACTOR = "factor"  # the performance's degree of difficulty: its panel score is 
 BASE = "base"  # points added that no juror gives (ski jumping's distance points)
 #: added at load: the place of a performance in its entry's round (0, 1, ...), the order in which it was performed
 PERFORMANCE_ORDER = "performance_order"
+#: added at load: the usual panel of a performance's lane and round, the number of jurors who judged most of its
+#: performances (the larger on a tie); a performance judged by fewer has a short panel
+USUAL_PANEL = "usual_panel"
 
 # conflicts.csv
 REASON = "reason"

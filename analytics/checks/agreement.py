@@ -169,7 +169,7 @@ def faction_agreement(festival: Festival | Shared, *, n_boot: int | None = None,
             for faction, group in ratings.groupby("faction", sort=True):
                 r = krippendorff_alpha(group, n_boot=n_boot, random_state=seed)
                 rows.append([lane, rnd, scope, faction, r.estimate, r.ci_low, r.ci_high, r.band, r.n_raters, r.n_units, r.reason])
-            means = ratings.groupby([col.ENTRY_ID, "faction"], as_index=False)[col.SCORE].mean()
+            means = ratings.groupby([*shared.festival.judgement, "faction"], as_index=False)[col.SCORE].mean()
             r = krippendorff_alpha(means, rater="faction", n_boot=n_boot, random_state=seed)
             rows.append([lane, rnd, scope, BETWEEN_FACTIONS, r.estimate, r.ci_low, r.ci_high, r.band, r.n_raters, r.n_units,
                          r.reason])

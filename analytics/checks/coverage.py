@@ -12,7 +12,7 @@ from analytics.base import columns as col
 from analytics.load.festival import Festival
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind
-from analytics.checks.pairs import STATUSES, coverage  # noqa: F401  (the pairs' vocabulary, for callers)
+from analytics.checks.pairs import STATUSES, coverage, excluded_cells  # noqa: F401  (the pairs' vocabulary, for callers)
 from analytics.checks.shared import Shared
 
 #: the flags this family raises
@@ -52,7 +52,7 @@ def _missing(festival: Festival, pairs: pd.DataFrame) -> pd.DataFrame:
                             columns=[col.LANE, col.CRITERION])
     expected = open_pairs.merge(criteria, on=col.LANE)
     cells = [col.JUROR_ID, col.ENTRY_ID, col.CRITERION, col.ROUND, *performed]
-    excluded = festival.excluded.reindex(columns=cells).fillna({c: "" for c in (col.ROUND, *performed)})
+    excluded = excluded_cells(festival, cells)
     have = pd.concat([festival.scores[cells], excluded]).drop_duplicates().assign(present=True)
     merged = expected.merge(have, on=cells, how="left")
     return merged.loc[merged["present"].isna(), [col.LANE, col.ROUND, col.JUROR_ID, col.ENTRY_ID, *performed,
@@ -67,14 +67,15 @@ def short_panels(festival: Festival, pairs: pd.DataFrame) -> pd.DataFrame:
     O(pairs)."""
     keys = [col.LANE, col.ROUND, col.ENTRY_ID, col.PERFORMANCE]
     judged = pairs[pairs[col.N_SCORED] > 0].groupby(keys, sort=False).size().rename("n_jurors").reset_index()
-    counts = judged.groupby([col.LANE, col.ROUND, "n_jurors"]).size().rename("times").reset_index()
-    usual = counts.sort_values(["times", "n_jurors"], ascending=False).drop_duplicates([col.LANE, col.ROUND])
-    out = judged.merge(usual[[col.LANE, col.ROUND, "n_jurors"]].rename(columns={"n_jurors": "usual"}),
-                       on=[col.LANE, col.ROUND])
+    usual = festival.performances.set_index(keys)[col.USUAL_PANEL]  # the round's usual panel, as loaded
+    out = judged.assign(usual=usual.reindex(pd.MultiIndex.from_frame(judged[keys])).to_numpy())
     out = out[out["n_jurors"] < out["usual"]]
-    away = pairs[(pairs[col.STATUS] == "missing")].groupby(keys, sort=False)[col.JUROR_ID].agg(";".join)
-    absent = away.reindex(pd.MultiIndex.from_frame(out[keys])).fillna("").to_numpy() if len(out) else []
-    return out.assign(absent=absent).reset_index(drop=True)
+    at = pd.MultiIndex.from_frame(out[keys])
+
+    def named(status: str) -> np.ndarray:
+        who = pairs[pairs[col.STATUS] == status].groupby(keys, sort=False)[col.JUROR_ID].agg(";".join)
+        return who.reindex(at).fillna("").to_numpy() if len(out) else np.zeros(0, dtype=object)
+    return out.assign(absent=named("missing"), conflicted=named("conflict")).reset_index(drop=True)
 
 
 def incomplete_performances(festival: Festival, shared: Shared) -> pd.DataFrame:
@@ -114,8 +115,12 @@ def lane_summary(data: Festival | Shared, *, lanes: list[str] | None = None) -> 
 
 
 def _open(pairs: pd.DataFrame) -> pd.Series:
-    """Per pair, how many expected scores are absent."""
-    return (pairs[col.N_EXPECTED] - pairs[col.N_SCORED]).clip(lower=0).where(pairs[col.N_EXPECTED] > 0, 0)
+    """Per pair, how many expected scores are absent (where the scores judge performances, a judge absent from a
+    performance is a short panel, not missing scores: :func:`short_panels`)."""
+    absent = (pairs[col.N_EXPECTED] - pairs[col.N_SCORED]).clip(lower=0).where(pairs[col.N_EXPECTED] > 0, 0)
+    if col.PERFORMANCE in pairs:
+        absent = absent.where(pairs[col.STATUS] != "missing", 0)
+    return absent
 
 
 def juror_summary(festival: Festival) -> pd.DataFrame:
@@ -150,15 +155,24 @@ def _in_round(rnd: str) -> str:
     return f" in round {rnd}" if rnd else ""
 
 
+def _summed(shared: Shared, rnd: str) -> str:
+    """How a short panel's marks count where the rule sums them (``panel = "sum"``)."""
+    if shared.config.rule(rnd).panel != "sum":
+        return ""
+    return (" (the rule sums the marks it keeps: their mean counts as many times as the usual panel keeps marks, as "
+            "a missing mark is replaced by the others' average)")
+
+
 def _performance_flags(shared: Shared, pairs: pd.DataFrame) -> list[Flag]:
     """Warnings for short panels and for entries that performed less than the others (design section 14)."""
     names, out = shared.lane_names, []
     for row in short_panels(shared.festival, pairs).itertuples(index=False):
-        away = f" (assigned, no mark: {row.absent.replace(';', ', ')})" if row.absent else ""
+        away = "".join(f" ({what}: {who.replace(';', ', ')})" for what, who in
+                       (("assigned, no mark", row.absent), ("declared conflict, no mark", row.conflicted)) if who)
         out.append(PERFORMANCE_SHORT_PANEL.flag(row.lane,
                    f"{names[row.lane]}: performance {row.performance} of {row.entry_id}{_in(row)} was judged by "
                    f"{row.n_jurors} jurors where the round's panel is {row.usual}{away}; its panel score is over the "
-                   f"marks it has.", entry_id=row.entry_id, round=row.round, item=row.performance,
+                   f"marks it has{_summed(shared, row.round)}.", entry_id=row.entry_id, round=row.round, item=row.performance,
                    value=row.n_jurors, threshold=row.usual))
     for row in incomplete_performances(shared.festival, shared).itertuples(index=False):
         listed = f" of the {row.listed} it listed" if row.listed > row.performed else ""
@@ -180,7 +194,11 @@ def flags(data: Festival | Shared, pairs: pd.DataFrame) -> list[Flag]:
     shared = Shared.of(data)
     names = shared.lane_names
     out = []
-    for row in pairs[pairs[col.STATUS] == "conflict_scored"].itertuples(index=False):
+    conflicts = pairs[pairs[col.STATUS] == "conflict_scored"]
+    if shared.festival.has_performances:  # a conflict is with the entry: one flag for all its performances in a round
+        conflicts = conflicts.groupby([col.LANE, col.ROUND, col.JUROR_ID, col.ENTRY_ID], sort=False, as_index=False)[
+            col.N_SCORED].sum()
+    for row in conflicts.itertuples(index=False):
         out.append(CONFLICT_SCORED.flag(row.lane,
                              f"{names[row.lane]}: juror {row.juror_id} declared a conflict with {row.entry_id}, yet their "
                              f"{row.n_scored} scores for it are counted{_in(row)}.", juror_id=row.juror_id,
@@ -194,10 +212,13 @@ def flags(data: Festival | Shared, pairs: pd.DataFrame) -> list[Flag]:
                              entry_id=row["entry_id"], criterion=row["criterion"], round=row["round"], item=performance))
     if shared.festival.has_performances:
         out += _performance_flags(shared, pairs)
-    for row in pairs[pairs[col.STATUS] == "unassigned"].itertuples(index=False):
-        out.append(SCORE_UNASSIGNED.flag(row.lane,
-                             f"{names[row.lane]}: juror {row.juror_id} scored {row.entry_id} without being assigned it"
-                             f"{_in(row)}.", juror_id=row.juror_id, entry_id=row.entry_id, round=row.round))
+    for row in pairs[pairs[col.STATUS] == "unassigned"].to_dict("records"):
+        performance = row.get(col.PERFORMANCE, "")
+        what = f"performance {performance} of {row['entry_id']}" if performance else row["entry_id"]
+        out.append(SCORE_UNASSIGNED.flag(row["lane"],
+                             f"{names[row['lane']]}: juror {row['juror_id']} scored {what} without being assigned it"
+                             f"{_in_round(row['round'])}.", juror_id=row["juror_id"], entry_id=row["entry_id"],
+                             round=row["round"], item=performance))
     return out
 
 

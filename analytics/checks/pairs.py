@@ -80,7 +80,7 @@ def coverage(festival: Festival) -> pd.DataFrame:
     is_conflict = pairs["conflict"].notna().to_numpy()
     n_scored = pairs[col.N_SCORED].fillna(0).astype(np.int64)
     expected = is_assigned & ~is_conflict
-    excluded = festival.excluded.reindex(columns=[*keys, col.CRITERION]).fillna({c: "" for c in keys[2:]})
+    excluded = excluded_cells(festival, [*keys, col.CRITERION])
     n_excluded = excluded.groupby(keys).size().reindex(pd.MultiIndex.from_frame(pairs[keys])).fillna(0)
     n_wanted = pairs[col.LANE].map(n_criteria_of).to_numpy(dtype=np.int64) - n_excluded.to_numpy(dtype=np.int64)
     pairs[col.N_SCORED] = n_scored
@@ -92,6 +92,16 @@ def coverage(festival: Festival) -> pd.DataFrame:
     order = {r: i for i, r in enumerate(config.round_ids)}
     return out.sort_values([col.LANE, col.JUROR_ID, col.ENTRY_ID, col.ROUND, *keys[3:]],
                            key=lambda s: s.map(order) if s.name == col.ROUND else s, ignore_index=True)
+
+
+def excluded_cells(festival: Festival, cells: list[str]) -> pd.DataFrame:
+    """The scores the chair excluded (:attr:`~analytics.load.festival.Festival.excluded`) in the columns
+    ``cells``, a round or performance not named being empty text."""
+    out = festival.excluded.reindex(columns=cells)
+    for name in (col.ROUND, col.PERFORMANCE):
+        if name in out:
+            out[name] = out[name].astype("object").fillna("").astype("str")
+    return out
 
 
 def _performances_of(assigned: pd.DataFrame) -> pd.DataFrame:

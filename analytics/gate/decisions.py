@@ -119,8 +119,9 @@ def apply_decisions(festival: Festival, flags: pd.DataFrame, decisions: pd.DataF
                 hit &= scores[col.CRITERION] == criterion
             if in_round:
                 hit &= scores[col.ROUND] == in_round
-            # where the scores judge performances, a flag on a score names its performance as its item
-            performance = _text(flag["item"]) if flag_id and festival.has_performances else ""
+            # where the scores judge performances, a flag on a score names its performance as its item (a what-if, in
+            # its own column)
+            performance = "" if not festival.has_performances else _text(flag["item"] if flag_id else row.get(col.PERFORMANCE))
             if performance:
                 hit &= scores[col.PERFORMANCE] == performance
             cells = [col.JUROR_ID, col.ENTRY_ID, col.CRITERION, col.ROUND, *([col.PERFORMANCE] if performance else [])]

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analytics.base import columns as col
@@ -66,7 +67,7 @@ class Festival:
     #: official rules have decided it (:func:`analytics.rules.stages.with_stages`: loading runs no rule)
     stages: pd.DataFrame | None = None
     #: the performances judged (design section 14): ``lane, round, entry_id, performance, factor, base,
-    #: performance_order, scored``, one row per performance of an entry in a round that ``scores.csv`` or
+    #: performance_order, scored, n_jurors, usual_panel`` (``n_jurors``: who judged it; ``usual_panel``: its round's), one row per performance of an entry in a round that ``scores.csv`` or
     #: ``performances.csv`` names (``scored``: it has a score); ``None`` in a festival whose scores name none
     performances: pd.DataFrame | None = None
 
@@ -268,8 +269,11 @@ def _performances(scores: pd.DataFrame, listed: pd.DataFrame | None, lane_of_ent
     table["scored"] = here.isin(at)
     table = table.sort_values([col.LANE, col.ROUND, col.ENTRY_ID, col.PERFORMANCE_ORDER],
                               key=lambda s: s.map(order) if s.name == col.ROUND else s, kind="stable", ignore_index=True)
+    judges = scores.drop_duplicates([*keys, col.JUROR_ID]).groupby(keys, sort=False).size()
+    table["n_jurors"] = judges.reindex(pd.MultiIndex.from_frame(table[keys])).fillna(0).astype(np.int64).to_numpy()
+    table[col.USUAL_PANEL] = _usual(table)
     where = pd.MultiIndex.from_frame(table[keys]).get_indexer(at)
-    for name in (col.FACTOR, col.BASE, col.PERFORMANCE_ORDER):
+    for name in (col.FACTOR, col.BASE, col.PERFORMANCE_ORDER, col.USUAL_PANEL):
         scores[name] = table[name].to_numpy()[where]
     return table
 
@@ -301,6 +305,17 @@ def _implausible_full_panels(entries: pd.DataFrame, jurors: pd.DataFrame, scores
     return (f'assignments.csv, or panels = "as_scored" under [jury] (each entry\'s panel is then the jurors who scored '
             f"it): without either, every panel member is expected to score every entry of their lane, {expected:,} "
             f"juror-entry pairs, and only {scored:,} ({scored / expected:.2%}) have scores")
+
+
+def _usual(performances: pd.DataFrame) -> np.ndarray:
+    """Per performance: its lane and round's usual panel, the number of jurors who judged most of the
+    round's performances (the larger on a tie), from ``n_jurors`` of the performances scored."""
+    scored = performances[performances["n_jurors"] > 0]
+    counts = scored.groupby([col.LANE, col.ROUND, "n_jurors"]).size().rename("times").reset_index()
+    usual = counts.sort_values(["times", "n_jurors"], ascending=False).drop_duplicates([col.LANE, col.ROUND])
+    at = pd.MultiIndex.from_frame(usual[[col.LANE, col.ROUND]]).get_indexer(
+        pd.MultiIndex.from_frame(performances[[col.LANE, col.ROUND]]))
+    return np.where(at >= 0, usual["n_jurors"].to_numpy()[np.maximum(at, 0)], 0).astype(np.int64)
 
 
 def _scored_pairs(scores: pd.DataFrame, within: list[str] | None = None) -> pd.DataFrame:

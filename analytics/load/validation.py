@@ -170,6 +170,10 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
             if config.rounds:
                 _unknown(table, col.ROUND, list(config.round_ids), source,
                          f"a round id of festival.toml [[rounds]]: {', '.join(config.round_ids)}", log)
+            elif table[col.ROUND].notna().any():
+                rows = table.loc[table[col.ROUND].notna(), col.SOURCE_ROW]
+                log.add_rows(source, rows, col.ROUND, table.loc[rows.index, col.ROUND],
+                             "no round: festival.toml declares no [[rounds]] (declare them, or leave the column empty)")
             continue
         known_juror = _unknown(table, col.JUROR_ID, panel_of_juror.index, source, "a juror_id listed in jurors", log)
         if name in ("scores", "assignments") and config.rounds:

@@ -98,6 +98,8 @@ def _lane_items(gate: GateResult, juror: str, lane: str) -> dict:
 def _person_items(gate: GateResult, juror: str) -> list[dict]:
     after = gate.after
     items = []
+    performed = after.festival.has_performances
+    judged = "performances" if performed else "entries"  # what a judgement is (design section 14)
     if "affiliation" in after:
         table = after["affiliation"]
         mine = table[table[col.JUROR_ID] == juror]
@@ -106,19 +108,21 @@ def _person_items(gate: GateResult, juror: str) -> list[dict]:
             stands = row.p_adjusted <= after.festival.config.checks.effect_p_max
             where = f" ({lanes.get(row.lane, row.lane)})" if mine[col.LANE].nunique() > 1 else ""  # a juror of several panels
             items.append({
-                "title": f"Entries that share your {row.affiliation} ({row.value}){where}",
+                "title": f"{judged.capitalize()} that share your {row.affiliation} ({row.value}){where}",
                 "figure": f"{_points(row.preference)} points (95% interval {_points(row.ci_low)} to {_points(row.ci_high)}) "
-                          f"on {row.n_same} entries, against your other {row.n_other}",
-                "reading": (f"You gave the entries sharing your {row.affiliation} more than the rest of the panel did, by "
-                            "more than on your other entries, beyond what chance explains: the chair has been asked to "
+                          f"on {row.n_same} {judged}, against your other {row.n_other}",
+                "reading": (f"You gave the {judged} sharing your {row.affiliation} more than the rest of the panel did, by "
+                            f"more than on your other {judged}, beyond what chance explains: the chair has been asked to "
                             "look at it with you." if stands and row.preference > 0 else
-                            f"You gave the entries sharing your {row.affiliation} less than the rest of the panel did, "
+                            f"You gave the {judged} sharing your {row.affiliation} less than the rest of the panel did, "
                             "beyond chance." if stands else
                             "No preference beyond what chance explains."),
-                "how": "The gap between you and the rest of the panel on those entries, minus the same gap on your "
-                       "other entries (so your general generosity cancels). Declared conflicts are not counted."})
+                "how": f"The gap between you and the rest of the panel on those {judged}, minus the same gap on your "
+                       f"other {judged} (so your general generosity cancels). Declared conflicts are not counted."})
     if "drift" in after:
         table = after["drift"]
+        scores = after.festival.scores
+        timed = col.SUBMITTED_AT in scores and scores[col.SUBMITTED_AT].notna().any()  # else: the order of performance
         for row in table[table[col.JUROR_ID] == juror].itertuples(index=False):
             stands = row.p_adjusted <= after.festival.config.checks.effect_p_max
             items.append({
@@ -128,8 +132,11 @@ def _person_items(gate: GateResult, juror: str) -> list[dict]:
                 "reading": ("Your scores moved with the order you gave them in, beyond chance: "
                             + ("you grew kinder as you went on." if row.rho > 0 else "you grew harsher as you went on.")
                             if stands else "No trend beyond what chance explains."),
-                "how": "Your scores minus what the entry and your own generosity lead one to expect, in the order you "
-                       "submitted them. A trend can come from long sessions or from anchoring on the first entries."})
+                "how": ("Your scores minus what the entry and your own generosity lead one to expect, in the order you "
+                        "submitted them. A trend can come from long sessions or from anchoring on the first entries."
+                        if timed else "Your marks minus what the performance and your own generosity lead one to expect, in the "
+                        "order the performances were given, round by round. A trend can come from a long competition "
+                        "or from anchoring on the first performances.")})
     return items
 
 

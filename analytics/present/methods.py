@@ -61,8 +61,8 @@ def notes(config: FestivalConfig) -> list[tuple[str, str]]:
          "whether a place depends on the method.")),
         ({"rankings"}, "Robustness", (f"Jurors are resampled with replacement {checks.bootstrap_resamples:,} times (seed {checks.seed}) "
          "(where every juror of a lane scored one entry, as in a conference whose reviews are each by their own reviewer, "
-         "each entry's own jurors, so that no entry is left without scores; a resample that leaves an entry without "
-         "scores does not rank it) "
+         "each entry's own jurors, so that no entry is left without scores; where panels rotate between performances, "
+         "each rotation's jurors from that rotation; a resample that leaves an entry without scores does not rank it) "
          "and the entries re-ranked each time: the share of resampled juries that put an entry first is its probability "
          f"of first place [Efron & Tibshirani 1993]. A first place below {checks.p_first_min:.0%}, one that changes when "
          "any single juror is left out, or a tie within noise, blocks publication until the chair decides.")),

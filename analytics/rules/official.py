@@ -71,6 +71,7 @@ class Performances:
     labels: pd.Index
     factor: np.ndarray
     base: np.ndarray
+    seats: np.ndarray  # the round's usual panel: how many jurors judge a performance (a sum counts as if they all had)
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,8 @@ class Panel:
             performances = Performances(row_entry, np.searchsorted(row_entry, np.arange(len(entries))),
                                         pd.Index(scores[col.PERFORMANCE].to_numpy()[first]),
                                         scores[col.FACTOR].to_numpy(dtype=float)[first],
-                                        scores[col.BASE].to_numpy(dtype=float)[first])
+                                        scores[col.BASE].to_numpy(dtype=float)[first],
+                                        _usual_panel(scores, entry, first))
             n_e = len(keys)
         else:
             n_e = len(entries)
@@ -143,10 +145,23 @@ class Panel:
         return cls(pd.Index(entries), pd.Index(jurors_index), tuple(criteria), values, codes, present, performances)
 
 
+def _usual_panel(scores: pd.DataFrame, row: np.ndarray, first: np.ndarray) -> np.ndarray:
+    """Each performance's usual panel (rows of a panel: ``row`` per score, ``first`` score of each row):
+    :data:`~analytics.base.columns.USUAL_PANEL` as loaded, or where the scores do not carry it, the number
+    of jurors who judged most of these performances (the larger on a tie)."""
+    if col.USUAL_PANEL in scores.columns:
+        return scores[col.USUAL_PANEL].to_numpy(dtype=float)[first]
+    judged = pd.DataFrame({"row": row, "juror": scores[col.JUROR_ID].to_numpy()}).drop_duplicates()
+    per_row = np.bincount(judged["row"].to_numpy(), minlength=len(first))
+    times = np.bincount(per_row)
+    usual = len(times) - 1 - int(np.argmax(times[::-1]))  # the most frequent count, the larger on a tie
+    return np.full(len(first), float(usual))
+
+
 SORTED = ("median", "trimmed_mean", "drop_extremes")  # the methods that need each entry's scores in order
 
 
-def _over_jurors(values: np.ndarray, weights: np.ndarray, rule) -> np.ndarray:
+def _over_jurors(values: np.ndarray, weights: np.ndarray, rule, seats: np.ndarray | None = None) -> np.ndarray:
     """Each entry's panel score from ``values`` (entries × k, NaN where no score) for each jury
     of ``weights`` (juries × entries × k multiplicities): the rule's ``jurors`` method, its
     corrected scores rounded to ``decimals``; the result is not yet rounded. For the methods
@@ -158,12 +173,13 @@ def _over_jurors(values: np.ndarray, weights: np.ndarray, rule) -> np.ndarray:
     total = w.sum(axis=-1)
     how = rule.jurors
     adding = rule.panel == "sum"  # the sum of the kept marks, not their mean
-    seats = have.sum(axis=-1)  # the marks of the panel as it sat
+    if seats is None:  # the marks of the panel as it sat (or, per performance, of the round's usual panel)
+        seats = have.sum(axis=-1)
 
     def over(summed, count, kept_as_sat):
-        """The mean of the kept marks; with ``panel = "sum"``, their sum: for a jury other than the panel
-        as it sat (a juror left out, a resample), the mean × the marks the panel as it sat kept, so that
-        a jury of fewer jurors is not a smaller sum."""
+        """The mean of the kept marks; with ``panel = "sum"``, their sum: for a jury other than the full
+        panel (a juror left out, a resample, a mark missing or excluded), the mean × the marks the full
+        panel keeps, so that a jury of fewer jurors is not a smaller sum."""
         if not adding:
             return summed / count
         return np.where(count == 0, np.nan, np.where(count == kept_as_sat, summed, summed / count * kept_as_sat))
@@ -364,7 +380,7 @@ def entry_results_without_each(panel: Panel, rule, factors: dict[str, float]) ->
     pair_panel = Panel(pd.RangeIndex(len(marked)), panel.jurors_index, panel.criteria, panel.values[:, :0],
                        panel.jurors[:0], panel.present[:0],
                        Performances(pair, np.searchsorted(pair, np.arange(len(marked))), p.labels[row], p.factor[row],
-                                    p.base[row]))
+                                    p.base[row], p.seats[row]))
     return pair_juror, pair_entry, _combined(pair_panel, value[None, :], rule)[0]
 
 
@@ -388,6 +404,8 @@ def _row_results(panel: Panel, n_juries: int, weights, rule, factors: dict[str, 
     d = rule.decimals
     ordered = rule.jurors in SORTED
     # each criterion's scores (and, criteria first, each juror's total) in the order the rule reads them
+    # a performance's full panel: the round's usual one (a short panel's sum counts the marks the usual panel keeps)
+    seats = None if panel.performances is None else panel.performances.seats
     layouts = [_in_order(panel.values[i], panel.jurors, panel.present) if ordered else
                (panel.values[i], panel.jurors, panel.present) for i in range(n_c)]
     totals = None
@@ -398,7 +416,7 @@ def _row_results(panel: Panel, n_juries: int, weights, rule, factors: dict[str, 
     for part in _chunks(n_juries, n_e * width):
         local = None
         if keep or totals is None:
-            local = np.stack([round_half_up(_over_jurors(values, weights(part, codes, present), rule), d)
+            local = np.stack([round_half_up(_over_jurors(values, weights(part, codes, present), rule, seats), d)
                               for values, codes, present in layouts])  # a handful of criteria: not juries, entries or jurors
             if keep:
                 per_criterion[:, part] = local
@@ -407,7 +425,7 @@ def _row_results(panel: Panel, n_juries: int, weights, rule, factors: dict[str, 
             results[part] = round_half_up(contributions.sum(axis=0), d)
         else:
             values, codes, present = totals
-            results[part] = round_half_up(_over_jurors(values, weights(part, codes, present), rule), d)
+            results[part] = round_half_up(_over_jurors(values, weights(part, codes, present), rule, seats), d)
     return results, per_criterion
 
 

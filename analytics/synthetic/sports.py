@@ -18,7 +18,7 @@ writes the same bytes.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -75,11 +75,13 @@ def half_up(value: Decimal, decimals: int) -> Decimal:
 
 
 def performance_points(marks: Iterable[Decimal | float | str], rule: Rule, *, factor: Decimal | str = "1",
-                       base: Decimal | str = "0") -> Decimal:
+                       base: Decimal | str = "0", usual: int | None = None) -> Decimal:
     """A performance's points: ``round(round(panel) × factor × multiplier + base)``.
 
     The panel is the performance's marks less the ``drop_low`` lowest and ``drop_high`` highest,
-    summed (``panel = "sum"``) or averaged; every rounding half up to ``rule.decimals``.
+    summed (``panel = "sum"``) or averaged; every rounding half up to ``rule.decimals``. ``usual``: the
+    round's usual panel; a sum over a short panel counts the kept marks' mean as many times as the usual
+    panel keeps marks (as a missing mark is replaced by the others' average).
 
     Examples
     --------
@@ -98,6 +100,9 @@ def performance_points(marks: Iterable[Decimal | float | str], rule: Rule, *, fa
     ordered = sorted(Decimal(str(m)) for m in marks)
     kept = ordered[rule.drop_low: len(ordered) - rule.drop_high]
     total = sum(kept, Decimal(0))
+    full = len(ordered) if usual is None else usual
+    if rule.panel == "sum":
+        total = total if len(ordered) == full else total / len(kept) * (full - rule.drop_low - rule.drop_high)
     panel = half_up(total if rule.panel == "sum" else total / len(kept), rule.decimals)
     return half_up(panel * Decimal(str(factor)) * rule.multiplier + Decimal(str(base)), rule.decimals)
 
@@ -124,11 +129,13 @@ def official_results(scores: pd.DataFrame, performances: pd.DataFrame, rule: Rul
         for entry, performance, mark in zip(here[col.ENTRY_ID], here[col.PERFORMANCE], here[col.SCORE]):
             marks[(entry, performance)].append(mark)
         points, by_entry = {}, defaultdict(list)
+        sizes = Counter(len(given) for given in marks.values())
+        usual = max(sizes, key=lambda n: (sizes[n], n)) if sizes else None  # the round's usual panel
         for (entry, performance), given in marks.items():
             row = sheet.loc[(entry, rnd.id, performance)]
             factor = row[col.FACTOR] if col.FACTOR in sheet.columns else "1"
             base = row[col.BASE] if col.BASE in sheet.columns else "0"
-            points[f"{entry}/{performance}"] = p = performance_points(given, rule, factor=factor, base=base)
+            points[f"{entry}/{performance}"] = p = performance_points(given, rule, factor=factor, base=base, usual=usual)
             by_entry[entry].append(p)
         combine = {"sum": lambda ps: sum(ps, Decimal(0)), "best": max,
                    "mean": lambda ps: sum(ps, Decimal(0)) / len(ps)}[rule.performances]
@@ -304,7 +311,7 @@ def diving_tables(seed: int = EXAMPLE_SEED) -> tuple[dict[str, pd.DataFrame], li
                               col.FACTOR].iloc[0]
     seven = performance_points(dive[col.SCORE], DIVING_RULE, factor=str(factor))
     scores = scores.drop(index=lost.name).reset_index(drop=True)
-    six = performance_points(dive[col.SCORE].drop(index=lost.name), DIVING_RULE, factor=str(factor))
+    six = performance_points(dive[col.SCORE].drop(index=lost.name), DIVING_RULE, factor=str(factor), usual=7)
     taking_part = entry_ids
     for before, rnd in pairwise(DIVING_ROUNDS):
         results = official_results(scores, performances, DIVING_RULE, DIVING_ROUNDS)[before.id]["result"]
@@ -329,8 +336,8 @@ def diving_tables(seed: int = EXAMPLE_SEED) -> tuple[dict[str, pd.DataFrame], li
         {"kind": "performance_short_panel", "severity": "warning", "lane": DIVING_LANE, "round": "preliminary",
          "entry_id": short_entry, "juror_id": "", "criterion": "", "performance": "4",
          "description": f"dive 4 of {short_entry} has six marks: {lost[col.JUROR_ID]}'s mark ({lost[col.SCORE]:g}) is "
-                        f"missing, so the four middle marks of six are summed: {six} points where the seven marks "
-                        f"gave {seven}"},
+                        f"missing, so the mean of the four middle marks of six counts five times, as the five middle "
+                        f"marks of a full panel would: {six} points where the seven marks gave {seven}"},
         {"kind": "affiliation_bias", "severity": "warning", "lane": DIVING_LANE, "round": "", "entry_id": "",
          "juror_id": home, "criterion": "", "performance": "",
          "description": f"{home} ({home_country}, panel {rotation[judge_ids.index(home)]}) marks the divers of "

@@ -38,7 +38,9 @@ def ratings(data: pd.DataFrame, unit: str = col.ENTRY_ID, rater: str = col.JUROR
     left out; units or raters with no rating left do not count.
 
     Raises ``ValueError`` when a column is absent, a value is not a number (``numeric``),
-    or a unit × rater pair appears twice. ``data`` already coded (a :class:`Ratings`, as
+    or a unit × rater pair appears twice. Where ``unit`` is ``entry_id`` and the table has a
+    ``performance`` column (design section 14), each performance of an entry is a unit of its own.
+    ``data`` already coded (a :class:`Ratings`, as
     :meth:`analytics.checks.shared.Shared.coded` keeps them for a run) is returned as it is.
     """
     if isinstance(data, Ratings):
@@ -49,7 +51,8 @@ def ratings(data: pd.DataFrame, unit: str = col.ENTRY_ID, rater: str = col.JUROR
     if absent:
         raise ValueError(f"the table has no column {', '.join(map(repr, absent))}; its columns are "
                          f"{', '.join(map(str, data.columns))}. Name the columns with unit=, rater=, value=.")
-    frame = data[[unit, rater, value]]
+    performed = unit == col.ENTRY_ID and col.PERFORMANCE in data.columns  # each performance of an entry: a unit
+    frame = data[[unit, rater, value, *([col.PERFORMANCE] if performed else [])]]
     present = frame[value].notna().to_numpy()
     frame = frame.loc[present]
     values = frame[value].to_numpy()
@@ -60,7 +63,10 @@ def ratings(data: pd.DataFrame, unit: str = col.ENTRY_ID, rater: str = col.JUROR
             shown = ", ".join(repr(v) for v in frame[value].to_numpy()[bad][:5])
             raise ValueError(f"the column {value!r} must hold numbers; found {shown}")
         values = numbers
-    unit_codes, units = pd.factorize(frame[unit], sort=True)
+    if performed:
+        unit_codes, units = pd.MultiIndex.from_frame(frame[[unit, col.PERFORMANCE]]).factorize(sort=True)
+    else:
+        unit_codes, units = pd.factorize(frame[unit], sort=True)
     rater_codes, raters = pd.factorize(frame[rater], sort=True)
     pair = unit_codes.astype(np.int64) * max(len(raters), 1) + rater_codes
     ordered = np.sort(pair)
