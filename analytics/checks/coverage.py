@@ -13,7 +13,7 @@ from analytics.load.festival import Festival
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind
 from analytics.checks.pairs import STATUSES, coverage, excluded_cells  # noqa: F401  (the pairs' vocabulary, for callers)
-from analytics.checks.shared import Shared
+from analytics.checks.shared import Shared, judged
 
 #: the flags this family raises
 CONFLICT_SCORED = FlagKind("conflict_scored", "blocker", about_juror=True)
@@ -204,21 +204,18 @@ def flags(data: Festival | Shared, pairs: pd.DataFrame) -> list[Flag]:
                              f"{row.n_scored} scores for it are counted{_in(row)}.", juror_id=row.juror_id,
                              entry_id=row.entry_id, round=row.round))
     for row in _missing(shared.festival, pairs).to_dict("records"):
-        performance = row.get(col.PERFORMANCE, "")
-        what = f"performance {performance} of {row['entry_id']}" if performance else row["entry_id"]
         out.append(SCORE_MISSING.flag(row["lane"],
-                             f"{names[row['lane']]}: juror {row['juror_id']} is assigned {what} but has not scored "
+                             f"{names[row['lane']]}: juror {row['juror_id']} is assigned {judged(row)} but has not scored "
                              f"{row['criterion']}{_in_round(row['round'])}.", juror_id=row["juror_id"],
-                             entry_id=row["entry_id"], criterion=row["criterion"], round=row["round"], item=performance))
+                             entry_id=row["entry_id"], criterion=row["criterion"], round=row["round"],
+                             item=row.get(col.PERFORMANCE, "")))
     if shared.festival.has_performances:
         out += _performance_flags(shared, pairs)
     for row in pairs[pairs[col.STATUS] == "unassigned"].to_dict("records"):
-        performance = row.get(col.PERFORMANCE, "")
-        what = f"performance {performance} of {row['entry_id']}" if performance else row["entry_id"]
         out.append(SCORE_UNASSIGNED.flag(row["lane"],
-                             f"{names[row['lane']]}: juror {row['juror_id']} scored {what} without being assigned it"
+                             f"{names[row['lane']]}: juror {row['juror_id']} scored {judged(row)} without being assigned it"
                              f"{_in_round(row['round'])}.", juror_id=row["juror_id"], entry_id=row["entry_id"],
-                             round=row["round"], item=performance))
+                             round=row["round"], item=row.get(col.PERFORMANCE, "")))
     return out
 
 

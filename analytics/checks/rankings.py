@@ -48,6 +48,7 @@ from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind, in_round
 from analytics.checks.shared import LaneFit, Shared, lane_rng
 from analytics.load.festival import Festival
+from analytics.rules.official import kept_count
 from analytics.rules.leave_one_out import DIGITS, LeaveOneOut, leave_one_out
 from analytics.rules.rounds import (LaneRounds, RoundPositions, going_on, lane_panels, official_result, ranks,
                                     round_results)
@@ -247,17 +248,17 @@ def _lane_alternatives(shared: Shared, lane: str, rnd: str, scope: str) -> pd.Da
 def _performance_alternatives(t: pd.DataFrame, rule, performances: pd.DataFrame, lane: str, rnd: str) -> pd.DataFrame:
     """Where the scores judge performances (design section 14): :func:`_alternatives` of each
     performance (its jurors' marks), made into points as the official rule makes its panel score (×
-    the marks the rule keeps where ``panel = "sum"``, × factor × ``multiplier`` + base; not rounded)
+    the marks the rule keeps of the round's usual panel where ``panel = "sum"``, × factor × ``multiplier``
+    + base; not rounded)
     and added up per entry as the rule adds up performances. ``t``: ratings with ``performance``;
     ``performances``: :attr:`~analytics.load.festival.Festival.performances`. O(ratings)."""
     code, judgements = pd.MultiIndex.from_frame(t[[col.ENTRY_ID, col.PERFORMANCE]]).factorize()
     by_code = t[[col.JUROR_ID, col.SCORE]].assign(**{col.ENTRY_ID: code})
     per = _alternatives(by_code, rule.trim, lambda: LaneFit.of(by_code)).reindex(np.arange(len(judgements)))
-    n = np.bincount(code, minlength=len(judgements)).astype(float)
     here = performances[(performances[col.LANE] == lane) & (performances[col.ROUND] == rnd)]
     at = pd.MultiIndex.from_frame(here[[col.ENTRY_ID, col.PERFORMANCE]]).get_indexer(judgements)
-    kept = {"drop_extremes": n - rule.drop_high - rule.drop_low,
-            "trimmed_mean": n - 2 * np.floor(rule.trim * n + 1e-9)}.get(rule.jurors, n) if rule.panel == "sum" else 1.0
+    # a summed panel: the marks the round's usual panel keeps, as the official rule counts them
+    kept = kept_count(rule, here[col.USUAL_PANEL].to_numpy(dtype=float)[at]) if rule.panel == "sum" else 1.0
     factor = here[col.FACTOR].to_numpy(dtype=float)[at] * rule.multiplier * kept
     base = here[col.BASE].to_numpy(dtype=float)[at]
     points = per.to_numpy() * factor[:, None] + base[:, None]

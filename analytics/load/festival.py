@@ -307,15 +307,24 @@ def _implausible_full_panels(entries: pd.DataFrame, jurors: pd.DataFrame, scores
             f"juror-entry pairs, and only {scored:,} ({scored / expected:.2%}) have scores")
 
 
+def usual_panel(n_jurors: np.ndarray) -> int:
+    """The usual panel of performances judged by ``n_jurors`` jurors each: the most frequent number (the
+    larger on a tie); 0 for none.
+
+    >>> usual_panel(np.array([7, 7, 6, 7, 5, 5, 5]))
+    7
+    """
+    times = np.bincount(np.asarray(n_jurors, dtype=np.int64))
+    return len(times) - 1 - int(np.argmax(times[::-1])) if len(times) else 0
+
+
 def _usual(performances: pd.DataFrame) -> np.ndarray:
-    """Per performance: its lane and round's usual panel, the number of jurors who judged most of the
-    round's performances (the larger on a tie), from ``n_jurors`` of the performances scored."""
+    """Per performance: its lane and round's :func:`usual_panel`, from ``n_jurors`` of the performances
+    scored (a few lanes × rounds)."""
     scored = performances[performances["n_jurors"] > 0]
-    counts = scored.groupby([col.LANE, col.ROUND, "n_jurors"]).size().rename("times").reset_index()
-    usual = counts.sort_values(["times", "n_jurors"], ascending=False).drop_duplicates([col.LANE, col.ROUND])
-    at = pd.MultiIndex.from_frame(usual[[col.LANE, col.ROUND]]).get_indexer(
-        pd.MultiIndex.from_frame(performances[[col.LANE, col.ROUND]]))
-    return np.where(at >= 0, usual["n_jurors"].to_numpy()[np.maximum(at, 0)], 0).astype(np.int64)
+    usual = scored.groupby([col.LANE, col.ROUND])["n_jurors"].agg(usual_panel)
+    at = usual.index.get_indexer(pd.MultiIndex.from_frame(performances[[col.LANE, col.ROUND]]))
+    return np.where(at >= 0, usual.to_numpy()[np.maximum(at, 0)], 0).astype(np.int64)
 
 
 def _scored_pairs(scores: pd.DataFrame, within: list[str] | None = None) -> pd.DataFrame:

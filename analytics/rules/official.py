@@ -151,11 +151,25 @@ def _usual_panel(scores: pd.DataFrame, row: np.ndarray, first: np.ndarray) -> np
     of jurors who judged most of these performances (the larger on a tie)."""
     if col.USUAL_PANEL in scores.columns:
         return scores[col.USUAL_PANEL].to_numpy(dtype=float)[first]
+    from analytics.load.festival import usual_panel  # (the load layer's definition; imported only here)
+
     judged = pd.DataFrame({"row": row, "juror": scores[col.JUROR_ID].to_numpy()}).drop_duplicates()
-    per_row = np.bincount(judged["row"].to_numpy(), minlength=len(first))
-    times = np.bincount(per_row)
-    usual = len(times) - 1 - int(np.argmax(times[::-1]))  # the most frequent count, the larger on a tie
-    return np.full(len(first), float(usual))
+    return np.full(len(first), float(usual_panel(np.bincount(judged["row"].to_numpy(), minlength=len(first)))))
+
+
+def kept_count(rule, n):
+    """How many of ``n`` marks the rule's ``jurors`` method keeps (``median``: all, as a mean would):
+    what a summed panel (``panel = "sum"``) adds up.
+
+    >>> from analytics.load.config import Aggregation
+    >>> kept_count(Aggregation(jurors="drop_extremes"), 7), float(kept_count(Aggregation(jurors="trimmed_mean", trim=0.2), 7))
+    (5, 5.0)
+    """
+    if rule.jurors == "drop_extremes":
+        return n - rule.drop_high - rule.drop_low
+    if rule.jurors == "trimmed_mean":
+        return n - 2 * np.floor(rule.trim * n + 1e-9)  # scipy.stats.trim_mean: int(proportiontocut * n) from each end
+    return n
 
 
 SORTED = ("median", "trimmed_mean", "drop_extremes")  # the methods that need each entry's scores in order
@@ -201,12 +215,10 @@ def _over_jurors(values: np.ndarray, weights: np.ndarray, rule, seats: np.ndarra
         if how == "trimmed_mean":
             cut = np.floor(rule.trim * total + 1e-9)  # scipy.stats.trim_mean: int(proportiontocut * n) from each end
             lo, hi = cut, total - cut
-            kept_as_sat = seats - 2 * np.floor(rule.trim * seats + 1e-9)
         else:  # drop_extremes
             lo, hi = np.full_like(total, rule.drop_low), total - rule.drop_high
-            kept_as_sat = seats - rule.drop_high - rule.drop_low
         kept = np.clip(np.minimum(upto, hi[..., None]) - np.maximum(upto - w, lo[..., None]), 0, None)
-        return over((kept * v).sum(axis=-1), kept.sum(axis=-1), kept_as_sat)
+        return over((kept * v).sum(axis=-1), kept.sum(axis=-1), kept_count(rule, seats))
 
 
 def _in_order(values: np.ndarray, jurors: np.ndarray, present: np.ndarray):
@@ -368,8 +380,9 @@ def entry_results_without_each(panel: Panel, rule, factors: dict[str, float]) ->
     row = p.starts[pair_entry][pair] + (np.arange(len(pair)) - np.repeat(np.cumsum(n_rows[pair_entry]) - n_rows[pair_entry],
                                                                            n_rows[pair_entry]))
     seat = np.full(len(pair), -1)
-    found = np.sort(at.astype(np.int64) * n_j + panel.jurors[at, slot])
-    slot_of = slot[np.argsort(at.astype(np.int64) * n_j + panel.jurors[at, slot], kind="stable")]
+    placed = at.astype(np.int64) * n_j + panel.jurors[at, slot]  # each (row, juror) with a mark, and its place
+    by_key = np.argsort(placed, kind="stable")
+    found, slot_of = placed[by_key], slot[by_key]
     look = row.astype(np.int64) * n_j + pair_juror[pair]
     hit = np.searchsorted(found, look)
     there = (hit < len(found)) & (found[np.minimum(hit, len(found) - 1)] == look)
@@ -403,9 +416,9 @@ def _row_results(panel: Panel, n_juries: int, weights, rule, factors: dict[str, 
     per_criterion = np.full((n_c, n_juries, n_e), np.nan) if keep else None
     d = rule.decimals
     ordered = rule.jurors in SORTED
-    # each criterion's scores (and, criteria first, each juror's total) in the order the rule reads them
     # a performance's full panel: the round's usual one (a short panel's sum counts the marks the usual panel keeps)
     seats = None if panel.performances is None else panel.performances.seats
+    # each criterion's scores (and, criteria first, each juror's total) in the order the rule reads them
     layouts = [_in_order(panel.values[i], panel.jurors, panel.present) if ordered else
                (panel.values[i], panel.jurors, panel.present) for i in range(n_c)]
     totals = None
