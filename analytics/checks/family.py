@@ -13,7 +13,9 @@ A family (one module of ``analytics/checks``, exposing ``FAMILY``) declares:
   configured is not run: no table, no flag, no line anywhere;
 - ``public``: its table may be handed out (in the public report folder); ``output``: written
   by ``jury check --out``;
-- ``shows``: the template (under ``analytics/templates``) of the report section that shows it.
+- ``shows``: the template (under ``analytics/templates``) of the report section that shows it;
+- ``companions(data) -> dict[name, DataFrame]``: more tables of the same measurement, written beside its own
+  (``<name>.csv``) where it is ``output`` (the Rasch model's thresholds and unexpected ratings, say).
 
 :data:`analytics.checks.registry.REGISTRY` lists the families in the order they run; adding a
 check is one module, one line there and one template.
@@ -52,6 +54,7 @@ class CheckFamily:
     output: bool = False
     public: bool = False
     shows: str | None = None
+    companions: Callable[..., dict[str, pd.DataFrame]] | None = None
 
     @property
     def severities(self) -> dict[str, str]:

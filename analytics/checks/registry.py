@@ -33,6 +33,7 @@ from analytics.checks import (
     drift,
     eligibility,
     entry_scores,
+    rasch,
     rankings,
     residuals,
     round_correlations,
@@ -50,6 +51,7 @@ REGISTRY: tuple[CheckFamily, ...] = (
     score_effects.FAMILY,
     agreement.FAMILY,
     severity.FAMILY,
+    rasch.FAMILY,
     behaviour.FAMILY,
     design_parts.FAMILY,
     residuals.FAMILY,
@@ -108,6 +110,14 @@ class CheckResult:
 
     def __contains__(self, name: str) -> bool:
         return name in self.tables
+
+    def companions(self, name: str) -> dict[str, pd.DataFrame]:
+        """The companion tables of the check ``name`` (:attr:`analytics.checks.family.CheckFamily.companions`),
+        of this run's data: none where the check has none or the festival does not configure it."""
+        check = family(name)
+        if check.companions is None or name not in self.tables:
+            return {}
+        return check.companions(self.shared)
 
     def table_of(self, name: str) -> pd.DataFrame:
         """The table of the check ``name`` of :data:`REGISTRY`: this run's, or (for a check

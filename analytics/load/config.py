@@ -341,6 +341,42 @@ class Layout(_Section):
     scores: Literal["long", "wide_jurors", "wide_criteria"] = "long"
 
 
+#: a scale with more possible scores than this is not made of categories: a Rasch model estimates a threshold
+#: between each two neighbouring scores used (0-100 in whole points, at most 100; in steps of 0.01, 10,000)
+RASCH_MAX_CATEGORIES = 101
+#: the facets every Rasch model has, by the name ``[rasch] floating`` gives them
+RASCH_CORE_FACETS = ("entry", "juror", "criterion")
+
+
+class Rasch(_Section):
+    """``[rasch]``: the many-facet Rasch model (:mod:`analytics.checks.rasch`, design section 16).
+    ``model``: ``rating_scale`` (one set of thresholds) or ``partial_credit`` (each criterion its own);
+    ``estimation``: ``jmle`` (as FACETS) or ``mml`` (as R's TAM: the entries a normal population);
+    ``facets``: more facets, each a column of ``scores.csv``, ``entries.csv`` or ``jurors.csv`` (a juror's
+    country: the juror × country interaction is then reported); ``floating``: the facet not centred on 0
+    (``entry``, ``juror``, ``criterion`` or one of ``facets``; MML: always ``entry``)."""
+
+    model: Literal["rating_scale", "partial_credit"] = "rating_scale"
+    estimation: Literal["jmle", "mml"] = "jmle"
+    facets: Texts = ()
+    floating: str = "entry"
+
+    @model_validator(mode="after")
+    def _floating_is_a_facet(self) -> Rasch:
+        known = (*RASCH_CORE_FACETS, *self.facets)
+        if self.floating not in known:
+            raise rule_error(f"expected one of the model's facets: {', '.join(known)}", found=self.floating,
+                             key="floating")
+        if self.estimation == "mml" and self.floating != "entry":
+            raise rule_error("expected floating = \"entry\" with estimation = \"mml\": the entries are the "
+                             "population whose mean is estimated", found=self.floating, key="floating")
+        clash = [f for f in self.facets if f in RASCH_CORE_FACETS or f in ("entry_id", "juror_id", "score")]
+        if clash:
+            raise rule_error("expected facets beyond entry, juror and criterion (those three are always in the model)",
+                             found=", ".join(clash), key="facets")
+        return self
+
+
 class FestivalConfig(_Section):
     """The whole of ``festival.toml``, one attribute per section."""
 
@@ -355,6 +391,7 @@ class FestivalConfig(_Section):
     jury: Jury = Jury()
     layout: Layout = Layout()
     rounds: tuple[Round, ...] = Field(default=(), strict=False)
+    rasch: Rasch | None = None
     #: [columns.<table>]: contract column = "export column"
     columns: dict[str, dict[str, str]] = {}
 
@@ -409,6 +446,20 @@ class FestivalConfig(_Section):
                                  key=f"lanes[{i + 1}].weights")
             if lane.weights is not None and not lane.weights:
                 raise rule_error("expected at least one criterion with its weight", found="{}", key=f"lanes[{i + 1}].weights")
+        return self
+
+    @model_validator(mode="after")
+    def _rasch_on_categories(self) -> FestivalConfig:
+        """A Rasch model needs a scale of a few ordered categories."""
+        scale = self.scale
+        possible = round((scale.maximum - scale.minimum) / scale.step) + 1
+        if self.rasch is not None and possible > RASCH_MAX_CATEGORIES:
+            raise rule_error(
+                f"expected a scale made of categories (at most {RASCH_MAX_CATEGORIES} possible scores) under [rasch]: "
+                f"the scale {scale.describe()} has {possible:,} possible scores, and a Rasch model estimates a threshold "
+                "between each two neighbouring ones, which scores this fine cannot inform; remove [rasch] and read "
+                "the jurors' severity in points (the severity check, an additive model, which suits a fine scale)",
+                found=f"[scale] min = {scale.minimum:g}, max = {scale.maximum:g}, step = {scale.step:g}", key="rasch")
         return self
 
     @model_validator(mode="after")

@@ -117,6 +117,10 @@ def table_specs(config: FestivalConfig | None) -> dict[str, TableSpec]:
                        description="optional: which of the entry's performances in the round (a dive, a jump) the score judges"),
             ColumnSpec(col.SUBMITTED_AT, "text", True, required=False, description="optional: when the score was submitted"),
             ColumnSpec(col.COMMENT, "text", True, required=False, description="optional: the juror's comment"),
+            *(ColumnSpec(facet, "text", True, required=False,
+                         description="optional: a facet of the Rasch model ([rasch] facets); else read from entries or jurors")
+              for facet in (config.rasch.facets if config and config.rasch else ())
+              if facet not in (col.ROUND, col.PERFORMANCE, col.SUBMITTED_AT, col.COMMENT)),
         ),
         key=(col.ENTRY_ID, col.JUROR_ID, col.CRITERION, *((col.ROUND,) if rounds else ()), col.PERFORMANCE),
         required=True,

@@ -118,6 +118,20 @@ def _report_duplicates(frame: pd.DataFrame, key: tuple[str, ...], source: str, l
                 f"each {label} once; the same appears on row {int(first_row[idx])}")
 
 
+def _rasch_facets_named(tables: dict[str, pd.DataFrame], sources: dict[str, str], config: FestivalConfig,
+                        log: ProblemLog) -> None:
+    """Each facet ``[rasch] facets`` adds is a column of scores.csv, entries.csv or jurors.csv."""
+    if config.rasch is None:
+        return
+    for facet in config.rasch.facets:
+        found = [name for name in ("scores", "entries", "jurors") if name in tables and facet in tables[name].columns
+                 and (name != "scores" or tables[name][facet].notna().any())]  # (scores: an optional column, maybe empty)
+        if not found:
+            log.add("festival.toml", None, "rasch.facets", facet,
+                    f"a column of scores.csv, entries.csv or jurors.csv named '{facet}' (festival.toml [rasch] facets "
+                    "names it as a facet of the model; add the column or remove the facet)")
+
+
 def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], config: FestivalConfig,
                      log: ProblemLog) -> None:
     """Cross-table rules: lanes, factions, ids, criteria, and each juror in their own lane."""
@@ -155,6 +169,7 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
                 log.add(sources[name], None, affiliation, None,
                         f"a column '{affiliation}' (festival.toml [jury] affiliations names it; it must be in both "
                         f"jurors.csv and entries.csv)")
+    _rasch_facets_named(tables, sources, config, log)
     _performances_named(tables, sources, log)
     lane_of_entry = pd.Series(entries[col.CATEGORY].to_numpy(), index=entries[col.ENTRY_ID]).groupby(level=0).first()
     panel_of_juror = pd.Series(jurors[col.PANEL].to_numpy(), index=jurors[col.JUROR_ID]).groupby(level=0).first()

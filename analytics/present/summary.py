@@ -26,9 +26,12 @@ SHOWN_STANDINGS = 5
 def output_tables(gate: GateResult) -> dict[str, pd.DataFrame]:
     """The tables ``jury check --out`` writes, by file name (without ``.csv``); all after the decisions."""
     after = gate.after
-    return {"flags": gate.flags, **{name: after[name] for name in output_names()
-                                    if name in after and not (name == "score_effects" and after[name].empty)},
-            "lanes": after.lane_summary, "missing_scores": after.missing_scores, "decisions_applied": gate.decisions}
+    checks = {name: after[name] for name in output_names()
+              if name in after and not (name == "score_effects" and after[name].empty)}
+    for name in list(checks):
+        checks.update(after.companions(name))
+    return {"flags": gate.flags, **checks, "lanes": after.lane_summary, "missing_scores": after.missing_scores,
+            "decisions_applied": gate.decisions}
 
 SHOWN_MISSING = 20
 #: open warnings listed in full; beyond them, a count per kind (flags.csv holds every one)

@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
+from scipy import sparse, special
 from scipy.sparse import linalg as splinalg
 
 #: FACETS' default adjustment of an extreme score (all ratings in the lowest or highest category)
@@ -256,11 +256,11 @@ def _element_table(f, facets, codes, labels, theta, tau, categories, x, expected
     rest = sum(g.sign * theta[g.column].mean() for g in facets if g.column != f.column)
     eta = f.sign * theta[f.column] + rest
     if step_facet is None:
-        fair = _expected_rating(eta, tau[0], categories)
+        fair = expected_rating(eta, tau[0], categories)
     elif f.column == step_facet:
-        fair = _expected_rating(eta, tau, categories)
+        fair = expected_rating(eta, tau, categories)
     else:  # under partial credit, averaged over the step facet's elements
-        fair = np.mean([_expected_rating(eta, tau[s], categories) for s in range(len(tau))], axis=0)
+        fair = np.mean([expected_rating(eta, tau[s], categories) for s in range(len(tau))], axis=0)
     raw = categories[x]
     return pd.DataFrame({"element": np.asarray(labels[f.column], dtype=object), "measure": theta[f.column], "se": se,
                          "infit": infit, "infit_zstd": z_in, "outfit": outfit, "outfit_zstd": z_out,
@@ -269,7 +269,7 @@ def _element_table(f, facets, codes, labels, theta, tau, categories, x, expected
                          "extreme": extreme[f.column]})
 
 
-def _expected_rating(eta: np.ndarray, thresholds: np.ndarray, categories: np.ndarray) -> np.ndarray:
+def expected_rating(eta: np.ndarray, thresholds: np.ndarray, categories: np.ndarray) -> np.ndarray:
     """The expected rating, in the original units, at each ``eta`` (``thresholds``: one scale, or one per eta)."""
     p = _probabilities(np.asarray(eta, dtype=float), np.broadcast_to(thresholds, (len(eta), thresholds.shape[-1])))
     return p @ categories.astype(float)
@@ -420,3 +420,32 @@ def _newton_step(info: sparse.csr_matrix, gradient: np.ndarray, eliminated: np.n
     step[o] = y
     step[e] = (gradient[e] - b @ y) / d
     return step
+
+
+def separation(measures: np.ndarray, se: np.ndarray) -> dict[str, float]:
+    """FACETS' summary of a facet's spread against its measurement error (its Table 7 "Model, Populn" line):
+    ``rmse`` the root mean square S.E.; ``true_sd`` the population S.D. of the measures with the error variance
+    taken out; ``separation`` their ratio G (how many error-widths the spread spans); ``strata`` (4G + 1) / 3;
+    ``reliability`` true over observed variance; and the fixed chi-square that every element has the same measure
+    (Σ w (d - d̄_w)², w = 1/S.E.², on ``elements`` - 1 ``df``) with its ``p``.
+
+    >>> s = separation(np.array([-1.0, 0.0, 1.0]), np.array([0.5, 0.5, 0.5]))
+    >>> round(s["separation"], 3), round(s["reliability"], 3)
+    (1.291, 0.625)
+    """
+    d, e = np.asarray(measures, dtype=float), np.asarray(se, dtype=float)
+    ok = np.isfinite(d) & np.isfinite(e) & (e > 0)
+    d, e = d[ok], e[ok]
+    n = len(d)
+    if n < 2:
+        return {"elements": n, "rmse": np.nan, "true_sd": np.nan, "separation": np.nan, "strata": np.nan,
+                "reliability": np.nan, "chi_square": np.nan, "df": max(n - 1, 0), "p": np.nan}
+    rmse = float(np.sqrt(np.mean(e**2)))
+    observed = float(d.var())
+    true = max(observed - rmse**2, 0.0)
+    g = np.sqrt(true) / rmse
+    w = 1 / e**2
+    chi2 = float((w * (d - (w * d).sum() / w.sum()) ** 2).sum())
+    return {"elements": n, "rmse": rmse, "true_sd": float(np.sqrt(true)), "separation": float(g),
+            "strata": float((4 * g + 1) / 3), "reliability": true / observed if observed > 0 else np.nan,
+            "chi_square": chi2, "df": n - 1, "p": float(special.chdtrc(n - 1, chi2))}
