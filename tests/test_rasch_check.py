@@ -18,9 +18,14 @@ import pytest
 
 from analytics import load_festival
 from analytics.base.problems import FestivalDataError
-from analytics.checks.rasch import MISFIT_RANGE, UNEXPECTED_Z, rasch_companions, rasch_flags, rasch_table, unexpected_bound
+from analytics.checks.rasch import (
+    MISFIT_RANGE,
+    UNEXPECTED_Z,
+    rasch_companions,
+    unexpected_bound,
+)
 from analytics.checks.registry import run_checks
-from analytics.stats.rasch import Facet, fit_rasch, separation
+from analytics.stats.rasch import fit_rasch, separation
 
 from .conftest import REPO
 from .test_rasch import RATERBIAS_FACETS, raterbias
@@ -237,3 +242,15 @@ def test_with_performances_each_judgement_is_an_entry_element(tmp_path):
     # the home-country judge's marks go against the dives' standing
     assert set(flags.loc[flags["check"] == "rasch_misfit", "juror_id"]) == {"JD10"}
     assert (flags["check"] == "unexpected_rating").sum() < 0.01 * len(result.festival.scores)
+
+
+def test_a_category_nobody_used_is_listed_without_a_threshold(tmp_path):
+    """FACETS' "Ordinal": the categories are the observed ones renumbered; a skipped score (no 4 on 0-8) has no
+    threshold, the step into 5 spans it, and the table says so."""
+    data = _simulated(4, jurors=6, entries=50, criteria=2)
+    data.loc[data["score"] == 4, "score"] = 5
+    companions = rasch_companions(run_checks(load_festival(_write(tmp_path, data))).shared)
+    thresholds = companions["rasch_thresholds"].set_index("category")
+    assert not thresholds.loc[4.0, "observed"] and np.isnan(thresholds.loc[4.0, "threshold"])
+    assert thresholds.loc[4.0, "n"] == 0 and thresholds["observed"].sum() == len(thresholds) - 1
+    assert thresholds["threshold"].sum() == pytest.approx(0, abs=1e-8)  # the observed thresholds still sum to 0

@@ -156,7 +156,7 @@ def recomputed_statistics(data, facets, fit, step_facet=None, score="score") -> 
     average the expected rating (in the scale's own units) at the element's measure with every other
     facet at its elements' mean measure (under partial credit, on the element's own scale if it is of
     the step facet, else averaged over the step facet's scales)."""
-    categories, x, labels, codes, steps, step_of = _layout(data, facets, step_facet, score)
+    categories, x, _labels, _codes, steps, step_of = _layout(data, facets, step_facet, score)
     eta = sum(_sign(f) * data[f.column].map(fitted_measures(fit, f.column)).to_numpy(dtype=float) for f in facets)
     tau = fitted_thresholds(fit, steps)
     p = np.exp(_log_probabilities(eta, tau[step_of]))

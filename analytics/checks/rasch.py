@@ -12,7 +12,8 @@ Tables (``jury check --out``, confidential: they name jurors):
   Wilson–Hilferty z, fair and observed averages, ratings, whether its score is extreme, and its subset (the
   connected part of the design of entries and jurors it belongs to; measures of two subsets are not comparable);
 - ``rasch_thresholds.csv``: the Rasch–Andrich thresholds, each marked where it lies below the one before
-  (disordered: reported, never forced into order), with the ratings in each category;
+  (disordered: reported, never forced into order), with the ratings in each category; a score of the scale that
+  lies between the lowest and highest given but that nobody gave has a row with no threshold (``observed`` false);
 - ``rasch_unexpected.csv``: the ratings whose standardised residual is 3 or more in size (FACETS' list);
 - ``rasch_separation.csv``: per facet, FACETS' separation statistics (RMSE, adjusted "true" S.D., separation,
   strata, reliability, and the fixed chi-square that all elements are equal);
@@ -69,7 +70,7 @@ JUDGEMENT = "judgement"
 
 RASCH_COLUMNS = ["lane", "round", "facet", "element", "measure", "se", "infit", "infit_z", "outfit", "outfit_z",
                  "fair_average", "observed_average", "n", "extreme", "subset"]
-THRESHOLD_COLUMNS = ["lane", "round", "step", "category", "threshold", "n", "disordered"]
+THRESHOLD_COLUMNS = ["lane", "round", "step", "category", "threshold", "n", "disordered", "observed"]
 UNEXPECTED_COLUMNS = ["lane", "round", "entry_id", "juror_id", "criterion", "score", "expected", "residual", "z"]
 SEPARATION_COLUMNS = ["lane", "round", "facet", "elements", "rmse", "true_sd", "separation", "strata", "reliability",
                       "chi_square", "df", "p"]
@@ -101,6 +102,7 @@ class LaneRasch:
         facets = [Facet(names[n], orientation.get(n, "negative"), centered=(n != floating))
                   for n in (ENTRY, JUROR, CRITERION, *extra)]
         self.categories = np.unique(self.ratings[col.SCORE].to_numpy(dtype=float))
+        self.scale = shared.config.scale
         if config.estimation == "mml":
             fit = fit_rasch_mml(self.ratings, facets[1:], person=entry, step_facet=step)
         else:
@@ -167,7 +169,19 @@ class LaneRasch:
                             "threshold": t["threshold"], "n": n})
         previous = out.groupby("step", sort=False)["threshold"].shift()
         out["disordered"] = (out["threshold"] < previous).fillna(False).astype(bool)
-        return out[THRESHOLD_COLUMNS]
+        out["observed"] = True
+        # a score of the scale between the lowest and highest used that nobody gave: no threshold of its own (the
+        # categories are the observed ones, renumbered: FACETS' "Ordinal"), listed so that nobody misses it
+        scale = self.scale
+        possible = scale.minimum + scale.step * np.arange(round((scale.maximum - scale.minimum) / scale.step) + 1)
+        inside = possible[(possible > self.categories[0]) & (possible < self.categories[-1])]
+        unused = inside[~np.isclose(inside[:, None], self.categories[None, :]).any(axis=1)]
+        if len(unused):
+            gaps = pd.DataFrame([{"lane": self.lane, "round": self.round, "step": s_, "category": float(c),
+                                  "threshold": np.nan, "n": 0, "disordered": False, "observed": False}
+                                 for s_ in out["step"].drop_duplicates() for c in unused])
+            out = pd.concat([out, gaps], ignore_index=True).sort_values(["step", "category"], kind="stable")
+        return out[THRESHOLD_COLUMNS].reset_index(drop=True)
 
     def residuals(self) -> pd.DataFrame:
         """Every rating with its expected score, residual and standardised residual."""
@@ -230,8 +244,9 @@ class LaneRasch:
         e0, _ = _mean_variance(eta, tau)
         _, w = _mean_variance(eta - bias[cell], tau)
         se = 1 / np.sqrt(np.maximum(np.bincount(cell, weights=w, minlength=n_cells), 1e-300))
-        cats = self.categories
-        average = lambda v: np.interp(np.bincount(cell, weights=v, minlength=n_cells) / n, np.arange(m + 1), cats)  # noqa: E731
+        def average(values: np.ndarray) -> np.ndarray:  # a cell's mean category, in the scale's units
+            return np.interp(np.bincount(cell, weights=values, minlength=n_cells) / n, np.arange(m + 1), self.categories)
+
         return pd.DataFrame({"lane": self.lane, "round": self.round, "juror_id": labels.get_level_values(0).astype(str),
                              "kind": kind, "with": labels.get_level_values(1).astype(str), "n": n.astype(np.int64),
                              "observed_average": average(x), "expected_average": average(e0), "bias": bias, "se": se,
