@@ -172,3 +172,29 @@ def test_an_extreme_score_is_moved_inward_as_facets_does_and_flagged():
     assert bool(ratees.loc["Betty", "extreme"]) and not ratees.drop(index="Betty")["extreme"].any()
     assert np.isfinite(ratees.loc["Betty", "measure"])
     assert ratees.loc["Betty", "measure"] > ratees.drop(index="Betty")["measure"].max() + 1
+
+
+#: Guilford, the ratings with a standardised residual of 2 or more in size (senior, junior, trait, score, expected,
+#: StRes), and the variance the measures explain: peer-computed converged JMLE (see the module notes); tolerance 0.01
+GUILFORD_UNEXPECTED = [("Brahe", "Edward", "Daring", 2, 6.094499, -2.782378),
+                       ("Brahe", "Edward", "Attack", 2, 6.046106, -2.73825),
+                       ("Brahe", "Fred", "Clarity", 6, 2.866347, 2.495563), ("Brahe", "Chris", "Enthusiasm", 6, 2.899865, 2.456615),
+                       ("Brahe", "David", "Enthusiasm", 5, 2.558348, 2.041367)]
+
+
+def test_unexpected_ratings_and_variance_explained_as_facets_lists_them():
+    data = guilford()
+    fit = fit_rasch(data, GUILFORD_FACETS)
+    far = data.assign(expected=fit.expected, z=fit.standardized)[np.abs(fit.standardized) >= 2]
+    got = {(r.rater, r.ratee, r.criterion): (r.score, r.expected, r.z) for r in far.itertuples()}
+    assert set(got) == {u[:3] for u in GUILFORD_UNEXPECTED}
+    for senior, junior, trait, score, expected, z in GUILFORD_UNEXPECTED:
+        assert got[(senior, junior, trait)] == pytest.approx((score, expected, z), abs=0.01)
+    explained = 1 - np.var(fit.residual) / np.var(data["score"])
+    assert explained == pytest.approx(0.410361, abs=0.001)
+    # FACETS 4.5's Raterbias10 output: no rating with |StRes| >= 3 (its unexpected-responses table is empty), and
+    # 88.10% of the raw-score variance explained by the measures (its Table 5; 0.1 tolerance for its early stop)
+    other = fit_rasch(raterbias(), RATERBIAS_FACETS)
+    assert (np.abs(other.standardized) < 3).all()
+    scores = raterbias()["score"]
+    assert 100 * (1 - np.var(other.residual) / np.var(scores)) == pytest.approx(88.10, abs=0.1)

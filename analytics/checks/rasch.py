@@ -233,14 +233,15 @@ class LaneRasch:
         # a cell all at one end has no finite bias: its score is moved 0.3 inward, as an extreme element's
         target = np.clip(observed, 0.3, m * n - 0.3)
         bias = np.zeros(n_cells)
-        for _ in range(100):  # Newton per cell, all cells at once
+        for _ in range(50):  # Newton per cell, all cells at once, until every cell not held at the bound has converged
             e, w = _mean_variance(eta - bias[cell], tau)
             residual = np.bincount(cell, weights=e, minlength=n_cells) - target
             info = np.bincount(cell, weights=w, minlength=n_cells)
             step = np.clip(residual / np.maximum(info, 1e-12), -1, 1)
-            bias = np.clip(bias + step, -BIAS_MAX, BIAS_MAX)
-            if np.abs(residual).max(initial=0) < 1e-8:
+            held = ((bias >= BIAS_MAX) & (step > 0)) | ((bias <= -BIAS_MAX) & (step < 0))
+            if np.abs(residual[~held]).max(initial=0) < 1e-6:
                 break
+            bias = np.clip(bias + step, -BIAS_MAX, BIAS_MAX)
         e0, _ = _mean_variance(eta, tau)
         _, w = _mean_variance(eta - bias[cell], tau)
         se = 1 / np.sqrt(np.maximum(np.bincount(cell, weights=w, minlength=n_cells), 1e-300))
