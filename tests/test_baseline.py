@@ -23,6 +23,11 @@ Changes since:
   GC-07's p_top3 from 0.661 to 0.673, DB-11's from 0.574 to 0.632; a few rank interval ends move
   by one place; ``flags.csv`` carries GC-06's new p_first as the value of its
   ``first_place_uncertain`` flag (its message, 55%, is unchanged).
+- The demo configures ``[rasch]`` (issue 23): ``jury check --out`` on it also writes ``rasch.csv``,
+  ``rasch_thresholds.csv``, ``rasch_unexpected.csv``, ``rasch_separation.csv`` and ``rasch_interactions.csv``;
+  ``flags.csv`` gains one flag, ``rasch_misfit`` for JR07 (the planted juror who gives every film nearly the same
+  score); ``rankings.csv`` gains ``score_fair`` and ``rank_fair`` (the Rasch fair average). Every other row and
+  column is unchanged.
 - ``juror_severity.csv`` gains a ``reason`` column (issue 21: why a juror has no severity where
   each juror scored one entry), empty in every folder here; every number is unchanged.
 """

@@ -29,17 +29,21 @@ import numpy as np
 import pandas as pd
 
 from analytics.base import columns as col
-from analytics.stats.agreement import krippendorff_alpha
-from analytics.stats.agreement.alpha import interval_alpha_without_each
+from analytics.checks.rankings import FAIR, fair_applies, rankings, rankings_without
+from analytics.checks.rasch import JUROR as JUROR_FACET
 from analytics.checks.registry import CheckResult, run_checks
-from analytics.load.festival import Festival
-from analytics.gate.decisions import GateResult, run_gate
 from analytics.checks.severity import juror_severity
-from analytics.checks.rankings import rankings, rankings_without
+from analytics.gate.decisions import GateResult, run_gate
+from analytics.load.festival import Festival
 from analytics.rules.scoring import WEIGHTED_TOTAL
 from analytics.rules.stages import with_stages
+from analytics.stats.agreement import krippendorff_alpha
+from analytics.stats.agreement.alpha import interval_alpha_without_each
 
-METHODS = {"official": "score", "z": "score_z", "median": "score_median", "trimmed": "score_trimmed", "model": "score_model"}
+METHODS = {"official": "score", "z": "score_z", "median": "score_median", "trimmed": "score_trimmed", "model": "score_model",
+           FAIR: f"score_{FAIR}"}
+#: the Rasch model's figures of each juror in the panel (:meth:`Explorer.juror_panel`), from ``rasch.csv``
+RASCH_PANEL = {"rasch_measure": "measure", "rasch_se": "se", "infit": "infit", "outfit": "outfit"}
 STANDING_COLUMNS = ["rank", "entry_id", "title", "score", "p_first", "p_top3", "rank_low", "rank_high", "loo_rank_best",
                     "loo_rank_worst", "n_jurors", "round_score", "advances", "p_advance"]
 DECISION_COLUMNS = ["flag_id", "action", "reason", "decided_by", "decided_at"]
@@ -131,10 +135,27 @@ class Explorer:
         allowed = self.scopes(lane)
         if scope is not None and scope not in allowed:
             raise ValueError(f"scope must be one of {', '.join(allowed)} (the lane {lane}); got {scope!r}")
-        if method is not None and method not in METHODS:
-            raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+        if method is not None and method not in self.methods():
+            raise ValueError(f"method must be one of {', '.join(self.methods())}; got {method!r}"
+                             + (" (the Rasch fair average needs [rasch] in festival.toml, and scores that judge "
+                                "entries, not performances)" if method == FAIR else ""))
         scope = scope or (self.scope if self.scope in allowed else WEIGHTED_TOTAL)
         self.lane, self.scope, self.method = lane, scope, method or self.method
+
+    def methods(self) -> list[str]:
+        """The methods the standings can be ordered by (:data:`METHODS`): the Rasch fair average only where
+        the festival has it (:func:`analytics.checks.rankings.fair_applies`, on its weighted total)."""
+        return [m for m in METHODS if m != FAIR or fair_applies(self.festival)]
+
+    def method_note(self) -> str:
+        """Why the method in view gives no score, in a sentence: the Rasch fair average on one criterion (the
+        model measures every criterion at once), or after a what-if until the lane is checked again; else ""."""
+        if self.method != FAIR:
+            return ""
+        if self.scope != WEIGHTED_TOTAL:
+            return ("The Rasch fair average measures each entry over every criterion at once: it is shown on the "
+                    "weighted total, not on one criterion.")
+        return "" if self.settled else "The Rasch fair average is fitted again when the lane is checked again."
 
     def exclude_juror(self, juror_id: str) -> None:
         """Leave a juror of the lane in view out of every number."""
@@ -317,7 +338,8 @@ class Explorer:
         table = self._standings_now()
         table = table[table[col.ROUND] == self.round]
         score = METHODS[self.method]
-        out = table.assign(score=table[score], rank=table[score].rank(ascending=False, method="min").astype("Int64"))
+        values = table[score] if score in table else pd.Series(np.nan, index=table.index)  # (see method_note)
+        out = table.assign(score=values, rank=values.rank(ascending=False, method="min").astype("Int64"))
         return out.sort_values(["rank", col.ENTRY_ID])[STANDING_COLUMNS].reset_index(drop=True)
 
     def cut(self) -> int | None:
@@ -337,8 +359,11 @@ class Explorer:
         """Per juror of the lane: severity on the scope with its interval, alpha without them,
         their number of open flags, and (where the festival has them) their affiliation
         preference with its interval and adjusted p (``affiliation_*``, the first declared
-        affiliation) and their drift (``drift_rho``, ``drift_p``). Computed once per what-ifs and view,
-        on the lane checked again for them."""
+        affiliation), their drift (``drift_rho``, ``drift_p``) and, with ``[rasch]``, their Rasch
+        measure from ``rasch.csv`` in the round in view (:data:`RASCH_PANEL`: ``rasch_measure``, their
+        severity in logits over every criterion, positive = severe, the opposite sign of ``severity``,
+        with ``rasch_se``; ``infit`` and ``outfit`` mean-squares). Computed once per what-ifs and view,
+        on the lane checked again for them (the preview's own Rasch fit)."""
         return self._quick_memo(("juror_panel", self.scope, self.round), self._juror_panel).copy()
 
     def _juror_panel(self) -> pd.DataFrame:
@@ -378,6 +403,12 @@ class Explorer:
             by_juror = drift.set_index(col.JUROR_ID)
             out["drift_rho"] = out[col.JUROR_ID].map(by_juror["rho"])
             out["drift_p"] = out[col.JUROR_ID].map(by_juror["p_adjusted"])
+        if "rasch" in after:  # the model's measure of each juror, over every criterion of the round in view
+            rasch = after["rasch"]
+            mine = rasch[(rasch["facet"] == JUROR_FACET) & (rasch[col.LANE] == self.lane) & (rasch[col.ROUND] == self.round)]
+            by_juror = mine.set_index("element")
+            for name, source in RASCH_PANEL.items():
+                out[name] = out[col.JUROR_ID].map(by_juror[source]).astype(float)
         return out
 
     def juror_scores(self, juror_id: str) -> pd.DataFrame:

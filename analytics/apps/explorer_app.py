@@ -19,7 +19,7 @@ import ipywidgets as widgets
 from IPython.display import display
 
 from analytics.base import columns as col
-from analytics.apps.explorer import METHODS, Explorer
+from analytics.apps.explorer import Explorer
 from analytics.present.explorer_tables import (
     decisions_html,
     flags_html,
@@ -73,11 +73,13 @@ def linked_chart(explorer: Explorer) -> alt.VConcatChart:
     juror = alt.selection_point(name="juror", fields=[col.JUROR_ID], on="click", clear="dblclick")
     entry = alt.selection_point(name="entry", fields=[col.ENTRY_ID], on="click", clear="dblclick")
     order = standings[col.ENTRY_ID].tolist()
+    rasch = [alt.Tooltip("rasch_measure:Q", format="+.2f", title="Rasch severity (logits; + severe)"),
+             alt.Tooltip("infit:Q", format=".2f"), alt.Tooltip("outfit:Q", format=".2f")] if "rasch_measure" in panel else []
     severity = alt.Chart(panel).mark_point(filled=True, size=90).encode(
         x=alt.X("severity:Q", title="severity (points; + lenient)"), y=alt.Y("label:N", title=None, sort="-x"),
         color=alt.condition(juror, alt.value(SELECTED), alt.value("#4a7fb5"), empty=False),
-        tooltip=["label:N", alt.Tooltip("severity:Q", format="+.2f"), alt.Tooltip("alpha_without:Q", format=".3f"),
-                 "n_flags:Q"],
+        tooltip=["label:N", alt.Tooltip("severity:Q", format="+.2f"), *rasch,
+                 alt.Tooltip("alpha_without:Q", format=".3f"), "n_flags:Q"],
     ).add_params(juror).properties(width=260, height=alt.Step(18), title=f"Jurors{who} (click one)")
     bars = alt.Chart(standings).mark_bar().encode(
         x=alt.X("score:Q", title=f"score ({explorer.method})"), y=alt.Y("label:N", sort=order, title=None),
@@ -113,7 +115,7 @@ class ExplorerApp:
         config = festival.config
         self.lane = widgets.Dropdown(options=[(lane.name, lane.id) for lane in config.lanes], description="lane")
         self.scope = widgets.Dropdown(options=self._scope_options(), description="criterion")
-        self.method = widgets.Dropdown(options=list(METHODS), description="method")
+        self.method = widgets.Dropdown(options=self.explorer.methods(), description="method")
         self.round = widgets.Dropdown(options=[(r.name or r.id, r.id) for r in config.rounds] or [("", "")],
                                       value=config.round_ids[-1], description="round",
                                       layout=widgets.Layout(display="" if config.rounds else "none"))
@@ -253,14 +255,14 @@ class ExplorerApp:
         settled = ex.settled
         self._show_status(None if not settled else len(ex.blockers()))
         self._show(self.standings_out, standings_html(ex.standings(), ex.festival.config.scale, method=ex.method,
-                                                      cut=ex.cut(), limit=SHOWN_ROWS))
+                                                      cut=ex.cut(), limit=SHOWN_ROWS, note=ex.method_note()))
         if not settled:
             for out in (self.panel_out, self.gate_out):
                 self._show(out, _words("message")("checking the lane again…"))
             ex.settle()
             self._show_status(len(ex.blockers()))
             self._show(self.standings_out, standings_html(ex.standings(), ex.festival.config.scale, method=ex.method,
-                                                          cut=ex.cut(), limit=SHOWN_ROWS))
+                                                          cut=ex.cut(), limit=SHOWN_ROWS, note=ex.method_note()))
         self._show(self.panel_out, jurors_html(ex.juror_panel(), limit=SHOWN_ROWS))
         self._show(self.gate_out, flags_html(ex.gate(), limit=SHOWN_ROWS))
         self.chart.chart = linked_chart(ex)

@@ -8,7 +8,14 @@ jurors' weighted totals of each round and combined with the same round weights:
 - ``z``: each juror's totals standardised over the entries they judged, then averaged;
 - ``median`` and ``trimmed`` (``[aggregation] trim``) over jurors;
 - ``model``: the entry effect of the additive model (entry + juror), which allows for which
-  jurors judged which entries.
+  jurors judged which entries;
+- ``fair``, where ``festival.toml`` has ``[rasch]`` (design section 16): the entry's Rasch fair average
+  (``rasch.csv``, facet ``entry``: its expected rating with every juror and criterion at their mean, so
+  that who judged it does not count), on the scale of one rating, the criteria counting alike (not by
+  their weights), each round's model on its own. It is the model's, over every criterion
+  at once: on one criterion alone (``scope``) it does not apply, and neither where the scores judge
+  performances (design section 14: the model measures the marks, not the points a performance's factor
+  makes of them); the table then has no ``fair`` columns, as without ``[rasch]``.
 
 Robustness, all under the official rule and round weights, for every round at once: the rank
 of each entry with each juror left out in turn (best and worst; computed per entry the juror
@@ -46,6 +53,7 @@ import pandas as pd
 from analytics.base import columns as col
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind, in_round
+from analytics.checks.rasch import ENTRY, rasch_table
 from analytics.checks.shared import LaneFit, Shared, lane_rng
 from analytics.load.festival import Festival
 from analytics.rules.official import kept_count
@@ -69,6 +77,10 @@ CUT_UNSTABLE = FlagKind("cut_unstable", "blocker")
 CUT_UNCERTAIN = FlagKind("cut_uncertain", "warning")
 
 ALTERNATIVES = ("z", "median", "trimmed", "model")
+#: the alternative from the Rasch model, where ``[rasch]`` is configured (:func:`fair_applies`)
+FAIR = "fair"
+#: its columns, after the other alternatives' in :func:`ranking_columns`
+FAIR_COLUMNS = [f"score_{FAIR}", f"rank_{FAIR}"]
 #: the columns of the resampled juries (:class:`_Tally`)
 RESAMPLED_COLUMNS = ("p_first", "p_top3", "p_advance", "rank_low", "rank_high", "gap_low", "gap_high")
 UNCERTAIN = (0.2, 0.8)  # p_advance between these: the bubble of a cut
@@ -273,10 +285,12 @@ def _rank(scores: pd.Series) -> pd.Series:
 
 
 def _round_table(config, rnd: str, standing: LaneStandings, ratings: pd.DataFrame,
-                 alternatives: Callable[[str], pd.DataFrame]) -> pd.DataFrame:
+                 alternatives: Callable[[str], pd.DataFrame], fair: pd.Series | None = None) -> pd.DataFrame:
     """One lane's round, without the columns of the resampled juries (:class:`_Tally`): the
     columns from arrays, one frame built at the end, best first. ``ratings``: the round's jurors'
-    totals (one row per entry and juror); ``alternatives(round)``: :func:`_alternatives` of a round.
+    totals (one row per entry and juror); ``alternatives(round)``: :func:`_alternatives` of a round;
+    ``fair``: the lane's Rasch fair averages by (round, entry) (:func:`_fair_averages`), None where the
+    ``fair`` alternative does not apply (an empty Series: it applies, missing until computed).
     Cost: O(scores)."""
     entries = standing.official.entries[rnd]
     official = standing.official.results[rnd][0]
@@ -298,6 +312,11 @@ def _round_table(config, rnd: str, standing: LaneStandings, ratings: pd.DataFram
         out[f"score_{method}"] = totals[method]
     for method in ALTERNATIVES:
         out[f"rank_{method}"] = _rank(pd.Series(totals[method], index=index))
+    if fair is not None:  # the Rasch fair average, combined across rounds with the same weights
+        total = np.zeros(len(entries))
+        for earlier, weight in config.round_weights(rnd).items():
+            total = total + weight * fair.reindex(pd.MultiIndex.from_product([[earlier], entries])).to_numpy(dtype=float)
+        out[f"score_{FAIR}"], out[f"rank_{FAIR}"] = total, _rank(pd.Series(total, index=index))
     out["loo_rank_best"], out["loo_rank_worst"] = standing.loo.rank_range(rnd)
     frame = pd.DataFrame(out, index=index).sort_values(["rank", "score_model"], ascending=[True, False])
     lead = np.full(len(frame), np.nan)
@@ -388,6 +407,7 @@ def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: 
     with ``scope``, on one criterion alone under the same rule). ``n_boot``: resamples, in
     place of ``[checks] bootstrap_resamples``."""
     shared = Shared.of(data, lanes)
+    fair = _fair_averages(shared, scope)  # (the Rasch fit of this run's data, whatever the resamples)
     if n_boot is not None and n_boot != shared.config.checks.bootstrap_resamples:
         festival = shared.festival
         shared = Shared(replace(festival, config=festival.config.with_checks(bootstrap_resamples=n_boot)), shared.lanes)
@@ -400,13 +420,14 @@ def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: 
         shared.part(done * n_boot, len(shared.lanes) * n_boot, lane)
         standing = _lane(shared, lane, scope)
         tables = {rnd: _round_table(shared.config, rnd, standing, shared.ratings(lane, scope, rnd),
-                                    lambda earlier: _lane_alternatives(shared, lane, earlier, scope))
+                                    lambda earlier: _lane_alternatives(shared, lane, earlier, scope),
+                                    None if fair is None else fair.get(lane, _NO_FAIR))
                   for rnd in shared.config.round_ids if len(standing.official.entries[rnd])}
         _resampled_columns(shared, lane, standing, tables,
                            lambda juries, n, lane_done=done, lane=lane: shared.part(
                                lane_done * n + juries, len(shared.lanes) * n, f"{lane}: resampled juries"))
         frames += _lane_frames(lane, tables, titles)
-    return _ranking_table(frames)
+    return _ranking_table(frames, fair=fair is not None)
 
 
 def _lane_frames(lane: str, tables: dict[str, pd.DataFrame], titles: pd.Series) -> list[pd.DataFrame]:
@@ -415,17 +436,60 @@ def _lane_frames(lane: str, tables: dict[str, pd.DataFrame], titles: pd.Series) 
             for rnd, table in tables.items()]
 
 
-def _ranking_table(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The rows of :func:`rankings` in its columns."""
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=RANKING_COLUMNS)
-    return table[RANKING_COLUMNS]
+def _ranking_table(frames: list[pd.DataFrame], *, fair: bool = False) -> pd.DataFrame:
+    """The rows of :func:`rankings` in its columns (:func:`ranking_columns`)."""
+    columns = ranking_columns(fair=fair)
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    return table[columns]
+
+
+def ranking_columns(*, fair: bool = False) -> list[str]:
+    """The columns of :func:`rankings`: :data:`RANKING_COLUMNS`, with the Rasch fair average's
+    (:data:`FAIR_COLUMNS`) after the other alternatives' where it applies (:func:`fair_applies`).
+
+    >>> ranking_columns(fair=True)[16:20]
+    ['score_model', 'rank_model', 'score_fair', 'rank_fair']
+    >>> ranking_columns() == RANKING_COLUMNS
+    True
+    """
+    if not fair:
+        return list(RANKING_COLUMNS)
+    at = RANKING_COLUMNS.index(f"rank_{ALTERNATIVES[-1]}") + 1
+    return [*RANKING_COLUMNS[:at], *FAIR_COLUMNS, *RANKING_COLUMNS[at:]]
+
+
+def fair_applies(data: Festival | Shared, scope: str = WEIGHTED_TOTAL) -> bool:
+    """Whether the standings on ``scope`` have the Rasch fair average as an alternative: where
+    ``festival.toml`` has ``[rasch]``, on the weighted total (the model measures every criterion at
+    once), and where the scores do not judge performances (see the module notes)."""
+    festival = data.festival if isinstance(data, Shared) else data
+    return festival.config.rasch is not None and scope == WEIGHTED_TOTAL and not festival.has_performances
+
+
+#: a lane that the Rasch model did not fit (its ratings all in one category): no fair average
+_NO_FAIR = pd.Series(dtype=float, index=pd.MultiIndex.from_arrays([[], []], names=[col.ROUND, col.ENTRY_ID]))
+
+
+def _fair_averages(shared: Shared, scope: str) -> dict[str, pd.Series] | None:
+    """Per lane, the entries' Rasch fair averages by (round, entry) from ``rasch.csv`` of the run
+    (:func:`analytics.checks.rasch.rasch_table`: fitted once per run and kept on ``shared``, so the
+    rasch check and this table share one fit; in a process forked for the rankings, its own); None
+    where the alternative does not apply (:func:`fair_applies`)."""
+    if not fair_applies(shared, scope):
+        return None
+    table = rasch_table(shared)
+    entries = table[table["facet"] == ENTRY]
+    return {lane: rows.set_index([col.ROUND, "element"])["fair_average"].astype(float).rename_axis(
+                [col.ROUND, col.ENTRY_ID])
+            for lane, rows in entries.groupby(col.LANE, sort=False)}
 
 
 def rankings_without(shared: Shared, lane: str, removed: np.ndarray, *, scope: str = WEIGHTED_TOTAL) -> pd.DataFrame:
     """:func:`rankings` of one lane with some of its scores left out (``removed``: a mask over
-    ``shared.lane_scores(lane)``), without the columns of the resampled juries (NaN): what a chair's
-    what-if shows at once. Only what the change touches is computed again: the entries whose scores
-    are removed (their panels, official rounds and each juror left out), spliced into the lane's
+    ``shared.lane_scores(lane)``), without the columns of the resampled juries (NaN) nor, where it
+    applies, the Rasch fair average (NaN: a fit of the whole lane, computed when the lane is checked
+    again): what a chair's what-if shows at once. Only what the change touches is computed again: the
+    entries whose scores are removed (their panels, official rounds and each juror left out), spliced into the lane's
     official result as it was; the alternatives from the lane's totals without the removed ones.
     Every other column is the same as :func:`rankings` on the festival without those scores (a test
     compares them). Cost: O(the touched entries' scores) for the official rule and the jurors left
@@ -452,10 +516,11 @@ def rankings_without(shared: Shared, lane: str, removed: np.ndarray, *, scope: s
             found[rnd] = _alternatives(after[rnd], shared.config.rule(rnd).trim, lambda: LaneFit.of(after[rnd]))
         return found[rnd]
 
-    tables = {rnd: _round_table(shared.config, rnd, standing, after[rnd], alternatives).assign(
-                  **dict.fromkeys(RESAMPLED_COLUMNS, np.nan))
+    fair = fair_applies(shared, scope)
+    tables = {rnd: _round_table(shared.config, rnd, standing, after[rnd], alternatives,
+                                _NO_FAIR if fair else None).assign(**dict.fromkeys(RESAMPLED_COLUMNS, np.nan))
               for rnd in shared.config.round_ids if len(standing.official.entries[rnd])}
-    return _ranking_table(_lane_frames(lane, tables, festival.entries.set_index(col.ENTRY_ID)[col.TITLE]))
+    return _ranking_table(_lane_frames(lane, tables, festival.entries.set_index(col.ENTRY_ID)[col.TITLE]), fair=fair)
 
 
 def _spliced(before: LaneStandings, part: LaneStandings, jurors: pd.Index) -> LaneStandings:

@@ -314,9 +314,13 @@ def _fits(shared: Shared) -> list[LaneRasch]:
 
 def rasch_table(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
     """``rasch.csv``: every element's measure and fit, per lane and round (see the module notes)."""
-    fits = _fits(Shared.of(data, lanes))
-    return (pd.concat([f.measures() for f in fits], ignore_index=True) if fits
-            else pd.DataFrame(columns=RASCH_COLUMNS))
+    shared = Shared.of(data, lanes)
+
+    def compute() -> pd.DataFrame:
+        fits = _fits(shared)
+        return (pd.concat([f.measures() for f in fits], ignore_index=True) if fits
+                else pd.DataFrame(columns=RASCH_COLUMNS))
+    return shared.memo(("rasch_table",), compute)  # the check's table, and the rankings' fair averages
 
 
 def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:

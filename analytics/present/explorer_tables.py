@@ -16,6 +16,7 @@ import pandas as pd
 
 from analytics.load.config import Scale
 from analytics.checks.flags import SEVERITIES
+from analytics.checks.rasch import MISFIT_RANGE
 from analytics.present.html import table as table_of
 from analytics.present.render import MISSING, render
 from analytics.present.tables import ACTION_WORDS, STATUS_WORDS, check_words
@@ -70,18 +71,24 @@ def span(low: object, high: object) -> str:
     return f"{lo}" if lo == hi else f"{lo}–{hi}"
 
 
+#: the standings' methods (:data:`analytics.apps.explorer.METHODS`) in the header of their score
+METHOD_WORDS = {"official": "official score", "z": "score (z)", "median": "score (median)",
+                "trimmed": "score (trimmed)", "model": "score (model)", "fair": "score (Rasch fair average)"}
+
+
 def standings_html(standings: pd.DataFrame, scale: Scale, *, method: str = "official", cut: int | None = None,
-                   limit: int | None = None) -> str:
+                   limit: int | None = None, note: str = "") -> str:
     """The standings as the chair reads them; in a round with a cut (``cut`` entries go on),
     who goes on, the share of resampled juries that let each go on, the entries below the cut
     greyed and the bubble (going on in 20% to 80% of them) marked. ``limit``: the first rows only,
-    the rest counted (a conference's thousands of papers)."""
+    the rest counted (a conference's thousands of papers). ``note``: a sentence shown above them
+    (why the method in view gives no score: :meth:`analytics.apps.explorer.Explorer.method_note`)."""
     standings, more = _first(standings, limit, "entries", "rankings.csv of jury check")
     table = standings.assign(interval=[span(lo, hi) for lo, hi in zip(standings["rank_low"], standings["rank_high"])],
                              loo=[span(lo, hi) for lo, hi in zip(standings["loo_rank_best"], standings["loo_rank_worst"])])
-    method_words = "official score" if method == "official" else f"score ({method})"
+    method_words = METHOD_WORDS.get(method, f"score ({method})")
     columns = [("rank", "Rank", None), ("entry_id", "Entry", None), ("title", "Title", None),
-               ("score", method_words.capitalize(), f".{mean_decimals(scale)}f")]
+               ("score", method_words[:1].upper() + method_words[1:], f".{mean_decimals(scale)}f")]
     classes = None
     if cut is not None and "advances" in table:
         table = table.assign(on=table["advances"].map({"yes": "goes on", "no": "out"}))
@@ -92,7 +99,7 @@ def standings_html(standings: pd.DataFrame, scale: Scale, *, method: str = "offi
                 ("interval", "95% rank interval", None), ("loo", "Rank with one juror left out", None),
                 ("n_jurors", "Jurors", None)]
     return str(render("explorer/standings.html.j2", table=table_of(table, columns, numeric=("interval", "loo"), row_class=classes),
-                      more=more))
+                      more=more, note=note))
 
 
 def _signed_interval(low: object, high: object) -> str:
@@ -103,8 +110,10 @@ def _signed_interval(low: object, high: object) -> str:
 
 def jurors_html(panel: pd.DataFrame, *, limit: int | None = None) -> str:
     """The juror panel: severity with its interval, agreement without each juror, open flags, and
-    the affiliation preference and drift where the festival has them. ``limit``: with more jurors
-    than that, those with the most open flags, then the most severe or lenient, the rest counted."""
+    the affiliation preference, drift and Rasch measure with its infit and outfit where the festival
+    has them (the Rasch measure is a severity, in logits: its sign is the opposite of the severity in
+    points, and both headers say which way is which). ``limit``: with more jurors than that, those
+    with the most open flags, then the most severe or lenient, the rest counted."""
     if limit is not None and len(panel) > limit:
         order = pd.DataFrame({"flags": -panel["n_flags"], "lean": -panel["severity"].abs().fillna(0)}, index=panel.index)
         panel = panel.loc[order.sort_values(["flags", "lean"], kind="stable").index]
@@ -112,8 +121,11 @@ def jurors_html(panel: pd.DataFrame, *, limit: int | None = None) -> str:
                          "juror_severity.csv of jury check")
     table = panel.assign(interval=[_signed_interval(lo, hi) for lo, hi in zip(panel["ci_low"], panel["ci_high"])])
     columns = [("label", "Juror", None), ("severity", "Severity (points; + more lenient)", "+.2f"),
-               ("interval", "95% interval", None), ("alpha_without", "Agreement without them (alpha)", ".3f"),
-               ("alpha_change", "Change in agreement", "+.3f")]
+               ("interval", "95% interval", None)]
+    if "rasch_measure" in table:  # beside the severity in points: the Rasch model's, in logits, and its fit
+        columns += [("rasch_measure", "Rasch severity (logits; + more severe)", "+.2f"), ("rasch_se", "S.E.", ".2f"),
+                    ("infit", "Infit", ".2f"), ("outfit", "Outfit", ".2f")]
+    columns += [("alpha_without", "Agreement without them (alpha)", ".3f"), ("alpha_change", "Change in agreement", "+.3f")]
     numeric = ["interval"]
     if "affiliation_preference" in table:
         table = table.assign(affiliation_interval=[_signed_interval(lo, hi) for lo, hi in
@@ -124,7 +136,12 @@ def jurors_html(panel: pd.DataFrame, *, limit: int | None = None) -> str:
     if "drift_rho" in table:
         columns += [("drift_rho", "Drift (rho with order)", "+.2f"), ("drift_p", "Adjusted p", ".3f")]
     columns.append(("n_flags", "Open flags", None))
-    return str(render("explorer/jurors.html.j2", table=table_of(table, columns, numeric=tuple(numeric)), more=more))
+    low, high = MISFIT_RANGE
+    legend = (f"Rasch severity: the many-facet Rasch model's, over every criterion of the round, in logits. Infit and outfit: near 1, the juror's scores follow the entries' standing as "
+              f"much as the model expects; above {high:g}, erratic; below {low:g}, too predictable (a narrow range, "
+              f"or a halo across criteria)." if "rasch_measure" in table else "")
+    return str(render("explorer/jurors.html.j2", table=table_of(table, columns, numeric=tuple(numeric)), more=more,
+                      legend=legend))
 
 
 def flags_html(flags: pd.DataFrame, *, limit: int | None = None) -> str:

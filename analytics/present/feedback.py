@@ -3,9 +3,11 @@
 ``jury feedback DIR [--out OUT]`` (:func:`write_feedback`) runs the gate (the chair's decisions
 applied) and writes ``OUT/<juror_id>.html`` for every juror: per lane they judge, their
 severity with its interval, the spread of their scores, how closely they rank the entries
-like the rest of the panel; then their affiliation preference (with ``[jury]
-affiliations``) and their drift (with ``submitted_at``); then the flags the chair saw about
-their scores. Each figure comes with a sentence saying how to read it.
+like the rest of the panel, and with ``[rasch]`` their Rasch measure (severity in logits with its
+S.E.), infit and outfit and their own unexpected ratings (``rasch_unexpected.csv``, their rows
+only); then their affiliation preference (with ``[jury] affiliations``) and their drift (with
+``submitted_at``); then the flags the chair saw about their scores (among them ``rasch_misfit``
+and ``unexpected_rating``). Each figure comes with a sentence saying how to read it.
 
 A page names no other juror, shows no other juror's id or scores: the panel appears only as
 "the rest of the panel", through figures taken over all its other jurors (their mean, their
@@ -28,7 +30,9 @@ import pandas as pd
 from analytics.base import columns as col
 from analytics.base.columns import ALL_LANES
 from analytics.load.festival import Festival
-from analytics.checks.registry import juror_kinds
+from analytics.checks.rasch import JUROR as JUROR_FACET
+from analytics.checks.rasch import MISFIT_RANGE, MISFIT_Z, UNEXPECTED_Z
+from analytics.checks.registry import CheckResult, juror_kinds
 from analytics.gate.decisions import GateResult, run_gate
 from analytics.present.render import render
 from analytics.rules.scoring import WEIGHTED_TOTAL
@@ -90,9 +94,88 @@ def _lane_items(gate: GateResult, juror: str, lane: str) -> dict:
                 "how": "1: the same order as the mean of the other jurors; 0: no relation; below "
                        f"{checks.out_of_line_max_rho:.2g} the chair is told. A different view is not a fault: it is "
                        "what a jury is for, and the chair reads it with your comments."})
+    rasch, unexpected = _rasch_items(after, juror, lane) if "rasch" in after else ([], [])
+    rounds = bool(festival.config.rounds)
     lanes = festival.juror_lanes
     return {"name": festival.lane_names()[lane], "n_scores": len(scores), "n_entries": scores[col.ENTRY_ID].nunique(),
-            "panel_size": int((lanes[col.LANE] == lane).sum()), "figures": items}
+            "panel_size": int((lanes[col.LANE] == lane).sum()), "figures": items + rasch, "unexpected": unexpected,
+            "rounds": rounds, "unexpected_z": f"{UNEXPECTED_Z:g}"}
+
+
+def _logits(value: float) -> str:
+    """A measure in logits, signed, to two decimals; 0 without a sign.
+
+    >>> _logits(0.4213), _logits(-0.001), _logits(-1.5)
+    ('+0.42', '0', '-1.50')
+    """
+    value = round(float(value), 2) + 0.0
+    return "0" if value == 0 else f"{value:+.2f}"
+
+
+def _unexpected_ratings(after: CheckResult) -> pd.DataFrame:
+    """``rasch_unexpected.csv`` of the run, computed once for every page (the Rasch fit is the run's own)."""
+    return after.shared.memo(("feedback", "rasch_unexpected"), lambda: after.companions("rasch")["rasch_unexpected"])
+
+
+def _rasch_items(after: CheckResult, juror: str, lane: str) -> tuple[list[dict], list[dict[str, str]]]:
+    """The juror's Rasch figures in ``lane`` (per round, where the festival has rounds): their measure with its
+    S.E., their infit and outfit; and their own unexpected ratings as rows (entry, criterion, their score, the
+    score the model expects, the standardised residual). Nothing of another juror: the panel appears only as its
+    average measure."""
+    table = after["rasch"]
+    jurors = table[(table["facet"] == JUROR_FACET) & (table[col.LANE] == lane)]
+    rounds = after.festival.config.rounds
+    low, high = MISFIT_RANGE
+    items = []
+    for row in jurors[jurors["element"] == juror].itertuples(index=False):
+        panel = jurors[jurors[col.ROUND] == row.round]
+        where = f" ({after.festival.config.round(row.round).name or row.round})" if rounds else ""
+        centre = float(panel["measure"].mean())  # 0 where the jurors are centred (every [rasch] floating but "juror")
+        gap = row.measure - centre
+        lean = ("more severe than" if row.measure - 1.96 * row.se > centre else
+                "more lenient than" if row.measure + 1.96 * row.se < centre else "in line with")
+        parts = int(panel["subset"].max())
+        apart = (f" The ratings of your lane fall into {parts} parts that share no entry and no juror: your measure "
+                 "compares you with the jurors of your part only." if parts > 1 else "")
+        items.append({
+            "title": f"Your severity on the Rasch model{where}",
+            "figure": f"{_logits(row.measure)} logits (S.E. {row.se:.2f}; the panel's average {_logits(centre)}) over "
+                      f"{row.n} ratings"
+                      + (" (all at one end of the scale: an estimate)" if row.extreme else ""),
+            "reading": f"Your measure is {abs(gap):.2f} logits {'above' if gap > 0 else 'below'} the panel's average: "
+                       f"after allowing for the entries you judged and the criteria, you were {lean} the panel."
+                       + apart,
+            "how": "The many-facet Rasch model puts the entries, the jurors and the criteria on one ruler, in logits. "
+                   f"A measure above {_logits(centre)} (the panel's average) means you scored more severely than the "
+                   "panel's average, after allowing for the entries you judged; below it, more leniently. Unlike the "
+                   "figure in points, a higher number here means harsher. Within about two S.E. of the average, the "
+                   "gap may be chance."})
+        off = [ms for ms in (row.infit, row.outfit) if not low <= ms <= high]  # as the rasch_misfit flag reads them
+        beyond = [ms for ms, z in ((row.infit, row.infit_z), (row.outfit, row.outfit_z))
+                  if not low <= ms <= high and abs(z) >= MISFIT_Z]
+        erratic, predictable = any(ms > high for ms in beyond), any(ms < low for ms in beyond)
+        items.append({
+            "title": f"How consistent your scores were with the model{where}",
+            "figure": f"infit {row.infit:.2f} (z {row.infit_z:+.1f}), outfit {row.outfit:.2f} (z {row.outfit_z:+.1f})",
+            "reading": ("Your scores went against the entries' standing and the rest of the panel more often than the "
+                        "model expects." if erratic else
+                        "Your scores varied less than the entries' merit would make them: a narrow range, or the same "
+                        "judgement carried across the criteria." if predictable else
+                        f"Outside {low:g} to {high:g}, but by no more than chance gives over {row.n} ratings." if off else
+                        "Your scores follow the entries' standing about as closely as the model expects."),
+            "how": f"Infit near 1 means your scores follow the entries' standing as much as the model expects; above "
+                   f"{high:g} erratic; below {low:g} too predictable. Outfit reads the same way but weighs your most "
+                   f"surprising scores more. With few ratings a value strays by chance: a z within ±{MISFIT_Z:g} says "
+                   "it may be chance."})
+    unexpected = _unexpected_ratings(after)
+    mine = unexpected[(unexpected[col.LANE] == lane) & (unexpected[col.JUROR_ID] == juror)]
+    performed = col.PERFORMANCE in mine
+    config = after.festival.config
+    rows = [{"entry": f"performance {r[col.PERFORMANCE]} of {r[col.ENTRY_ID]}" if performed and r[col.PERFORMANCE]
+             else r[col.ENTRY_ID], "round": (config.round(r[col.ROUND]).name or r[col.ROUND]) if rounds else "",
+             "criterion": r[col.CRITERION], "score": f"{r[col.SCORE]:g}", "expected": f"{r['expected']:.1f}",
+             "z": f"{r['z']:+.1f}"} for r in mine.to_dict("records")]
+    return items, rows
 
 
 def _person_items(gate: GateResult, juror: str) -> list[dict]:

@@ -23,6 +23,11 @@ CONFIG_TEXT = resources.files("analytics").joinpath("resources/demo-festival.tom
 #: the demo's affiliation screen: the conference preset's jurors have no country, so its festival.toml leaves it out
 AFFILIATION_LINES = ('# columns of jurors.csv and entries.csv to screen for undeclared conflicts (analytics.checks.affiliation)\n'
                      'affiliations = ["country"]\n')
+#: the demo's Rasch model: left out of the conference preset, whose figures measure the rest of the pipeline (the
+#: Rasch model at that scale has its own benchmark, benchmarks/bench_rasch.py)
+RASCH_LINES = ("\n# the many-facet Rasch model (analytics.checks.rasch): entries, jurors and criteria on one logit ruler,\n"
+               "# each juror's severity in logits with infit and outfit, estimated as the FACETS program does (JMLE)\n"
+               '[rasch]\nmodel = "rating_scale"\nestimation = "jmle"\n')
 DEMO_NAME_LINE = 'name = "Hong Kong AI International Film Festival (synthetic demo)"'
 CONFERENCE_NAME_LINE = 'name = "Conference-scale festival (synthetic)"'
 CRITERIA = ("conducting", "cohesion", "ethics", "risk", "orchestration", "failure_logs")
@@ -396,7 +401,10 @@ def write_conference(out: str | Path, seed: int = DEMO_SEED, **sizes) -> Path:
     tables = conference_tables(seed, **sizes)
     if DEMO_NAME_LINE not in CONFIG_TEXT:
         raise RuntimeError("demo-festival.toml lost its name line; update DEMO_NAME_LINE")
-    _write(folder, "festival.toml", CONFIG_TEXT.replace(DEMO_NAME_LINE, CONFERENCE_NAME_LINE).replace(AFFILIATION_LINES, ""))
+    if RASCH_LINES not in CONFIG_TEXT:
+        raise RuntimeError("demo-festival.toml lost its [rasch] lines; update RASCH_LINES")
+    _write(folder, "festival.toml", CONFIG_TEXT.replace(DEMO_NAME_LINE, CONFERENCE_NAME_LINE).replace(AFFILIATION_LINES, "")
+           .replace(RASCH_LINES, ""))
     _write(folder, "entries.csv", _csv_text(_format_entries(tables["entries"])))
     for name in ("jurors", "scores", "assignments"):
         _write(folder, f"{name}.csv", _csv_text(tables[name]))
