@@ -28,7 +28,7 @@ from .conftest import DEMO
 PACKAGE = Path(analytics.__file__).parent
 TEMPLATES = PACKAGE / "templates"
 EXAMPLES = ("one-score", "rounds", "wide-sheet")  # data/examples/broken cannot be loaded, by design
-SECTIONS = ("heading", "first_page", "overview", "participation", "tools", "agreement", "jurors", "winners",
+SECTIONS = ("heading", "first_page", "overview", "participation", "tools", "agreement", "jurors", "rasch", "winners",
             "decisions", "publication", "method")
 HOSTILE = "<script>alert(1)</script>"
 SHOWN = "&lt;script&gt;alert(1)&lt;/script&gt;"

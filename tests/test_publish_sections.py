@@ -14,7 +14,7 @@ from analytics.present.sections import input_fingerprint
 
 from .conftest import DEMO, DEMO_DECISIONS
 
-SECTIONS = ("heading", "overview", "participation", "tools", "agreement", "jurors", "winners", "decisions",
+SECTIONS = ("heading", "overview", "participation", "tools", "agreement", "jurors", "rasch", "winners", "decisions",
             "publication", "method")
 
 

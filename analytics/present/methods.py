@@ -2,13 +2,17 @@
 
 Each note names the check families it describes (:data:`analytics.checks.registry.REGISTRY`);
 a note is shown when at least one of them runs for the festival, so a family that is not
-configured leaves no method note behind.
+configured leaves no method note behind (nor its references: :data:`RASCH_REFERENCES` are listed
+only where ``[rasch]`` is).
 """
 
 from __future__ import annotations
 
+import re
+
 from markupsafe import Markup
 
+from analytics.checks.rasch import MISFIT_RANGE, MISFIT_Z, UNEXPECTED_Z
 from analytics.checks.registry import REGISTRY
 from analytics.load import rule_families
 from analytics.load.config import FestivalConfig
@@ -38,6 +42,44 @@ REFERENCES = (
                                   "practical and powerful approach to multiple testing. Journal of the Royal Statistical "
                                   "Society B 57(1), 289–300.")),
 )
+
+#: the sources of the Rasch note, listed only where festival.toml has [rasch]
+RASCH_REFERENCES = (
+    ("Linacre 1989", "Linacre, J. M. (1989). Many-Facet Rasch Measurement. MESA Press, Chicago."),
+    ("Andrich 1978", ("Andrich, D. (1978). A rating formulation for ordered response categories. Psychometrika 43(4), "
+                     "561–573.")),
+    ("Masters 1982", "Masters, G. N. (1982). A Rasch model for partial credit scoring. Psychometrika 47(2), 149–174."),
+    ("Wright & Masters 1982", "Wright, B. D., & Masters, G. N. (1982). Rating Scale Analysis. MESA Press, Chicago."),
+    ("Bock & Aitkin 1981", ("Bock, R. D., & Aitkin, M. (1981). Marginal maximum likelihood estimation of item "
+                           "parameters: application of an EM algorithm. Psychometrika 46(4), 443–459.")),
+)
+
+
+FACET_PLURALS = {"entry": "entries", "juror": "jurors", "criterion": "criteria"}
+
+
+def _rasch_note(config: FestivalConfig) -> str:
+    """The Rasch note, in the words of this festival's ``[rasch]``."""
+    rasch = config.rasch
+    model = ("Andrich's rating scale model, one set of thresholds for every criterion [Andrich 1978]"
+             if rasch.model == "rating_scale" else
+             "the partial credit model, each criterion with thresholds of its own [Masters 1982]")
+    floating = FACET_PLURALS.get(rasch.floating, rasch.floating)
+    estimation = (f"by joint maximum likelihood as the FACETS program does, every facet centred on 0 but the {floating}, "
+                  "without bias correction" if rasch.estimation == "jmle" else
+                  "by marginal maximum likelihood, the entries a normal population [Bock & Aitkin 1981]")
+    extra = (f" The model has the further facets {', '.join(rasch.facets)}." if rasch.facets else "")
+    low, high = MISFIT_RANGE
+    return (f"Where the festival asks for it, each lane (and round) is also fitted by the many-facet Rasch model "
+            "[Linacre 1989]: the log-odds of a score rather than the next lower one are the entry's measure minus "
+            "the juror's severity minus the criterion's difficulty minus the threshold of that score, the scores "
+            f"taken as ordered categories (the scores given, in order), under {model}; estimated {estimation}."
+            f"{extra} Each measure has its model standard error and infit and outfit mean-squares (1 as the model "
+            f"expects; a juror outside {low:g}–{high:g} with |z| of {MISFIT_Z:g} or more is flagged); each facet "
+            "its separation, strata and reliability [Wright & Masters 1982]. Ratings with a standardised residual of "
+            f"{UNEXPECTED_Z:g} or more are listed, and flagged beyond a Bonferroni bound at 5% over the lane's "
+            "ratings; each juror's extra severity on a criterion (and on entries sharing their affiliation) is "
+            "estimated with every other measure held fixed, FACETS' bias analysis.")
 
 
 def notes(config: FestivalConfig) -> list[tuple[str, str]]:
@@ -90,6 +132,7 @@ def notes(config: FestivalConfig) -> list[tuple[str, str]]:
         ({"drift"}, "Drift", ("Where scores carry the time they were given, each juror's residuals are correlated with "
          "the order of their scores (Spearman's rho) and tested by permutation, adjusted as for affiliations "
          "[Benjamini & Hochberg 1995].")),
+        *([({"rasch"}, "Rasch measurement", _rasch_note(config))] if config.rasch is not None else []),
         (set(), "Reproducibility", ("Every number comes from the input files plus the chair's recorded decisions; the same "
          "inputs give the same numbers (every random step is seeded). manifest.json lists the SHA-256 of every input "
          "and output; `jury verify` checks them again.")),
@@ -100,4 +143,7 @@ def notes(config: FestivalConfig) -> list[tuple[str, str]]:
 
 def notes_html(config: FestivalConfig) -> Markup:
     """The method notes for this festival's configuration, then the references (``sections/method.html.j2``)."""
-    return render("sections/method.html.j2", notes=notes(config), references=REFERENCES)
+    shown = notes(config)
+    rasch = [r for r in RASCH_REFERENCES if any(re.search(rf"[\[;]\s*{re.escape(r[0])}\s*[\];]", text)
+                                                for _, text in shown)]
+    return render("sections/method.html.j2", notes=shown, references=REFERENCES + tuple(rasch))

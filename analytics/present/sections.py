@@ -44,6 +44,8 @@ from analytics.present.viz.juror_charts import juror_severity_chart
 from analytics.present.viz.participation_charts import ai_share_chart, dimension_chart, tool_usage_chart
 from analytics.checks.rankings import cuts
 from analytics.present.viz.ranking_charts import standings_chart
+from analytics.present.viz.rasch_charts import wright_map_chart, wright_map_description
+from analytics.checks import rasch as rasch_check
 from analytics.present import methods
 from analytics.present.html import Draw, Figure, Section, figure
 from analytics.present.html import table as tabulate
@@ -62,6 +64,8 @@ def _gate_key(festival_dir: str | Path, decisions_file: str | Path | None, finge
 AUDIENCES = ("public", "chair")
 SHOWN_STANDINGS = 10  # rows per lane in the standings table and chart
 SHOWN_COUNTRIES = 15
+SHOWN_UNEXPECTED = 10  # rows of the chair's table of unexpected ratings per lane
+INTERACTION_T = 2.0  # the chair's report lists the Rasch interactions at least this large in |t|
 SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 
 _pct = percent  # a share as a whole percent
@@ -417,6 +421,195 @@ class Report:
             ("rho", "Drift (rho with order)", "+.2f"), ("slope", "Points per 10 scores", "+.2f"),
             ("p_adjusted", "Adjusted p (Benjamini–Hochberg)", ".4f")],
             caption="Drift: residuals against the order of submission, per juror (confidential)")
+
+    def rasch(self) -> Section:
+        """The many-facet Rasch model, where festival.toml has ``[rasch]``: per lane (and round) the Wright map
+        and the separation of each facet; for the chair also each juror's severity in logits beside their
+        severity in points, with their fit, the thresholds, the unexpected ratings and the interactions."""
+        after = self.gate.after
+        if "rasch" not in after:
+            return Section.omitted("Left out of the report: festival.toml has no [rasch], so no Rasch model was "
+                                   "fitted.")
+        table = after["rasch"]
+        more = after.companions("rasch")
+        labels = self.juror_labels()
+        names = self.lane_names()
+        config = self.festival.config
+        lanes = []
+        for lane in config.lanes:
+            for rnd in config.round_ids:
+                rows = table[(table[col.LANE] == lane.id) & (table[col.ROUND] == rnd)]
+                if rows.empty:
+                    continue
+                lanes.append(self._rasch_lane(rows, more, labels, lane.id, rnd))
+        unfitted = [names[lane.id] for lane in config.lanes if not (table[col.LANE] == lane.id).any()]
+        model = config.rasch
+        how = ("Andrich's rating scale model, one set of thresholds for every criterion" if model.model == "rating_scale"
+               else "the partial credit model, each criterion with thresholds of its own")
+        estimated = ("as the FACETS program does, by joint maximum likelihood" if model.estimation == "jmle"
+                     else "by marginal maximum likelihood, the entries a normal population")
+        intro = [("The many-facet Rasch model puts each lane's entries, jurors and criteria on one ruler in logits "
+                  "(log-odds), each measured with the others taken into account: an entry's measure is its quality "
+                  "as the jury saw it, a juror's their severity (positive: harsher), a criterion's its difficulty. "
+                  f"The scores are taken as ordered categories ({how}), the model estimated {estimated}, on the "
+                  "scores after the chair's decisions."),
+                 ("Separation is the spread of a facet's measures in units of their measurement error; strata, how "
+                  "many levels of it can be told apart; reliability (0 to 1), the share of the spread that is not "
+                  "error. For the entries, reliability near 1 means the jury told the entries apart reproducibly; "
+                  "for the jurors, reliability near 1 means the jurors' severities truly differ (it is no measure "
+                  "of agreement: the higher it is, the more their severity matters), near 0 that they differ no "
+                  "more than their measurement error.")]
+        if unfitted:
+            intro.append(f"No model for {', '.join(unfitted)}: every score there is the same, so there is no scale "
+                         "to measure on.")
+        if not self.public:
+            low, high = rasch_check.MISFIT_RANGE
+            intro.append(
+                f"Confidential: jurors by id and name. Infit and outfit are mean-squares of the juror's residuals: 1 "
+                f"is as the model expects, {low:g} to {high:g} is productive for measurement. Above {high:g} the "
+                f"juror's scores are more erratic than the model expects (they often go against the entries' "
+                f"standing and the other jurors); below {low:g}, more predictable (a narrow range, or a halo across "
+                f"criteria). Outside that range with |z| of {rasch_check.MISFIT_Z:g} or more, the juror is flagged "
+                "(rasch misfit). Outfit is the more sensitive to a few wild scores, infit to a steady pattern.")
+        return Section(render("sections/rasch.html.j2", intro=intro, lanes=lanes, public=self.public))
+
+    def _rasch_lane(self, rows: pd.DataFrame, more: dict[str, pd.DataFrame], labels: dict[str, str], lane: str,
+                    rnd: str) -> dict:
+        """One lane and round of :meth:`rasch`: what the template shows of it."""
+        stage = self.festival.config.round(rnd) if rnd else None
+        name = self.lane_names()[lane] + (f", {stage.name or stage.id}" if stage else f", round {rnd}" if rnd else "")
+
+        def of(frame: pd.DataFrame) -> pd.DataFrame:
+            return frame[(frame[col.LANE] == lane) & (frame[col.ROUND] == rnd)]
+
+        chart = wright_map_chart(rows, lane=lane, labels=labels, counts=not self.public, lane_name=name).properties(
+            title=f"Wright map, {name}: entries, jurors and criteria on one ruler (logits)")
+        figure_ = self._figure(chart, wright_map_description(rows, lane=lane, lane_name=name))
+        facet_words = {"entry": "Entries", "juror": "Jurors", "criterion": "Criteria"}
+        separation = of(more["rasch_separation"]).assign(
+            what=lambda t: t["facet"].map(lambda f: facet_words.get(f, f)))
+        separation_table = tabulate(separation, [
+            ("what", "Facet", None), ("elements", "Elements", None), ("true_sd", "True S.D. (logits)", ".2f"),
+            ("rmse", "Error (RMSE)", ".2f"), ("separation", "Separation", ".2f"), ("strata", "Strata", ".1f"),
+            ("reliability", "Reliability", ".2f")], caption=f"Separation and reliability, {name}")
+        jurors = rows[rows["facet"] == rasch_check.JUROR]
+        parts = int(jurors["subset"].max()) if len(jurors) else 1
+        texts = [f"The design of {name} falls into {parts} subsets that share no entry and no juror: measures of "
+                 "different subsets are not on one ruler."] if parts > 1 else []
+        shown = {"heading": name, "chart": figure_, "texts": texts, "separation": separation_table}
+        if self.public:
+            return shown
+        shown.update(self._rasch_jurors(jurors, labels, lane, rnd, name))
+        shown.update(self._rasch_thresholds(of(more["rasch_thresholds"]), name))
+        shown.update(self._rasch_unexpected(of(more["rasch_unexpected"]), labels, int(
+            rows.loc[rows["facet"] == rasch_check.CRITERION, "n"].sum()), name))
+        shown.update(self._rasch_interactions(of(more["rasch_interactions"]), labels, name))
+        return shown
+
+    def _rasch_jurors(self, jurors: pd.DataFrame, labels: dict[str, str], lane: str, rnd: str, name: str) -> dict:
+        """The chair's table of the lane's jurors: severity in logits beside severity in points, and fit."""
+        severity = self.gate.after["juror_severity"]
+        points = severity[(severity[col.LANE] == lane) & (severity["scope"] == WEIGHTED_TOTAL)]
+        if (points[col.ROUND] == rnd).any():
+            points = points[points[col.ROUND] == rnd]
+        points = points.drop_duplicates(col.JUROR_ID).set_index(col.JUROR_ID)["severity"]
+        low, high = rasch_check.MISFIT_RANGE
+        bar = rasch_check.MISFIT_Z
+
+        def fit_note(row) -> str:
+            off = [(what, ms, z) for what, ms, z in (("infit", row.infit, row.infit_z),
+                                                     ("outfit", row.outfit, row.outfit_z)) if ms < low or ms > high]
+            if not off:
+                return ""
+            what, ms, z = max(off, key=lambda o: abs(np.log(o[1])))
+            kind = "erratic" if ms > high else "too predictable"
+            return f"{kind} ({what} {ms:.2f}, z {z:+.1f})" + ("" if abs(z) >= bar else ": within chance")
+
+        table = jurors.sort_values("measure", ascending=False).assign(
+            juror=lambda t: t["element"].map(lambda j: labels.get(j, j)),
+            points=lambda t: t["element"].map(points),
+            note=lambda t: [fit_note(r) for r in t.itertuples(index=False)])
+        return {"jurors": tabulate(table, [
+            ("juror", "Juror", None), ("measure", "Severity (logits; + harsher)", "+.2f"), ("se", "S.E.", ".2f"),
+            ("points", "Severity (points; − harsher)", "+.2f"), ("infit", "Infit", ".2f"), ("outfit", "Outfit", ".2f"),
+            ("n", "Ratings", None), ("note", "Fit", None)],
+            caption=f"Jurors in the Rasch model, {name}, harshest first (confidential)"),
+            "juror_note": ("Severity in logits is the model's (positive: harsher); severity in points is the "
+                           "additive model's effect on the weighted total of the Jurors section (negative: "
+                           "harsher), so the two run in opposite directions and should order the jurors alike.")}
+
+    @staticmethod
+    def _rasch_thresholds(thresholds: pd.DataFrame, name: str) -> dict:
+        """The chair's table of the thresholds, with any disordered (or any score nobody gave) named."""
+        if thresholds.empty:
+            return {"thresholds": None, "threshold_text": ""}
+        observed = thresholds["observed"] if "observed" in thresholds else pd.Series(True, index=thresholds.index)
+        steps = thresholds["step"].astype(str).ne("").any()
+
+        def category(row) -> str:
+            return f"{row['category']:g}" + (f" on {row['step']}" if steps else "")
+
+        disordered = [category(r) for _, r in thresholds[thresholds["disordered"].astype(bool)].iterrows()]
+        unused = sorted({f"{c:g}" for c in thresholds.loc[~observed.astype(bool), "category"]}, key=float)
+        if disordered:
+            text = (f"Disordered: the threshold into {', '.join(disordered)} lies below the one before, so that "
+                    "score is nowhere the most probable one: the jurors did not use the scale's categories as "
+                    "ordered steps there (reported as estimated, not forced into order).")
+        else:
+            text = "The thresholds rise with the scores: the jurors used the scale's categories as ordered steps."
+        if unused:
+            text += (f" Nobody gave {', '.join(unused)}: {'that score has' if len(unused) == 1 else 'those scores have'}"
+                     " no threshold of its own (the categories are the scores given, in order).")
+        shown = thresholds.assign(order=np.where(~observed.astype(bool), "never given",
+                                                 np.where(thresholds["disordered"].astype(bool), "disordered", "")))
+        columns = [*([("step", "Criterion", None)] if steps else []), ("category", "Into score", "g"),
+                   ("threshold", "Threshold (logits)", "+.2f"), ("n", "Ratings of it", None), ("order", "", None)]
+        return {"thresholds": tabulate(shown, columns, caption=f"Rasch–Andrich thresholds, {name}"),
+                "threshold_text": text}
+
+    @staticmethod
+    def _rasch_unexpected(unexpected: pd.DataFrame, labels: dict[str, str], n_ratings: int, name: str) -> dict:
+        """How many ratings the model did not expect, and the largest of them (chair)."""
+        bound = rasch_check.unexpected_bound(n_ratings)
+        flagged = int((unexpected["z"].abs() >= bound).sum())
+        text = (f"{len(unexpected)} of {n_ratings:,} ratings {'lies' if len(unexpected) == 1 else 'lie'} "
+                f"{rasch_check.UNEXPECTED_Z:g} or more standard errors from what the model expects (standardised "
+                f"residual); {flagged} of them {'lies' if flagged == 1 else 'lie'} beyond "
+                f"±{bound:.1f}, the bar at which the lane's ratings are flagged (unexpected rating): so far that "
+                "among this many ratings one would appear by chance in fewer than one lane in "
+                f"{round(1 / rasch_check.UNEXPECTED_ALPHA)}.")
+        if unexpected.empty:
+            return {"unexpected_text": text, "unexpected": None}
+        top = unexpected.reindex(unexpected["z"].abs().sort_values(ascending=False).index).head(SHOWN_UNEXPECTED)
+        top = top.assign(juror=top[col.JUROR_ID].map(lambda j: labels.get(j, j)))
+        caption = (f"Unexpected ratings, {name}" + (f" (the {SHOWN_UNEXPECTED} largest; rasch_unexpected.csv holds "
+                                                     "every one)" if len(unexpected) > SHOWN_UNEXPECTED else ""))
+        return {"unexpected_text": text, "unexpected": tabulate(top, [
+            (col.ENTRY_ID, "Entry", None), (col.PERFORMANCE, "Performance", None), ("juror", "Juror", None),
+            (col.CRITERION, "Criterion", None), (col.SCORE, "Score", "g"), ("expected", "Expected", ".1f"),
+            ("z", "Standardised residual", "+.1f")], caption=caption)}
+
+    @staticmethod
+    def _rasch_interactions(interactions: pd.DataFrame, labels: dict[str, str], name: str) -> dict:
+        """The juror × criterion (and juror × affiliation) interactions with |t| ≥ 2 (chair)."""
+        strong = interactions[interactions["t"].abs() >= INTERACTION_T]
+        text = (f"Interactions (bias analysis): of {len(interactions)} juror × criterion"
+                + (" and juror × affiliation" if interactions["kind"].astype(str).str.startswith("affiliation").any()
+                   else "")
+                + f" cells, {len(strong)} {'has' if len(strong) == 1 else 'have'} |t| ≥ {INTERACTION_T:g}: the juror "
+                "was harsher (positive bias) or more lenient (negative) there than their overall severity predicts. "
+                f"About 5% of cells reach |t| ≥ {INTERACTION_T:g} by chance alone (here about "
+                f"{0.05 * len(interactions):.0f}), so read one as a question to ask, not as a finding.")
+        if strong.empty:
+            return {"interaction_text": text, "interactions": None}
+        strong = strong.reindex(strong["t"].abs().sort_values(ascending=False).index).assign(
+            juror=lambda t: t[col.JUROR_ID].map(lambda j: labels.get(j, j)),
+            kind_words=lambda t: t["kind"].astype(str).str.replace("affiliation:", "shared ", regex=False))
+        return {"interaction_text": text, "interactions": tabulate(strong, [
+            ("juror", "Juror", None), ("kind_words", "With", None), ("with", "Which", None), ("n", "Ratings", None),
+            ("observed_average", "Observed average", ".2f"), ("expected_average", "Expected average", ".2f"),
+            ("bias", "Bias (logits; + harsher)", "+.2f"), ("se", "S.E.", ".2f"), ("t", "t", "+.2f")],
+            caption=f"Interactions with |t| ≥ {INTERACTION_T:g}, {name} (confidential)")}
 
     def winners(self) -> Section:
         config = self.festival.config

@@ -32,6 +32,7 @@ from analytics.present.viz.participation_charts import (
     tools_per_film_chart,
 )
 from analytics.present.viz.ranking_charts import method_comparison_chart, standings_chart
+from analytics.present.viz.rasch_charts import wright_map_chart, wright_map_data, wright_map_description
 from analytics.present.viz.theme import (
     CJK_FONT,
     FONT,
@@ -48,4 +49,4 @@ __all__ = ["alt", "ai_share_chart", "note_chart", "declared_vs_blend_chart", "di
            "cjk_font_file", "coverage_chart", "enable", "faction_chart", "mimebundle", "rank_correlation_chart",
            "affiliation_chart", "disagreement_chart", "drift_chart", "juror_behaviour_chart", "juror_severity_chart",
            "method_comparison_chart",
-           "residual_chart", "standings_chart"]
+           "residual_chart", "standings_chart", "wright_map_chart", "wright_map_data", "wright_map_description"]
