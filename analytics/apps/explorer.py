@@ -411,6 +411,17 @@ class Explorer:
                 out[name] = out[col.JUROR_ID].map(by_juror[source]).astype(float)
         return out
 
+    def rasch_map(self) -> pd.DataFrame | None:
+        """The rows of ``rasch.csv`` (:func:`analytics.checks.rasch.rasch_table`) of the lane and round in view,
+        after the what-ifs: the lane checked again for them, the preview's own Rasch fit, the one
+        :meth:`juror_panel` reads. What the juror panel's Wright map draws. None without ``[rasch]``; no rows
+        where the lane has no model (every score the same: no scale to measure on)."""
+        after = self.gate_result().after
+        if "rasch" not in after:
+            return None
+        rasch = after["rasch"]
+        return rasch[(rasch[col.LANE] == self.lane) & (rasch[col.ROUND] == self.round)].reset_index(drop=True)
+
     def juror_scores(self, juror_id: str) -> pd.DataFrame:
         """One juror's scores in the lane, with the panel's mean for each entry (each performance, where the
         scores judge performances) and criterion."""

@@ -1,9 +1,10 @@
 """The chair explorer's widgets: controls wired to :class:`analytics.apps.explorer.Explorer`.
 
 One screen: selectors for lane, scope (a criterion or the weighted total) and method; the
-standings with p(first) and rank intervals; the juror panel; a linked chart (select a juror
-in the severity view or an entry in the standings view and the heatmap of scores highlights
-it; the juror selection reaches Python and lists that juror's scores against the panel);
+standings with p(first) and rank intervals; the juror panel, with ``[rasch]`` the lane's Wright
+map beside it (jurors by id: the chair's view, fitted again after each what-if); a linked chart
+(select a juror in the severity view or an entry in the standings view and the heatmap of scores
+highlights it; the juror selection reaches Python and lists that juror's scores against the panel);
 what-if buttons to leave a juror or one score out, undo and reset; and the current
 exclusions as rows for ``decisions.csv``, shown for copying or appended on confirmation.
 
@@ -32,6 +33,7 @@ from analytics.load.festival import Festival
 from analytics.present.render import macro
 from analytics.rules.scoring import WEIGHTED_TOTAL
 from analytics.present.viz import alt  # altair, loaded the quick way (analytics.present.viz)
+from analytics.present.viz.rasch_charts import wright_map_chart, wright_map_description
 
 #: a large lane (a conference's thousands of papers and reviewers) shows the first rows of each table
 SHOWN_ROWS = 100
@@ -100,6 +102,45 @@ def linked_chart(explorer: Explorer) -> alt.VConcatChart:
 
 
 
+def wright_chart(explorer: Explorer) -> alt.HConcatChart | None:
+    """The Wright map of the lane and round in view after the what-ifs (:meth:`Explorer.rasch_map`: the model
+    fitted again on the lane checked again), jurors by id and with their count of ratings (the chair's view,
+    confidential); None without ``[rasch]`` or where the lane has no model.
+
+    >>> from analytics import load_festival
+    >>> spec = wright_chart(Explorer(load_festival("data/demo"), n_boot=100)).to_dict()
+    >>> sorted(r["label"] for r in spec["datasets"][spec["data"]["name"]] if r["facet"] == "juror")[:3]
+    ['JR01', 'JR02', 'JR03']
+    """
+    rows = explorer.rasch_map()
+    if rows is None or rows.empty:
+        return None
+    return wright_map_chart(rows, lane=explorer.lane, round=explorer.round, lane_name=_where(explorer)).properties(
+        title=f"Wright map, {_where(explorer)} (logits)")
+
+
+def _where(explorer: Explorer) -> str:
+    """The lane in view by its name, with the round's where the festival has rounds."""
+    config = explorer.festival.config
+    stage = config.round(explorer.round) if config.rounds else None
+    return explorer.festival.lane_names()[explorer.lane] + (f", {stage.name or stage.id}" if stage else "")
+
+
+def wright_words(explorer: Explorer) -> str:
+    """What the juror panel says under its Wright map: how to read it, or why there is none
+    (:func:`wright_chart`); empty without ``[rasch]``."""
+    rows = explorer.rasch_map()
+    if rows is None:
+        return ""
+    if rows.empty:
+        return f"No Rasch model for {_where(explorer)}: every score is the same, so there is no scale to measure on."
+    after = " Fitted again for the what-ifs: the scores left out are not in the model." if any(
+        e.lane == explorer.lane for e in explorer.exclusions) else ""
+    return (wright_map_description(rows, lane=explorer.lane, round=explorer.round, lane_name=_where(explorer))
+            + " Jurors by id (confidential); a juror's dot against the others is their severity after allowing for "
+              "the entries they judged." + after)
+
+
 def _words(name: str):
     """The macro ``name`` of ``explorer/app.html.j2`` (the explorer's words around its tables),
     returning the HTML text a widget shows."""
@@ -138,6 +179,13 @@ class ExplorerApp:
         self.decisions_out = widgets.Output()
         alt.JupyterChart.enable_offline()  # bundle vega into the notebook: no network, also when reopened
         self.chart = alt.JupyterChart(linked_chart(self.explorer))
+        # with [rasch]: the lane's Wright map beside the juror table, drawn as the linked chart is (a JupyterChart,
+        # vega bundled offline), on a canvas, so that the page's SVG marks stay the linked chart's alone (its juror
+        # points, one per juror, are what the browser tests count)
+        self.wright: alt.JupyterChart | None = None
+        self.wright_words = widgets.HTML()
+        self.wright_box = widgets.VBox([self.wright_words], layout=widgets.Layout(
+            display="" if config.rasch is not None else "none"))
         for control in (self.lane, self.scope, self.method, self.round):
             control.observe(self._on_view, names="value")
         self.leave_juror.on_click(self._on_leave_juror)
@@ -151,7 +199,9 @@ class ExplorerApp:
             widgets.HBox([self.lane, self.round, self.scope, self.method]),
             self.status,
             widgets.Box([widgets.VBox([widgets.HTML(_words("heading")("Standings")), self.standings_out]),
-                         widgets.VBox([widgets.HTML(_words("heading")("Jurors")), self.panel_out])],
+                         widgets.VBox([widgets.HTML(_words("heading")("Jurors")), widgets.Box(
+                             [self.panel_out, self.wright_box],
+                             layout=widgets.Layout(flex_flow="row wrap", grid_gap="8px 24px"))])],
                         layout=widgets.Layout(flex_flow="row wrap", grid_gap="8px 32px")),  # side by side when they fit
             self.chart,
             self.selection_out,
@@ -259,15 +309,41 @@ class ExplorerApp:
         if not settled:
             for out in (self.panel_out, self.gate_out):
                 self._show(out, _words("message")("checking the lane again…"))
+            if self.festival_has_rasch:
+                self.wright_words.value = _words("chart_note")("checking the lane again: the Rasch model is fitted "
+                                                               "again…")
             ex.settle()
             self._show_status(len(ex.blockers()))
             self._show(self.standings_out, standings_html(ex.standings(), ex.festival.config.scale, method=ex.method,
                                                           cut=ex.cut(), limit=SHOWN_ROWS, note=ex.method_note()))
         self._show(self.panel_out, jurors_html(ex.juror_panel(), limit=SHOWN_ROWS))
+        self._show_wright()
         self._show(self.gate_out, flags_html(ex.gate(), limit=SHOWN_ROWS))
         self.chart.chart = linked_chart(ex)
         # a new chart gets a new ``selections`` object (altair's JupyterChart): observe it again
         self.chart.selections.observe(self._on_selection, ["juror"])
+
+    @property
+    def festival_has_rasch(self) -> bool:
+        return self.explorer.festival.config.rasch is not None
+
+    def _show_wright(self) -> None:
+        """The Wright map of the lane in view after the what-ifs (:func:`wright_chart`) with its words; hidden
+        where the lane has no model, and the whole box without ``[rasch]``."""
+        if not self.festival_has_rasch:
+            return
+        chart = wright_chart(self.explorer)
+        self.wright_words.value = _words("chart_note")(wright_words(self.explorer))
+        if chart is None:
+            if self.wright is not None:
+                self.wright.layout.display = "none"
+            return
+        if self.wright is None:
+            self.wright = alt.JupyterChart(chart, embed_options={"renderer": "canvas", "actions": False})
+            self.wright_box.children = (self.wright, self.wright_words)
+        else:
+            self.wright.chart = chart
+            self.wright.layout.display = ""
 
     def _show_status(self, blockers: int | None) -> None:
         """The status line; ``blockers`` None while the lane is being checked again."""

@@ -352,7 +352,7 @@ def unexpected_bound(n_ratings: int) -> float:
     :data:`UNEXPECTED_ALPHA` over ``n_ratings`` where that is larger.
 
     >>> round(unexpected_bound(1000), 2), round(unexpected_bound(480_000), 2), unexpected_bound(10)
-    (4.06, 5.33, 3.0)
+    (4.06, 5.32, 3.0)
     """
     return max(UNEXPECTED_Z, float(special.ndtri(1 - UNEXPECTED_ALPHA / (2 * max(n_ratings, 1)))))
 

@@ -4,22 +4,28 @@
 applied) and writes ``OUT/<juror_id>.html`` for every juror: per lane they judge, their
 severity with its interval, the spread of their scores, how closely they rank the entries
 like the rest of the panel, and with ``[rasch]`` their Rasch measure (severity in logits with its
-S.E.), infit and outfit and their own unexpected ratings (``rasch_unexpected.csv``, their rows
-only); then their affiliation preference (with ``[jury] affiliations``) and their drift (with
-``submitted_at``); then the flags the chair saw about their scores (among them ``rasch_misfit``
-and ``unexpected_rating``). Each figure comes with a sentence saying how to read it.
+S.E.), infit and outfit, their own unexpected ratings (``rasch_unexpected.csv``, their rows
+only) and the lane's Wright map with their own dot labelled "you" and every other juror's dot
+unlabelled (:func:`wright_map`); then their affiliation preference (with ``[jury]
+affiliations``) and their drift (with ``submitted_at``); then the flags the chair saw about
+their scores (among them ``rasch_misfit`` and ``unexpected_rating``). Each figure comes with a
+sentence saying how to read it.
 
 A page names no other juror, shows no other juror's id or scores: the panel appears only as
 "the rest of the panel", through figures taken over all its other jurors (their mean, their
-median). The pages are self-contained HTML (no script, no font or style sheet fetched),
-rendered by the workbench's one renderer (:mod:`analytics.present.render`: jinja2 with
+median), and on the Wright map as unlabelled dots (their measures; no id, name, pseudonym or
+count of ratings). The pages are self-contained HTML (no script, no font or style sheet fetched;
+the Wright map is drawn by vl-convert when the page is written, as the report draws its charts,
+and shown as an image inside an inline ``<svg>``), rendered by the workbench's one renderer (:mod:`analytics.present.render`: jinja2 with
 autoescaping, the report's style sheet), so a name or a title from the festival's files is
 shown as text.
 """
 
 from __future__ import annotations
 
+import base64
 import os
+import re
 import shutil
 import tempfile
 from datetime import datetime, timezone
@@ -34,13 +40,18 @@ from analytics.checks.rasch import JUROR as JUROR_FACET
 from analytics.checks.rasch import MISFIT_RANGE, MISFIT_Z, UNEXPECTED_Z
 from analytics.checks.registry import CheckResult, juror_kinds
 from analytics.gate.decisions import GateResult, run_gate
+from analytics.present.html import Figure, figure
 from analytics.present.render import render
+from analytics.present.viz import alt  # altair, loaded the quick way (analytics.present.viz)
+from analytics.present.viz.rasch_charts import MAX_LABELS, wright_map_chart, wright_map_description
 from analytics.rules.scoring import WEIGHTED_TOTAL
 
 TEMPLATE = "feedback.html.j2"
 #: the flags about a juror's own scoring that their page repeats: the kinds the check families
 #: declare ``about_juror`` (:func:`analytics.checks.registry.juror_kinds`)
 OWN_CHECKS = juror_kinds()
+#: the label of the juror's own dot on their Wright map; every other juror's dot has none
+YOU = "you"
 
 
 def _points(value: float) -> str:
@@ -95,11 +106,12 @@ def _lane_items(gate: GateResult, juror: str, lane: str) -> dict:
                        f"{checks.out_of_line_max_rho:.2g} the chair is told. A different view is not a fault: it is "
                        "what a jury is for, and the chair reads it with your comments."})
     rasch, unexpected = _rasch_items(after, juror, lane) if "rasch" in after else ([], [])
+    maps = _wright_maps(after, juror, lane) if "rasch" in after else []
     rounds = bool(festival.config.rounds)
     lanes = festival.juror_lanes
     return {"name": festival.lane_names()[lane], "n_scores": len(scores), "n_entries": scores[col.ENTRY_ID].nunique(),
-            "panel_size": int((lanes[col.LANE] == lane).sum()), "figures": items + rasch, "unexpected": unexpected,
-            "rounds": rounds, "unexpected_z": f"{UNEXPECTED_Z:g}"}
+            "panel_size": int((lanes[col.LANE] == lane).sum()), "figures": items + rasch, "maps": maps,
+            "unexpected": unexpected, "rounds": rounds, "unexpected_z": f"{UNEXPECTED_Z:g}"}
 
 
 def _logits(value: float) -> str:
@@ -176,6 +188,108 @@ def _rasch_items(after: CheckResult, juror: str, lane: str) -> tuple[list[dict],
              "criterion": r[col.CRITERION], "score": f"{r[col.SCORE]:g}", "expected": f"{r['expected']:.1f}",
              "z": f"{r['z']:+.1f}"} for r in mine.to_dict("records")]
     return items, rows
+
+
+def wright_map(rasch: pd.DataFrame, juror: str, *, lane: str, round: str = "",
+               lane_name: str | None = None) -> alt.HConcatChart:
+    """The Wright map of ``lane`` (and ``round``) as ``juror``'s page shows it
+    (:func:`~analytics.present.viz.rasch_charts.wright_map_chart`): the entries and criteria as in the report,
+    the juror's own dot labelled :data:`YOU`, every other juror's dot with an empty label, and no count of
+    ratings. The chart's data hold the labels only (never a juror's id), so nothing in it names, or tells apart,
+    another juror. ``rasch``: ``rasch.csv`` of the run (:func:`analytics.checks.rasch.rasch_table`).
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"lane": "a", "round": "", "facet": ["entry", "entry", "juror", "juror", "criterion"],
+    ...                   "element": ["E1", "E2", "JR1", "JR2", "C1"], "measure": [1.0, -1.0, 0.3, -0.3, 0.0],
+    ...                   "se": 0.2, "n": 4, "extreme": False})
+    >>> spec = wright_map(t, "JR2", lane="a").to_dict()
+    >>> [r["label"] for r in spec["datasets"][spec["data"]["name"]] if r["facet"] == "juror"]
+    ['', 'you']
+    >>> "JR1" in str(spec) or "JR2" in str(spec)
+    False
+    """
+    rows = rasch[(rasch[col.LANE] == lane) & (rasch[col.ROUND] == round)]
+    jurors = rows.loc[rows["facet"] == JUROR_FACET, "element"]
+    labels = {j: YOU if j == juror else "" for j in jurors}
+    shown = lane_name if lane_name is not None else lane
+    return wright_map_chart(rows, lane=lane, round=round, labels=labels, lane_name=shown, counts=False).properties(
+        title=f"Wright map, {shown}: you among the entries, jurors and criteria (logits)")
+
+
+def _wright_maps(after: CheckResult, juror: str, lane: str) -> list[dict]:
+    """The juror's Wright map of ``lane``, one per round they are measured in (:func:`wright_map`), drawn now
+    as an SVG image, with how to read it. A lane of more than
+    :data:`~analytics.present.viz.rasch_charts.MAX_LABELS` jurors draws its jurors as a histogram, where no dot
+    can be labelled "you": the page says so instead of drawing it."""
+    table = after["rasch"]
+    rows = table[table[col.LANE] == lane]
+    config = after.festival.config
+    lane_name = after.festival.lane_names()[lane]
+    mine = rows[(rows["facet"] == JUROR_FACET) & (rows["element"] == juror)]
+    maps = []
+    for rnd in mine[col.ROUND]:
+        stage = config.round(rnd) if config.rounds else None
+        name = lane_name + (f", {stage.name or stage.id}" if stage else "")
+        where = f" ({stage.name or stage.id})" if stage else ""
+        rnd_rows = rows[rows[col.ROUND] == rnd]
+        n_jurors = int((rnd_rows["facet"] == JUROR_FACET).sum())
+        if n_jurors > MAX_LABELS:
+            maps.append({"title": f"Where you stand on the Rasch ruler{where}", "figure": None,
+                         "how": f"The Wright map of {name} is left out of this page: its {n_jurors} jurors are too many "
+                                "to draw one dot each, so your own could not be marked. Your measure above places "
+                                "you among them."})
+            continue
+        description = wright_map_description(rnd_rows, lane=lane, round=rnd, lane_name=name)
+        drawn = Figure(_own_map(after, table, juror, lane, rnd, name),
+                       description + f' Your dot is labelled "{YOU}"; the other jurors\' dots are not labelled.')
+        maps.append({
+            "title": f"Where you stand on the Rasch ruler{where}",
+            "figure": drawn, "size": _svg_size(drawn.src),
+            "how": "How to read it: the entries, the jurors and the criteria on one ruler, in logits. Higher up: a "
+                   "stronger entry, a more severe juror, a harder criterion. Your dot against the other jurors' "
+                   "(unlabelled: the page names no one) shows your severity after allowing for the entries you "
+                   "judged: above most of them, you scored more severely than most of the panel; below, more "
+                   "leniently. An entry placed above a juror and a criterion tends to get scores above the middle "
+                   "of the scale from that juror on that criterion."})
+    return maps
+
+
+#: what marks each juror's dot in the map drawn once for a lane's pages (:func:`_own_map`): three characters, as
+#: wide as :data:`YOU`, so the labels are laid out as on a page that labels one dot "you"
+TOKEN = "\u00a7{:02x}"
+
+
+def _own_map(after: CheckResult, table: pd.DataFrame, juror: str, lane: str, rnd: str, name: str) -> str:
+    """The ``data:`` URI of ``juror``'s Wright map of ``lane`` and ``rnd`` (:func:`wright_map`). Drawing a chart
+    takes about half a second, so the map is drawn once per lane and round for every page: each juror's dot
+    carries a token of its own (:data:`TOKEN`, not an id), and each page's copy has its reader's token turned into
+    :data:`YOU` and every other token removed, so the drawing names no one, as :func:`wright_map` draws it."""
+    def base() -> tuple[str, dict[str, str]]:
+        rows = table[(table[col.LANE] == lane) & (table[col.ROUND] == rnd)]
+        jurors = list(rows.loc[rows["facet"] == JUROR_FACET, "element"])
+        tokens = {j: TOKEN.format(k) for k, j in enumerate(jurors)}
+        chart = wright_map_chart(rows, lane=lane, round=rnd, labels=tokens, lane_name=name, counts=False).properties(
+            title=f"Wright map, {name}: you among the entries, jurors and criteria (logits)")
+        svg = base64.b64decode(figure(chart, "", draw="svg").src.split(",", 1)[1]).decode("utf-8")
+        return svg, tokens
+
+    svg, tokens = after.shared.memo(("feedback", "wright_map", lane, rnd), base)
+    own = tokens[juror]
+    svg = re.sub("\u00a7[0-9a-f]{2}", lambda m: YOU if m.group(0) == own else "", svg)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def _svg_size(src: str) -> tuple[str, str]:
+    """The width and height (pixels) of the SVG drawing in the ``data:`` URI ``src`` (the page shows it at that
+    size, narrower where the page is).
+
+    >>> import base64
+    >>> _svg_size("data:image/svg+xml;base64," + base64.b64encode(b'<svg class="marks" width="936" height="420">').decode())
+    ('936', '420')
+    """
+    svg = base64.b64decode(src.split(",", 1)[1]).decode("utf-8")
+    root = re.match(r"<svg\b[^>]*>", svg).group(0)
+    return re.search(r'\swidth="([\d.]+)"', root).group(1), re.search(r'\sheight="([\d.]+)"', root).group(1)
 
 
 def _person_items(gate: GateResult, juror: str) -> list[dict]:
