@@ -48,21 +48,34 @@ own time.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 # stdlib-only, like this script: the folder is generated/reused as bench_load.py does it, and the CPU-busy
 # sample is bench_agreement.py's (bench_explorer.py imports it the same way)
-from bench_agreement import BUSY_NOTE_PERCENT, cpu_busy_percent
-from bench_load import BENCH_DIR, MIB, ROOT, ensure_folder, peak_mib, timing, write_results
+from bench_agreement import (
+    BUSY_NOTE_PERCENT,
+    cpu_busy_percent,
+    peak_since,
+    process_peak_kib,
+    reset_peak,
+)
+from bench_explorer import cpu_sample, others_busy_percent
+from bench_load import (
+    BENCH_DIR,
+    MIB,
+    ROOT,
+    ensure_folder,
+    peak_mib,
+    timing,
+    write_results,
+)
 
 MODES = ("jmle", "mml", "severity", "additive")
 LABELS = {
@@ -73,71 +86,6 @@ LABELS = {
 }
 
 
-# ---------------------------------------------------------------- machine state (as bench_explorer.py)
-
-def cpu_sample() -> tuple[float, float, float] | None:
-    """(busy CPU-seconds of all processes, elapsed CPU-seconds of all CPUs, CPU-seconds of
-    this process's finished children), from /proc/stat and getrusage."""
-    try:
-        fields = [int(x) for x in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    except (OSError, ValueError, IndexError):
-        return None
-    tick = os.sysconf("SC_CLK_TCK")
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (sum(fields[:8]) - fields[3] - fields[4]) / tick, sum(fields[:8]) / tick, children.ru_utime + children.ru_stime
-
-
-def others_busy_percent(before, after) -> float | None:
-    """Share of all CPUs that processes other than ours kept busy between two samples."""
-    if before is None or after is None or after[1] <= before[1]:
-        return None
-    others = (after[0] - before[0]) - (after[2] - before[2])
-    return round(max(0.0, 100.0 * others / (after[1] - before[1])), 1)
-
-
-# ---------------------------------------------------------------- memory inside a child (as bench_agreement.py)
-
-def _status_kib(field: str) -> int | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return None
-
-
-_peak_before_reset_kib = 0  # the reset also resets ru_maxrss: keep the process peak up to it
-
-
-def process_peak_kib() -> int:
-    """The peak resident memory of this process over its whole life (KiB)."""
-    return max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, _peak_before_reset_kib)
-
-
-def reset_peak() -> int | None:
-    """Reset the process's high-water mark (Linux ≥ 4.0; this also resets ``ru_maxrss``,
-    whose value so far is kept for :func:`process_peak_kib`) and return the resident KiB
-    now; ``None`` when the reset is not possible here."""
-    global _peak_before_reset_kib
-    gc.collect()
-    _peak_before_reset_kib = process_peak_kib()
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        return None
-    return _status_kib("VmRSS")
-
-
-def peak_since(rss_before: int | None) -> float | None:
-    """MiB above ``rss_before`` reached since :func:`reset_peak`."""
-    if rss_before is None:
-        return None
-    hwm = _status_kib("VmHWM")
-    return None if hwm is None else round((hwm - rss_before) / MIB, 1)
-
-
-# ---------------------------------------------------------------- the measured subprocess
 
 def additive_floor(scores) -> dict:
     """``fit_additive`` on each lane × criterion of ``scores``; the seconds of the fits alone and the count."""
@@ -185,14 +133,14 @@ def child(mode: str, args: argparse.Namespace) -> dict:
     if mode == "baseline":
         pass
     elif mode == "jmle":
-        timed = lambda: fit_rasch(scores, facets)  # noqa: E731
+        timed = lambda: fit_rasch(scores, facets)
     elif mode == "mml":
-        timed = lambda: fit_rasch_mml(scores, [Facet("juror_id"), Facet("criterion")], person="entry_id")  # noqa: E731
+        timed = lambda: fit_rasch_mml(scores, [Facet("juror_id"), Facet("criterion")], person="entry_id")
     elif mode == "severity":
         check = family("juror_severity")
-        timed = lambda: check.table(festival)  # noqa: E731
+        timed = lambda: check.table(festival)
     elif mode == "additive":
-        timed = lambda: additive_floor(scores)  # noqa: E731
+        timed = lambda: additive_floor(scores)
     elif mode == "profile":
         import cProfile
         import io
@@ -373,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results = {
         "benchmark": "bench_rasch",
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"nproc": len(os.sched_getaffinity(0)), "cpu_count": os.cpu_count(),
                     "platform": platform.platform(), "python": platform.python_version(),
                     "openblas_num_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
