@@ -86,7 +86,6 @@ LABELS = {
 }
 
 
-
 def additive_floor(scores) -> dict:
     """``fit_additive`` on each lane × criterion of ``scores``; the seconds of the fits alone and the count."""
     import numpy as np
