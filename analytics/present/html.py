@@ -126,8 +126,20 @@ def figure(chart: alt.TopLevelMixin, description: str, *, draw: Draw = "svg") ->
     if draw == "browser":
         spec = used_columns_only(spec)
         return Figure("", description, json.dumps(spec, ensure_ascii=False, separators=(",", ":"), sort_keys=True))
-    svg = vlc.vegalite_to_svg(spec)
-    return Figure("data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"), description)
+    return Figure(_drawn(json.dumps(spec, ensure_ascii=False, sort_keys=True)), description)
+
+
+#: the drawings kept in a process (a report draws each chart once; the chair explorer, the feedback pages and a
+#: report built again on the same data draw the same specs again)
+DRAWN_KEPT = 128
+
+
+@functools.lru_cache(maxsize=DRAWN_KEPT)
+def _drawn(spec: str) -> str:
+    """The SVG ``data:`` URI of the Vega-Lite ``spec`` (JSON text), drawn offline by vl-convert: the same spec
+    always gives the same drawing, so a spec drawn before is not drawn again (about half a second each)."""
+    svg = vlc.vegalite_to_svg(json.loads(spec))
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def used_columns_only(spec: dict) -> dict:
