@@ -254,3 +254,33 @@ def test_a_category_nobody_used_is_listed_without_a_threshold(tmp_path):
     assert not thresholds.loc[4.0, "observed"] and np.isnan(thresholds.loc[4.0, "threshold"])
     assert thresholds.loc[4.0, "n"] == 0 and thresholds["observed"].sum() == len(thresholds) - 1
     assert thresholds["threshold"].sum() == pytest.approx(0, abs=1e-8)  # the observed thresholds still sum to 0
+
+
+def test_one_score_per_reviewer_gets_no_model_and_no_flag(tmp_path):
+    """A peer-review track where every review is by its own reviewer: a reviewer's severity cannot be told apart
+    from the paper's merit, so the lane is not fitted (as the additive severity), rather than flag every reviewer
+    (the first version flagged 18,628 of them on the review preset)."""
+    from analytics.checks.rasch import ONE_ENTRY_EACH, why_unfitted
+    from analytics.present.sections import Report
+
+    rng = np.random.default_rng(2)
+    data = pd.DataFrame({"entry_id": np.repeat([f"P{i:03d}" for i in range(60)], 3), "criterion": "c0",
+                         "score": rng.integers(0, 9, 180)})
+    data["juror_id"] = [f"R{i:03d}" for i in range(180)]
+    folder = _write(tmp_path, data)
+    result = run_checks(load_festival(folder))
+    assert result["rasch"].empty and result.companions("rasch")["rasch_unexpected"].empty
+    assert not result.flags["check"].isin(["rasch_misfit", "unexpected_rating", "rasch_subsets"]).any()
+    assert why_unfitted(result.festival.scores) == ONE_ENTRY_EACH
+    assert "No model for Lane A: each juror judged one entry" in Report.build(folder).rasch().html
+
+
+def test_a_juror_with_few_ratings_is_not_flagged_for_misfit(tmp_path):
+    """A juror who rated two entries on three criteria (6 ratings), at random: too few ratings to judge fit."""
+    data = _simulated(12, jurors=8, entries=60, criteria=3)
+    rng = np.random.default_rng(1)
+    extra = pd.DataFrame({"entry_id": ["E000", "E000", "E000", "E001", "E001", "E001"], "juror_id": "JX",
+                          "criterion": ["c0", "c1", "c2"] * 2, "score": rng.integers(0, 9, 6)})
+    result = run_checks(load_festival(_write(tmp_path, pd.concat([data, extra]))))
+    assert "JX" not in set(result.flags.loc[result.flags["check"] == "rasch_misfit", "juror_id"])
+    assert (result["rasch"].set_index("element").loc["JX", "n"] == 6)

@@ -21,6 +21,7 @@ from IPython.display import display
 
 from analytics.base import columns as col
 from analytics.apps.explorer import Explorer
+from analytics.checks.rasch import why_unfitted
 from analytics.present.explorer_tables import (
     decisions_html,
     flags_html,
@@ -133,7 +134,10 @@ def wright_words(explorer: Explorer) -> str:
     if rows is None:
         return ""
     if rows.empty:
-        return f"No Rasch model for {_where(explorer)}: every score is the same, so there is no scale to measure on."
+        scores = explorer.festival.scores
+        scores = scores[(scores[col.LANE] == explorer.lane) & ((scores[col.ROUND] == explorer.round) if explorer.round
+                                                               else True)]
+        return f"No Rasch model for {_where(explorer)}: {why_unfitted(scores) or 'it has no scores'}."
     after = " Fitted again for the what-ifs: the scores left out are not in the model." if any(
         e.lane == explorer.lane for e in explorer.exclusions) else ""
     return (wright_map_description(rows, lane=explorer.lane, round=explorer.round, lane_name=_where(explorer))

@@ -1,6 +1,7 @@
 """Many-facet Rasch measurement of each lane's judging (design section 16), where ``festival.toml`` has ``[rasch]``.
 
-Each lane (and round) is fitted on its own: entries, jurors and criteria (and any ``[rasch] facets``) on one
+Each lane (and round) is fitted on its own (not one whose every juror judged a single entry, :data:`ONE_ENTRY_EACH`:
+a peer-review track with one score per reviewer has no Rasch rows): entries, jurors and criteria (and any ``[rasch] facets``) on one
 logit ruler, by JMLE as the FACETS program or MML as R's TAM (:mod:`analytics.stats.rasch`,
 :mod:`analytics.stats.rasch_mml`). A juror's measure is their severity in logits: positive is severe. The
 scores are the scale's categories, the observed ones renumbered in order (a category nobody used is left out,
@@ -22,8 +23,9 @@ Tables (``jury check --out``, confidential: they name jurors):
 
 Flags (warnings, each about a juror's own scoring):
 
-- ``rasch_misfit``: a juror whose infit or outfit mean-square lies outside :data:`MISFIT_RANGE` *and* whose z
-  says it is more than chance (|z| ≥ :data:`MISFIT_Z`): with a few ratings a mean-square strays far by chance;
+- ``rasch_misfit``: a juror with at least :data:`MISFIT_MIN_RATINGS` ratings whose infit or outfit mean-square
+  lies outside :data:`MISFIT_RANGE` *and* whose z says it is more than chance (|z| ≥ :data:`MISFIT_Z`): with a few
+  ratings a mean-square strays far by chance;
 - ``unexpected_rating``: a rating so far from what the model expects that, among the lane's ratings, fewer than
   one in twenty festivals would show one as far by chance (|z| at least 3, and at least the Bonferroni bound at
   5% over the lane's ratings: 4.1 over 1,000 ratings, 5.3 over 480,000), so that a large festival is not flagged
@@ -60,6 +62,12 @@ MISFIT_Z = 2.0
 UNEXPECTED_Z = 3.0
 #: the false-alarm rate per lane of the unexpected_rating flag (a Bonferroni bound over the lane's ratings)
 UNEXPECTED_ALPHA = 0.05
+#: a juror with fewer ratings than this is not flagged for misfit: a mean-square over a handful of ratings (and its
+#: z, which assumes many) says little
+MISFIT_MIN_RATINGS = 20
+#: where every juror of a lane (and round) judged one entry, their severity cannot be told apart from the entry's
+#: merit (as the additive severity, analytics.checks.severity): the lane is not fitted, and has no Rasch rows
+ONE_ENTRY_EACH = "each juror judged one entry, so a juror's severity cannot be told apart from the entry's merit"
 #: a bias estimate is held within this many logits (a cell of ratings all at one end of the scale has none)
 BIAS_MAX = 5.0
 
@@ -306,10 +314,28 @@ def _fits(shared: Shared) -> list[LaneRasch]:
             lane_scores = shared.lane_scores(lane)
             if rnd:
                 lane_scores = lane_scores[lane_scores[col.ROUND] == rnd]
-            if lane_scores[col.SCORE].nunique() >= 2:  # a model needs ratings in two categories at least
+            if why_unfitted(lane_scores) is None:
                 fits.append(LaneRasch(shared, lane, rnd))
         return fits
     return shared.memo(("rasch",), compute)
+
+
+#: why a lane has no model where all its scores are the same
+ONE_CATEGORY = "every score is the same, so there is no scale to measure on"
+
+
+def why_unfitted(scores: pd.DataFrame) -> str | None:
+    """Why the scores of a lane (and round) get no Rasch model, or None where they get one: all in one category
+    (:data:`ONE_CATEGORY`), or each juror judged one entry (:data:`ONE_ENTRY_EACH`).
+
+    >>> why_unfitted(pd.DataFrame({"entry_id": ["a", "b"], "juror_id": ["J1", "J2"], "score": [3, 5]}))
+    "each juror judged one entry, so a juror's severity cannot be told apart from the entry's merit"
+    """
+    if scores[col.SCORE].nunique() < 2:
+        return ONE_CATEGORY
+    if not scores[[col.JUROR_ID, col.ENTRY_ID]].drop_duplicates()[col.JUROR_ID].duplicated().any():
+        return ONE_ENTRY_EACH
+    return None
 
 
 def rasch_table(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
@@ -363,7 +389,7 @@ def rasch_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
     flags: list[Flag] = []
     low, high = MISFIT_RANGE
     jurors = table[table["facet"] == JUROR]
-    for row in jurors.itertuples(index=False):
+    for row in jurors[jurors["n"] >= MISFIT_MIN_RATINGS].itertuples(index=False):
         off = [(what, ms, z) for what, ms, z in (("infit", row.infit, row.infit_z), ("outfit", row.outfit, row.outfit_z))
                if (ms < low or ms > high) and abs(z) >= MISFIT_Z]
         if not off:

@@ -442,7 +442,8 @@ class Report:
                 if rows.empty:
                     continue
                 lanes.append(self._rasch_lane(rows, more, labels, lane.id, rnd))
-        unfitted = [names[lane.id] for lane in config.lanes if not (table[col.LANE] == lane.id).any()]
+        unfitted = [f"{names[lane.id]}: {rasch_check.why_unfitted(self.festival.scores[self.festival.scores[col.LANE] == lane.id]) or 'no scores'}"
+                    for lane in config.lanes if not (table[col.LANE] == lane.id).any()]
         model = config.rasch
         how = ("Andrich's rating scale model, one set of thresholds for every criterion" if model.model == "rating_scale"
                else "the partial credit model, each criterion with thresholds of its own")
@@ -460,8 +461,7 @@ class Report:
                   "of agreement: the higher it is, the more their severity matters), near 0 that they differ no "
                   "more than their measurement error.")]
         if unfitted:
-            intro.append(f"No model for {', '.join(unfitted)}: every score there is the same, so there is no scale "
-                         "to measure on.")
+            intro.append(f"No model for {'; '.join(unfitted)}.")
         if not self.public:
             low, high = rasch_check.MISFIT_RANGE
             intro.append(
