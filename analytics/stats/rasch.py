@@ -374,9 +374,15 @@ def _newton(x, codes, sizes, signs, step_of, n_steps, m, observed, rows, free, t
         largest = float(np.abs(gradient).max(initial=0))
         if largest < tol or iteration == max_iterations:
             break
-        info = sparse.csr_matrix((np.concatenate(parts), (rows_all, cols_all)), shape=(n_params, n_params))
         delta = np.zeros(n_params)
-        delta[keep] = _newton_step(info[keep][:, keep], gradient[keep], eliminated)
+        if len(keep) <= DENSE_SOLVE_MAX:  # a small system (a panel of a few jurors): dense, without sparse overheads
+            info = np.bincount(rows_all * n_params + cols_all, weights=np.concatenate(parts),
+                               minlength=n_params * n_params).reshape(n_params, n_params)[np.ix_(keep, keep)]
+            diagonal = np.maximum(np.diag(info), 1e-12)
+            delta[keep] = np.linalg.solve(info + np.diag(RIDGE * diagonal), gradient[keep])
+        else:
+            info = sparse.csr_matrix((np.concatenate(parts), (rows_all, cols_all)), shape=(n_params, n_params))
+            delta[keep] = _newton_step(info[keep][:, keep], gradient[keep], eliminated)
         delta *= min(1.0, MAX_STEP / max(float(np.abs(delta).max(initial=0)), 1e-12))
         start = ({c: theta[c].copy() for c in columns}, tau.copy())
         for _ in range(40):
