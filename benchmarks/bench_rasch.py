@@ -62,10 +62,12 @@ from pathlib import Path
 from bench_agreement import (
     BUSY_NOTE_PERCENT,
     cpu_busy_percent,
+    fmt,
     peak_since,
     process_peak_kib,
     reset_peak,
 )
+from bench_agreement import summary as agreement_summary
 from bench_explorer import cpu_sample, others_busy_percent
 from bench_load import (
     BENCH_DIR,
@@ -200,18 +202,12 @@ def run_child(mode: str, args: argparse.Namespace) -> dict:
 # ---------------------------------------------------------------- report
 
 def summary(runs: list[dict], base_mib: float) -> dict:
-    """Timing (min/median), CPU seconds and memory over repeats of one measurement."""
-    out = {**timing(runs, "seconds"), "cpu": timing(runs, "cpu_s"), "peak_rss_mib": peak_mib(runs)}
-    out["increment_over_baseline_mib"] = round(out["peak_rss_mib"] - base_mib, 1)
-    inproc = [r["increment_mib"] for r in runs if r.get("increment_mib") is not None]
-    out["increment_in_process_mib"] = max(inproc) if inproc else None
-    incs = [x for x in (out["increment_over_baseline_mib"], out["increment_in_process_mib"]) if x is not None]
-    out["increment_mib"] = max(incs)
+    """bench_agreement.py's summary of repeats (timing, peak, increments), with the CPU seconds and the larger of
+    the two increments (the one the target reads)."""
+    out = {**agreement_summary(runs, base_mib), "cpu": timing(runs, "cpu_s")}
+    out["increment_mib"] = max(x for x in (out["increment_over_baseline_mib"], out["increment_in_process_mib"])
+                               if x is not None)
     return out
-
-
-def fmt(value, spec: str, width: int) -> str:
-    return f"{'—':>{width}}" if value is None else f"{value:>{width}{spec}}"
 
 
 def table(res: dict) -> str:
