@@ -28,6 +28,8 @@ Changes since:
   ``flags.csv`` gains one flag, ``rasch_misfit`` for JR07 (the planted juror who gives every film nearly the same
   score); ``rankings.csv`` gains ``score_fair`` and ``rank_fair`` (the Rasch fair average). Every other row and
   column is unchanged.
+- ``collusion.csv`` (issue 24: the collusion screen runs on every festival): the pairs of jurors who judged
+  eight entries or more in common, none flagged in these folders; every other table is unchanged.
 - ``juror_severity.csv`` gains a ``reason`` column (issue 21: why a juror has no severity where
   each juror scored one entry), empty in every folder here; every number is unchanged.
 """

@@ -99,7 +99,7 @@ def test_malformed_toml_names_the_line():
 
 
 @pytest.mark.parametrize("old, new, key, expected", [
-    ("[scale]\nmin = 1", "[scale]\nmin = 1\ncolour = \"red\"", "scale.colour", "unknown key; the keys of [scale] are: max, min, step"),
+    ("[scale]\nmin = 1", "[scale]\nmin = 1\ncolour = \"red\"", "scale.colour", "unknown key; the keys of [scale] are: kind, max, min, step"),
     ("max = 10", 'max = "ten"', "scale.max", "expected a number"),
     ("step = 0.5", "step = 0.7", "scale.step", "expected a step that divides the range 1 to 10 into whole steps"),
     ("max = 10", "max = 1", "scale", "expected min below max"),

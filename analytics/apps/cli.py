@@ -33,7 +33,8 @@ DEMO_SEED = 2026
 #: analytics.synthetic and its writer there
 KINDS = {"festival": None, "one-score": ("examples", "write_one_score"), "wide-sheet": ("examples", "write_wide_sheet"),
          "rounds": ("examples", "write_rounds"), "diving": ("sports", "write_diving"),
-         "ski-jumping": ("sports", "write_ski_jumping")}
+         "ski-jumping": ("sports", "write_ski_jumping"), "contest": ("contests", "write_contest"),
+         "dance": ("contests", "write_dance")}
 
 
 def _festival_arguments(command: argparse.ArgumentParser, out_help: str) -> None:
@@ -91,7 +92,9 @@ def _parser() -> argparse.ArgumentParser:
                            "rounds: a piano competition in three rounds with clip-to-mean and a tie at a cut; diving: a "
                            "springboard event judged dive by dive (degrees of difficulty, rotating panels, a withdrawal, "
                            "a missing mark, a home judge); ski-jumping: two rounds of jumps, style marks plus distance "
-                           "and wind points")
+                           "and wind points; contest: a song contest's 36 national juries of five ranking 26 songs, "
+                           "points per jury, one jury planted with near-identical rankings; dance: a final of six "
+                           "couples and seven adjudicators placed by the Skating System")
     return parser
 
 

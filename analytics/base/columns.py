@@ -31,6 +31,10 @@ NAME = "name"
 PANEL = "panel"  # the lane a juror judges
 FACTION = "faction"
 ROLE = "role"
+#: the jury a juror sits on within their lane (a country's five jurors: design section 15)
+JURY = "jury"
+#: added at load where [aggregation] tie_break names a column of entries.csv: each score's entry's value there
+TIE_VALUE = "tie_value"
 
 # scores.csv
 SCORE = "score"

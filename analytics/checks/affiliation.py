@@ -95,6 +95,8 @@ def _deviations(shared: Shared) -> pd.DataFrame:
         return pd.DataFrame(columns=[col.LANE, col.ROUND, col.ENTRY_ID, col.JUROR_ID, "deviation"])
     points = t[col.LANE].map({lane: sum(shared.config.criterion_weights(lane).values()) for lane in shared.lanes})
     x = t[col.SCORE].to_numpy(dtype=float) / points.to_numpy(dtype=float)
+    if shared.config.scale.ranks:  # places: a better place is a preference, so the places are turned round
+        x = -x
     keys = pd.MultiIndex.from_frame(t[[col.LANE, col.ROUND, *shared.festival.judgement]])
     group, _ = pd.factorize(keys)
     n = np.bincount(group)[group]

@@ -178,14 +178,16 @@ def faction_agreement(festival: Festival | Shared, *, n_boot: int | None = None,
 
 
 def agreement_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
-    """A warning for each lane × scope whose interval alpha is below ``checks.agreement_min_alpha``;
+    """A warning for each lane × scope whose interval alpha (ordinal on a rank scale) is below
+    ``checks.agreement_min_alpha``;
     information when alpha cannot be computed."""
     shared = Shared.of(data)
     bar = shared.config.checks.agreement_min_alpha
     names = shared.lane_names
     labels = {c.id: c.label for c in shared.config.criteria} | {WEIGHTED_TOTAL: "the weighted total"}
     flags = []
-    alphas = table[table["statistic"] == "alpha_interval"]
+    # places are ordered, not spaced: on a rank scale the bar reads ordinal alpha
+    alphas = table[table["statistic"] == ("alpha_ordinal" if shared.config.scale.ranks else "alpha_interval")]
     for row in alphas.itertuples(index=False):
         what = labels[row.scope] if row.scope == WEIGHTED_TOTAL else f"'{labels[row.scope]}'"
         if np.isnan(row.estimate):

@@ -157,7 +157,8 @@ def behaviour_flags(data: Festival | Shared, behaviour: pd.DataFrame) -> list[Fl
         panel_halo = group["halo"].median()
         where = f"{names[lane]}{in_round(rnd)}"
         for row in group.itertuples(index=False):
-            if row.sd < checks.straightline_max_sd and not row.sd >= checks.straightline_panel_ratio * row.panel_sd:
+            if (not shared.config.scale.ranks and row.sd < checks.straightline_max_sd
+                    and not row.sd >= checks.straightline_panel_ratio * row.panel_sd):  # places: no straight line
                 flags.append(STRAIGHT_LINING.flag(lane,
                                        f"{where}: juror {row.juror_id} gives nearly the same score to everything "
                                        f"(standard deviation {row.sd:.2f} over {row.n_scores} scores, where the panel's "

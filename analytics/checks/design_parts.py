@@ -11,7 +11,7 @@ import pandas as pd
 from analytics.base import columns as col
 from analytics.stats.additive import fit_additive
 from analytics.load.festival import Festival
-from analytics.checks.family import CheckFamily
+from analytics.checks.family import CheckFamily, on_scores
 from analytics.checks.flags import Flag, FlagKind, in_round
 from analytics.checks.shared import Shared, judgement_codes
 
@@ -71,5 +71,5 @@ LISTED = 12
 
 
 FAMILY = CheckFamily("design_parts", design_parts, parts_flags,
-                     kinds=(DESIGN_DISCONNECTED,),
+                     configured=on_scores, kinds=(DESIGN_DISCONNECTED,),
                      shows="sections/jurors.html.j2")

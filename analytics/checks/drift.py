@@ -33,7 +33,7 @@ import pandas as pd
 from analytics.base import columns as col
 from analytics.checks.affiliation import adjust_by_lane
 from analytics.load.festival import Festival
-from analytics.checks.family import CheckFamily
+from analytics.checks.family import CheckFamily, on_scores
 from analytics.checks.flags import Flag, FlagKind
 from analytics.checks.severity import ALL_LANES
 from analytics.checks.residuals import score_residuals
@@ -231,6 +231,6 @@ def drift_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
 
 
 FAMILY = CheckFamily("drift", drift_table, drift_flags,
-                     kinds=(SCORE_DRIFT,),
+                     configured=on_scores, columns=tuple(COLUMNS), kinds=(SCORE_DRIFT,),
                      output=True,
                      shows="sections/jurors.html.j2")

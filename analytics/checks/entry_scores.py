@@ -14,6 +14,7 @@ from analytics.checks.family import CheckFamily, no_flags
 from analytics.checks.shared import Shared
 from analytics.load.festival import Festival
 from analytics.rules.official import panel_results, performance_points
+from analytics.rules.ranked import jury_table, shown
 
 ENTRY_SCORE_COLUMNS = [col.LANE, col.ROUND, col.ENTRY_ID, col.CRITERION, col.SCORE]
 
@@ -37,21 +38,46 @@ def entry_scores(data: Festival | Shared, *, lanes: list[str] | None = None) -> 
     if shared.festival.has_performances:
         return _performance_scores(shared)
     frames = []
+    config = shared.config
+    juries = any(config.rule(r).juries is not None for r in config.round_ids)
     for lane in shared.lanes:
         if not (shared.scores[col.LANE] == lane).any():
             continue
         official = shared.official(lane)
-        for rnd in shared.config.round_ids:
+        for rnd in config.round_ids:
             entries = official.entries[rnd]
-            per = official.per_criterion[rnd][:, 0, :]  # criteria × entries, the panel as it sat
+            rule = config.rule(rnd)
+            per = shown(official.per_criterion[rnd][:, 0, :], rule)  # criteria × entries, the panel as it sat
             frames.append(pd.DataFrame({col.LANE: lane, col.ROUND: rnd,
                                         col.ENTRY_ID: np.tile(np.asarray(entries), len(official.criteria)),
                                         col.CRITERION: np.repeat(official.criteria, len(entries)),
                                         col.SCORE: per.ravel()}))
-    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ENTRY_SCORE_COLUMNS)
-    order = {**{lane: i for i, lane in enumerate(shared.config.lane_ids)}, **{r: i for i, r in enumerate(shared.config.round_ids)}}
-    return out.sort_values([col.LANE, col.ROUND, col.ENTRY_ID], kind="stable", ignore_index=True,
-                           key=lambda s: s.map(order) if s.name != col.ENTRY_ID else s)[ENTRY_SCORE_COLUMNS]
+            panel = shared.panels(lane)[rnd]
+            if rule.juries is not None and panel.present.any():
+                frames.append(_jury_rows(lane, rnd, panel, rule, entries, official.criteria))
+    columns = [*ENTRY_SCORE_COLUMNS, *(JURY_COLUMNS if juries else [])]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    if juries:
+        out["jury"] = out["jury"].fillna("")
+    order = {**{lane: i for i, lane in enumerate(config.lane_ids)}, **{r: i for i, r in enumerate(config.round_ids)}}
+    keys = [col.LANE, col.ROUND, *(["jury"] if juries else []), col.ENTRY_ID]
+    return out.sort_values(keys, kind="stable", ignore_index=True,
+                           key=lambda s: s.map(order) if s.name in (col.LANE, col.ROUND) else s)[columns]
+
+
+#: with juries of juries (design section 15), one more row per jury × entry it ranked: the jury, its
+#: jurors combined (``score``: a mean or sum of places, Borda or rank points), its place and its points
+JURY_COLUMNS = ["jury", "jury_rank", "points"]
+
+
+def _jury_rows(lane: str, rnd: str, panel, rule, entries: pd.Index, criteria: tuple[str, ...]) -> pd.DataFrame:
+    """Each jury's ranking and points of the round's entries (:func:`analytics.rules.ranked.jury_table`)."""
+    table = jury_table(panel, rule, panel.tie_values)
+    table = table[table[col.ENTRY_ID].isin(entries)]
+    return pd.DataFrame({col.LANE: lane, col.ROUND: rnd, col.ENTRY_ID: table[col.ENTRY_ID].to_numpy(),
+                         col.CRITERION: criteria[0], col.SCORE: table["value"].to_numpy(),
+                         "jury": table["jury"].astype(str).to_numpy(), "jury_rank": table["jury_rank"].to_numpy(),
+                         "points": table["points"].to_numpy()})
 
 
 def _performance_scores(shared: Shared) -> pd.DataFrame:

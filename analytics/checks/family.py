@@ -37,6 +37,22 @@ def always(config: FestivalConfig) -> bool:
     return True
 
 
+def on_scores(config: FestivalConfig) -> bool:
+    """A family that needs a score scale (a juror's leniency, the spread of their marks, a trend of their
+    marks): on a rank scale each juror gives each place once, so it does not apply (:func:`not_on_ranks`)."""
+    return not config.scale.ranks
+
+
+def not_on_ranks(config: FestivalConfig) -> list[str]:
+    """The sentence each family that needs a score scale shows in place of its results on a rank scale
+    (design section 15); empty on a score scale."""
+    if not config.scale.ranks:
+        return []
+    return ["Juror severity, straight-lining, score drift, the severity parts of the design and the effects of "
+            "AI share and tools on scores do not apply: each juror ranks the entries, giving each place once, so "
+            "no juror's places are higher, lower or narrower than another's."]
+
+
 def no_flags(data, table: pd.DataFrame) -> list[Flag]:
     """The flags of a family that only measures (its table is read by people and other tables)."""
     return []
@@ -55,6 +71,8 @@ class CheckFamily:
     public: bool = False
     shows: str | None = None
     companions: Callable[..., dict[str, pd.DataFrame]] | None = None
+    #: the columns of its table: where the festival does not configure it, readers get an empty table of them
+    columns: tuple[str, ...] = ()
 
     @property
     def severities(self) -> dict[str, str]:

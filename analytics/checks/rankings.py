@@ -57,7 +57,8 @@ from analytics.checks.rasch import ENTRY, rasch_table
 from analytics.checks.shared import LaneFit, Shared, lane_rng
 from analytics.load.festival import Festival
 from analytics.rules.official import kept_count
-from analytics.rules.leave_one_out import DIGITS, LeaveOneOut, leave_one_out
+from analytics.rules.ranked import shown
+from analytics.rules.leave_one_out import DIGITS, LeaveOneOut, joint, leave_one_out
 from analytics.rules.rounds import (LaneRounds, RoundPositions, going_on, lane_panels, official_result, ranks,
                                     round_results)
 from analytics.rules.scoring import WEIGHTED_TOTAL
@@ -125,11 +126,23 @@ class LaneStandings:
         widest = max([n_j, *(len(e) for e in self.official.entries.values()), 1])
         positions = RoundPositions.of(config, self.panels, self.official.entries, self.jurors)  # once, not per chunk
         own = _OwnJurors.of(self.own) if self.own is not None else None
+        juries = _juries_of(config, self.panels, self.jurors)
+        within = _OwnJurors.of(juries) if juries is not None else None
         step = max(1, CHUNK_VALUES // widest)
         for start in range(0, n_boot, step):  # chunks of resamples, not resamples
             b = min(step, n_boot - start)
             if not n_j:
                 draws = np.zeros((b, 0), dtype=np.int64)
+            elif within is not None:  # juries of juries: the juries resampled, and each drawn jury's jurors within it
+                n_g = int(juries.max()) + 1
+                drawn = rng.integers(0, n_g, size=(b, n_g))
+                times = np.bincount((np.arange(b)[:, None] * n_g + drawn).ravel(), minlength=b * n_g).reshape(b, n_g)
+                draws = within.draw(rng.random((b, n_j)))
+                rows = np.repeat(np.arange(b, dtype=np.int64) * n_j, n_j)
+                seats = np.bincount(rows + draws.ravel(), minlength=b * n_j).reshape(b, n_j).astype(float)
+                yield round_results(config, lane, self.panels, self.official.entries, seats * times[:, juries],
+                                    self.jurors, self.factors, keep=False, positions=positions)
+                continue
             elif own is None:  # jurors resampled: a resampled jury judges every round, as the panel did
                 draws = rng.integers(0, n_j, size=(b, n_j))
             else:  # each juror scored one entry (or panels rotate): each entry's own jurors (each rotation's) resampled
@@ -158,6 +171,18 @@ def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
         return LaneStandings(jurors, official, leave_one_out(config, lane, panels, official, jurors, factors), panels,
                              factors, own)
     return shared.memo(("ranking_lane", lane, scope), compute)
+
+
+def _juries_of(config, panels: dict, jurors: pd.Index) -> np.ndarray | None:
+    """Each juror's jury (a code per juror of ``jurors``) where a round's rule has juries of juries
+    (design section 15), else None."""
+    codes: dict = {}
+    for r, panel in panels.items():
+        if config.rule(r).juries is not None and panel.jury_codes is not None:
+            codes.update(zip(panel.jurors_index, panel.jury_index[panel.jury_codes]))
+    if not codes:
+        return None
+    return pd.factorize(pd.Series([codes.get(j, "") for j in jurors]), sort=True)[0]
 
 
 def _own_entry(scores: pd.DataFrame, jurors: pd.Index) -> np.ndarray:
@@ -293,15 +318,22 @@ def _round_table(config, rnd: str, standing: LaneStandings, ratings: pd.DataFram
     ``fair`` alternative does not apply (an empty Series: it applies, missing until computed).
     Cost: O(scores)."""
     entries = standing.official.entries[rnd]
-    official = standing.official.results[rnd][0]
+    official = standing.official.results[rnd][0]  # merit: higher is better, whatever the rule (analytics.rules.ranked)
+    rule = config.rule(rnd)
     index = pd.Index(entries, name=col.ENTRY_ID)
     judges = ratings.drop_duplicates([col.ENTRY_ID, col.JUROR_ID]) if col.PERFORMANCE in ratings else ratings
     out = {"n_jurors": judges[col.ENTRY_ID].value_counts().reindex(entries).fillna(0).astype(int).to_numpy(),
-           "round_score": standing.official.round_scores[rnd][0], "score": official}
-    out["rank"] = _rank(pd.Series(official, index=index))
+           "round_score": shown(standing.official.round_scores[rnd][0], rule), "score": shown(official, rule)}
+    then = standing.official.then(rnd)
+    then = None if then is None else then[0][None, :]
+    out["rank"] = (_rank(pd.Series(official, index=index)) if then is None else
+                   pd.Series(np.where(np.isnan(official), np.nan, ranks(official[None, :], then)[0]),
+                             index=index).astype("Int64"))
     advance = config.round(rnd).advance if config.round(rnd) is not None else None
     last = rnd == config.round_ids[-1]
-    out["advances"] = "" if last else np.where(going_on(official[None, :], advance)[0], "yes", "no")
+    out["advances"] = "" if last else np.where(going_on(official[None, :], advance, then)[0], "yes", "no")
+    # the alternatives are over the jurors' own marks: on a rank scale, places, lower being better
+    orient = -1.0 if config.scale.ranks else 1.0
     # the alternatives, combined across rounds with the round's weights
     totals = {method: np.zeros(len(entries)) for method in ALTERNATIVES}
     for earlier, weight in config.round_weights(rnd).items():
@@ -311,14 +343,14 @@ def _round_table(config, rnd: str, standing: LaneStandings, ratings: pd.DataFram
     for method in ALTERNATIVES:
         out[f"score_{method}"] = totals[method]
     for method in ALTERNATIVES:
-        out[f"rank_{method}"] = _rank(pd.Series(totals[method], index=index))
+        out[f"rank_{method}"] = _rank(pd.Series(orient * totals[method], index=index))
     if fair is not None:  # the Rasch fair average, combined across rounds with the same weights
         total = np.zeros(len(entries))
         for earlier, weight in config.round_weights(rnd).items():
             total = total + weight * fair.reindex(pd.MultiIndex.from_product([[earlier], entries])).to_numpy(dtype=float)
         out[f"score_{FAIR}"], out[f"rank_{FAIR}"] = total, _rank(pd.Series(total, index=index))
     out["loo_rank_best"], out["loo_rank_worst"] = standing.loo.rank_range(rnd)
-    frame = pd.DataFrame(out, index=index).sort_values(["rank", "score_model"], ascending=[True, False])
+    frame = pd.DataFrame(out, index=index).sort_values(["rank", "score_model"], ascending=[True, orient < 0])
     lead = np.full(len(frame), np.nan)
     order = entries.get_indexer(frame.index)
     if len(order) >= 2:
@@ -344,19 +376,19 @@ class _Tally:
         k = tail_size(n_boot, self.QS)
         self.ranks, self.leads = Tails(n, k), Tails(max(n - 1, 0), k)
 
-    def add(self, results: np.ndarray) -> None:
+    def add(self, results: np.ndarray, then: np.ndarray | None = None) -> None:
         """One chunk: the round's results under each of its juries (juries × entries), compared to
         :data:`~analytics.rules.leave_one_out.DIGITS` decimals as the juror left out is: a jury's
         results are other sums than the panel's, and an exact tie (two means of 98/15) must not turn
         on the last bit of a float, which would also make the numbers depend on the chunks."""
         compared = np.round(results, DIGITS)
-        boot_ranks = np.where(np.isnan(compared), np.nan, ranks(compared))
+        boot_ranks = np.where(np.isnan(compared), np.nan, ranks(compared, then))
         first = boot_ranks == 1
         firsts = first.sum(axis=1, keepdims=True)  # none: a resample that ranks no entry at all
         self.first += (first / np.maximum(firsts, 1)).sum(axis=0)  # a shared first place counts as a share
         self.top3 += (boot_ranks <= 3).sum(axis=0)
         if not self.last:
-            self.on += going_on(compared, self.advance).sum(axis=0)
+            self.on += going_on(compared, self.advance, then).sum(axis=0)
         self.ranks.add(boot_ranks)
         if len(self.order) >= 2:
             self.leads.add(results[:, self.order[:-1]] - results[:, self.order[1:]])
@@ -388,7 +420,7 @@ def _resampled_columns(shared: Shared, lane: str, standing: LaneStandings, table
                               rnd == config.round_ids[-1])
     for chunk in standing.resampled(config, lane):
         for rnd, tally in tallies.items():
-            tally.add(chunk.results[rnd])
+            tally.add(chunk.results[rnd], chunk.then(rnd))
         done += len(chunk.results[config.round_ids[0]])
         told(done, n_boot)
     for rnd, table in tables.items():
@@ -501,13 +533,16 @@ def rankings_without(shared: Shared, lane: str, removed: np.ndarray, *, scope: s
     if scope != WEIGHTED_TOTAL:
         kept = kept[kept[col.CRITERION] == scope]
     touched = pd.Index(lane_scores.loc[removed, col.ENTRY_ID].unique())
+    whole = any(joint(shared.config.rule(r)) for r in shared.config.round_ids)
+    if whole:  # a place by majority, or juries' points: one mark changes every entry's result
+        touched = pd.Index(lane_scores[col.ENTRY_ID].unique())
     mine = kept[col.ENTRY_ID].isin(touched).to_numpy()
     festival = shared.festival  # the touched entries alone, as a festival, through the same code as the whole lane
     part = Shared(replace(festival, scores=kept[mine], entries=festival.entries[festival.entries[col.ENTRY_ID].isin(touched)],
                           assignments=festival.assignments.iloc[:0],
                           stages=festival.stages[festival.stages[col.ENTRY_ID].isin(touched)]), [lane])
     jurors = pd.Index(sorted(kept[col.JUROR_ID].unique()))
-    standing = _spliced(before, _lane(part, lane, scope), jurors)
+    standing = _lane(part, lane, scope) if whole else _spliced(before, _lane(part, lane, scope), jurors)
     after = {rnd: shared.ratings_without(lane, scope, rnd, removed) for rnd in shared.config.round_ids}
     found: dict[str, pd.DataFrame] = {}
 
@@ -528,7 +563,7 @@ def _spliced(before: LaneStandings, part: LaneStandings, jurors: pd.Index) -> La
     computed alone) put in: their official rounds and their pairs of the jurors left out; ``jurors``:
     the lane's jurors now. O(the lane's pairs)."""
     official, loo = before.official, before.loo
-    scores, results, per_criterion = {}, {}, {}
+    scores, results, per_criterion, tiebreak = {}, {}, {}, {}
     base, juror, entry, value = {}, {}, {}, {}
     old_codes, new_codes = jurors.get_indexer(loo.jurors), jurors.get_indexer(part.loo.jurors)
     for rnd in official.rounds:  # a few rounds
@@ -546,8 +581,11 @@ def _spliced(before: LaneStandings, part: LaneStandings, jurors: pd.Index) -> La
         value[rnd] = np.concatenate([loo.value[rnd][stays], part.loo.value[rnd]])[order]
         base[rnd] = loo.base[rnd].copy()
         base[rnd][at] = part.loo.base[rnd]
-    rounds = LaneRounds(official.rounds, official.entries, scores, results, per_criterion, official.criteria)
-    return LaneStandings(jurors, rounds, LeaveOneOut(jurors, dict(official.entries), base, juror, entry, value),
+        if official.then(rnd) is not None and part.official.then(rnd) is not None:
+            tiebreak[rnd] = official.then(rnd).copy()
+            tiebreak[rnd][:, at] = part.official.then(rnd)
+    rounds = LaneRounds(official.rounds, official.entries, scores, results, per_criterion, official.criteria, tiebreak)
+    return LaneStandings(jurors, rounds, LeaveOneOut(jurors, dict(official.entries), base, juror, entry, value, loo.unit),
                          before.panels, before.factors, None)
 
 
@@ -568,13 +606,14 @@ def ranking_flags(data: Festival | Shared, table: pd.DataFrame, *, scope: str = 
         first = standings.iloc[0]
         leader = first[col.ENTRY_ID]
         leaders, tied = standing.loo.leaders(rnd, entries.get_loc(leader))  # per juror: who holds first place without them
-        changed = [(j, entries[new], tie) for j, new, tie in zip(standing.jurors, leaders, tied)
+        changed = [(j, entries[new], tie) for j, new, tie in zip(standing.loo.jurors, leaders, tied)
                    if new >= 0 and entries[new] != leader]
         if changed:
             who = _listed([f"without {j} {new} {'ties for first' if tie else 'wins'}" for j, new, tie in changed], ", ")
             flags.append(FIRST_PLACE_UNSTABLE.flag(lane,
-                                   f"{where}: the first place of {leader} ({first['title']}) changes when one juror "
-                                   f"is left out: {who}.", entry_id=leader, round=rnd, value=len(changed), threshold=0))
+                                   f"{where}: the first place of {leader} ({first['title']}) changes when one "
+                                   f"{standing.loo.unit} is left out: {who}.", entry_id=leader, round=rnd,
+                                   value=len(changed), threshold=0))
         if first["p_first"] < checks.p_first_min:
             flags.append(FIRST_PLACE_UNCERTAIN.flag(lane,
                                    f"{where}: {leader} ({first['title']}) comes first in only {first['p_first']:.0%} "
@@ -619,14 +658,15 @@ def _cut_flags(config, lane: str, rnd: str, where: str, standings: pd.DataFrame,
     changes = []
     moves = standing.loo.going_on(rnd, advance) if len(standing.jurors) > 1 else {}
     for code, (joined, left) in sorted(moves.items()):  # one line per juror whose absence changes the cut
-        juror, moved, out = standing.jurors[code], list(entries[joined]), list(entries[left])
+        juror, moved, out = standing.loo.jurors[code], list(entries[joined]), list(entries[left])
         if moved and out:
             changes.append(f"without {juror} {', '.join(moved)} would go on instead of {', '.join(out)}")
         else:
             changes.append(f"without {juror} {', '.join(moved or out)} would {'also go on' if moved else 'not go on'}")
     if changes:
         flags.append(CUT_UNSTABLE.flag(lane,
-                               f"{where}: who goes on changes when one juror is left out: {_listed(changes, '; ')}.",
+                               f"{where}: who goes on changes when one {standing.loo.unit} is left out: "
+                               f"{_listed(changes, '; ')}.",
                                round=rnd, value=len(changes), threshold=0))
     bubble = standings[(standings["p_advance"] > UNCERTAIN[0]) & (standings["p_advance"] < UNCERTAIN[1])]
     for row in bubble.itertuples(index=False):

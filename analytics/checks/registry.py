@@ -27,6 +27,7 @@ from analytics.checks import (
     affiliation,
     agreement,
     behaviour,
+    collusion,
     coverage,
     design_parts,
     disagreement,
@@ -57,6 +58,7 @@ REGISTRY: tuple[CheckFamily, ...] = (
     residuals.FAMILY,
     disagreement.FAMILY,
     affiliation.FAMILY,
+    collusion.FAMILY,
     drift.FAMILY,
     rankings.FAMILY,
     entry_scores.FAMILY,
@@ -106,6 +108,10 @@ class CheckResult:
         return self.shared.festival
 
     def __getitem__(self, name: str) -> pd.DataFrame:
+        """The table of ``name``; of a family the festival does not configure but whose columns are
+        declared (one that needs a score scale, on a rank scale), an empty table of those columns."""
+        if name not in self.tables and family(name).columns:
+            return pd.DataFrame(columns=list(family(name).columns))
         return self.tables[name]
 
     def __contains__(self, name: str) -> bool:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.base import columns as col
-from analytics.checks.family import CheckFamily
+from analytics.checks.family import CheckFamily, on_scores
 from analytics.checks.flags import Flag, FlagKind
 from analytics.checks.shared import Shared, lane_rng
 from analytics.load.festival import Festival
@@ -217,7 +217,7 @@ def effect_flags(data: Festival | Shared, effects: pd.DataFrame) -> list[Flag]:
 
 
 FAMILY = CheckFamily("score_effects", score_effects, effect_flags,
-                     kinds=(SCORE_FOLLOWS_AI_SHARE, TOOL_EFFECT),
+                     configured=on_scores, columns=tuple(EFFECT_COLUMNS), kinds=(SCORE_FOLLOWS_AI_SHARE, TOOL_EFFECT),
                      output=True,
                      public=True,
                      shows="sections/tools.html.j2")

@@ -17,7 +17,7 @@ from scipy import sparse, special
 from analytics.base import columns as col
 from analytics.stats.additive import DENSE_MAX_RATERS
 from analytics.load.festival import Festival
-from analytics.checks.family import CheckFamily
+from analytics.checks.family import CheckFamily, on_scores
 from analytics.checks.flags import Flag, FlagKind, in_round
 from analytics.rules.scoring import WEIGHTED_TOTAL
 from analytics.checks.shared import LaneFit, Shared
@@ -178,6 +178,6 @@ def severity_flags(data: Festival | Shared, severity: pd.DataFrame) -> list[Flag
 
 
 FAMILY = CheckFamily("juror_severity", juror_severity, severity_flags,
-                     kinds=(JUROR_SEVERITY,),
+                     configured=on_scores, columns=tuple(SEVERITY_COLUMNS), kinds=(JUROR_SEVERITY,),
                      output=True,
                      shows="sections/jurors.html.j2")

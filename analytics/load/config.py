@@ -84,15 +84,33 @@ class FestivalSection(_Section):
 
 
 class Scale(_Section):
-    """The score scale: every score is ``minimum + k * step`` for an integer ``k``."""
+    """The score scale: every score is ``minimum + k * step`` for an integer ``k``. ``kind = "rank"``
+    (design section 15): each juror ranks the entries they judge, 1 = best, and ``score`` holds the rank;
+    ``min`` is then 1 (the default), ``step`` 1, and ``max`` the largest rank a juror gives (the most
+    entries a juror ranks)."""
 
-    minimum: float = Field(alias="min")
+    kind: Literal["score", "rank"] = "score"
+    minimum: float | None = Field(default=None, alias="min", validate_default=True)
     maximum: float = Field(alias="max")
     step: Positive = Field(default=1.0, validate_default=True)  # checked against the range
+
+    @field_validator("minimum")
+    @classmethod
+    def _minimum_given(cls, minimum: float | None, info: ValidationInfo) -> float:
+        rank = info.data.get("kind") == "rank"
+        if minimum is None:
+            if not rank:
+                raise rule_error("expected min: the lowest score of the scale", found="no min")
+            return 1.0
+        if rank and minimum != 1:
+            raise rule_error('expected min = 1 with kind = "rank": the best place is 1', found=f"{minimum:g}")
+        return minimum
 
     @field_validator("step")
     @classmethod
     def _step_divides_the_range(cls, step: float, info: ValidationInfo) -> float:
+        if info.data.get("kind") == "rank" and step != 1:
+            raise rule_error('expected step = 1 with kind = "rank": places are whole numbers', found=f"{step:g}")
         low, high = info.data.get("minimum"), info.data.get("maximum")
         if low is not None and high is not None and low < high:
             steps = (high - low) / step
@@ -104,9 +122,18 @@ class Scale(_Section):
     def _min_below_max(self) -> Scale:
         if self.minimum >= self.maximum:
             raise rule_error("expected min below max", found=f"min = {self.minimum:g}, max = {self.maximum:g}")
+        if self.ranks and self.maximum != round(self.maximum):
+            raise rule_error('expected a whole max with kind = "rank": the largest place', found=f"{self.maximum:g}")
         return self
 
+    @property
+    def ranks(self) -> bool:
+        """Whether jurors rank the entries (1 = best) rather than score them."""
+        return self.kind == "rank"
+
     def describe(self) -> str:
+        if self.ranks:
+            return f"a place from 1 to {self.maximum:g} (1 = best)"
         return f"a number from {self.minimum:g} to {self.maximum:g} in steps of {self.step:g}"
 
 
@@ -205,7 +232,21 @@ class Requirements(_Section):
 
 Order = Literal["criteria_first", "jurors_first"]
 CriteriaMethod = Literal["weighted_mean", "weighted_sum"]
-JurorsMethod = Literal["mean", "median", "trimmed_mean", "drop_extremes", "clip_to_mean"]
+JurorsMethod = Literal["mean", "median", "trimmed_mean", "drop_extremes", "clip_to_mean", "rank_sum", "borda",
+                       "rank_points", "majority"]
+#: the methods over jurors for a rank scale (design section 15), and those under which a lower result is better
+RANK_METHODS = ("rank_sum", "borda", "rank_points", "majority")
+LOWER_IS_BETTER = ("rank_sum", "majority")
+PointsTable = Annotated[tuple[Annotated[float, at_least(0, "a number")], ...],
+                        _checked(lambda v: len(v) > 0, "expected a list of points, the first place's first")]
+
+
+class Juries(_Section):
+    """``[aggregation] juries``: each jury (``jurors.csv`` ``jury``) ranks the entries by its jurors
+    combined under ``jurors``, and its ranking becomes ``points`` (the first place's first; places
+    beyond the list get none); the lane's result is the sum of points over juries."""
+
+    points: PointsTable = Field(strict=False)
 Trim = Annotated[float, _checked(lambda v: 0 <= v < 0.5, "expected a fraction from 0 up to (not including) 0.5")]
 Count = Annotated[int, at_least(0, "a whole number")]
 Decimals = Annotated[int, at_least(0, "a whole number")]
@@ -235,6 +276,43 @@ class Aggregation(_Section):
     panel: PanelMethod = "mean"
     #: an entry's round score from its performances' points
     performances: PerformancesMethod = "sum"
+    #: ``rank_points``: the points of each place, the first place's first (design section 15)
+    rank_points: PointsTable | None = Field(default=None, strict=False)
+    #: what decides a tie: "none" (a shared place, flagged), "best_rank", "more_first", or a column of entries.csv
+    tie_break: NonEmpty = "none"
+    #: juries of juries: each jury's ranking becomes points, summed over juries
+    juries: Juries | None = None
+
+    @property
+    def ranks(self) -> bool:
+        """Whether the rule combines ranks (:data:`RANK_METHODS`)."""
+        return self.jurors in RANK_METHODS
+
+    @property
+    def lower_is_better(self) -> bool:
+        """Whether a lower result is a better one: a sum of ranks or a place by majority, not made into points."""
+        return self.jurors in LOWER_IS_BETTER and self.juries is None
+
+    @model_validator(mode="after")
+    def _rank_rules_complete(self) -> Aggregation:
+        if self.jurors == "rank_points" and self.rank_points is None:
+            raise rule_error("expected rank_points (the points of each place, the first place's first, e.g. "
+                             "[12, 10, 8, 7, 6, 5, 4, 3, 2, 1]) with jurors = 'rank_points'", found="no rank_points",
+                             key="rank_points")
+        if self.jurors == "majority" and self.panel == "sum":
+            raise rule_error("expected panel = 'mean' with jurors = 'majority': a place by majority is no sum",
+                             found="panel = 'sum'", key="panel")
+        if self.juries is not None and self.jurors == "majority":
+            raise rule_error("expected jurors = 'rank_sum', 'borda' or 'rank_points' with juries: how a jury's "
+                             "jurors are combined into its ranking", found="jurors = 'majority'", key="juries")
+        if self.tie_break in ("best_rank", "more_first") and not self.ranks:
+            raise rule_error("expected a rank rule (rank_sum, borda, rank_points, majority) with tie_break = "
+                             f"'{self.tie_break}': it reads the jurors' places; a column of entries.csv breaks the "
+                             "ties of scores", found=f"jurors = '{self.jurors}'", key="tie_break")
+        if self.juries is not None and not self.ranks:
+            raise rule_error("expected a rank rule for jurors (rank_sum, borda, rank_points) with juries",
+                             found=f"jurors = '{self.jurors}'", key="juries")
+        return self
 
     @model_validator(mode="after")
     def _clip_for_clip_to_mean(self) -> Aggregation:
@@ -267,6 +345,9 @@ class RoundAggregation(_Section):
     multiplier: Positive | None = None
     panel: PanelMethod | None = None
     performances: PerformancesMethod | None = None
+    rank_points: PointsTable | None = Field(default=None, strict=False)
+    tie_break: NonEmpty | None = None
+    juries: Juries | None = None
 
 
 class Round(_Section):
@@ -307,6 +388,11 @@ class Checks(_Section):
     halo_margin: Annotated[float, between(0, 2)] = 0.2
     out_of_line_max_rho: Annotated[float, between(-1, 1)] = 0.3
     disagreement_z: Positive = 2.5
+    #: the collusion screen (design section 15): permutations, the false discovery rate, the entries a pair shares
+    collusion_permutations: Annotated[int, _checked(lambda v: 99 <= v <= 100_000,
+                                                    "expected a whole number from 99 to 100000")] = 999
+    collusion_fdr: Annotated[float, between(0, 1)] = 0.05
+    collusion_min_common: Annotated[int, _checked(lambda v: v >= 3, "expected a whole number, at least 3")] = 8
 
     def on_range(self, span: float = 9.0) -> Checks:
         """These checks with each threshold in points that was left out set to its fraction
@@ -437,6 +523,28 @@ class FestivalConfig(_Section):
         return self
 
     @model_validator(mode="after")
+    def _rank_rules_on_rank_scale(self) -> FestivalConfig:
+        """A rank scale is combined by a rank rule, and a rank rule combines ranks (design section 15)."""
+        for where, rule in [("aggregation", self.aggregation),
+                            *((f"rounds[{i + 1}].aggregation", self.aggregation.merged(r.aggregation))
+                              for i, r in enumerate(self.rounds))]:
+            if self.scale.ranks and not rule.ranks:
+                raise rule_error("expected jurors = 'rank_sum', 'borda', 'rank_points' or 'majority' with [scale] kind = "
+                                 "'rank': how the jurors' places are combined", found=f"jurors = '{rule.jurors}'",
+                                 key=f"{where}.jurors" if where != "aggregation" else "jurors")
+            if rule.ranks and not self.scale.ranks:
+                raise rule_error("expected [scale] kind = 'rank' with a rank rule: the jurors' places are combined, "
+                                 "and scores are not places", found=f"jurors = '{rule.jurors}'",
+                                 key=f"{where}.jurors" if where != "aggregation" else "jurors")
+        if self.scale.ranks:
+            several = [lane.id for lane in self.lanes if len(self.lane_criteria(lane.id)) != 1]
+            if several:
+                raise rule_error("expected one criterion per lane with [scale] kind = 'rank': a juror ranks the "
+                                 "entries once (several dances, rules 9 to 11 of the Skating System, are not built)",
+                                 found=", ".join(several), key="lanes")
+        return self
+
+    @model_validator(mode="after")
     def _lane_weights_name_criteria(self) -> FestivalConfig:
         known = self.criterion_ids
         for i, lane in enumerate(self.lanes):
@@ -453,6 +561,10 @@ class FestivalConfig(_Section):
         """A Rasch model needs a scale of a few ordered categories."""
         scale = self.scale
         possible = round((scale.maximum - scale.minimum) / scale.step) + 1
+        if self.rasch is not None and scale.ranks:
+            raise rule_error("expected no [rasch] with [scale] kind = 'rank': places are no ratings on a scale of "
+                             "categories (each juror gives each place once); remove [rasch]", found="[rasch]",
+                             key="rasch")
         if self.rasch is not None and possible > RASCH_MAX_CATEGORIES:
             raise rule_error(
                 f"expected a scale made of categories (at most {RASCH_MAX_CATEGORIES} possible scores) under [rasch]: "

@@ -204,9 +204,21 @@ def read_festival(folder: Path, *, progress: Callable[[int, int, str], None] | N
     lane_of_entry = entries.set_index(col.ENTRY_ID)[col.CATEGORY]
     scores.insert(scores.columns.get_loc(col.CRITERION) + 1, col.LANE, scores[col.ENTRY_ID].map(lane_of_entry).astype("str"))
     scores[col.ROUND] = scores[col.ROUND].fillna("").astype("str")
+    if col.JURY in jurors.columns and any(config.rule(r).juries is not None for r in config.round_ids):
+        jury_of = jurors.set_index(col.JUROR_ID)[col.JURY].astype("str").str.strip()
+        scores[col.JURY] = scores[col.JUROR_ID].map(jury_of).astype("str")
+    tie_columns = {config.rule(r).tie_break for r in config.round_ids} - {"none", "best_rank", "more_first"}
+    for name in tie_columns:  # (one column: a festival breaks its ties one way)
+        value = pd.to_numeric(entries.set_index(col.ENTRY_ID)[name], errors="coerce")
+        scores[col.TIE_VALUE] = scores[col.ENTRY_ID].map(value).astype(float)
     performances = _performances(scores, tables.get("performances"), lane_of_entry, config.round_ids)
     if performances is None:
         scores = scores.drop(columns=col.PERFORMANCE)
+    elif config.scale.ranks:
+        log.add(CONFIG_FILE, None, "scale.kind", "rank",
+                "scores of whole entries: a juror ranks the entries, not each performance (leave scores.csv "
+                "performance empty, or score the performances on a scale)")
+        return None, log
     if "assignments" in tables:
         assignments = tables["assignments"]
         assignments[col.LANE] = assignments[col.ENTRY_ID].map(lane_of_entry).astype("str")

@@ -84,6 +84,15 @@ def _entry_columns(config: FestivalConfig | None) -> tuple[ColumnSpec, ...]:
     )
 
 
+def _jury_column(config: FestivalConfig | None) -> ColumnSpec:
+    """``jurors.csv`` ``jury``: required where a round's rule has ``juries`` (design section 15)."""
+    described = "the jury within the lane the juror sits on, e.g. a country's jurors"
+    if config is not None and any(config.rule(r).juries is not None for r in config.round_ids):
+        return ColumnSpec(col.JURY, "text", needed_by="the juries of [aggregation] juries in festival.toml",
+                          description=described)
+    return ColumnSpec(col.JURY, "text", True, False, description=described)
+
+
 def table_specs(config: FestivalConfig | None) -> dict[str, TableSpec]:
     """The seven input tables for a festival configured by ``config`` (``None``: the core only,
     used when ``festival.toml`` itself could not be read)."""
@@ -97,6 +106,7 @@ def table_specs(config: FestivalConfig | None) -> dict[str, TableSpec]:
             ColumnSpec(col.PANEL, "lanes", description="the lane(s) the juror judges: lane ids, several separated by ';'"),
             ColumnSpec(col.FACTION, "text", True, False, description="faction, e.g. art, technology, ethics, community"),
             ColumnSpec(col.ROLE, "text", True, False, description="role, e.g. chair or member"),
+            _jury_column(config),
         ),
         key=(col.JUROR_ID,),
         required=True,

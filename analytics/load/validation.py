@@ -132,6 +132,35 @@ def _rasch_facets_named(tables: dict[str, pd.DataFrame], sources: dict[str, str]
                     "names it as a facet of the model; add the column or remove the facet)")
 
 
+#: the tie-breaks ``[aggregation] tie_break`` knows by name; any other name is a column of entries.csv
+TIE_BREAKS = ("none", "best_rank", "more_first")
+
+
+def _tie_breaks_named(entries: pd.DataFrame, jurors: pd.DataFrame, sources: dict[str, str], config: FestivalConfig,
+                      log: ProblemLog) -> None:
+    """A ``tie_break`` that is not one of :data:`TIE_BREAKS` is a column of entries.csv holding a number for
+    every entry (higher wins the tie); with juries, every juror of a lane with juries names their jury."""
+    for r in config.round_ids:
+        rule = config.rule(r)
+        key = "aggregation.tie_break" if not r else f"aggregation.tie_break (round {r})"
+        name = rule.tie_break
+        if name in TIE_BREAKS:
+            pass
+        elif name not in entries.columns:
+            log.add("festival.toml", None, key, name,
+                    f"'none', 'best_rank', 'more_first' or a column of {sources['entries']} (to sort tied entries by, "
+                    "higher first)")
+        else:
+            number = pd.to_numeric(entries[name], errors="coerce")
+            bad = number.isna()
+            log.add_rows(sources["entries"], entries.loc[bad, col.SOURCE_ROW], name, entries.loc[bad, name].fillna(""),
+                         f"a number for every entry ([aggregation] tie_break sorts tied entries by {name}, higher first)")
+        if rule.juries is not None and col.JURY in jurors.columns:
+            empty = jurors[col.JURY].isna() | (jurors[col.JURY].astype("string").str.strip() == "")
+            log.add_rows(sources["jurors"], jurors.loc[empty, col.SOURCE_ROW], col.JURY, [""] * int(empty.sum()),
+                         "the juror's jury ([aggregation] juries combines each jury's ranking into points)")
+
+
 def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], config: FestivalConfig,
                      log: ProblemLog) -> None:
     """Cross-table rules: lanes, factions, ids, criteria, and each juror in their own lane."""
@@ -170,6 +199,7 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
                         f"a column '{affiliation}' (festival.toml [jury] affiliations names it; it must be in both "
                         f"jurors.csv and entries.csv)")
     _rasch_facets_named(tables, sources, config, log)
+    _tie_breaks_named(entries, jurors, sources, config, log)
     _performances_named(tables, sources, log)
     lane_of_entry = pd.Series(entries[col.CATEGORY].to_numpy(), index=entries[col.ENTRY_ID]).groupby(level=0).first()
     panel_of_juror = pd.Series(jurors[col.PANEL].to_numpy(), index=jurors[col.JUROR_ID]).groupby(level=0).first()
@@ -202,6 +232,8 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
             known = _unknown(table, col.CRITERION, list(config.criterion_ids), source,
                              "a criterion id of festival.toml: " + ", ".join(config.criterion_ids), log)
             _criteria_of_lane(table, known & known_entry, lane_of_entry, config, source, log)
+            if config.scale.ranks:
+                _ranks_complete(table, known & known_entry & known_juror, lane_of_entry, source, log)
         if name == "conflicts":
             continue  # a declared conflict may name any juror and entry
         both = known_entry & known_juror
@@ -251,6 +283,36 @@ def juror_lanes(jurors: pd.DataFrame) -> pd.DataFrame:
     parts = present[col.PANEL].astype(str).str.split(";")
     long = present[[col.JUROR_ID, col.SOURCE_ROW]].assign(**{col.LANE: parts}).explode(col.LANE)
     return long.assign(**{col.LANE: long[col.LANE].str.strip()})[[col.JUROR_ID, col.LANE, col.SOURCE_ROW]].reset_index(drop=True)
+
+
+def _ranks_complete(scores: pd.DataFrame, usable: pd.Series, lane_of_entry: pd.Series, source: str,
+                    log: ProblemLog) -> None:
+    """On a rank scale (design section 15), each juror's places in a lane and round are 1 … n, each once,
+    n being the entries the juror ranked there: every place given twice (each row), and every juror
+    whose places leave a gap (the places missing), is a problem. O(scores)."""
+    rows = scores.loc[usable & scores[col.SCORE].notna()]
+    if rows.empty:
+        return
+    lane = rows[col.ENTRY_ID].map(lane_of_entry).astype("str")
+    rnd = rows[col.ROUND].fillna("").astype("str")
+    keys = [rows[col.JUROR_ID].astype("str"), lane, rnd]
+    place = rows[col.SCORE].astype(float)
+    twice = pd.Series(pd.MultiIndex.from_arrays([*keys, place]).duplicated(keep=False), index=rows.index)
+    for i in rows.index[twice.to_numpy()]:
+        where = f" in round {rnd[i]}" if rnd[i] else ""
+        log.add(source, int(scores.at[i, col.SOURCE_ROW]), col.SCORE, f"{place[i]:g}",
+                f"each place once per juror, lane and round: juror {rows.at[i, col.JUROR_ID]} gives place "
+                f"{place[i]:g} to more than one entry of the lane {lane[i]}{where}")
+    grouped = place.groupby(keys, sort=True)
+    n, top = grouped.size(), grouped.max()
+    for (juror, lane_id, round_id), count in n[top > n].items():
+        given = set(place[(keys[0] == juror) & (lane == lane_id) & (rnd == round_id)].astype(int))
+        missing = [k for k in range(1, int(top[(juror, lane_id, round_id)]) + 1) if k not in given]
+        where = f" in round {round_id}" if round_id else ""
+        log.add(source, None, col.SCORE, None,
+                f"the places 1 to {count} of juror {juror} in the lane {lane_id}{where}, each once (a place for "
+                f"each of the {count} entries the juror ranked); missing: {', '.join(map(str, missing[:20]))}"
+                f"{' …' if len(missing) > 20 else ''}")
 
 
 def _criteria_of_lane(scores: pd.DataFrame, usable: pd.Series, lane_of_entry: pd.Series, config: FestivalConfig,

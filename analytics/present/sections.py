@@ -37,6 +37,8 @@ from analytics.checks.flags import SEVERITIES
 from analytics.gate.decisions import GateResult, run_gate
 from analytics.checks.severity import ALL_LANES
 from analytics.checks.behaviour import halo_note
+from analytics.checks.family import not_on_ranks
+from analytics.rules.ranked import rule_words
 from analytics.present.manifest import input_fingerprint
 from analytics.rules.scoring import WEIGHTED_TOTAL
 from analytics.present.viz.agreement_charts import alpha_forest_chart
@@ -346,9 +348,10 @@ class Report:
                      "the same juror has the same pseudonym throughout this report.")
         else:
             intro = "Confidential: jurors by id and name."
-        texts = [intro + " Severity is the juror's effect on the weighted total in score points "
-                 "(an additive model, entry plus juror, fitted on every score): negative is harsher than the "
-                 "panel, positive more lenient."]
+        texts = [intro + (" " + " ".join(not_on_ranks(self.festival.config)) if self.festival.config.scale.ranks else
+                          " Severity is the juror's effect on the weighted total in score points "
+                          "(an additive model, entry plus juror, fitted on every score): negative is harsher than the "
+                          "panel, positive more lenient.")]
         if (table[col.LANE] == "all lanes").any():
             texts.append("A juror who judges in several lanes also has a line across lanes ('all lanes'): "
                          "their severity in each lane, weighted by how many scores they gave there.")
@@ -639,15 +642,16 @@ class Report:
             shown["chart"] = self._figure(chart, f"Standings and robustness, {lane.name}")
         checks = self.festival.config.checks
         rule = config.rule(config.round_ids[-1])
-        how = {"mean": lambda: "the mean over jurors", "median": lambda: "the median over jurors",
+        how = (lambda: rule_words(rule)) if rule.ranks else {"mean": lambda: "the mean over jurors", "median": lambda: "the median over jurors",
                "trimmed_mean": lambda: f"the {rule.trim:.0%}-trimmed mean over jurors",
                "drop_extremes": lambda: (f"the mean over jurors without the {rule.drop_high} highest and "
                                          f"{rule.drop_low} lowest"),
                "clip_to_mean": lambda: f"the mean over jurors, each score first kept within {rule.clip:g} points of it",
-               }[rule.jurors]()
+               }[rule.jurors]
+        how = how()
         rounds = (" Each round's result weighs the entry's round scores as festival.toml says; the best of a round go on,"
                   " with every entry tied at the cut." if config.rounds else "")
-        intro = (f"The official score is the competition's own rule (the criteria combined, then {how}"
+        intro = (f"The official score is the competition's own rule ({'' if rule.ranks else 'the criteria combined, then '}{how}"
                  + (f", rounded half up to {rule.decimals} decimals" if rule.decimals is not None else "")
                  + f").{rounds} "
                  f"Robustness: the share of {checks.bootstrap_resamples:,} resampled juries (jurors drawn with "

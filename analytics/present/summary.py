@@ -17,6 +17,7 @@ from analytics.checks.registry import CheckResult, output_names
 from analytics.checks.flags import SEVERITIES
 from analytics.gate.decisions import GateResult
 from analytics.checks.behaviour import halo_note
+from analytics.checks.family import not_on_ranks
 from analytics.checks.rankings import resamples_own_jurors
 from analytics.rules.scoring import WEIGHTED_TOTAL
 
@@ -79,6 +80,9 @@ def summary_text(gate: GateResult) -> str:
         lines.append(_affiliation_text(result))
     if halo_note(festival):
         lines.append(halo_note(festival) + "\n")
+    lines += [text + "\n" for text in not_on_ranks(config)]
+    if "collusion" in result:
+        lines.append(_collusion_text(result))
     lines.append(_standings_text(result))
     lines.append(_gate_text(gate))
     return "\n".join(lines)
@@ -112,10 +116,11 @@ def _round_label(config, rnd: str) -> str:
 
 def _agreement_text(result: CheckResult) -> str:
     agreement = result["agreement"]
-    alphas = agreement[agreement["statistic"] == "alpha_interval"]
     config = result.festival.config
+    level = "ordinal" if config.scale.ranks else "interval"  # places are ordered, not spaced
+    alphas = agreement[agreement["statistic"] == f"alpha_{level}"]
     bar = config.checks.agreement_min_alpha
-    lines = [f"agreement (Krippendorff's alpha, interval; 95% bootstrap interval; bar {bar:g}):"]
+    lines = [f"agreement (Krippendorff's alpha, {level}; 95% bootstrap interval; bar {bar:g}):"]
     for lane in config.lanes:
         for rnd in config.round_ids:
             rows = alphas[(alphas["lane"] == lane.id) & (alphas["round"] == rnd)]
@@ -178,6 +183,26 @@ def _affiliation_text(result: CheckResult) -> str:
 def _preference(row) -> str:
     interval = f" [{row['ci_low']:+.2f}, {row['ci_high']:+.2f}]" if not np.isnan(row["ci_low"]) else ""
     return f"{row['preference']:+.2f} points{interval}"
+
+
+def _collusion_text(result: CheckResult) -> str:
+    """How many pairs (and juries) the collusion screen looked at per lane and round, and which stand out."""
+    table = result["collusion"]
+    config = result.festival.config
+    lines = [f"collusion screen (agreement on departures from the panel; permutations, Benjamini–Hochberg at "
+             f"{config.checks.collusion_fdr:g}; collusion.csv with --out):"]
+    for (lane, rnd), rows in table.groupby(["lane", "round"], sort=False):
+        pairs, juries = rows[rows["level"] == "pair"], rows[rows["level"] == "jury"]
+        name = result.shared.lane_names[lane] + (f", {_round_label(config, rnd)}" if rnd else "")
+        parts = [f"{len(pairs)} pairs of jurors screened, {int(pairs['flagged'].sum())} stand out"]
+        if len(juries):
+            parts.append(f"{len(juries)} juries, {int(juries['flagged'].sum())} stand out"
+                         + (f" ({', '.join(map(str, juries.loc[juries['flagged'], 'jury']))})"
+                            if juries["flagged"].any() else ""))
+        lines.append(f"  {name}: " + "; ".join(parts))
+    if len(lines) == 1:
+        lines.append(f"  no pair of jurors judged {config.checks.collusion_min_common} entries or more in common")
+    return "\n".join(lines) + "\n"
 
 
 def _standing(standing: pd.DataFrame) -> str:

@@ -28,7 +28,7 @@ import pandas as pd
 
 from analytics.load.config import FestivalConfig
 from analytics.rules.official import Panel, entry_results_without_each, round_half_up
-from analytics.rules.rounds import LaneRounds
+from analytics.rules.rounds import LaneRounds, round_results
 
 
 #: results are compared to this many decimals: a jury's results are other sums than the panel's as it
@@ -48,6 +48,8 @@ class LeaveOneOut:
     juror: dict[str, np.ndarray]
     entry: dict[str, np.ndarray]
     value: dict[str, np.ndarray]
+    #: what is left out in turn: a ``juror``, or with juries of juries a ``jury``
+    unit: str = "juror"
 
     def rank_range(self, rnd: str) -> tuple[np.ndarray, np.ndarray]:
         """Each entry's best and worst rank over the juries (each juror left out), the juries in
@@ -75,6 +77,8 @@ def leave_one_out(config: FestivalConfig, lane: str, panels: dict[str, Panel], o
     ``official`` result (:func:`~analytics.rules.rounds.official_result`). Cost: O(scores × the
     most jurors of an entry) per round."""
     factors = config.criterion_weights(lane) if factors is None else factors
+    if any(joint(config.rule(r)) for r in config.round_ids):
+        return _left_out_whole(config, lane, panels, official, jurors, factors)
     own = {}  # round -> (juror codes, the panel's entry ids, round scores without the juror)
     for r in config.round_ids:
         panel = panels[r]
@@ -109,6 +113,48 @@ def leave_one_out(config: FestivalConfig, lane: str, panels: dict[str, Panel], o
         juror[r], entry[r] = keys // max(n, 1), pair_pos
         value[r] = np.round(round_half_up(total, config.rule(r).decimals), DIGITS)
     return LeaveOneOut(jurors, dict(official.entries), base, juror, entry, value)
+
+
+def joint(rule) -> bool:
+    """Whether one juror's absence can change entries that juror did not rank: a place by majority
+    (the Skating System places every couple at once) and juries of juries (a jury's ranking becomes points)."""
+    return rule.ranks and (rule.jurors == "majority" or rule.juries is not None)
+
+
+def left_out_units(panels: dict[str, Panel], jurors: pd.Index, rules) -> tuple[pd.Index, np.ndarray]:
+    """Who is left out in turn: each juror, or where a round's rule has juries, each jury (labelled
+    ``jury <id>``); and the juries of multiplicities over ``jurors`` that leave each out (units × jurors)."""
+    with_juries = [p for p, rule in zip(panels.values(), rules) if rule.juries is not None and p.jury_codes is not None]
+    if not with_juries:
+        return jurors, 1.0 - np.eye(len(jurors))
+    ids, codes = [], {}
+    for panel in with_juries:
+        for juror, jury in zip(panel.jurors_index, panel.jury_index[panel.jury_codes]):
+            codes[juror] = jury
+    names = pd.Index(sorted(set(codes.values())))
+    member = names.get_indexer([codes.get(j) for j in jurors])
+    left = np.ones((len(names), len(jurors)))
+    left[member[member >= 0], np.flatnonzero(member >= 0)] = 0.0
+    return pd.Index([f"jury {n}" for n in names]), left
+
+
+def _left_out_whole(config: FestivalConfig, lane: str, panels: dict[str, Panel], official: LaneRounds,
+                    jurors: pd.Index, factors: dict[str, float]) -> LeaveOneOut:
+    """:func:`leave_one_out` where one juror's (or jury's) absence changes every entry (:func:`joint`):
+    the lane's rounds under each unit left out, computed whole (units × entries: on a rank scale each
+    juror ranks the lane's entries, so this is O(the ratings), or juries × entries), kept as the pairs
+    whose result changes."""
+    units, juries = left_out_units(panels, jurors, [config.rule(r) for r in config.round_ids])
+    whole = round_results(config, lane, panels, official.entries, juries, jurors, factors, keep=False)
+    base, juror, entry, value = {}, {}, {}, {}
+    for r in config.round_ids:
+        base[r] = np.round(official.results[r][0], DIGITS)
+        got = np.round(whole.results[r], DIGITS)
+        changed = ~((got == base[r][None, :]) | (np.isnan(got) & np.isnan(base[r][None, :])))
+        juror[r], entry[r] = np.nonzero(changed)
+        value[r] = got[juror[r], entry[r]]
+    return LeaveOneOut(units, dict(official.entries), base, juror, entry, value,
+                       "jury" if units is not jurors else "juror")
 
 
 # -- counting within groups -----------------------------------------------------------------

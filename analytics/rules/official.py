@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from analytics.base import columns as col
+from analytics.rules import ranked
 
 #: juries are processed in chunks whose arrays hold about this many numbers
 CHUNK_VALUES = 4_000_000
@@ -89,6 +90,11 @@ class Panel:
     jurors: np.ndarray  # entries (or performances) × k (codes into jurors_index)
     present: np.ndarray  # entries (or performances) × k: a juror there
     performances: Performances | None = None
+    #: juries of juries (design section 15): each juror's jury (a code per juror of ``jurors_index``) and the juries
+    jury_codes: np.ndarray | None = None
+    jury_index: pd.Index | None = None
+    #: ``[aggregation] tie_break`` naming a column of entries.csv: each entry's value there
+    tie_values: np.ndarray | None = None
 
     @property
     def rows(self) -> pd.Index:
@@ -142,7 +148,17 @@ class Panel:
         values = np.full((len(criteria), n_e, width), np.nan)
         known = c >= 0
         values[c[known], entry[known], k[known]] = scores[col.SCORE].to_numpy(dtype=float)[known]
-        return cls(pd.Index(entries), pd.Index(jurors_index), tuple(criteria), values, codes, present, performances)
+        jury_codes = jury_index = tie_values = None
+        if col.JURY in scores.columns:
+            first = np.unique(juror, return_index=True)[1]
+            jury_codes, jury_index = pd.factorize(scores[col.JURY].to_numpy()[first], sort=True)
+            jury_index = pd.Index(jury_index)
+        if col.TIE_VALUE in scores.columns:
+            tie_values = np.full(len(entries), np.nan)
+            if performances is None:
+                tie_values[entry] = scores[col.TIE_VALUE].to_numpy(dtype=float)
+        return cls(pd.Index(entries), pd.Index(jurors_index), tuple(criteria), values, codes, present, performances,
+                   jury_codes, jury_index, tie_values)
 
 
 def _usual_panel(scores: pd.DataFrame, row: np.ndarray, first: np.ndarray) -> np.ndarray:
@@ -286,6 +302,16 @@ def panel_results(panel: Panel, juries: np.ndarray, rule, factors: dict[str, flo
                     rule, factors, keep)
 
 
+def panel_tiebreak(panel: Panel, juries: np.ndarray, rule) -> np.ndarray | None:
+    """What decides a tie among the entries under each jury (juries × entries, higher wins:
+    :func:`analytics.rules.ranked.tie_keys`), or None where ``tie_break = "none"`` or the rule does not
+    combine places."""
+    if rule.tie_break == "none" or (not rule.ranks and panel.tie_values is None):
+        return None
+    return ranked.tie_keys(panel, len(juries), lambda part, codes, present: np.where(present, juries[part][:, codes], 0.0),
+                           rule, panel.tie_values)
+
+
 def performance_points(panel: Panel, rule, factors: dict[str, float]) -> np.ndarray:
     """Each row's points for the panel as it sat (rows: :attr:`Panel.rows`): the panel score under
     ``rule`` (rounded), × the performance's factor × ``multiplier`` + its base, rounded to
@@ -409,7 +435,12 @@ def _results(panel: Panel, n_juries: int, weights, rule, factors: dict[str, floa
 
 
 def _row_results(panel: Panel, n_juries: int, weights, rule, factors: dict[str, float], keep: bool):
-    """Each row's panel score under ``rule`` for each jury (juries × rows), and per criterion."""
+    """Each row's panel score under ``rule`` for each jury (juries × rows), and per criterion. A rule over
+    places (a rank scale, design section 15) gives each row's merit, higher being better
+    (:mod:`analytics.rules.ranked`); its one criterion's panel score is the same."""
+    if rule.ranks:
+        merit = round_half_up(ranked.results(panel, n_juries, weights, rule, panel.tie_values), rule.decimals)
+        return merit, (merit[None] if keep else None)
     n_c, n_e, width = panel.values.shape
     f = np.array([factors[c] for c in panel.criteria])
     results = np.full((n_juries, n_e), np.nan)

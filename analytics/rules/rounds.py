@@ -25,7 +25,8 @@ import pandas as pd
 
 from analytics.base import columns as col
 from analytics.load.config import FestivalConfig
-from analytics.rules.official import Panel, panel_results, round_half_up
+from analytics.rules.official import Panel, panel_results, panel_tiebreak, round_half_up
+from analytics.rules.ranked import shown
 
 PROGRESSION_COLUMNS = [col.LANE, col.ROUND, col.ENTRY_ID, "round_score", "score", "rank", "advances"]
 
@@ -41,6 +42,12 @@ class LaneRounds:
     results: dict[str, np.ndarray]
     per_criterion: dict[str, np.ndarray]  # criteria × juries × entries
     criteria: tuple[str, ...]
+    #: per round, what decides a tie (juries × entries, higher wins; ``[aggregation] tie_break``), or None
+    tiebreak: dict[str, np.ndarray | None] | None = None
+
+    def then(self, rnd: str) -> np.ndarray | None:
+        """The round's tie-break keys (:attr:`tiebreak`), None where ties are shared."""
+        return None if self.tiebreak is None else self.tiebreak.get(rnd)
 
 
 def lane_panels(config: FestivalConfig, scores: pd.DataFrame, lane: str,
@@ -91,7 +98,7 @@ def round_results(config: FestivalConfig, lane: str, panels: dict[str, Panel], e
     computes many chunks of juries. Cost: O(juries × scores)."""
     factors = config.criterion_weights(lane) if factors is None else factors
     positions = RoundPositions.of(config, panels, entries, jurors) if positions is None else positions
-    scores_by_round, results, per_criterion = {}, {}, {}
+    scores_by_round, results, per_criterion, tiebreak = {}, {}, {}, {}
     for r in config.round_ids:  # a few rounds: not a loop over juries, entries or jurors
         panel = panels[r]
         codes = positions.codes[r]
@@ -99,6 +106,8 @@ def round_results(config: FestivalConfig, lane: str, panels: dict[str, Panel], e
         got, criteria = panel_results(panel, own, config.rule(r), factors, keep=keep)
         at = positions.at[r]
         scores_by_round[r] = _pick(got, at)
+        then = panel_tiebreak(panel, own, config.rule(r))
+        tiebreak[r] = None if then is None else _pick(then, at)
         if keep:  # per entry; where the scores judge performances, per performance only (entry_scores.csv)
             per_criterion[r] = (_pick(criteria, at) if panel.performances is None
                                 else np.full((*criteria.shape[:2], len(at)), np.nan))
@@ -107,7 +116,7 @@ def round_results(config: FestivalConfig, lane: str, panels: dict[str, Panel], e
             total = total + weight * scores_by_round[earlier][:, positions.place[(earlier, r)]]
         results[r] = round_half_up(total, config.rule(r).decimals)
     return LaneRounds(config.round_ids, entries, scores_by_round, results, per_criterion,
-                      panels[config.round_ids[0]].criteria)
+                      panels[config.round_ids[0]].criteria, tiebreak)
 
 
 def official_result(config: FestivalConfig, lane: str, panels: dict[str, Panel], entries: dict[str, pd.Index],
@@ -126,10 +135,13 @@ def progression_table(config: FestivalConfig, lane: str, official: LaneRounds) -
     for r in config.round_ids:  # a few rounds
         results = official.results[r]
         advance = config.round(r).advance if config.round(r) is not None else None
-        on = going_on(results, advance)[0]
+        then = official.then(r)
+        on = going_on(results, advance, then)[0]
+        rule = config.rule(r)
         frames.append(pd.DataFrame({col.LANE: lane, col.ROUND: r, col.ENTRY_ID: official.entries[r],
-                                    "round_score": official.round_scores[r][0], "score": results[0],
-                                    "rank": ranks(results)[0], "advances": np.where(on, "yes", "no") if r != last else ""}))
+                                    "round_score": shown(official.round_scores[r][0], rule),
+                                    "score": shown(results[0], rule), "rank": ranks(results, then)[0],
+                                    "advances": np.where(on, "yes", "no") if r != last else ""}))
     return pd.concat(frames, ignore_index=True)[PROGRESSION_COLUMNS]
 
 
@@ -141,9 +153,10 @@ def _pick(matrix: np.ndarray, at: np.ndarray) -> np.ndarray:
     return out
 
 
-def ranks(results: np.ndarray) -> np.ndarray:
+def ranks(results: np.ndarray, then: np.ndarray | None = None) -> np.ndarray:
     """Competition ranks (1 = best, ties share the best rank) of each row; an entry without a result
-    is last (those without share the last rank).
+    is last (those without share the last rank). ``then``: what decides a tie (same shape, higher
+    wins; :func:`_ranks_then`).
 
     Results take few distinct values (a rule's rounding, a mean of a few marks on a scale): then by
     counting, each row's number of entries above each distinct value, O(rows × entries + distinct
@@ -154,9 +167,11 @@ def ranks(results: np.ndarray) -> np.ndarray:
     [[2.0, 1.0, 2.0, 4.0], [2.0, 2.0, 1.0, 4.0]]
     """
     if results.ndim == 1:
-        return ranks(results[None, :])[0]
+        return ranks(results[None, :], None if then is None else then[None, :])[0]
     if results.shape[1] == 0:
         return np.zeros(results.shape)
+    if then is not None:
+        return _ranks_then(results, then)
     counted = _counted_ranks(results)
     if counted is not None:
         return counted
@@ -168,6 +183,27 @@ def ranks(results: np.ndarray) -> np.ndarray:
     starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
     first = np.maximum.accumulate(np.where(starts, place, 0), axis=1)  # where each tie begins
     out = np.empty(filled.shape)
+    np.put_along_axis(out, order, first + 1.0, axis=1)
+    return out
+
+
+def _ranks_then(results: np.ndarray, then: np.ndarray) -> np.ndarray:
+    """:func:`ranks` with ties decided by ``then`` (higher wins; entries equal on both share the rank).
+    One sort per row: O(rows × entries log entries).
+
+    >>> _ranks_then(np.array([[7.0, 9.0, 7.0, 7.0]]), np.array([[1.0, 0.0, 2.0, 1.0]])).tolist()
+    [[3.0, 1.0, 2.0, 3.0]]
+    """
+    r = np.where(np.isnan(results), -np.inf, results)
+    t = np.where(np.isnan(then), -np.inf, then)
+    order = np.lexsort((-t, -r), axis=-1)
+    r_sorted, t_sorted = np.take_along_axis(r, order, axis=1), np.take_along_axis(t, order, axis=1)
+    starts = np.ones(r.shape, dtype=bool)
+    starts[:, 1:] = (r_sorted[:, 1:] != r_sorted[:, :-1]) | ((t_sorted[:, 1:] != t_sorted[:, :-1])
+                                                              & np.isfinite(r_sorted[:, 1:]))
+    place = np.arange(r.shape[1])
+    first = np.maximum.accumulate(np.where(starts, place, 0), axis=1)
+    out = np.empty(r.shape)
     np.put_along_axis(out, order, first + 1.0, axis=1)
     return out
 
@@ -200,11 +236,12 @@ def _counted_ranks(results: np.ndarray) -> np.ndarray | None:
     return np.take_along_axis(above, step, axis=1) + 1.0
 
 
-def going_on(results: np.ndarray, advance: int | None) -> np.ndarray:
-    """Per jury and entry: does it go on (among the ``advance`` best, or tied with the last of them)?"""
+def going_on(results: np.ndarray, advance: int | None, then: np.ndarray | None = None) -> np.ndarray:
+    """Per jury and entry: does it go on (among the ``advance`` best, or tied with the last of them;
+    ``then``: what decides a tie, :func:`ranks`)?"""
     if advance is None:
         return np.zeros(results.shape, dtype=bool)
-    return (ranks(results) <= advance) & ~np.isnan(results)
+    return (ranks(results, then) <= advance) & ~np.isnan(results)
 
 
 def progression(config: FestivalConfig, entries: pd.DataFrame, scores: pd.DataFrame,
@@ -224,7 +261,8 @@ def progression(config: FestivalConfig, entries: pd.DataFrame, scores: pd.DataFr
         for i, r in enumerate(config.round_ids[:-1]):
             # the entries of the next round are known once the rounds up to r are decided
             so_far = official_result(config, lane, panels[lane], members, jurors)
-            members[config.round_ids[i + 1]] = members[r][going_on(so_far.results[r], config.round(r).advance)[0]]
+            members[config.round_ids[i + 1]] = members[r][going_on(so_far.results[r], config.round(r).advance,
+                                                                   so_far.then(r))[0]]
         frames.append(progression_table(config, lane, official_result(config, lane, panels[lane], members, jurors)))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=PROGRESSION_COLUMNS)
     return out[PROGRESSION_COLUMNS]

@@ -1,0 +1,312 @@
+"""Rankings as judgements (design section 15): the rules that combine jurors' places.
+
+On a rank scale each juror ranks the entries they judge, 1 = best, and a score is a place. The
+rules of ``[aggregation] jurors`` for places:
+
+- ``rank_sum``: the mean of the entry's places (with ``panel = "sum"``, their sum); lower is better;
+- ``borda``: each place ``r`` of a juror who ranked ``n`` entries is worth ``n - r``; the mean (or sum);
+- ``rank_points``: each place is worth the points of ``rank_points`` (the first place's first; places
+  beyond the list are worth none: an exponential table is a list); the mean (or sum);
+- ``majority``: the Skating System's rules 5 to 8 for one dance (:mod:`analytics.rules.skating`): the
+  entry's place by majority of places; lower is better.
+
+With ``[aggregation] juries = { points = [...] }`` each jury (``jurors.csv`` ``jury``: a country's five
+jurors) ranks the entries by its jurors combined under ``jurors``; its ranking becomes points (``points``,
+the first place's first) and the lane's result is the sum of points over juries, higher being better.
+``tie_break`` decides ties, within a jury's ranking and in the lane's standings: ``"none"`` (a shared
+place: its entries share the places' points, and the standings flag it), ``"best_rank"`` (the entry with
+the best single place: a juror's, or with juries a jury's), ``"more_first"`` (the entry placed first more
+often) or a column of ``entries.csv`` (higher wins; e.g. the televote).
+
+Internally every result is a *merit*, higher being better: a sum or mean of places and a place by
+majority are negated (:func:`shown` turns them back for every table), so that the standings, intervals,
+probabilities and cuts of :mod:`analytics.rules.rounds` and :mod:`analytics.checks.rankings` read
+every rule alike.
+
+Like :mod:`analytics.rules.official`, every function works on many juries at once (rows of
+multiplicities, laid out per entry as :class:`~analytics.rules.official.Panel` lays out the scores):
+no loop over juries, entries or jurors. ``majority`` compares each pair of entries (entries² per jury;
+a final has a few couples); juries of juries rank each jury's entries by comparing pairs too
+(juries × entries² per resampled jury; a jury ranks a few dozen songs). A jury counts in a resample as
+many times as its jurors' multiplicities fill its seats (its jurors' multiplicities over its size: 1 as
+it sat, 0 when left out, the times it was drawn when juries are resampled and their jurors within them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: juries are processed in chunks whose arrays hold about this many numbers
+CHUNK_VALUES = 4_000_000
+
+
+def shown(merit, rule) -> np.ndarray:
+    """A result as the rule states it, from its merit: a sum or mean of places and a place by majority
+    (lower is better) are the merit negated; points and scores are the merit itself.
+
+    >>> from analytics.load.config import Aggregation
+    >>> shown(np.array([-2.5, 3.0]), Aggregation(jurors="rank_sum")).tolist()
+    [2.5, -3.0]
+    """
+    values = np.asarray(merit, dtype=float)
+    return -values if rule.lower_is_better else values
+
+
+def mark_values(ranks: np.ndarray, codes: np.ndarray, present: np.ndarray, rule) -> np.ndarray:
+    """Each mark's worth under ``rule`` (rows × k, NaN where no mark), higher being better: ``rank_sum``
+    and ``majority`` the place negated, ``borda`` ``n - place`` (``n``: the entries that juror ranked
+    here), ``rank_points`` the points of the place (0 beyond the table)."""
+    how = rule.jurors
+    if how in ("rank_sum", "majority"):
+        return -ranks
+    if how == "borda":
+        ranked = np.bincount(codes[present], minlength=int(codes.max(initial=0)) + 1)
+        return np.where(present, ranked[codes] - ranks, np.nan)
+    table = np.asarray(rule.rank_points, dtype=float)
+    place = np.where(np.isnan(ranks), 0, ranks).astype(np.int64)
+    inside = (place >= 1) & (place <= len(table))
+    return np.where(np.isnan(ranks), np.nan, np.where(inside, table[np.clip(place - 1, 0, len(table) - 1)], 0.0))
+
+
+def _chunks(n_juries: int, per_jury: int):
+    step = max(1, CHUNK_VALUES // max(per_jury, 1))
+    return [slice(i, min(i + step, n_juries)) for i in range(0, n_juries, step)]
+
+
+def _places(key: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """From keys (... × entries × m, compared lexicographically, higher better), each valid entry's
+    count of valid entries strictly better and of valid others exactly equal (... × entries): its place
+    is ``1 + better + equal / 2`` when the equal ones share their places. Compares every pair: O(entries² m)."""
+    diff = key[..., :, None, :] - key[..., None, :, :]  # [..., a, b, :] = key a - key b
+    nonzero = diff != 0
+    first = np.argmax(nonzero, axis=-1)
+    sign = np.sign(np.take_along_axis(diff, first[..., None], axis=-1)[..., 0])
+    sign = np.where(nonzero.any(axis=-1), sign, 0)
+    both = valid[..., :, None] & valid[..., None, :]
+    better = ((sign < 0) & both).sum(axis=-1)  # b better than a: key a - key b < 0
+    equal = ((sign == 0) & both).sum(axis=-1) - valid
+    return better, equal
+
+
+def places(key: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """Each valid entry's place (1 = best; equal keys share the mean of their places), NaN for the others.
+
+    >>> places(np.array([[3.0], [5.0], [3.0], [1.0]]), np.array([True, True, True, False])).tolist()
+    [2.5, 1.0, 2.5, nan]
+    """
+    better, equal = _places(key, valid)
+    return np.where(valid, 1 + better + equal / 2, np.nan)
+
+
+@dataclass(frozen=True)
+class JuryRankings:
+    """Per jury (rows of multiplicities) and each jury of jurors: ``value`` (its jurors combined, as the
+    rule states it), ``place`` (its place in the jury's ranking, NaN where the jury ranked no such entry),
+    ``points`` and ``weight`` (how many times the jury counts); shapes juries × juries of jurors × rows
+    (``weight``: juries × juries of jurors)."""
+
+    value: np.ndarray
+    place: np.ndarray
+    points: np.ndarray
+    weight: np.ndarray
+
+
+def results(panel, n_juries: int, weights, rule, tie_values: np.ndarray | None = None) -> np.ndarray:
+    """Each row's merit under a rank ``rule`` for each of ``n_juries`` juries (juries × rows):
+    ``weights(part, codes, present)`` gives the multiplicities of the juries of ``part`` laid out like
+    the panel (juries × rows × k). Not rounded."""
+    n_e, width = panel.present.shape
+    out = np.full((n_juries, n_e), np.nan)
+    ranks = panel.values[0]
+    for part in _chunks(n_juries, _per_jury(panel, rule)):
+        w = weights(part, panel.jurors, panel.present)
+        if rule.juries is not None:
+            out[part] = jury_rankings_of(panel, w, rule, tie_values).points_total
+        elif rule.jurors == "majority":
+            out[part] = -majority_places(ranks, w)
+        else:
+            out[part] = _mean(mark_values(ranks, panel.jurors, panel.present, rule), w, rule)
+    return out
+
+
+def _per_jury(panel, rule) -> int:
+    """The numbers one jury's arrays hold: its multiplicities, and where entries are compared in pairs,
+    entries² × the key's length (× the juries of jurors)."""
+    n_e, width = panel.present.shape
+    if rule.juries is not None:
+        n_g = int(panel.jury_codes.max(initial=-1)) + 1
+        return n_e * width + n_g * n_e * n_e * 3
+    if rule.jurors == "majority":
+        return n_e * width * n_e + n_e * n_e * (2 * n_e + 1) * 2
+    return n_e * width
+
+
+def _mean(values: np.ndarray, w: np.ndarray, rule) -> np.ndarray:
+    """The weighted mean of the marks' worth (juries × rows); with ``panel = "sum"``, the mean × the
+    marks of the panel as it sat (so a jury of fewer jurors is not a smaller sum)."""
+    have = ~np.isnan(values)
+    v = np.where(have, values, 0.0)
+    w = np.where(have, w, 0.0)
+    total = w.sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = (w * v).sum(axis=-1) / total
+    if rule.panel == "sum":
+        mean = mean * have.sum(axis=-1)
+    return np.where(total > 0, mean, np.nan)
+
+
+def majority_places(ranks: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """The Skating System's places (rules 5 to 8, :func:`analytics.rules.skating.skating_places`) of the
+    rows under each jury: ``ranks`` rows × k (the places each adjudicator gave), ``w`` juries × rows × k
+    multiplicities (an adjudicator counted twice counts twice in every count and total). A row is
+    placed by the key: the first column "1-c" where more than half the marks are c or better, then, from
+    that column on, the larger count and the lower total of those marks, column by column (rules 6, 7a,
+    7b, 8); rows with equal keys share their places. O(juries × rows² × columns)."""
+    n = ranks.shape[0]
+    have = ~np.isnan(ranks)
+    r = np.where(have, ranks, np.inf)
+    w = np.where(have, w, 0.0)
+    columns = np.arange(1, n + 1)
+    within = r[:, :, None] <= columns  # rows × k × columns
+    count = np.einsum("jek,ekc->jec", w, within.astype(float))
+    total = np.einsum("jek,ekc->jec", w, np.where(within, np.where(have, ranks, 0)[:, :, None], 0.0))
+    marks = w.sum(axis=-1)  # juries × rows
+    majority = count > marks[..., None] / 2
+    decisive = np.where(majority.any(axis=-1), np.argmax(majority, axis=-1), n)  # the first column with a majority
+    from_there = columns[None, None, :] - 1 >= decisive[..., None]
+    key = np.concatenate([-decisive[..., None].astype(float),
+                          np.where(from_there, count, 0.0), np.where(from_there, -total, 0.0)], axis=-1)
+    # interleave count and -total column by column: (count_c, -total_c) for c = decisive ...
+    key = np.concatenate([key[..., :1], np.stack([key[..., 1:n + 1], key[..., n + 1:]], axis=-1).reshape(
+        *key.shape[:-1], 2 * n)], axis=-1)
+    return places(key, marks > 0)
+
+
+@dataclass(frozen=True)
+class _JuryResult:
+    rankings: JuryRankings
+    points_total: np.ndarray  # juries × rows: the sum of points over juries of jurors
+
+
+def jury_rankings_of(panel, w: np.ndarray, rule, tie_values: np.ndarray | None = None) -> _JuryResult:
+    """Each jury of jurors' ranking and points under the juries ``w`` (juries × rows × k multiplicities):
+    the jury's jurors combined by ``jurors`` (a weighted mean of their marks' worth), ranked within the
+    jury (ties decided by ``tie_break`` within the jury, else shared), made into ``juries.points``."""
+    n_e, width = panel.present.shape
+    jury_of = panel.jury_codes  # per juror code: its jury
+    n_g = int(jury_of.max(initial=-1)) + 1
+    b = w.shape[0]
+    ranks = panel.values[0]
+    worth = mark_values(ranks, panel.jurors, panel.present, rule)
+    have = panel.present & ~np.isnan(worth)
+    g = np.where(have, jury_of[panel.jurors], 0)
+    cell = (g * n_e + np.arange(n_e)[:, None])[have]  # each mark's (jury, entry) cell
+    ww = np.where(have, w, 0.0)[:, have]  # juries × marks
+    num = np.zeros((b, n_g * n_e))
+    den = np.zeros((b, n_g * n_e))
+    order = np.argsort(cell, kind="stable")
+    cells, starts = np.unique(cell[order], return_index=True)
+    num[:, cells] = np.add.reduceat((ww * worth[have])[:, order], starts, axis=1)
+    den[:, cells] = np.add.reduceat(ww[:, order], starts, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        merit = (num / den).reshape(b, n_g, n_e)
+    ranked = den.reshape(b, n_g, n_e) > 0
+    if rule.panel == "sum":
+        seats = np.zeros(n_g * n_e)
+        seats[cells] = np.diff(np.r_[starts, len(cell)])
+        merit = merit * seats.reshape(n_g, n_e)
+    keys = [np.where(ranked, merit, -np.inf)]
+    tie = rule.tie_break
+    if tie == "best_rank":
+        best = np.full((b, n_g * n_e), np.inf)
+        best[:, cells] = np.minimum.reduceat(np.where(ww > 0, ranks[have], np.inf)[:, order], starts, axis=1)
+        keys.append(-best.reshape(b, n_g, n_e))
+    elif tie == "more_first":
+        first = np.zeros((b, n_g * n_e))
+        first[:, cells] = np.add.reduceat((ww * (ranks[have] == 1))[:, order], starts, axis=1)
+        keys.append(first.reshape(b, n_g, n_e))
+    elif tie != "none" and tie_values is not None:
+        keys.append(np.broadcast_to(tie_values, (b, n_g, n_e)))
+    key = np.stack([np.where(np.isfinite(k), k, -1e300) for k in keys], axis=-1)
+    better, equal = _places(key, ranked)
+    place = np.where(ranked, 1 + better + equal / 2, np.nan)
+    table = np.asarray(rule.juries.points, dtype=float)
+    cum = np.r_[0.0, np.cumsum(np.r_[table, np.zeros(max(n_e - len(table), 0) + 1)])]
+    points = np.where(ranked, (cum[np.minimum(better + equal + 1, len(cum) - 1)] - cum[better]) / (equal + 1), 0.0)
+    # a jury counts as many times as its jurors' multiplicities fill its seats
+    first_slot = np.full(len(jury_of), -1)
+    flat = np.flatnonzero(panel.present.ravel())
+    codes = panel.jurors.ravel()[flat]
+    first_slot[codes[::-1]] = flat[::-1]
+    size = np.bincount(jury_of[first_slot >= 0], minlength=n_g).astype(float)
+    per_juror = np.where(first_slot >= 0, w.reshape(b, -1)[:, np.maximum(first_slot, 0)], 0.0)  # juries × jurors
+    weight = per_juror @ np.eye(n_g)[jury_of] / np.maximum(size, 1)
+    total = np.einsum("bg,bge->be", weight, points)
+    any_jury = np.einsum("bg,bge->be", weight, ranked.astype(float)) > 0
+    value = np.where(ranked, -merit if rule.jurors == "rank_sum" else merit, np.nan)
+    return _JuryResult(JuryRankings(value, place, points, weight), np.where(any_jury, total, np.nan))
+
+
+def tie_keys(panel, n_juries: int, weights, rule, tie_values: np.ndarray | None) -> np.ndarray | None:
+    """What decides a tie in the standings (juries × rows, higher wins), or None (``tie_break = "none"``):
+    the best place a juror (with juries, a jury) gave the row, negated; the number of first places (jurors'
+    or juries'); or the column's value."""
+    tie = rule.tie_break
+    if tie == "none":
+        return None
+    n_e, width = panel.present.shape
+    if tie not in ("best_rank", "more_first"):
+        return np.broadcast_to(np.asarray(tie_values, dtype=float), (n_juries, n_e)).copy()
+    out = np.full((n_juries, n_e), np.nan)
+    ranks = panel.values[0]
+    for part in _chunks(n_juries, _per_jury(panel, rule)):
+        w = weights(part, panel.jurors, panel.present)
+        if rule.juries is not None:
+            jr = jury_rankings_of(panel, w, rule, tie_values).rankings
+            counted = jr.weight[..., None] > 0
+            if tie == "best_rank":
+                out[part] = -np.nanmin(np.where(counted & ~np.isnan(jr.place), jr.place, np.inf), axis=1)
+            else:
+                out[part] = np.einsum("bg,bge->be", jr.weight, (jr.place == 1).astype(float))
+        elif tie == "best_rank":
+            out[part] = -np.min(np.where((w > 0) & panel.present, ranks, np.inf), axis=-1)
+        else:
+            out[part] = (np.where(panel.present, w, 0.0) * (ranks == 1)).sum(axis=-1)
+    return out
+
+
+def jury_table(panel, rule, tie_values: np.ndarray | None = None) -> pd.DataFrame:
+    """The juries of jurors as they sat: one row per jury × entry it ranked, ``jury, entry_id, value``
+    (its jurors combined, as the rule states it: a mean or sum of places, Borda points, points),
+    ``jury_rank`` (its place in the jury's ranking) and ``points``."""
+    w = np.where(panel.present, 1.0, 0.0)[None]
+    jr = jury_rankings_of(panel, w, rule, tie_values).rankings
+    g, e = np.nonzero(~np.isnan(jr.place[0]))
+    return pd.DataFrame({"jury": np.asarray(panel.jury_index)[g], "entry_id": np.asarray(panel.entries)[e],
+                         "value": jr.value[0, g, e], "jury_rank": jr.place[0, g, e], "points": jr.points[0, g, e]})
+
+
+def rule_words(rule) -> str:
+    """The rule over places in words, for the report's method notes.
+
+    >>> from analytics.load.config import Aggregation
+    >>> rule_words(Aggregation(jurors="rank_sum", juries={"points": [12, 10, 8]}, tie_break="televote"))
+    "each jury's ranking by its jurors' mean place, its top 3 given 12, 10, 8 points, summed over juries (lower place first; a tie goes to the higher televote)"
+    """
+    points = ", ".join(f"{p:g}" for p in (rule.rank_points or ()))
+    combined = {"rank_sum": "its jurors' " + ("summed places" if rule.panel == "sum" else "mean place"),
+                "borda": "its jurors' Borda points (n − place each)",
+                "rank_points": f"its jurors' points for their places ({points})",
+                "majority": "the Skating System's majority of places (rules 5 to 8)"}[rule.jurors]
+    tie = {"none": "tied entries share the place", "best_rank": "a tie goes to the better single place",
+           "more_first": "a tie goes to the entry placed first more often"}.get(
+        rule.tie_break, f"a tie goes to the higher {rule.tie_break}")
+    if rule.juries is not None:
+        table = ", ".join(f"{p:g}" for p in rule.juries.points)
+        return (f"each jury's ranking by {combined}, its top {len(rule.juries.points)} given {table} points, summed "
+                f"over juries (lower place first; {tie})")
+    who = combined.replace("its jurors'", "the jurors'")
+    return f"{who}, {'lower first' if rule.lower_is_better else 'higher first'} ({tie})"
