@@ -339,7 +339,11 @@ class Explorer:
         table = table[table[col.ROUND] == self.round]
         score = METHODS[self.method]
         values = table[score] if score in table else pd.Series(np.nan, index=table.index)  # (see method_note)
-        out = table.assign(score=values, rank=values.rank(ascending=False, method="min").astype("Int64"))
+        # each method's own rank (the official one with its tie-break; lower is better where the rule says so)
+        by = "rank" if score == "score" else score.replace("score_", "rank_", 1)
+        ranked = (table[by].astype("Int64") if by in table else
+                  values.rank(ascending=bool(self.festival.config.scale.ranks), method="min").astype("Int64"))
+        out = table.assign(score=values, rank=ranked)
         return out.sort_values(["rank", col.ENTRY_ID])[STANDING_COLUMNS].reset_index(drop=True)
 
     def cut(self) -> int | None:
@@ -373,7 +377,8 @@ class Explorer:
         severity = after["juror_severity"]
         severity = severity[(severity["scope"] == self.scope) & (severity[col.LANE] == self.lane)
                             & (severity[col.ROUND] == self.round)]
-        if severity.empty:  # a scope the checks do not measure on its own (the one criterion of a lane)
+        if severity.empty and not self.festival.config.scale.ranks:  # a scope the checks do not measure on its own
+            # (the one criterion of a lane); on a rank scale severity does not apply: every juror gives each place once
             severity = juror_severity(after.shared, lanes=[self.lane], scopes=[self.scope])
             severity = severity[severity[col.ROUND] == self.round]
         severity = severity.set_index(col.JUROR_ID)

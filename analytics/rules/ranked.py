@@ -127,6 +127,8 @@ def results(panel, n_juries: int, weights, rule, tie_values: np.ndarray | None =
     the panel (juries × rows × k). Not rounded."""
     n_e, width = panel.present.shape
     out = np.full((n_juries, n_e), np.nan)
+    if not n_e or not panel.present.any():  # a round nobody ranked (yet)
+        return out
     ranks = panel.values[0]
     for part in _chunks(n_juries, _per_jury(panel, rule)):
         w = weights(part, panel.jurors, panel.present)
@@ -268,6 +270,8 @@ def tie_keys(panel, n_juries: int, weights, rule, tie_values: np.ndarray | None)
     if tie not in ("best_rank", "more_first"):
         return np.broadcast_to(np.asarray(tie_values, dtype=float), (n_juries, n_e)).copy()
     out = np.full((n_juries, n_e), np.nan)
+    if not n_e or not panel.present.any():
+        return out
     ranks = panel.values[0]
     for part in _chunks(n_juries, _per_jury(panel, rule)):
         w = weights(part, panel.jurors, panel.present)
