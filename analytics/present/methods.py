@@ -16,6 +16,7 @@ from analytics.checks.rasch import MISFIT_RANGE, MISFIT_Z, UNEXPECTED_Z
 from analytics.checks.registry import REGISTRY
 from analytics.load import rule_families
 from analytics.load.config import FestivalConfig
+from analytics.rules.ranked import rule_words
 from analytics.present.render import render
 
 REFERENCES = (
@@ -86,7 +87,11 @@ def notes(config: FestivalConfig) -> list[tuple[str, str]]:
     """The method notes for this festival's configuration: (title, text) each, for the check
     families that run (a note with no family is about every festival)."""
     checks, aggregation = config.checks, config.aggregation
-    if len(config.criteria) == 1:
+    if config.scale.ranks:
+        combined = (f"Each juror ranks the entries they judge (1 = best); the official result is "
+                    f"{rule_words(aggregation)}" + (", as the Official Board of Ballroom Dancing's rulebook sets the rules out"
+                                                    if aggregation.jurors == "majority" else "") + ".")
+    elif len(config.criteria) == 1:
         combined = f"Each juror gives one score ({config.criteria[0].label}), aggregated over jurors by {aggregation.jurors}."
     else:
         how = "weighted mean" if aggregation.criteria == "weighted_mean" else "weighted sum"
@@ -104,7 +109,9 @@ def notes(config: FestivalConfig) -> list[tuple[str, str]]:
         ({"rankings"}, "Robustness", (f"Jurors are resampled with replacement {checks.bootstrap_resamples:,} times (seed {checks.seed}) "
          "(where every juror of a lane scored one entry, as in a conference whose reviews are each by their own reviewer, "
          "each entry's own jurors, so that no entry is left without scores; where panels rotate between performances, "
-         "each rotation's jurors from that rotation; a resample that leaves an entry without scores does not rank it) "
+         "each rotation's jurors from that rotation; where juries of juries vote, the juries, and each drawn jury's "
+         "jurors within it, and one jury at a time is left out; a resample that leaves an entry without scores does "
+         "not rank it) "
          "and the entries re-ranked each time: the share of resampled juries that put an entry first is its probability "
          f"of first place [Efron & Tibshirani 1993]. A first place below {checks.p_first_min:.0%}, one that changes when "
          "any single juror is left out, or a tie within noise, blocks publication until the chair decides.")),
@@ -115,6 +122,11 @@ def notes(config: FestivalConfig) -> list[tuple[str, str]]:
          "McGraw & Wong 1996; Searle, Casella & McCulloch 1992], read with Koo & Li's bands [Koo & Li 2016]; "
          "Kendall's W for the panel's rankings [Kendall & Babington Smith 1939]. Intervals are percentile bootstrap "
          "intervals over entries [Efron & Tibshirani 1993].")),
+        ({"juror_behaviour", "residuals"}, "Jurors", ("Places far from what the entry's place and the juror predict are "
+         f"robust outliers beyond a modified z-score of {checks.residual_cutoff:g} [Iglewicz & Hoaglin 1993]; a juror "
+         "who ranks the entries unlike the rest of the panel (Spearman's rho with the others' mean places) is flagged. "
+         "Severity, straight-lining and drift need a score scale and are not computed on places.")
+         ) if config.scale.ranks else
         ({"juror_severity", "juror_behaviour", "residuals"}, "Jurors", ("Severity comes from an additive model, score = entry + juror + noise, fitted by least squares "
          "on every score, which also serves panels where not every juror scores every entry; a juror whose "
          f"effect exceeds ±{checks.severity_max:g} points is flagged. Scores far from what the model expects are "
@@ -133,6 +145,15 @@ def notes(config: FestivalConfig) -> list[tuple[str, str]]:
          "the order of their scores (Spearman's rho) and tested by permutation, adjusted as for affiliations "
          "[Benjamini & Hochberg 1995].")),
         *([({"rasch"}, "Rasch measurement", _rasch_note(config))] if config.rasch is not None else []),
+        ({"collusion"}, "Jurors who agree too well", ("Each juror's marks are standardised over the entries they judged "
+         "and the entry's mean taken off: their departures from the panel. Each pair of jurors who judged "
+         f"{checks.collusion_min_common} or more entries in common is tested on the correlation of their departures "
+         "against a permutation null that draws, on each common entry, two jurors of its panel at random "
+         f"({checks.collusion_permutations:,} draws); where juries sit within a lane, each jury's pooled agreement is "
+         "tested against juries of the same size drawn from the panel. p-values are adjusted across a lane's pairs "
+         f"(and juries) to control the false discovery rate at {checks.collusion_fdr:g} [Benjamini & Hochberg 1995], "
+         "and a pair or jury is flagged only where its agreement also stands out among the lane's (robust z of 3 "
+         "or more).")),
         (set(), "Reproducibility", ("Every number comes from the input files plus the chair's recorded decisions; the same "
          "inputs give the same numbers (every random step is seeded). manifest.json lists the SHA-256 of every input "
          "and output; `jury verify` checks them again.")),

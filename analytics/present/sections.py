@@ -614,6 +614,39 @@ class Report:
             ("bias", "Bias (logits; + harsher)", "+.2f"), ("se", "S.E.", ".2f"), ("t", "t", "+.2f")],
             caption=f"Interactions with |t| ≥ {INTERACTION_T:g}, {name} (confidential)")}
 
+    def collusion(self) -> Section:
+        """What the collusion screen found per lane and round: in public, how many pairs of jurors and
+        juries were screened and how many stand out; for the chair, which, with their agreement against
+        the lane's (design section 15)."""
+        after = self.gate.after
+        if "collusion" not in after or after["collusion"].empty:
+            return Section.omitted("Left out of the report: no two jurors judged enough entries in common "
+                                   f"({self.festival.config.checks.collusion_min_common}) for the collusion screen.")
+        table = after["collusion"]
+        labels = self.juror_labels()
+        lanes = []
+        for (lane, rnd), rows in table.groupby([col.LANE, col.ROUND], sort=False):
+            pairs, juries = rows[rows["level"] == "pair"], rows[rows["level"] == "jury"]
+            text = (f"{len(pairs)} pairs of jurors screened, {int(pairs['flagged'].sum())} agreeing far beyond the panel"
+                    + (f"; {len(juries)} juries screened, {int(juries['flagged'].sum())} agreeing within themselves far "
+                       "beyond the other juries" if len(juries) else "") + ".")
+            flagged = rows[rows["flagged"].astype(bool)].assign(
+                who=lambda t: [f"jury {j}" if level == "jury" else f"{labels.get(a, a)} and {labels.get(b, b)}"
+                               for level, j, a, b in zip(t["level"], t["jury"], t["juror_a"], t["juror_b"])])
+            shown = tabulate(flagged, [("who", "Jurors or jury", None), ("n_entries", "Entries", None),
+                                       ("agreement", "Agreement on departures", ".2f"), ("typical", "The lane's", ".2f"),
+                                       ("p", "p (permutation)", ".2g"), ("q", "q (Benjamini–Hochberg)", ".2g")],
+                             caption="Pairs and juries that stand out") if len(flagged) else None
+            name = self.lane_names()[lane] + (f", round {rnd}" if rnd else "")
+            lanes.append({"heading": name, "text": text, "table": shown})
+        intro = ["Jurors who settled their marks together agree not only on which entries are good but on where they "
+                 "depart from the rest of the panel. The screen measures, for each pair of jurors (and each jury), how "
+                 "alike their departures from the panel's consensus are, against pairs drawn at random from the panel "
+                 f"({self.festival.config.checks.collusion_permutations:,} permutations, Benjamini–Hochberg at "
+                 f"{self.festival.config.checks.collusion_fdr:g}). A pair that stands out is a question for the chair, "
+                 "not a finding."]
+        return Section(render("sections/collusion.html.j2", intro=intro, lanes=lanes, public=self.public))
+
     def winners(self) -> Section:
         config = self.festival.config
         rankings = self.gate.after["rankings"]
@@ -638,7 +671,8 @@ class Report:
                 ("loo", "Rank with one juror left out", None), ("rank_trimmed", "Rank, trimmed mean", None),
                 ("rank_model", "Rank, model-adjusted", None)], caption=f"Standings, {lane.name} (top {SHOWN_STANDINGS})",
                 numeric=("interval", "loo"))
-            chart = standings_chart(top, lane=lane.id).properties(title=f"Standings, {lane.name}")
+            chart = standings_chart(top, lane=lane.id, lower_is_better=config.rule(config.round_ids[-1]).lower_is_better
+                                    ).properties(title=f"Standings, {lane.name}")
             shown["chart"] = self._figure(chart, f"Standings and robustness, {lane.name}")
         checks = self.festival.config.checks
         rule = config.rule(config.round_ids[-1])

@@ -17,9 +17,11 @@ def _films(data: pd.DataFrame) -> pd.Series:
     return data["rank"].astype(int).astype(str) + ". " + data[col.TITLE].fillna("") + " (" + data[col.ENTRY_ID] + ")"
 
 
-def standings_chart(table: pd.DataFrame, *, lane: str, round: str | None = None) -> alt.HConcatChart:
+def standings_chart(table: pd.DataFrame, *, lane: str, round: str | None = None,
+                    lower_is_better: bool = False) -> alt.HConcatChart:
     """The lane's standings at a glance, best on top, three panels sharing the rows: the
-    official score; the rank with its 95% interval over resampled juries (a long bar: the
+    official score (``lower_is_better``: a rule whose lower result is better, a sum of places or a
+    place by majority, and the axis says so); the rank with its 95% interval over resampled juries (a long bar: the
     place is not settled); and the share of resampled juries that put the entry first
     (dark) and in the top three (light). With rounds: the ``round`` given, else the last.
 
@@ -47,7 +49,9 @@ def standings_chart(table: pd.DataFrame, *, lane: str, round: str | None = None)
                alt.Tooltip("p_first:Q", format=".0%"), alt.Tooltip("p_top3:Q", format=".0%")]
     base = alt.Chart(data).properties(height=alt.Step(18))
     score = alt.layer(
-        base.mark_bar(color="#4a7fb5").encode(x=alt.X("score:Q", title="official score"), y=y, tooltip=tooltip),
+        base.mark_bar(color="#4a7fb5").encode(
+            x=alt.X("score:Q", title="official result, lower is better" if lower_is_better else "official score"),
+            y=y, tooltip=tooltip),
         base.mark_text(align="left", dx=3, fontSize=10).encode(x="score:Q", y=y, text=alt.Text("score:Q", format=".2f")),
     ).properties(width=200)
     rank_scale = alt.Scale(domain=[0.5, n + 0.5])
