@@ -147,7 +147,7 @@ def collusion_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
                 f"from the panel's consensus alike (agreement {row['agreement']:.2f} over {row['n_entries']} entries, "
                 f"where the other juries sit at {row['typical']:.2f}; permutation {_p(row['p'])}, {row['q']:.3f} after "
                 "Benjamini–Hochberg). Ask whether its votes were settled together before the vote.",
-                item=f"jury {row['jury']}", round=row["round"], value=row["agreement"], threshold=row["typical"]))
+                item=row["jury"], round=row["round"], value=row["agreement"], threshold=row["typical"]))
     return flags
 
 

@@ -58,7 +58,7 @@ from analytics.checks.shared import LaneFit, Shared, lane_rng
 from analytics.load.festival import Festival
 from analytics.rules.official import kept_count
 from analytics.rules.ranked import shown
-from analytics.rules.leave_one_out import DIGITS, LeaveOneOut, joint, leave_one_out
+from analytics.rules.leave_one_out import DIGITS, LeaveOneOut, leave_one_out, whole_lane
 from analytics.rules.rounds import (LaneRounds, RoundPositions, going_on, lane_panels, official_result, ranks,
                                     round_results)
 from analytics.rules.scoring import WEIGHTED_TOTAL
@@ -76,6 +76,8 @@ FIRST_PLACE_TIE = FlagKind("first_place_tie", "blocker")
 CUT_TIE = FlagKind("cut_tie", "warning")
 CUT_UNSTABLE = FlagKind("cut_unstable", "blocker")
 CUT_UNCERTAIN = FlagKind("cut_uncertain", "warning")
+#: on a rank scale with ``tie_break = "none"`` (design section 15): entries that share a place
+PLACE_SHARED = FlagKind("place_shared", "warning")
 
 ALTERNATIVES = ("z", "median", "trimmed", "model")
 #: the alternative from the Rasch model, where ``[rasch]`` is configured (:func:`fair_applies`)
@@ -533,8 +535,8 @@ def rankings_without(shared: Shared, lane: str, removed: np.ndarray, *, scope: s
     if scope != WEIGHTED_TOTAL:
         kept = kept[kept[col.CRITERION] == scope]
     touched = pd.Index(lane_scores.loc[removed, col.ENTRY_ID].unique())
-    whole = any(joint(shared.config.rule(r)) for r in shared.config.round_ids)
-    if whole:  # a place by majority, or juries' points: one mark changes every entry's result
+    whole = any(whole_lane(shared.config.rule(r)) for r in shared.config.round_ids)
+    if whole:  # a place by majority, juries' points, or ties broken by places: one mark changes every entry's place
         touched = pd.Index(lane_scores[col.ENTRY_ID].unique())
     mine = kept[col.ENTRY_ID].isin(touched).to_numpy()
     festival = shared.festival  # the touched entries alone, as a festival, through the same code as the whole lane
@@ -600,6 +602,7 @@ def ranking_flags(data: Festival | Shared, table: pd.DataFrame, *, scope: str = 
         where = f"{names[lane]}{in_round(rnd)}"
         standing = _lane(shared, lane, scope)
         entries = standing.official.entries[rnd]
+        flags += _shared_places(config, lane, rnd, where, standings)
         if rnd != last:
             flags += _cut_flags(config, lane, rnd, where, standings, standing, entries)
             continue
@@ -642,6 +645,23 @@ def _listed(parts: list[str], sep: str) -> str:
     if len(parts) <= LISTED:
         return sep.join(parts)
     return sep.join(parts[:LISTED]) + f"{sep}and {len(parts) - LISTED:,} more jurors like these"
+
+
+def _shared_places(config, lane: str, rnd: str, where: str, standings: pd.DataFrame) -> list[Flag]:
+    """``place_shared`` for each place two or more entries share, where a rule over places breaks no tie
+    (``tie_break = "none"``): the rule itself leaves them equal, and the chair decides what is published."""
+    rule = config.rule(rnd)
+    if not rule.ranks or rule.tie_break != "none":
+        return []
+    ranked = standings.dropna(subset=["score"])
+    flags = []
+    for place, group in ranked[ranked["rank"].duplicated(keep=False)].groupby("rank", sort=True):
+        ids = list(group[col.ENTRY_ID])
+        flags.append(PLACE_SHARED.flag(lane,
+                     f"{where}: {', '.join(ids)} share place {int(place)} ({group['score'].iloc[0]:g} each under the "
+                     "rule), and festival.toml breaks no tie (tie_break = \"none\"): decide how the place is published.",
+                     entry_id=ids[0], round=rnd, value=len(ids), threshold=1))
+    return flags
 
 
 def _cut_flags(config, lane: str, rnd: str, where: str, standings: pd.DataFrame, standing: LaneStandings,
@@ -691,5 +711,6 @@ def cuts(table: pd.DataFrame, lane: str) -> pd.DataFrame:
 
 
 FAMILY = CheckFamily("rankings", rankings, ranking_flags,
-                     kinds=(FIRST_PLACE_UNSTABLE, FIRST_PLACE_UNCERTAIN, FIRST_PLACE_TIE, CUT_TIE, CUT_UNSTABLE, CUT_UNCERTAIN),
+                     kinds=(FIRST_PLACE_UNSTABLE, FIRST_PLACE_UNCERTAIN, FIRST_PLACE_TIE, CUT_TIE, CUT_UNSTABLE, CUT_UNCERTAIN,
+                            PLACE_SHARED),
                      output=True, public=True, shows="sections/winners.html.j2")

@@ -106,6 +106,13 @@ class Scale(_Section):
             raise rule_error('expected min = 1 with kind = "rank": the best place is 1', found=f"{minimum:g}")
         return minimum
 
+    @field_validator("maximum")
+    @classmethod
+    def _whole_maximum_of_places(cls, maximum: float, info: ValidationInfo) -> float:
+        if info.data.get("kind") == "rank" and maximum != round(maximum):
+            raise rule_error('expected a whole max with kind = "rank": the largest place')
+        return maximum
+
     @field_validator("step")
     @classmethod
     def _step_divides_the_range(cls, step: float, info: ValidationInfo) -> float:
@@ -122,8 +129,6 @@ class Scale(_Section):
     def _min_below_max(self) -> Scale:
         if self.minimum >= self.maximum:
             raise rule_error("expected min below max", found=f"min = {self.minimum:g}, max = {self.maximum:g}")
-        if self.ranks and self.maximum != round(self.maximum):
-            raise rule_error('expected a whole max with kind = "rank": the largest place', found=f"{self.maximum:g}")
         return self
 
     @property
@@ -531,11 +536,11 @@ class FestivalConfig(_Section):
             if self.scale.ranks and not rule.ranks:
                 raise rule_error("expected jurors = 'rank_sum', 'borda', 'rank_points' or 'majority' with [scale] kind = "
                                  "'rank': how the jurors' places are combined", found=f"jurors = '{rule.jurors}'",
-                                 key=f"{where}.jurors" if where != "aggregation" else "jurors")
+                                 key=f"{where}.jurors")
             if rule.ranks and not self.scale.ranks:
                 raise rule_error("expected [scale] kind = 'rank' with a rank rule: the jurors' places are combined, "
                                  "and scores are not places", found=f"jurors = '{rule.jurors}'",
-                                 key=f"{where}.jurors" if where != "aggregation" else "jurors")
+                                 key=f"{where}.jurors")
         if self.scale.ranks:
             several = [lane.id for lane in self.lanes if len(self.lane_criteria(lane.id)) != 1]
             if several:

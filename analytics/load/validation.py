@@ -234,6 +234,7 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
             _criteria_of_lane(table, known & known_entry, lane_of_entry, config, source, log)
             if config.scale.ranks:
                 _ranks_complete(table, known & known_entry & known_juror, lane_of_entry, source, log)
+                _majority_small(table, known_entry, lane_of_entry, config, log)
         if name == "conflicts":
             continue  # a declared conflict may name any juror and entry
         both = known_entry & known_juror
@@ -304,15 +305,36 @@ def _ranks_complete(scores: pd.DataFrame, usable: pd.Series, lane_of_entry: pd.S
                 f"each place once per juror, lane and round: juror {rows.at[i, col.JUROR_ID]} gives place "
                 f"{place[i]:g} to more than one entry of the lane {lane[i]}{where}")
     grouped = place.groupby(keys, sort=True)
-    n, top = grouped.size(), grouped.max()
-    for (juror, lane_id, round_id), count in n[top > n].items():
+    n, top, distinct = grouped.size(), grouped.max(), grouped.nunique()
+    for (juror, lane_id, round_id), count in n[(top > n) | (distinct < n)].items():  # a place beyond n, or one twice
         given = set(place[(keys[0] == juror) & (lane == lane_id) & (rnd == round_id)].astype(int))
-        missing = [k for k in range(1, int(top[(juror, lane_id, round_id)]) + 1) if k not in given]
+        missing = [k for k in range(1, int(count) + 1) if k not in given]
         where = f" in round {round_id}" if round_id else ""
         log.add(source, None, col.SCORE, None,
                 f"the places 1 to {count} of juror {juror} in the lane {lane_id}{where}, each once (a place for "
                 f"each of the {count} entries the juror ranked); missing: {', '.join(map(str, missing[:20]))}"
                 f"{' …' if len(missing) > 20 else ''}")
+
+
+#: the Skating System places a final: at most this many entries in a lane and round under ``majority``
+MAJORITY_MAX_ENTRIES = 100
+
+
+def _majority_small(scores: pd.DataFrame, usable: pd.Series, lane_of_entry: pd.Series, config: FestivalConfig,
+                    log: ProblemLog) -> None:
+    """``jurors = "majority"`` on a lane and round of more than :data:`MAJORITY_MAX_ENTRIES` entries is a
+    problem: the Skating System compares every couple's marks column by column (entries² work per jury),
+    and places a final of a few couples; a sum of places ranks a field."""
+    rows = scores.loc[usable]
+    rnd = rows[col.ROUND].fillna("").astype("str")
+    counts = rows[col.ENTRY_ID].groupby([rows[col.ENTRY_ID].map(lane_of_entry).astype("str"), rnd]).nunique()
+    for (lane, round_id), n in counts.items():
+        if round_id in config.round_ids and config.rule(round_id).jurors == "majority" and n > MAJORITY_MAX_ENTRIES:
+            where = f" (round {round_id})" if round_id else ""
+            log.add("festival.toml", None, "aggregation.jurors", "majority",
+                    f"at most {MAJORITY_MAX_ENTRIES} entries in a lane and round placed by the Skating System: the lane "
+                    f"{lane}{where} ranks {n:,}; the Skating System places a final of a few couples (use rank_sum or "
+                    "borda for a field, and majority in the final round)")
 
 
 def _criteria_of_lane(scores: pd.DataFrame, usable: pd.Series, lane_of_entry: pd.Series, config: FestivalConfig,

@@ -28,7 +28,7 @@ import pandas as pd
 
 from analytics.load.config import FestivalConfig
 from analytics.rules.official import Panel, entry_results_without_each, round_half_up
-from analytics.rules.rounds import LaneRounds, round_results
+from analytics.rules.rounds import LaneRounds, ranks, round_results
 
 
 #: results are compared to this many decimals: a jury's results are other sums than the panel's as it
@@ -77,7 +77,7 @@ def leave_one_out(config: FestivalConfig, lane: str, panels: dict[str, Panel], o
     ``official`` result (:func:`~analytics.rules.rounds.official_result`). Cost: O(scores × the
     most jurors of an entry) per round."""
     factors = config.criterion_weights(lane) if factors is None else factors
-    if any(joint(config.rule(r)) for r in config.round_ids):
+    if any(whole_lane(config.rule(r)) for r in config.round_ids):
         return _left_out_whole(config, lane, panels, official, jurors, factors)
     own = {}  # round -> (juror codes, the panel's entry ids, round scores without the juror)
     for r in config.round_ids:
@@ -121,6 +121,14 @@ def joint(rule) -> bool:
     return rule.ranks and (rule.jurors == "majority" or rule.juries is not None)
 
 
+def whole_lane(rule) -> bool:
+    """Whether a juror left out is computed over the whole lane (:func:`_left_out_whole`): under a
+    :func:`joint` rule, and under a rule over places that breaks ties (``tie_break``), whose tie keys (the
+    best place, the first places) move with the juror left out. On a rank scale each juror ranks most of
+    the lane's entries, so jurors × entries is about the ratings."""
+    return joint(rule) or (rule.ranks and rule.tie_break != "none")
+
+
 def left_out_units(panels: dict[str, Panel], jurors: pd.Index, rules) -> tuple[pd.Index, np.ndarray]:
     """Who is left out in turn: each juror, or where a round's rule has juries, each jury (labelled
     ``jury <id>``); and the juries of multiplicities over ``jurors`` that leave each out (units × jurors)."""
@@ -150,11 +158,21 @@ def _left_out_whole(config: FestivalConfig, lane: str, panels: dict[str, Panel],
     for r in config.round_ids:
         base[r] = np.round(official.results[r][0], DIGITS)
         got = np.round(whole.results[r], DIGITS)
+        if official.then(r) is not None:  # ties decided by the rule: each jury's places (negated) stand for its results
+            base[r] = _places_as_merit(base[r][None, :], official.then(r))[0]
+            got = _places_as_merit(got, whole.then(r))
         changed = ~((got == base[r][None, :]) | (np.isnan(got) & np.isnan(base[r][None, :])))
         juror[r], entry[r] = np.nonzero(changed)
         value[r] = got[juror[r], entry[r]]
     return LeaveOneOut(units, dict(official.entries), base, juror, entry, value,
                        "jury" if units is not jurors else "juror")
+
+
+def _places_as_merit(results: np.ndarray, then: np.ndarray) -> np.ndarray:
+    """Each row's competition places with ties decided by ``then`` (:func:`~analytics.rules.rounds.ranks`),
+    negated so that higher is better, NaN where there is no result: what the leave-one-out comparisons
+    read where the rule breaks ties."""
+    return np.where(np.isnan(results), np.nan, -ranks(results, then))
 
 
 # -- counting within groups -----------------------------------------------------------------

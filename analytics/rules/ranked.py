@@ -38,6 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 #: juries are processed in chunks whose arrays hold about this many numbers
 CHUNK_VALUES = 4_000_000
@@ -108,19 +109,6 @@ def places(key: np.ndarray, valid: np.ndarray) -> np.ndarray:
     return np.where(valid, 1 + better + equal / 2, np.nan)
 
 
-@dataclass(frozen=True)
-class JuryRankings:
-    """Per jury (rows of multiplicities) and each jury of jurors: ``value`` (its jurors combined, as the
-    rule states it), ``place`` (its place in the jury's ranking, NaN where the jury ranked no such entry),
-    ``points`` and ``weight`` (how many times the jury counts); shapes juries × juries of jurors × rows
-    (``weight``: juries × juries of jurors)."""
-
-    value: np.ndarray
-    place: np.ndarray
-    points: np.ndarray
-    weight: np.ndarray
-
-
 def results(panel, n_juries: int, weights, rule, tie_values: np.ndarray | None = None) -> np.ndarray:
     """Each row's merit under a rank ``rule`` for each of ``n_juries`` juries (juries × rows):
     ``weights(part, codes, present)`` gives the multiplicities of the juries of ``part`` laid out like
@@ -130,10 +118,11 @@ def results(panel, n_juries: int, weights, rule, tie_values: np.ndarray | None =
     if not n_e or not panel.present.any():  # a round nobody ranked (yet)
         return out
     ranks = panel.values[0]
+    cells = JuryCells.of(panel) if rule.juries is not None else None
     for part in _chunks(n_juries, _per_jury(panel, rule)):
         w = weights(part, panel.jurors, panel.present)
         if rule.juries is not None:
-            out[part] = jury_rankings_of(panel, w, rule, tie_values).points_total
+            out[part] = _jury_results(panel, w, rule, tie_values, cells)
         elif rule.jurors == "majority":
             out[part] = -majority_places(ranks, w)
         else:
@@ -145,9 +134,11 @@ def _per_jury(panel, rule) -> int:
     """The numbers one jury's arrays hold: its multiplicities, and where entries are compared in pairs,
     entries² × the key's length (× the juries of jurors)."""
     n_e, width = panel.present.shape
-    if rule.juries is not None:
-        n_g = int(panel.jury_codes.max(initial=-1)) + 1
-        return n_e * width + n_g * n_e * n_e * 3
+    if rule.juries is not None:  # the marks, and each jury's cells padded to the longest jury's, a few keys each
+        cells = JuryCells.of(panel)
+        n_g = len(cells.size)
+        longest = int(np.bincount(cells.jury, minlength=n_g).max(initial=0))
+        return n_e * width * 4 + n_g * longest * 12
     if rule.jurors == "majority":
         return n_e * width * n_e + n_e * n_e * (2 * n_e + 1) * 2
     return n_e * width
@@ -195,68 +186,118 @@ def majority_places(ranks: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _JuryResult:
-    rankings: JuryRankings
-    points_total: np.ndarray  # juries × rows: the sum of points over juries of jurors
+class JuryCells:
+    """The (jury of jurors, entry) cells where a jury ranked an entry, found once per panel from its marks
+    (O(marks)): ``jury`` and ``entry`` of each cell (sorted by jury, then entry), the order that groups the
+    panel's present marks (in row order) by cell (``order``, ``starts``); per juror code its jury
+    (``jury_of``), and each jury's size."""
+
+    jury: np.ndarray
+    entry: np.ndarray
+    order: np.ndarray
+    starts: np.ndarray
+    jury_of: np.ndarray
+    size: np.ndarray
+
+    @classmethod
+    def of(cls, panel) -> JuryCells:
+        n_e = panel.present.shape[0]
+        jury_of = panel.jury_codes
+        n_g = int(jury_of.max(initial=-1)) + 1
+        rows, slots = np.nonzero(panel.present)
+        key = jury_of[panel.jurors[rows, slots]].astype(np.int64) * n_e + rows
+        order = np.argsort(key, kind="stable")
+        cells, starts = np.unique(key[order], return_index=True)
+        seated = np.unique(panel.jurors[rows, slots])
+        size = np.bincount(jury_of[seated], minlength=n_g).astype(float)
+        return cls(cells // max(n_e, 1), cells % max(n_e, 1), order, starts, jury_of, size)
 
 
-def jury_rankings_of(panel, w: np.ndarray, rule, tie_values: np.ndarray | None = None) -> _JuryResult:
+@dataclass(frozen=True)
+class JuryRankings:
+    """Per jury (rows of multiplicities) and cell of :class:`JuryCells`: ``value`` (the jury's jurors
+    combined, as the rule states it), ``place`` (in the jury's ranking; NaN where the jury, as drawn,
+    ranked no such entry), ``points``, and per jury of jurors its ``weight`` (how many times it counts)."""
+
+    cells: JuryCells
+    value: np.ndarray
+    place: np.ndarray
+    points: np.ndarray
+    weight: np.ndarray
+
+    def by_entry(self, values: np.ndarray, n_e: int) -> np.ndarray:
+        """``values`` (juries × cells) summed per entry, each cell × its jury's weight: juries × entries."""
+        c = self.cells
+        incidence = sparse.csr_matrix((np.ones(len(c.entry)), (np.arange(len(c.entry)), c.entry)),
+                                      shape=(len(c.entry), n_e))
+        return np.asarray((incidence.T @ (values * self.weight[:, c.jury]).T).T)
+
+
+def _sorted_keys(keys: list[np.ndarray]) -> list[np.ndarray]:
+    """Keys made finite for sorting: NaN and -inf (not ranked) below every real value."""
+    return [np.nan_to_num(k, nan=-1e300, neginf=-1e300, posinf=1e300) for k in keys]
+
+
+def jury_rankings_of(panel, w: np.ndarray, rule, tie_values: np.ndarray | None = None,
+                     cells: JuryCells | None = None) -> JuryRankings:
     """Each jury of jurors' ranking and points under the juries ``w`` (juries × rows × k multiplicities):
     the jury's jurors combined by ``jurors`` (a weighted mean of their marks' worth), ranked within the
-    jury (ties decided by ``tie_break`` within the jury, else shared), made into ``juries.points``."""
-    n_e, width = panel.present.shape
-    jury_of = panel.jury_codes  # per juror code: its jury
-    n_g = int(jury_of.max(initial=-1)) + 1
-    b = w.shape[0]
-    ranks = panel.values[0]
-    worth = mark_values(ranks, panel.jurors, panel.present, rule)
-    have = panel.present & ~np.isnan(worth)
-    g = np.where(have, jury_of[panel.jurors], 0)
-    cell = (g * n_e + np.arange(n_e)[:, None])[have]  # each mark's (jury, entry) cell
-    ww = np.where(have, w, 0.0)[:, have]  # juries × marks
-    num = np.zeros((b, n_g * n_e))
-    den = np.zeros((b, n_g * n_e))
-    order = np.argsort(cell, kind="stable")
-    cells, starts = np.unique(cell[order], return_index=True)
-    num[:, cells] = np.add.reduceat((ww * worth[have])[:, order], starts, axis=1)
-    den[:, cells] = np.add.reduceat(ww[:, order], starts, axis=1)
+    jury (ties decided by ``tie_break`` within the jury, else shared), made into ``juries.points``. Works on
+    the cells where a jury ranked an entry, never juries × entries: O(juries × marks log marks)."""
+    c = JuryCells.of(panel) if cells is None else cells
+    b, n_c = w.shape[0], len(c.jury)
+    rows, slots = np.nonzero(panel.present)
+    place_given = panel.values[0][rows, slots][c.order]
+    worth = mark_values(panel.values[0], panel.jurors, panel.present, rule)[rows, slots][c.order]
+    ww = w[:, rows, slots][:, c.order]
+    num = np.add.reduceat(ww * worth, c.starts, axis=1)
+    den = np.add.reduceat(ww, c.starts, axis=1)
+    ranked = den > 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        merit = (num / den).reshape(b, n_g, n_e)
-    ranked = den.reshape(b, n_g, n_e) > 0
+        merit = num / den
     if rule.panel == "sum":
-        seats = np.zeros(n_g * n_e)
-        seats[cells] = np.diff(np.r_[starts, len(cell)])
-        merit = merit * seats.reshape(n_g, n_e)
+        merit = merit * np.diff(np.r_[c.starts, len(c.order)])
     keys = [np.where(ranked, merit, -np.inf)]
     tie = rule.tie_break
     if tie == "best_rank":
-        best = np.full((b, n_g * n_e), np.inf)
-        best[:, cells] = np.minimum.reduceat(np.where(ww > 0, ranks[have], np.inf)[:, order], starts, axis=1)
-        keys.append(-best.reshape(b, n_g, n_e))
+        keys.append(-np.minimum.reduceat(np.where(ww > 0, place_given, np.inf), c.starts, axis=1))
     elif tie == "more_first":
-        first = np.zeros((b, n_g * n_e))
-        first[:, cells] = np.add.reduceat((ww * (ranks[have] == 1))[:, order], starts, axis=1)
-        keys.append(first.reshape(b, n_g, n_e))
+        keys.append(np.add.reduceat(ww * (place_given == 1), c.starts, axis=1))
     elif tie != "none" and tie_values is not None:
-        keys.append(np.broadcast_to(tie_values, (b, n_g, n_e)))
-    key = np.stack([np.where(np.isfinite(k), k, -1e300) for k in keys], axis=-1)
-    better, equal = _places(key, ranked)
+        keys.append(np.broadcast_to(np.asarray(tie_values, dtype=float)[c.entry], (b, n_c)))
+    keys = _sorted_keys(keys)
+    # within each jury: its cells laid out in a row of its own (padded to the longest jury's), ranked by one sort
+    n_g = len(c.size)
+    first_of_jury = np.searchsorted(c.jury, np.arange(n_g))
+    slot = np.arange(n_c) - first_of_jury[c.jury]
+    longest = int(slot.max(initial=-1)) + 1
+    block = np.full((b, n_g, longest, len(keys)), -np.inf)
+    block[:, c.jury, slot, :] = np.stack(keys, axis=-1)
+    inside = np.zeros((b, n_g, longest), dtype=bool)
+    inside[:, c.jury, slot] = ranked
+    better, equal = (v[:, c.jury, slot] for v in _places(block, inside))
     place = np.where(ranked, 1 + better + equal / 2, np.nan)
     table = np.asarray(rule.juries.points, dtype=float)
-    cum = np.r_[0.0, np.cumsum(np.r_[table, np.zeros(max(n_e - len(table), 0) + 1)])]
+    cum = np.r_[0.0, np.cumsum(np.r_[table, np.zeros(max(longest - len(table), 0) + 1)])]
     points = np.where(ranked, (cum[np.minimum(better + equal + 1, len(cum) - 1)] - cum[better]) / (equal + 1), 0.0)
     # a jury counts as many times as its jurors' multiplicities fill its seats
-    first_slot = np.full(len(jury_of), -1)
-    flat = np.flatnonzero(panel.present.ravel())
-    codes = panel.jurors.ravel()[flat]
-    first_slot[codes[::-1]] = flat[::-1]
-    size = np.bincount(jury_of[first_slot >= 0], minlength=n_g).astype(float)
-    per_juror = np.where(first_slot >= 0, w.reshape(b, -1)[:, np.maximum(first_slot, 0)], 0.0)  # juries × jurors
-    weight = per_juror @ np.eye(n_g)[jury_of] / np.maximum(size, 1)
-    total = np.einsum("bg,bge->be", weight, points)
-    any_jury = np.einsum("bg,bge->be", weight, ranked.astype(float)) > 0
+    jurors = panel.jurors[rows, slots]
+    seated, first_mark = np.unique(jurors, return_index=True)
+    per_juror = w[:, rows[first_mark], slots[first_mark]]  # juries × the jurors seated here
+    member = sparse.csr_matrix((np.ones(len(seated)), (np.arange(len(seated)), c.jury_of[seated])),
+                               shape=(len(seated), n_g))
+    weight = np.asarray((member.T @ per_juror.T).T) / np.maximum(c.size, 1)
     value = np.where(ranked, -merit if rule.jurors == "rank_sum" else merit, np.nan)
-    return _JuryResult(JuryRankings(value, place, points, weight), np.where(any_jury, total, np.nan))
+    return JuryRankings(c, value, place, points, weight)
+
+
+def _jury_results(panel, w: np.ndarray, rule, tie_values, cells: JuryCells) -> np.ndarray:
+    """The lane's result under each jury: the sum over juries of jurors of their points (NaN for an entry
+    no counted jury ranked)."""
+    n_e = panel.present.shape[0]
+    jr = jury_rankings_of(panel, w, rule, tie_values, cells)
+    counted = jr.by_entry(np.where(np.isnan(jr.place), 0.0, 1.0), n_e) > 0
+    return np.where(counted, jr.by_entry(jr.points, n_e), np.nan)
 
 
 def tie_keys(panel, n_juries: int, weights, rule, tie_values: np.ndarray | None) -> np.ndarray | None:
@@ -273,15 +314,20 @@ def tie_keys(panel, n_juries: int, weights, rule, tie_values: np.ndarray | None)
     if not n_e or not panel.present.any():
         return out
     ranks = panel.values[0]
+    cells = JuryCells.of(panel) if rule.juries is not None else None
     for part in _chunks(n_juries, _per_jury(panel, rule)):
         w = weights(part, panel.jurors, panel.present)
         if rule.juries is not None:
-            jr = jury_rankings_of(panel, w, rule, tie_values).rankings
-            counted = jr.weight[..., None] > 0
-            if tie == "best_rank":
-                out[part] = -np.nanmin(np.where(counted & ~np.isnan(jr.place), jr.place, np.inf), axis=1)
+            jr = jury_rankings_of(panel, w, rule, tie_values, cells)
+            if tie == "best_rank":  # the best place a counted jury gave the entry
+                placed = np.where((jr.weight[:, jr.cells.jury] > 0) & ~np.isnan(jr.place), jr.place, np.inf)
+                best = np.full((w.shape[0], n_e), np.inf)
+                by_entry = np.argsort(jr.cells.entry, kind="stable")
+                entries, first = np.unique(jr.cells.entry[by_entry], return_index=True)
+                best[:, entries] = np.minimum.reduceat(placed[:, by_entry], first, axis=1)
+                out[part] = -best
             else:
-                out[part] = np.einsum("bg,bge->be", jr.weight, (jr.place == 1).astype(float))
+                out[part] = jr.by_entry((jr.place == 1).astype(float), n_e)
         elif tie == "best_rank":
             out[part] = -np.min(np.where((w > 0) & panel.present, ranks, np.inf), axis=-1)
         else:
@@ -294,10 +340,10 @@ def jury_table(panel, rule, tie_values: np.ndarray | None = None) -> pd.DataFram
     (its jurors combined, as the rule states it: a mean or sum of places, Borda points, points),
     ``jury_rank`` (its place in the jury's ranking) and ``points``."""
     w = np.where(panel.present, 1.0, 0.0)[None]
-    jr = jury_rankings_of(panel, w, rule, tie_values).rankings
-    g, e = np.nonzero(~np.isnan(jr.place[0]))
-    return pd.DataFrame({"jury": np.asarray(panel.jury_index)[g], "entry_id": np.asarray(panel.entries)[e],
-                         "value": jr.value[0, g, e], "jury_rank": jr.place[0, g, e], "points": jr.points[0, g, e]})
+    jr = jury_rankings_of(panel, w, rule, tie_values)
+    c = jr.cells
+    return pd.DataFrame({"jury": np.asarray(panel.jury_index)[c.jury], "entry_id": np.asarray(panel.entries)[c.entry],
+                         "value": jr.value[0], "jury_rank": jr.place[0], "points": jr.points[0]})
 
 
 def rule_words(rule) -> str:

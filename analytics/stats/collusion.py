@@ -34,7 +34,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 #: draws are processed in chunks whose arrays hold about this many numbers
 CHUNK_VALUES = 4_000_000
@@ -118,6 +117,8 @@ def _p_value(exceed: np.ndarray, fisher_sum: np.ndarray, fisher_sq: np.ndarray, 
     """The permutation p-value (see the module notes), with the tail of the draws' Fisher z where no draw
     reaches the observed value: Student's t with ``n - 3`` degrees of freedom (``n`` entries), heavier than
     the normal's, so that the estimate of the draws' spread and the few entries do not make it too small."""
+    from scipy import stats  # (imported where used: importing the checks stays light)
+
     p = (1 + exceed) / (permutations + 1)
     mu = fisher_sum / permutations
     sd = np.sqrt(np.maximum(fisher_sq / permutations - mu ** 2, 0) * permutations / max(permutations - 1, 1))
