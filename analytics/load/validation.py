@@ -139,7 +139,7 @@ TIE_BREAKS = ("none", "best_rank", "more_first")
 def _tie_breaks_named(entries: pd.DataFrame, jurors: pd.DataFrame, sources: dict[str, str], config: FestivalConfig,
                       log: ProblemLog) -> None:
     """A ``tie_break`` that is not one of :data:`TIE_BREAKS` is a column of entries.csv holding a number for
-    every entry (higher wins the tie); with juries, every juror of a lane with juries names their jury."""
+    every entry (higher wins the tie). (An empty ``jury`` is the schema's: the column is required with juries.)"""
     for r in config.round_ids:
         rule = config.rule(r)
         key = "aggregation.tie_break" if not r else f"aggregation.tie_break (round {r})"
@@ -155,10 +155,6 @@ def _tie_breaks_named(entries: pd.DataFrame, jurors: pd.DataFrame, sources: dict
             bad = number.isna()
             log.add_rows(sources["entries"], entries.loc[bad, col.SOURCE_ROW], name, entries.loc[bad, name].fillna(""),
                          f"a number for every entry ([aggregation] tie_break sorts tied entries by {name}, higher first)")
-        if rule.juries is not None and col.JURY in jurors.columns:
-            empty = jurors[col.JURY].isna() | (jurors[col.JURY].astype("string").str.strip() == "")
-            log.add_rows(sources["jurors"], jurors.loc[empty, col.SOURCE_ROW], col.JURY, [""] * int(empty.sum()),
-                         "the juror's jury ([aggregation] juries combines each jury's ranking into points)")
 
 
 def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], config: FestivalConfig,

@@ -165,7 +165,8 @@ class Report:
                 first = rows.iloc[0]
                 winner["first"] = {"title": first[col.TITLE], "entry_id": first[col.ENTRY_ID],
                                    "score": f"{first['score']:.2f}",
-                                   "robustness": _robustness_sentence(rows, p_first_min=config.checks.p_first_min)}
+                                   "robustness": _robustness_sentence(rows, p_first_min=config.checks.p_first_min,
+                                                                     unit=self._left_out())}
             winners.append(winner)
         numbers = [(len(f.entries), "entry", "entries"), (len(config.lanes), "lane", "lanes"),
                    (len(f.jurors), "juror", "jurors"), (len(f.scores), "score", "scores")]
@@ -647,6 +648,11 @@ class Report:
                  "not a finding."]
         return Section(render("sections/collusion.html.j2", intro=intro, lanes=lanes, public=self.public))
 
+    def _left_out(self) -> str:
+        """What the leave-one-out ranks leave out: a juror, or where juries of juries vote, a jury."""
+        config = self.festival.config
+        return "jury" if any(config.rule(r).juries is not None for r in config.round_ids) else "juror"
+
     def winners(self) -> Section:
         config = self.festival.config
         rankings = self.gate.after["rankings"]
@@ -660,7 +666,7 @@ class Report:
                 continue
             first = rows.iloc[0]
             shown["first"] = {"title": first[col.TITLE], "entry_id": first[col.ENTRY_ID], "score": f"{first['score']:.2f}",
-                              "robustness": _robustness(first)}
+                              "robustness": _robustness(first, self._left_out())}
             top = rows.head(SHOWN_STANDINGS).assign(
                 interval=lambda t: [f"{lo:.0f}–{hi:.0f}" for lo, hi in zip(t["rank_low"], t["rank_high"])],
                 loo=lambda t: [f"{lo:.0f}–{hi:.0f}" for lo, hi in zip(t["loo_rank_best"], t["loo_rank_worst"])])
@@ -668,7 +674,7 @@ class Report:
                 ("rank", "Rank", None), (col.ENTRY_ID, "Entry", None), (col.TITLE, "Title", None), ("score", "Score", ".2f"),
                 ("n_jurors", "Jurors", None), ("p_first", "First in resampled juries", _pct),
                 ("p_top3", "Top three", _pct), ("interval", "95% rank interval", None),
-                ("loo", "Rank with one juror left out", None), ("rank_trimmed", "Rank, trimmed mean", None),
+                ("loo", f"Rank with one {self._left_out()} left out", None), ("rank_trimmed", "Rank, trimmed mean", None),
                 ("rank_model", "Rank, model-adjusted", None)], caption=f"Standings, {lane.name} (top {SHOWN_STANDINGS})",
                 numeric=("interval", "loo"))
             chart = standings_chart(top, lane=lane.id, lower_is_better=config.rule(config.round_ids[-1]).lower_is_better
@@ -688,10 +694,11 @@ class Report:
         intro = (f"The official score is the competition's own rule ({'' if rule.ranks else 'the criteria combined, then '}{how}"
                  + (f", rounded half up to {rule.decimals} decimals" if rule.decimals is not None else "")
                  + f").{rounds} "
-                 f"Robustness: the share of {checks.bootstrap_resamples:,} resampled juries (jurors drawn with "
-                 "replacement, seed " f"{checks.seed}) that put each entry first or in the top three"
+                 f"Robustness: the share of {checks.bootstrap_resamples:,} resampled juries ("
+                 + ("the juries drawn with replacement, and each drawn jury's jurors within it"
+                    if self._left_out() == "jury" else "jurors drawn with replacement") + f", seed {checks.seed}) that put each entry first or in the top three"
                  + (" or let it go on" if config.rounds else "") + ", its 95% rank interval over them, and its "
-                 "best and worst rank when any one juror is left out; all under the official rule.")
+                 f"best and worst rank when any one {self._left_out()} is left out; all under the official rule.")
         return Section(render("sections/winners.html.j2", intro=intro, lanes=lanes))
 
     def _rounds_of(self, rankings: pd.DataFrame, lane) -> list:
@@ -770,16 +777,16 @@ def _number(pseudonym: str) -> int:
     return int(digits) if digits else 0
 
 
-def _robustness(row: pd.Series) -> str:
-    loo = ("It stays first whichever juror is left out" if row["loo_rank_worst"] == 1
-           else f"With one juror left out it ranks between {row['loo_rank_best']:.0f} and {row['loo_rank_worst']:.0f}")
+def _robustness(row: pd.Series, unit: str = "juror") -> str:
+    loo = (f"It stays first whichever {unit} is left out" if row["loo_rank_worst"] == 1
+           else f"With one {unit} left out it ranks between {row['loo_rank_best']:.0f} and {row['loo_rank_worst']:.0f}")
     return (f"It comes first in {row['p_first']:.0%} of resampled juries and in the top three in {row['p_top3']:.0%}; "
             f"{loo[0].lower() + loo[1:]}.")
 
 
 
 
-def _robustness_sentence(standings: pd.DataFrame, *, p_first_min: float) -> str:
+def _robustness_sentence(standings: pd.DataFrame, *, p_first_min: float, unit: str = "juror") -> str:
     """How robust a lane's first place is, in one sentence, from the same facts as the standings
     (the tie within noise, the first place with one juror left out, the share of resampled
     juries that put it first, and the festival's bar for it)."""
@@ -792,9 +799,9 @@ def _robustness_sentence(standings: pd.DataFrame, *, p_first_min: float) -> str:
                 f"noise of the jury; it comes first in {first['p_first']:.0%} of resampled juries.")
     stays = first["loo_rank_worst"] == 1
     if stays and first["p_first"] >= p_first_min:
-        return (f"A robust result: it stays first whichever juror is left out and comes first in "
+        return (f"A robust result: it stays first whichever {unit} is left out and comes first in "
                 f"{first['p_first']:.0%} of resampled juries.")
-    loo = ("it stays first whichever juror is left out" if stays
-           else f"with one juror left out it ranks between {first['loo_rank_best']:.0f} and {first['loo_rank_worst']:.0f}")
+    loo = (f"it stays first whichever {unit} is left out" if stays
+           else f"with one {unit} left out it ranks between {first['loo_rank_best']:.0f} and {first['loo_rank_worst']:.0f}")
     bar = f" (the festival's bar is {p_first_min:.0%})" if first["p_first"] < p_first_min else ""
     return f"A fragile result: it comes first in {first['p_first']:.0%} of resampled juries{bar}, and {loo}."

@@ -212,8 +212,9 @@ def _standing(standing: pd.DataFrame) -> str:
 
 def _standings_text(result: CheckResult) -> str:
     config = result.festival.config
+    juries = any(config.rule(r).juries is not None for r in config.round_ids)
     lines = ["standings (official method; p(first), p(top 3) and 95% rank interval over resampled juries; "
-             "ranks with one juror left out" + ("; p(on): share of resampled juries that let the entry go on" if config.rounds
+             f"ranks with one {'jury' if juries else 'juror'} left out" + ("; p(on): share of resampled juries that let the entry go on" if config.rounds
                                                 else "") + "):"]
     table = result["rankings"]
     # every lane × round's rows at once (one pass over the table, in its order: best first)
