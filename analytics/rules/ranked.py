@@ -113,14 +113,9 @@ def results(panel, n_juries: int, weights, rule, tie_values: np.ndarray | None =
     """Each row's merit under a rank ``rule`` for each of ``n_juries`` juries (juries × rows):
     ``weights(part, codes, present)`` gives the multiplicities of the juries of ``part`` laid out like
     the panel (juries × rows × k). Not rounded."""
-    n_e, width = panel.present.shape
-    out = np.full((n_juries, n_e), np.nan)
-    if not n_e or not panel.present.any():  # a round nobody ranked (yet)
-        return out
+    out = np.full((n_juries, panel.present.shape[0]), np.nan)
     ranks = panel.values[0]
-    cells = JuryCells.of(panel) if rule.juries is not None else None
-    for part in _chunks(n_juries, _per_jury(panel, rule)):
-        w = weights(part, panel.jurors, panel.present)
+    for part, w, cells in _juries_in_chunks(panel, n_juries, weights, rule):
         if rule.juries is not None:
             out[part] = _jury_results(panel, w, rule, tie_values, cells)
         elif rule.jurors == "majority":
@@ -128,6 +123,16 @@ def results(panel, n_juries: int, weights, rule, tie_values: np.ndarray | None =
         else:
             out[part] = _mean(mark_values(ranks, panel.jurors, panel.present, rule), w, rule)
     return out
+
+
+def _juries_in_chunks(panel, n_juries: int, weights, rule):
+    """The juries a chunk at a time: ``(part, multiplicities laid out like the panel, the jury cells)``
+    (cells: :class:`JuryCells`, found once, where the rule has juries of juries); none where nobody ranked."""
+    if not panel.present.shape[0] or not panel.present.any():  # a round nobody ranked (yet)
+        return
+    cells = JuryCells.of(panel) if rule.juries is not None else None
+    for part in _chunks(n_juries, _per_jury(panel, rule)):
+        yield part, weights(part, panel.jurors, panel.present), cells
 
 
 def _per_jury(panel, rule) -> int:
@@ -311,12 +316,8 @@ def tie_keys(panel, n_juries: int, weights, rule, tie_values: np.ndarray | None)
     if tie not in ("best_rank", "more_first"):
         return np.broadcast_to(np.asarray(tie_values, dtype=float), (n_juries, n_e)).copy()
     out = np.full((n_juries, n_e), np.nan)
-    if not n_e or not panel.present.any():
-        return out
     ranks = panel.values[0]
-    cells = JuryCells.of(panel) if rule.juries is not None else None
-    for part in _chunks(n_juries, _per_jury(panel, rule)):
-        w = weights(part, panel.jurors, panel.present)
+    for part, w, cells in _juries_in_chunks(panel, n_juries, weights, rule):
         if rule.juries is not None:
             jr = jury_rankings_of(panel, w, rule, tie_values, cells)
             if tie == "best_rank":  # the best place a counted jury gave the entry
