@@ -120,8 +120,9 @@ def jurors_html(panel: pd.DataFrame, *, limit: int | None = None) -> str:
     panel, more = _first(panel, limit, "jurors (the most flagged, then the most severe or lenient)",
                          "juror_severity.csv of jury check")
     table = panel.assign(interval=[_signed_interval(lo, hi) for lo, hi in zip(panel["ci_low"], panel["ci_high"])])
-    columns = [("label", "Juror", None), ("severity", "Severity (points; + more lenient)", "+.2f"),
-               ("interval", "95% interval", None)]
+    columns = [("label", "Juror", None)]
+    if table["severity"].notna().any():  # (on a rank scale severity does not apply: no column of dashes)
+        columns += [("severity", "Severity (points; + more lenient)", "+.2f"), ("interval", "95% interval", None)]
     if "rasch_measure" in table:  # beside the severity in points: the Rasch model's, in logits, and its fit
         columns += [("rasch_measure", "Rasch severity (logits; + more severe)", "+.2f"), ("rasch_se", "S.E.", ".2f"),
                     ("infit", "Infit", ".2f"), ("outfit", "Outfit", ".2f")]
