@@ -3,9 +3,11 @@
 Honest jurors agree because the entries differ; jurors who settled their marks together agree also
 on where they *depart* from the panel. The screen therefore works on each juror's departures from
 the panel's consensus: each juror's marks standardised over the entries they judged (so that
-leniency and spread do not count), minus the mean of the standardised marks the entry received
-(its *residuals*). Entries judged by fewer than three jurors carry no information on departures and
-are left out.
+leniency and spread do not count), minus what the other jurors' mean on the entry predicts for that
+juror (a least-squares line of the juror's standardised marks on the others' mean, fitted per juror: a
+precise juror follows the panel more steeply, and would otherwise keep a share of the entries' merit in
+their departures and agree with another precise juror by that alone). These are the *residuals*.
+Entries judged by fewer than three jurors carry no information on departures and are left out.
 
 **Pairs.** Two jurors' agreement is the correlation of their residuals over the entries both
 judged (``r``; at least ``min_common`` of them). Under the hypothesis that the pair agrees as any two
@@ -34,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import special
 
 #: draws are processed in chunks whose arrays hold about this many numbers
 CHUNK_VALUES = 4_000_000
@@ -55,8 +58,8 @@ class Residuals:
 
 
 def residuals(unit: np.ndarray, rater: np.ndarray, value: np.ndarray) -> Residuals:
-    """Each juror's standardised marks minus the entry's mean of them (see the module notes); jurors
-    with fewer than two marks or no spread, and entries with fewer than three such jurors, left out.
+    """Each juror's departures from the panel (see the module notes); jurors with fewer than two marks
+    or no spread, and entries with fewer than three such jurors, left out.
 
     >>> r = residuals(np.array([0, 0, 0, 1, 1, 1]), np.array([0, 1, 2, 0, 1, 2]), np.array([1.0, 2, 3, 2, 3, 5]))
     >>> np.round(r.value, 3).tolist()
@@ -77,9 +80,18 @@ def residuals(unit: np.ndarray, rater: np.ndarray, value: np.ndarray) -> Residua
     unit, rater, value, z = unit[informative], rater[informative], value[informative], z[informative]
     per = np.bincount(unit, minlength=n_u).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        centre = np.bincount(unit, z, minlength=n_u) / per
+        others = (np.bincount(unit, z, minlength=n_u)[unit] - z) / (per[unit] - 1)  # the rest of the entry's panel
+    # what the others' marks predict for this juror: a regression fitted per juror (a precise juror's marks
+    # follow the panel more steeply), so that no juror's departures keep a share of the entries' merit
+    n_r = int(rater.max(initial=-1)) + 1
+    count = np.bincount(rater, minlength=n_r).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        oc = others - (np.bincount(rater, others, minlength=n_r) / count)[rater]
+        zc = z - (np.bincount(rater, z, minlength=n_r) / count)[rater]
+        slope = np.bincount(rater, oc * zc, minlength=n_r) / np.bincount(rater, oc * oc, minlength=n_r)
+    departure = zc - np.nan_to_num(slope)[rater] * oc
     order = np.lexsort((rater, unit))
-    res = (z - centre[unit])[order]
+    res = departure[order]
     unit, rater, value = unit[order], rater[order], value[order]
     units, start, size = np.unique(unit, return_index=True, return_counts=True)
     first = np.zeros(n_u, dtype=np.int64)
@@ -117,13 +129,11 @@ def _p_value(exceed: np.ndarray, fisher_sum: np.ndarray, fisher_sq: np.ndarray, 
     """The permutation p-value (see the module notes), with the tail of the draws' Fisher z where no draw
     reaches the observed value: Student's t with ``n - 3`` degrees of freedom (``n`` entries), heavier than
     the normal's, so that the estimate of the draws' spread and the few entries do not make it too small."""
-    from scipy import stats  # (imported where used: importing the checks stays light)
-
     p = (1 + exceed) / (permutations + 1)
     mu = fisher_sum / permutations
     sd = np.sqrt(np.maximum(fisher_sq / permutations - mu ** 2, 0) * permutations / max(permutations - 1, 1))
     with np.errstate(invalid="ignore", divide="ignore"):
-        tail = stats.t.sf((np.arctanh(np.clip(observed, -R_MAX, R_MAX)) - mu) / sd, np.maximum(n - 3, 1))
+        tail = special.stdtr(np.maximum(n - 3, 1), -(np.arctanh(np.clip(observed, -R_MAX, R_MAX)) - mu) / sd)
     beyond = (exceed == 0) & np.isfinite(tail)
     return np.where(beyond, np.minimum(tail, p), p)
 
@@ -159,25 +169,61 @@ def screen_pairs(res: Residuals, *, group: np.ndarray | None = None,
         return PairScreen(empty.astype(np.int64), empty.astype(np.int64), empty.astype(np.int64), empty, empty, empty)
     r = _correlation(*_sums(res.value[first], res.value[second], starts), counts)
     r_marks = _correlation(*_sums(res.marks[first], res.marks[second], starts), counts)
+    # the null depends only on which entries a pair shares (their panels' residuals): one set of draws
+    # per distinct set of common entries (a jury's pairs, a panel's pairs share theirs), read by each of its pairs
     unit = res.unit[first]
-    n_u, s_u = res.size[unit].astype(float), res.start[unit]
-    exceed, f_sum, f_sq = np.zeros(len(pairs)), np.zeros(len(pairs)), np.zeros(len(pairs))
-    step = max(1, CHUNK_VALUES // max(len(first), 1))
+    kind, reps = _common_sets(unit, starts, counts)
+    at = _rows_of(starts[reps], counts[reps])
+    set_starts = np.r_[0, np.cumsum(counts[reps])[:-1]].astype(np.int64)
+    rep_unit = unit[at]
+    n_u, s_u = res.size[rep_unit].astype(float), res.start[rep_unit]
+    nulls = np.empty((permutations, len(reps)))
+    step = max(1, CHUNK_VALUES // max(len(at), 1))
     for done in range(0, permutations, step):  # chunks of draws, not draws
         m = min(step, permutations - done)
-        u = rng.random((2, m, len(first)))
+        u = rng.random((2, m, len(at)))
         pick_a = np.minimum((u[0] * n_u).astype(np.int64), n_u.astype(np.int64) - 1)
         pick_b = np.minimum((u[1] * (n_u - 1)).astype(np.int64), n_u.astype(np.int64) - 2)
         pick_b = pick_b + (pick_b >= pick_a)
-        null = _correlation(*_sums(res.value[s_u + pick_a], res.value[s_u + pick_b], starts), counts)
-        exceed += (null >= r - 1e-12).sum(axis=0)
-        fz = np.arctanh(np.clip(np.nan_to_num(null), -R_MAX, R_MAX))
-        f_sum += fz.sum(axis=0)
-        f_sq += (fz * fz).sum(axis=0)
+        nulls[done:done + m] = _correlation(*_sums(res.value[s_u + pick_a], res.value[s_u + pick_b], set_starts),
+                                            counts[reps])
+    ordered = np.sort(np.nan_to_num(nulls, nan=-np.inf), axis=0)  # a draw without a correlation reaches nothing
+    exceed = permutations - _count_below(ordered, kind, r - 1e-12)
+    fz = np.arctanh(np.clip(np.nan_to_num(nulls), -R_MAX, R_MAX))
+    f_sum, f_sq = fz.sum(axis=0)[kind], (fz * fz).sum(axis=0)[kind]
     p = _p_value(exceed, f_sum, f_sq, r, permutations, counts)
     p = np.where(np.isnan(r), np.nan, p)
     n_r = max(n_r, 1)
     return PairScreen(pairs // n_r, pairs % n_r, counts, r, r_marks, p)
+
+
+def _common_sets(unit: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each pair's set of common entries as a code (``kind``, pairs with the same entries share one), and
+    a representative pair of each set. Sets are told apart by their size and two independent random
+    64-bit sums over their entries (a fixed generator: not the screen's draws)."""
+    weights = np.random.default_rng(0x5EED).integers(1, 2**62, size=(2, int(unit.max(initial=-1)) + 1), dtype=np.int64)
+    with np.errstate(over="ignore"):
+        h1 = np.add.reduceat(weights[0][unit], starts)
+        h2 = np.add.reduceat(weights[1][unit], starts)
+    _, reps, kind = np.unique(np.column_stack([counts, h1, h2]), axis=0, return_index=True, return_inverse=True)
+    return kind.ravel(), reps
+
+
+def _rows_of(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The rows ``starts[i] … starts[i] + counts[i] - 1`` of every i, in order."""
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(starts, counts) + offsets
+
+
+def _count_below(ordered: np.ndarray, kind: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per value, how many draws of its set (a column of ``ordered``, sorted) lie strictly below it."""
+    n = ordered.shape[0]
+    flat = (ordered + 0.0).T.ravel()  # set by set
+    # each set's draws shifted into a band of its own, so one search serves every set
+    span = np.nanmax(np.abs(np.where(np.isfinite(flat), flat, 0.0)), initial=1.0) * 4 + 4
+    bands = np.repeat(np.arange(ordered.shape[1]) * span, n)
+    keyed = np.where(np.isfinite(flat), flat, -span / 4) + bands
+    return np.searchsorted(keyed, np.where(np.isnan(values), np.inf, values) + kind * span, side="left") - kind * n
 
 
 @dataclass(frozen=True)
