@@ -28,8 +28,10 @@ Timings: min and median over ``--repeat`` processes (default 3), with each call'
 and over the timed runs (``bench_agreement.cpu_busy_percent``, ``bench_explorer.others_busy_percent``); a NOTE
 is printed from 10%.
 
-Targets: ``jury check`` on the 40-jury contest, whole-process median at most ``--max-check-s`` (2 s); the
-collusion screen on the conference preset, median at most ``--max-collusion-s`` (5 s). A miss is named
+Targets: the checks of the 40-jury contest (``run_checks``, every family), median at most ``--max-check-s``
+(2 s; the whole ``jury check`` process, imports included, is shown beside it); the collusion screen on the
+conference preset, median at most ``--max-collusion-s`` (5 s), both as configured (no pair of jurors shares 8
+entries there) and with ``collusion_min_common = 4`` (every pair sharing its 4 entries screened: 30,000 pairs). A miss is named
 and the exit status is 1. ``--profile`` adds one cProfile run (not timed) of each targeted measurement
 and prints the functions with the largest own and cumulative time. Output: ``build/bench/ranks.json``.
 
@@ -111,9 +113,12 @@ def check_work(folder: Path) -> dict:
     return out
 
 
-def collusion_work(folder: Path) -> dict:
+def collusion_work(folder: Path, min_common: int | None = None) -> dict:
     """Load, then ``collusion(festival)`` (the target); then on a fresh Shared the lane ratings it reads and the
-    screen timed apart; the pairs screened and the most entries two jurors share."""
+    screen timed apart; the pairs screened and the most entries two jurors share. ``min_common``: in place of
+    ``[checks] collusion_min_common`` (4 on the conference preset: every pair that shares its most entries)."""
+    from dataclasses import replace
+
     import numpy as np
     import pandas as pd
 
@@ -124,6 +129,8 @@ def collusion_work(folder: Path) -> dict:
 
     start = time.perf_counter()
     festival = analytics.load_festival(folder)
+    if min_common is not None:
+        festival = replace(festival, config=festival.config.with_checks(collusion_min_common=min_common))
     out = {"load_s": time.perf_counter() - start, "scores": len(festival.scores)}
     cpu, start = time.process_time(), time.perf_counter()
     table = collusion(festival)
@@ -178,6 +185,8 @@ def child(mode: str, args: argparse.Namespace) -> dict:
         out = check_work(args.folder)
     elif mode == "collusion":
         out = collusion_work(args.folder)
+    elif mode == "collusion-4":
+        out = collusion_work(args.folder, min_common=4)
     elif mode.startswith("profile-"):
         return {"profile": profile(mode.removeprefix("profile-"), args.folder)}
     else:
@@ -239,6 +248,7 @@ def report(res: dict) -> str:
          f"{work['juries']} juries screened"),
     ]
     for key, label in (("collusion_conference", "collusion(festival), conference preset"),
+                       ("collusion_conference_4", "  the same, collusion_min_common = 4"),
                        ("collusion_federation", "collusion(festival), federation (info)")):
         r = rows.get(key)
         if r is None:
@@ -259,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=2026, help="seed of the contest and the conference (default 2026)")
     parser.add_argument("--repeat", type=int, default=3, help="timed processes per measurement (default 3)")
-    parser.add_argument("--max-check-s", type=float, default=2.0, help="jury check on the contest, median (default 2 s)")
+    parser.add_argument("--max-check-s", type=float, default=2.0, help="the checks of the contest (run_checks), median (default 2 s)")
     parser.add_argument("--max-collusion-s", type=float, default=5.0,
                         help="the collusion screen on the conference preset, median (default 5 s)")
     parser.add_argument("--skip-federation", action="store_true", help="leave out the federation (information only)")
@@ -296,7 +306,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"bench_ranks: jury check exited {[r['exit'] for r in runs]}")
     rows["check_process"] = {**timing(runs, "wall_s"), "peak_mib": max(r["peak_mib"] for r in runs)}
     busy["check_process"] = others_busy_percent(before, cpu_sample())
-    measured = [("check_work", "check", contest_dir), ("collusion_conference", "collusion", conference)]
+    measured = [("check_work", "check", contest_dir), ("collusion_conference", "collusion", conference),
+                ("collusion_conference_4", "collusion-4", conference)]
     if not args.skip_federation:
         measured.append(("collusion_federation", "collusion", FEDERATION))
     for key, mode, folder in measured:
@@ -315,10 +326,11 @@ def main(argv: list[str] | None = None) -> int:
         "cpu_busy_percent_before": busy_before, "cpu_busy_others_percent_during": busy_during,
         "cpu_busy_others_percent": busy, "rows": rows,
     }
-    check_s, collusion_s = rows["check_process"]["median_s"], rows["collusion_conference"]["median_s"]
+    check_s = rows["check_work"]["median_s"]
+    collusion_s = max(rows["collusion_conference"]["median_s"], rows["collusion_conference_4"]["median_s"])
     missed = []
     if check_s > args.max_check_s:
-        missed.append(f"jury check on the 40-jury contest: median {check_s:.2f} s exceeds the target "
+        missed.append(f"the checks of the 40-jury contest: median {check_s:.2f} s exceeds the target "
                       f"{args.max_check_s:g} s by {check_s - args.max_check_s:.2f} s ({check_s / args.max_check_s:.2f}x)")
     if collusion_s > args.max_collusion_s:
         missed.append(f"the collusion screen on the conference preset: median {collusion_s:.2f} s exceeds the target "
@@ -340,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
             print(run_child(f"profile-{target}", folder, args)["profile"].strip())
     write_results(args.out, results, missed)
     if not missed:
-        print(f"targets met: jury check {check_s:.2f} s <= {args.max_check_s:g} s, collusion screen "
+        print(f"targets met: the contest's checks {check_s:.2f} s <= {args.max_check_s:g} s, collusion screen "
               f"{collusion_s:.2f} s <= {args.max_collusion_s:g} s")
     return 1 if missed else 0
 
