@@ -86,15 +86,16 @@ def _lane_items(gate: GateResult, juror: str, lane: str) -> dict:
                    "crosses 0, the gap may be chance."})
     if len(own):
         row = own.iloc[0]
-        median = float(others["sd"].median()) if len(others) else float("nan")
-        items.append({
-            "title": "How much your scores spread",
-            "figure": f"standard deviation {row['sd']:.2f} points (the rest of the panel: median {median:.2f})",
-            "reading": ("Your scores spread about as much as the panel's." if pd.isna(median) or abs(row["sd"] - median) < 0.3
-                        else "Your scores spread less than the panel's: you told the entries apart less."
-                        if row["sd"] < median else "Your scores spread more than the panel's."),
-            "how": f"A spread below {checks.straightline_max_sd:.2g} points means giving nearly the same score to "
-                   "everything, which tells the entries apart hardly at all."})
+        if not festival.config.scale.ranks:  # (places spread alike: each juror gives each place once)
+            median = float(others["sd"].median()) if len(others) else float("nan")
+            items.append({
+                "title": "How much your scores spread",
+                "figure": f"standard deviation {row['sd']:.2f} points (the rest of the panel: median {median:.2f})",
+                "reading": ("Your scores spread about as much as the panel's." if pd.isna(median) or abs(row["sd"] - median) < 0.3
+                            else "Your scores spread less than the panel's: you told the entries apart less."
+                            if row["sd"] < median else "Your scores spread more than the panel's."),
+                "how": f"A spread below {checks.straightline_max_sd:.2g} points means giving nearly the same score to "
+                       "everything, which tells the entries apart hardly at all."})
         if not pd.isna(row["rho_rest"]):
             items.append({
                 "title": "How closely you ranked the entries like the rest of the panel",
