@@ -337,16 +337,17 @@ def test_rank_sum_is_minus_the_mean_place_or_minus_the_sum():
     panel = panel_of(FOUR)
     # W (1 + 3)/2 = 2; X (2 + 1 + 1)/3 = 4/3; Y (3 + 2 + 3)/3 = 8/3; Z (4 + 2)/2 = 3
     assert merit(panel, Aggregation(jurors="rank_sum")) == pytest.approx([-2, -4 / 3, -8 / 3, -3], abs=TOLERANCE)
-    # summed: W 4, X 4, Y 8, Z 6
-    assert merit(panel, Aggregation(jurors="rank_sum", panel="sum")) == [-4.0, -4.0, -8.0, -6.0]
+    # summed over a full panel (3 places, the most an entry got): the mean × 3, so an entry a juror left out
+    # counts its mean in that place (Z's 4 and 2 sum to 9, not 6, against Y's 3 + 2 + 3 = 8): W 6, X 4, Y 8, Z 9
+    assert merit(panel, Aggregation(jurors="rank_sum", panel="sum")) == pytest.approx([-6.0, -4.0, -8.0, -9.0])
 
 
 def test_borda_counts_the_entries_each_juror_ranked():
     panel = panel_of(FOUR)
     # a ranked 4 entries: W 3, X 2, Y 1, Z 0; b ranked 3: W 0, X 2, Y 1; c ranked 3: X 2, Y 0, Z 1
-    # means: W (3 + 0)/2 = 1.5; X 6/3 = 2; Y 2/3; Z (0 + 1)/2 = 0.5; sums 3, 6, 2, 1
+    # means: W (3 + 0)/2 = 1.5; X 6/3 = 2; Y 2/3; Z (0 + 1)/2 = 0.5; summed over a full panel of 3: 4.5, 6, 2, 1.5
     assert merit(panel, Aggregation(jurors="borda")) == pytest.approx([1.5, 2.0, 2 / 3, 0.5], abs=TOLERANCE)
-    assert merit(panel, Aggregation(jurors="borda", panel="sum")) == [3.0, 6.0, 2.0, 1.0]
+    assert merit(panel, Aggregation(jurors="borda", panel="sum")) == pytest.approx([4.5, 6.0, 2.0, 1.5])
 
 
 FORMULA_ONE = [25, 18, 15, 12, 10, 8, 6, 4, 2, 1]  # an exponential table: a list, 0 beyond its tenth place
@@ -372,7 +373,7 @@ def test_rank_points_with_an_exponential_table():
     # e.g. E01 (25 + 0 + 12)/3 = 37/3, E12 (0 + 25 + 25)/3 = 50/3, E06 (8 + 6)/2 = 7
     assert merit(panel, rule)[0] == pytest.approx(37 / 3) and merit(panel, rule)[11] == pytest.approx(50 / 3)
     summed = merit(panel, Aggregation(jurors="rank_points", rank_points=FORMULA_ONE, panel="sum"))
-    assert summed == [float(sums[e]) for e in entries]
+    assert summed == pytest.approx([sums[e] / counts[e] * 3 for e in entries])  # the mean × a full panel of 3
     # a short table: only the first two places count
     assert merit(panel_of(FOUR), Aggregation(jurors="rank_points", rank_points=[5, 2])) == pytest.approx(
         [5 / 2, 12 / 3, 2 / 3, 2 / 2])  # W 5 + 0; X 2 + 5 + 5; Y 0 + 2 + 0; Z 0 + 2
@@ -542,13 +543,17 @@ def test_lower_is_better_end_to_end(tmp_path, tie_break, expected):
 
 
 def test_a_shared_place_is_flagged_where_no_tie_is_broken(tmp_path):
-    """Design section 15: tie_break = "none" leaves a shared place, and the standings flag it."""
+    """Design section 15: tie_break = "none" leaves a shared place, and the standings flag it; so does a tie the
+    tie-break cannot split."""
     folder = write_festival(tmp_path / "f", PLACES)
     flags = [f for f in read(check_out(folder, tmp_path / "out") / "flags.csv") if f["check"] == "place_shared"]
     assert [(f["entry_id"], float(f["value"])) for f in flags] == [("A", 2), ("C", 2)]  # two entries each
     assert "A, B share place 1" in flags[0]["message"] and "C, D share place 3" in flags[1]["message"]
+    # best_rank splits A and B (best places 1 and 2) but not C and D (each placed first once): only they share
     broken = write_festival(tmp_path / "g", PLACES, aggregation='tie_break = "best_rank"')
-    assert not [f for f in read(check_out(broken, tmp_path / "out2") / "flags.csv") if f["check"] == "place_shared"]
+    left = [f for f in read(check_out(broken, tmp_path / "out2") / "flags.csv") if f["check"] == "place_shared"]
+    assert [(f["entry_id"], float(f["value"])) for f in left] == [("C", 2)]
+    assert "equal on the tie-break, best_rank" in left[0]["message"]
 
 
 def test_summed_places_end_to_end(tmp_path):
@@ -615,3 +620,58 @@ def test_majority_shares_a_place_end_to_end(tmp_path):
     rows = read(check_out(folder, tmp_path / "out") / "rankings.csv")
     assert {r["entry_id"]: (float(r["score"]), int(r["rank"])) for r in rows} == {
         "P": (2.0, 1), "Q": (2.0, 1), "R": (2.0, 1), "S": (4.0, 4)}
+
+
+# --- mends after review: one tie column, one direction across rounds, the tie-break in every check ----------
+
+def test_rounds_whose_results_point_opposite_ways_cannot_be_added():
+    """A round's result adds the rounds its weights name: Borda points (higher better) and a Skating place
+    (lower better) cannot be added; festival.toml says so at load."""
+    text = RANK_TOML.replace('jurors = "rank_sum"', 'jurors = "borda"') + (
+        '\n[[rounds]]\nid = "semi"\nadvance = 3\n\n[[rounds]]\nid = "final"\nweights = { semi = 0.5, final = 0.5 }\n'
+        'aggregation = { jurors = "majority" }\n')
+    config, found = parse(text)
+    assert config is None and [(p.column, p.value) for p in found] == [("rounds[2].weights", "semi, final")]
+    assert "the same way" in found[0].expected
+
+
+def test_two_tie_break_columns_are_one_problem(tmp_path):
+    """A festival breaks its ties one way: two columns named in different rounds are a load error."""
+    folder = write_festival(tmp_path / "f", PLACES, entry_columns={"aa": TELEVOTE, "bb": TELEVOTE},
+                            aggregation='tie_break = "aa"')
+    toml = (folder / "festival.toml").read_text(encoding="utf-8")
+    toml += '\n[[rounds]]\nid = "heat"\nadvance = 3\n\n[[rounds]]\nid = "last"\naggregation = { tie_break = "bb" }\n'
+    (folder / "festival.toml").write_text(toml, encoding="utf-8")
+    scores = (folder / "scores.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "scores.csv").write_text("\n".join([scores[0] + ",round", *(line + ",heat" for line in scores[1:])])
+                                       + "\n", encoding="utf-8")
+    found = load_problems(folder)
+    assert ("festival.toml", None, "aggregation.tie_break", "aa, bb",
+            "one column of entries.csv to break ties by in every round (the rounds name several)") in found
+
+
+def test_a_score_scale_tie_column_reaches_the_leave_one_out_ranks_and_the_tie_flag(tmp_path):
+    """Four jurors give A and B the same marks (9, 7, 8, 8): every jury, each with one juror left out or
+    resampled, ties them, and the televote (B 20, A 10) puts B first each time. So B is first with one juror
+    left out (its leave-one-out range 1–1, A's 2–2, within which their official ranks lie), comes first in
+    every resampled jury, and the exact tie the rule decides raises neither first_place_tie nor
+    first_place_unstable."""
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "festival.toml").write_text(
+        '[festival]\nname = "Scores"\n[scale]\nmin = 1\nmax = 10\n[[criteria]]\nid = "c"\nlabel = "C"\n'
+        '[[lanes]]\nid = "final"\nname = "Final"\n[aggregation]\ntie_break = "televote"\n'
+        '[checks]\nbootstrap_resamples = 100\ncollusion_permutations = 99\n', encoding="utf-8")
+    (folder / "entries.csv").write_text("entry_id,title,category,televote\nA,A,final,10\nB,B,final,20\n"
+                                        "C,C,final,5\n", encoding="utf-8")
+    (folder / "jurors.csv").write_text("juror_id,name,panel\n" + "".join(f"J{i},J {i},final\n" for i in range(1, 5)),
+                                       encoding="utf-8")
+    marks = {"A": [9, 7, 8, 8], "B": [9, 7, 8, 8], "C": [5, 6, 5, 6]}
+    (folder / "scores.csv").write_text("entry_id,juror_id,criterion,score\n" + "".join(
+        f"{e},J{i + 1},c,{m}\n" for e, ms in marks.items() for i, m in enumerate(ms)), encoding="utf-8")
+    out = check_out(folder, tmp_path / "out")
+    rows = {r["entry_id"]: r for r in read(out / "rankings.csv")}
+    assert (int(rows["B"]["rank"]), int(rows["A"]["rank"])) == (1, 2)
+    assert [(float(rows[e]["loo_rank_best"]), float(rows[e]["loo_rank_worst"])) for e in "BA"] == [(1, 1), (2, 2)]
+    assert float(rows["B"]["p_first"]) == 1.0
+    assert not [f for f in read(out / "flags.csv") if f["check"] in ("first_place_tie", "first_place_unstable")]

@@ -177,6 +177,12 @@ def faction_agreement(festival: Festival | Shared, *, n_boot: int | None = None,
                                        "n_units", "reason"])
 
 
+def bar_statistic(config) -> str:
+    """The alpha the bar reads, and every reader of agreement beside it (the flag, the summary, the report):
+    interval alpha on a score scale; ordinal alpha on a rank scale, whose places are ordered, not spaced."""
+    return "alpha_ordinal" if config.scale.ranks else "alpha_interval"
+
+
 def agreement_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
     """A warning for each lane × scope whose interval alpha (ordinal on a rank scale) is below
     ``checks.agreement_min_alpha``;
@@ -186,8 +192,7 @@ def agreement_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
     names = shared.lane_names
     labels = {c.id: c.label for c in shared.config.criteria} | {WEIGHTED_TOTAL: "the weighted total"}
     flags = []
-    # places are ordered, not spaced: on a rank scale the bar reads ordinal alpha
-    alphas = table[table["statistic"] == ("alpha_ordinal" if shared.config.scale.ranks else "alpha_interval")]
+    alphas = table[table["statistic"] == bar_statistic(shared.config)]
     for row in alphas.itertuples(index=False):
         what = labels[row.scope] if row.scope == WEIGHTED_TOTAL else f"'{labels[row.scope]}'"
         if np.isnan(row.estimate):
@@ -217,7 +222,7 @@ def agreement_reading(festival: Festival, table: pd.DataFrame, removed: pd.DataF
     table = table[table["round"] == first] if "round" in table else table
     removed = removed[removed["round"] == first] if "round" in removed else removed
     for lane in festival.config.lanes:
-        alphas = table[(table["lane"] == lane.id) & (table["statistic"] == "alpha_interval")].set_index("scope")
+        alphas = table[(table["lane"] == lane.id) & (table["statistic"] == bar_statistic(festival.config))].set_index("scope")
         if alphas.empty or np.isnan(alphas.loc[WEIGHTED_TOTAL, "estimate"]):
             reason = alphas["reason"].iloc[0] if len(alphas) else "no scores"
             lines.append(f"- **{lane.name}**: agreement cannot be computed ({reason}).")

@@ -58,16 +58,16 @@ def entry_scores(data: Festival | Shared, *, lanes: list[str] | None = None) -> 
     columns = [*ENTRY_SCORE_COLUMNS, *(JURY_COLUMNS if juries else [])]
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
     if juries:
-        out["jury"] = out["jury"].fillna("")
+        out[col.JURY] = out[col.JURY].fillna("")
     order = {**{lane: i for i, lane in enumerate(config.lane_ids)}, **{r: i for i, r in enumerate(config.round_ids)}}
-    keys = [col.LANE, col.ROUND, *(["jury"] if juries else []), col.ENTRY_ID]
+    keys = [col.LANE, col.ROUND, *([col.JURY] if juries else []), col.ENTRY_ID]
     return out.sort_values(keys, kind="stable", ignore_index=True,
                            key=lambda s: s.map(order) if s.name in (col.LANE, col.ROUND) else s)[columns]
 
 
 #: with juries of juries (design section 15), one more row per jury × entry it ranked: the jury, its
 #: jurors combined (``score``: a mean or sum of places, Borda or rank points), its place and its points
-JURY_COLUMNS = ["jury", "jury_rank", "points"]
+JURY_COLUMNS = [col.JURY, "jury_rank", "points"]
 
 
 def _jury_rows(lane: str, rnd: str, panel, rule, entries: pd.Index, criteria: tuple[str, ...]) -> pd.DataFrame:
@@ -76,7 +76,7 @@ def _jury_rows(lane: str, rnd: str, panel, rule, entries: pd.Index, criteria: tu
     table = table[table[col.ENTRY_ID].isin(entries)]
     return pd.DataFrame({col.LANE: lane, col.ROUND: rnd, col.ENTRY_ID: table[col.ENTRY_ID].to_numpy(),
                          col.CRITERION: criteria[0], col.SCORE: table["value"].to_numpy(),
-                         "jury": table["jury"].astype(str).to_numpy(), "jury_rank": table["jury_rank"].to_numpy(),
+                         col.JURY: table["jury"].astype(str).to_numpy(), "jury_rank": table["jury_rank"].to_numpy(),
                          "points": table["points"].to_numpy()})
 
 

@@ -49,8 +49,9 @@ def not_on_ranks(config: FestivalConfig) -> list[str]:
     if not config.scale.ranks:
         return []
     return ["Juror severity, straight-lining, score drift, the severity parts of the design and the effects of "
-            "AI share and tools on scores do not apply: each juror ranks the entries, giving each place once, so "
-            "no juror's places are higher, lower or narrower than another's."]
+            "AI share and tools on scores do not apply: a place says where an entry stands among those the juror "
+            "ranked, not how good the juror found it, so neither a juror's leniency nor the spread or the trend of "
+            "their marks can be read from places."]
 
 
 def no_flags(data, table: pd.DataFrame) -> list[Flag]:

@@ -622,7 +622,11 @@ def ranking_flags(data: Festival | Shared, table: pd.DataFrame, *, scope: str = 
                                    f"{where}: {leader} ({first['title']}) comes first in only {first['p_first']:.0%} "
                                    f"of the resampled juries (the bar is {checks.p_first_min:.0%}).",
                                    entry_id=leader, round=rnd, value=first["p_first"], threshold=checks.p_first_min))
-        if len(standings) >= 2 and first["gap_low"] <= 0 <= first["gap_high"]:
+        # a tie the rule breaks (tie_break) is decided, not a tie within noise: only a runner-up that passes
+        # the leader in some resampled juries (a gap below zero) makes one there
+        low, high = first["gap_low"], first["gap_high"]
+        tied = (low < 0 <= high) if standing.official.then(rnd) is not None else (low <= 0 <= high)
+        if len(standings) >= 2 and tied:
             runner = standings.iloc[1]
             flags.append(FIRST_PLACE_TIE.flag(lane,
                                    f"{where}: {leader} ({first['title']}) leads {runner[col.ENTRY_ID]} "
@@ -648,10 +652,10 @@ def _listed(parts: list[str], sep: str) -> str:
 
 
 def _shared_places(config, lane: str, rnd: str, where: str, standings: pd.DataFrame) -> list[Flag]:
-    """``place_shared`` for each place two or more entries share, where a rule over places breaks no tie
-    (``tie_break = "none"``): the rule itself leaves them equal, and the chair decides what is published."""
+    """``place_shared`` for each place two or more entries share under a rule over places: the rule (and its
+    ``tie_break``, where it has one) leaves them equal, and the chair decides what is published."""
     rule = config.rule(rnd)
-    if not rule.ranks or rule.tie_break != "none":
+    if not rule.ranks:
         return []
     ranked = standings.dropna(subset=["score"])
     flags = []
@@ -659,7 +663,8 @@ def _shared_places(config, lane: str, rnd: str, where: str, standings: pd.DataFr
         ids = list(group[col.ENTRY_ID])
         flags.append(PLACE_SHARED.flag(lane,
                      f"{where}: {', '.join(ids)} share place {int(place)} ({group['score'].iloc[0]:g} each under the "
-                     "rule), and festival.toml breaks no tie (tie_break = \"none\"): decide how the place is published.",
+                     f"rule, and {'no tie-break' if rule.tie_break == 'none' else 'equal on the tie-break, ' + rule.tie_break}"
+                     "): decide how the place is published.",
                      entry_id=ids[0], round=rnd, value=len(ids), threshold=1))
     return flags
 

@@ -541,6 +541,12 @@ class FestivalConfig(_Section):
                 raise rule_error("expected [scale] kind = 'rank' with a rank rule: the jurors' places are combined, "
                                  "and scores are not places", found=f"jurors = '{rule.jurors}'",
                                  key=f"{where}.jurors")
+        for i, r in enumerate(self.rounds):  # a round's result adds earlier rounds' results: one direction
+            ways = {self.aggregation.merged(self.round(w).aggregation).lower_is_better for w in (r.weights or {})}
+            if len(ways) > 1:
+                raise rule_error("expected rounds whose results point the same way in a round's weights (a sum or "
+                                 "place, lower being better, is not added to points, higher being better)",
+                                 found=", ".join(r.weights), key=f"rounds[{i + 1}].weights")
         if self.scale.ranks:
             several = [lane.id for lane in self.lanes if len(self.lane_criteria(lane.id)) != 1]
             if several:

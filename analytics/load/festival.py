@@ -214,6 +214,11 @@ def read_festival(folder: Path, *, progress: Callable[[int, int, str], None] | N
     performances = _performances(scores, tables.get("performances"), lane_of_entry, config.round_ids)
     if performances is None:
         scores = scores.drop(columns=col.PERFORMANCE)
+    elif tie_columns:
+        log.add(CONFIG_FILE, None, "aggregation.tie_break", ", ".join(sorted(tie_columns)),
+                "'none' where the scores judge performances: a tie is broken among entries, and a column of "
+                "entries.csv does not follow an entry's performances (break ties by the rule instead)")
+        return None, log
     elif config.scale.ranks:
         log.add(CONFIG_FILE, None, "scale.kind", "rank",
                 "scores of whole entries: a juror ranks the entries, not each performance (leave scores.csv "

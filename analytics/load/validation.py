@@ -140,6 +140,10 @@ def _tie_breaks_named(entries: pd.DataFrame, jurors: pd.DataFrame, sources: dict
                       log: ProblemLog) -> None:
     """A ``tie_break`` that is not one of :data:`TIE_BREAKS` is a column of entries.csv holding a number for
     every entry (higher wins the tie). (An empty ``jury`` is the schema's: the column is required with juries.)"""
+    columns = sorted({config.rule(r).tie_break for r in config.round_ids} - set(TIE_BREAKS))
+    if len(columns) > 1:
+        log.add("festival.toml", None, "aggregation.tie_break", ", ".join(columns),
+                "one column of entries.csv to break ties by in every round (the rounds name several)")
     for r in config.round_ids:
         rule = config.rule(r)
         key = "aggregation.tie_break" if not r else f"aggregation.tie_break (round {r})"
@@ -302,8 +306,10 @@ def _ranks_complete(scores: pd.DataFrame, usable: pd.Series, lane_of_entry: pd.S
                 f"{place[i]:g} to more than one entry of the lane {lane[i]}{where}")
     grouped = place.groupby(keys, sort=True)
     n, top, distinct = grouped.size(), grouped.max(), grouped.nunique()
+    at = grouped.indices  # each juror's rows, once: O(scores) whatever the number of jurors with a gap
+    values = place.to_numpy()
     for (juror, lane_id, round_id), count in n[(top > n) | (distinct < n)].items():  # a place beyond n, or one twice
-        given = set(place[(keys[0] == juror) & (lane == lane_id) & (rnd == round_id)].astype(int))
+        given = set(values[at[(juror, lane_id, round_id)]].astype(int))
         missing = [k for k in range(1, int(count) + 1) if k not in given]
         where = f" in round {round_id}" if round_id else ""
         log.add(source, None, col.SCORE, None,

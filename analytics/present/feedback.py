@@ -86,7 +86,12 @@ def _lane_items(gate: GateResult, juror: str, lane: str) -> dict:
                    "crosses 0, the gap may be chance."})
     if len(own):
         row = own.iloc[0]
-        if not festival.config.scale.ranks:  # (places spread alike: each juror gives each place once)
+        if festival.config.scale.ranks:  # places: the spread of a juror's marks says nothing, and the page says so
+            items.append({"title": "How much your places spread", "figure": "does not apply",
+                          "reading": "You ranked the entries: each place is given once, so the spread of your marks "
+                                     "tells nothing about how you judged, and neither does their average.",
+                          "how": "The ranking itself is read below, beside the rest of the panel's."})
+        else:
             median = float(others["sd"].median()) if len(others) else float("nan")
             items.append({
                 "title": "How much your scores spread",

@@ -37,6 +37,7 @@ from analytics.checks.flags import SEVERITIES
 from analytics.gate.decisions import GateResult, run_gate
 from analytics.checks.severity import ALL_LANES
 from analytics.checks.behaviour import halo_note
+from analytics.checks.agreement import bar_statistic
 from analytics.checks.family import not_on_ranks
 from analytics.rules.ranked import rule_words
 from analytics.present.manifest import input_fingerprint
@@ -309,7 +310,8 @@ class Report:
         checks = self.festival.config.checks
         table = self.gate.after["agreement"]
         keys = [col.LANE, "scope"]
-        alpha = table[table["statistic"] == "alpha_interval"]
+        statistic = bar_statistic(self.festival.config)
+        alpha = table[table["statistic"] == statistic]
         icc = table[table["statistic"] == "icc_ak"][[*keys, "estimate", "ci_low", "ci_high", "band"]]
         rows = alpha.merge(icc, on=keys, how="left", suffixes=("", "_icc"))
         rows = rows.assign(lane=rows[col.LANE].map(self.lane_names()).fillna(rows[col.LANE]),
@@ -323,12 +325,17 @@ class Report:
             ("alpha_ci", "95% interval", None), ("band", "Reading", None), ("icc", "ICC(A,k)", ".2f"),
             ("icc_ci", "95% interval", None), ("icc_band", "Reading", None), ("n_units", "Entries", None),
             ("n_raters", "Jurors", None)], caption="Agreement between jurors per criterion", numeric=("alpha", "icc"))
-        note = (f"Alpha measures whether jurors order and space the entries alike (interval metric; 1 is perfect "
-                f"agreement, 0 is chance). Krippendorff's bands: at least 0.800 reliable, {checks.agreement_min_alpha:g} "
+        note = (("Alpha measures whether jurors order the entries alike (ordinal metric: places are ordered, not "
+                 "spaced; 1 is perfect agreement, 0 is chance). " if statistic == "alpha_ordinal" else
+                 "Alpha measures whether jurors order and space the entries alike (interval metric; 1 is perfect "
+                 "agreement, 0 is chance). ")
+                + f"Krippendorff's bands: at least 0.800 reliable, {checks.agreement_min_alpha:g} "
                 "to 0.800 tentative, below that no conclusions should rest on the criterion alone. ICC(A,k) is the "
-                "reliability of the panel's mean score (Koo & Li bands). Intervals are 95% bootstrap intervals "
+                f"reliability of the panel's mean {'place' if statistic == 'alpha_ordinal' else 'score'} (Koo & Li "
+                "bands). Intervals are 95% bootstrap intervals "
                 f"over entries ({checks.bootstrap_resamples:,} resamples, seed {checks.seed}).")
-        chart = self._figure(alpha_forest_chart(table, bar=checks.agreement_min_alpha, lane_names=self.lane_names()),
+        chart = self._figure(alpha_forest_chart(table, bar=checks.agreement_min_alpha, lane_names=self.lane_names(),
+                                                statistic=statistic),
                        "Krippendorff's alpha per criterion and lane with 95% intervals")
         return Section(render("sections/agreement.html.j2", note=note, chart=chart, alphas=shown))
 

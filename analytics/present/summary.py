@@ -17,6 +17,7 @@ from analytics.checks.registry import CheckResult, output_names
 from analytics.checks.flags import SEVERITIES
 from analytics.gate.decisions import GateResult
 from analytics.checks.behaviour import halo_note
+from analytics.checks.agreement import bar_statistic
 from analytics.checks.family import not_on_ranks
 from analytics.checks.rankings import resamples_own_jurors
 from analytics.rules.scoring import WEIGHTED_TOTAL
@@ -117,8 +118,9 @@ def _round_label(config, rnd: str) -> str:
 def _agreement_text(result: CheckResult) -> str:
     agreement = result["agreement"]
     config = result.festival.config
-    level = "ordinal" if config.scale.ranks else "interval"  # places are ordered, not spaced
-    alphas = agreement[agreement["statistic"] == f"alpha_{level}"]
+    statistic = bar_statistic(config)
+    level = statistic.removeprefix("alpha_")
+    alphas = agreement[agreement["statistic"] == statistic]
     bar = config.checks.agreement_min_alpha
     lines = [f"agreement (Krippendorff's alpha, {level}; 95% bootstrap interval; bar {bar:g}):"]
     for lane in config.lanes:

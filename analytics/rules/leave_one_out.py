@@ -77,8 +77,30 @@ def leave_one_out(config: FestivalConfig, lane: str, panels: dict[str, Panel], o
     ``official`` result (:func:`~analytics.rules.rounds.official_result`). Cost: O(scores × the
     most jurors of an entry) per round."""
     factors = config.criterion_weights(lane) if factors is None else factors
-    if any(whole_lane(config.rule(r)) for r in config.round_ids):
-        return _left_out_whole(config, lane, panels, official, jurors, factors)
+    units, left = left_out_units(panels, jurors, [config.rule(r) for r in config.round_ids])
+    if units is not jurors:  # juries of juries: each jury left out, every round computed whole
+        return _left_out_whole(config, lane, panels, official, jurors, factors, config.round_ids, units, left)
+    sparse = _left_out_each(config, panels, official, jurors, factors)
+    whole = [r for r in config.round_ids if whole_lane(config.rule(r)) and (
+        joint(config.rule(r)) or len(jurors) * sum(len(official.entries[q]) for q in config.round_weights(r))
+        <= WHOLE_MAX)]
+    if not whole:
+        return sparse
+    done = _left_out_whole(config, lane, panels, official, jurors, factors, tuple(whole), units, left)
+    return LeaveOneOut(jurors, dict(official.entries), {**sparse.base, **done.base}, {**sparse.juror, **done.juror},
+                       {**sparse.entry, **done.entry}, {**sparse.value, **done.value})
+
+
+#: a rule over places that breaks ties is left out juror by juror over the whole round (its tie keys move with
+#: the juror left out) while jurors × the round's entries stays within this; beyond it (a field of thousands
+#: ranked in parts), per entry as any rule, the tie-break left to the official ranks and the resampled juries
+WHOLE_MAX = 20_000_000
+
+
+def _left_out_each(config: FestivalConfig, panels: dict[str, Panel], official: LaneRounds, jurors: pd.Index,
+                   factors: dict[str, float]) -> LeaveOneOut:
+    """:func:`leave_one_out` per (juror, entry) pair, every round: a juror left out changes the entries they
+    scored only."""
     own = {}  # round -> (juror codes, the panel's entry ids, round scores without the juror)
     for r in config.round_ids:
         panel = panels[r]
@@ -122,48 +144,65 @@ def joint(rule) -> bool:
 
 
 def whole_lane(rule) -> bool:
-    """Whether a juror left out is computed over the whole lane (:func:`_left_out_whole`): under a
-    :func:`joint` rule, and under a rule over places that breaks ties (``tie_break``), whose tie keys (the
-    best place, the first places) move with the juror left out. On a rank scale each juror ranks most of
-    the lane's entries, so jurors × entries is about the ratings."""
-    return joint(rule) or (rule.ranks and rule.tie_break != "none")
+    """Whether a juror left out is computed over the whole round (:func:`_left_out_whole`): under a
+    :func:`joint` rule, and under a rule that breaks ties (``tie_break``: its tie keys, the best place or the
+    first places, move with the juror left out, and a column's decides between results that the juror's
+    absence makes equal), the latter within :data:`WHOLE_MAX`."""
+    return joint(rule) or rule.tie_break != "none"
 
 
-def left_out_units(panels: dict[str, Panel], jurors: pd.Index, rules) -> tuple[pd.Index, np.ndarray]:
+def left_out_units(panels: dict[str, Panel], jurors: pd.Index, rules):
     """Who is left out in turn: each juror, or where a round's rule has juries, each jury (labelled
-    ``jury <id>``); and the juries of multiplicities over ``jurors`` that leave each out (units × jurors)."""
+    ``jury <id>``); and ``left(start, stop)``: the juries of multiplicities over ``jurors`` that leave out the
+    units ``start … stop - 1`` (a block of units × jurors, never every unit at once)."""
     with_juries = [p for p, rule in zip(panels.values(), rules) if rule.juries is not None and p.jury_codes is not None]
     if not with_juries:
-        return jurors, 1.0 - np.eye(len(jurors))
-    ids, codes = [], {}
+        def left_juror(start: int, stop: int) -> np.ndarray:
+            block = np.ones((stop - start, len(jurors)))
+            block[np.arange(stop - start), np.arange(start, stop)] = 0.0
+            return block
+        return jurors, left_juror
+    codes = {}
     for panel in with_juries:
         for juror, jury in zip(panel.jurors_index, panel.jury_index[panel.jury_codes]):
             codes[juror] = jury
     names = pd.Index(sorted(set(codes.values())))
     member = names.get_indexer([codes.get(j) for j in jurors])
-    left = np.ones((len(names), len(jurors)))
-    left[member[member >= 0], np.flatnonzero(member >= 0)] = 0.0
-    return pd.Index([f"jury {n}" for n in names]), left
+
+    def left_jury(start: int, stop: int) -> np.ndarray:
+        return (member[None, :] != np.arange(start, stop)[:, None]).astype(float)
+    return pd.Index([f"jury {n}" for n in names]), left_jury
 
 
 def _left_out_whole(config: FestivalConfig, lane: str, panels: dict[str, Panel], official: LaneRounds,
-                    jurors: pd.Index, factors: dict[str, float]) -> LeaveOneOut:
-    """:func:`leave_one_out` where one juror's (or jury's) absence changes every entry (:func:`joint`):
-    the lane's rounds under each unit left out, computed whole (units × entries: on a rank scale each
-    juror ranks the lane's entries, so this is O(the ratings), or juries × entries), kept as the pairs
-    whose result changes."""
-    units, juries = left_out_units(panels, jurors, [config.rule(r) for r in config.round_ids])
-    whole = round_results(config, lane, panels, official.entries, juries, jurors, factors, keep=False)
-    base, juror, entry, value = {}, {}, {}, {}
-    for r in config.round_ids:
+                    jurors: pd.Index, factors: dict[str, float], rounds: tuple[str, ...], units: pd.Index,
+                    left) -> LeaveOneOut:
+    """:func:`leave_one_out` of ``rounds`` (and only the rounds their results weigh), where one juror's (or
+    jury's) absence changes more than the entries they scored (:func:`whole_lane`): the rounds under each
+    unit left out (``left(start, stop)``: a block of units × jurors multiplicities), computed whole a block of units at a time
+    (:data:`WHOLE_MAX` numbers), kept as the pairs whose result (with a tie-break: whose place) changes."""
+    needed = {q for r in rounds for q in config.round_weights(r)}
+    width = max(1, sum(len(official.entries[q]) for q in needed))
+    step = max(1, WHOLE_MAX // (4 * max(width, len(jurors))))
+    pairs = {r: [] for r in rounds}
+    base = {}
+    for r in rounds:
         base[r] = np.round(official.results[r][0], DIGITS)
-        got = np.round(whole.results[r], DIGITS)
-        if official.then(r) is not None:  # ties decided by the rule: each jury's places (negated) stand for its results
+        if official.then(r) is not None:  # ties decided by the rule: the places (negated) stand for the results
             base[r] = _places_as_merit(base[r][None, :], official.then(r))[0]
-            got = _places_as_merit(got, whole.then(r))
-        changed = ~((got == base[r][None, :]) | (np.isnan(got) & np.isnan(base[r][None, :])))
-        juror[r], entry[r] = np.nonzero(changed)
-        value[r] = got[juror[r], entry[r]]
+    for start in range(0, len(units), step):  # blocks of units, not units
+        block = round_results(config, lane, panels, official.entries, left(start, min(start + step, len(units))),
+                              jurors, factors, keep=False, only=needed)
+        for r in rounds:
+            got = np.round(block.results[r], DIGITS)
+            if official.then(r) is not None:
+                got = _places_as_merit(got, block.then(r))
+            changed = ~((got == base[r][None, :]) | (np.isnan(got) & np.isnan(base[r][None, :])))
+            unit, at = np.nonzero(changed)
+            pairs[r].append((unit + start, at, got[unit, at]))
+    juror = {r: np.concatenate([p[0] for p in pairs[r]]) for r in rounds}
+    entry = {r: np.concatenate([p[1] for p in pairs[r]]) for r in rounds}
+    value = {r: np.concatenate([p[2] for p in pairs[r]]) for r in rounds}
     return LeaveOneOut(units, dict(official.entries), base, juror, entry, value,
                        "jury" if units is not jurors else "juror")
 

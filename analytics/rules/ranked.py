@@ -151,7 +151,9 @@ def _per_jury(panel, rule) -> int:
 
 def _mean(values: np.ndarray, w: np.ndarray, rule) -> np.ndarray:
     """The weighted mean of the marks' worth (juries × rows); with ``panel = "sum"``, the mean × the
-    marks of the panel as it sat (so a jury of fewer jurors is not a smaller sum)."""
+    places of a full panel (the most any entry received): an entry a juror did not rank (their own, a
+    conflict) counts its mean in that juror's place, so that a missing place is neither a better nor a
+    worse sum, and a jury of fewer jurors is not a smaller sum."""
     have = ~np.isnan(values)
     v = np.where(have, values, 0.0)
     w = np.where(have, w, 0.0)
@@ -159,7 +161,7 @@ def _mean(values: np.ndarray, w: np.ndarray, rule) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = (w * v).sum(axis=-1) / total
     if rule.panel == "sum":
-        mean = mean * have.sum(axis=-1)
+        mean = mean * have.sum(axis=-1).max(initial=0)
     return np.where(total > 0, mean, np.nan)
 
 
@@ -260,8 +262,8 @@ def jury_rankings_of(panel, w: np.ndarray, rule, tie_values: np.ndarray | None =
     ranked = den > 0
     with np.errstate(invalid="ignore", divide="ignore"):
         merit = num / den
-    if rule.panel == "sum":
-        merit = merit * np.diff(np.r_[c.starts, len(c.order)])
+    if rule.panel == "sum":  # the jury's full size, as for a panel (see _mean)
+        merit = merit * c.size[c.jury]
     keys = [np.where(ranked, merit, -np.inf)]
     tie = rule.tie_break
     if tie == "best_rank":

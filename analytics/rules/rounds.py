@@ -89,17 +89,21 @@ class RoundPositions:
 
 def round_results(config: FestivalConfig, lane: str, panels: dict[str, Panel], entries: dict[str, pd.Index],
                   juries: np.ndarray, jurors: pd.Index, factors: dict[str, float] | None = None, *,
-                  keep: bool = True, positions: RoundPositions | None = None) -> LaneRounds:
+                  keep: bool = True, positions: RoundPositions | None = None,
+                  only: set[str] | None = None) -> LaneRounds:
     """Every round of a lane under each jury of ``juries`` (juries × ``jurors``, multiplicities):
     round scores and results of the entries in each round (``entries``); ``factors``: the
     criteria's weights (default: the lane's); ``keep=False``: without the panel scores per
     criterion (``per_criterion`` empty; see :func:`~analytics.rules.official.panel_results`);
     ``positions``: :class:`RoundPositions` of these panels, entries and jurors, when the caller
-    computes many chunks of juries. Cost: O(juries × scores)."""
+    computes many chunks of juries; ``only``: just these rounds (each with the rounds its result weighs
+    among them), the others left out of the result. Cost: O(juries × scores)."""
     factors = config.criterion_weights(lane) if factors is None else factors
     positions = RoundPositions.of(config, panels, entries, jurors) if positions is None else positions
     scores_by_round, results, per_criterion, tiebreak = {}, {}, {}, {}
     for r in config.round_ids:  # a few rounds: not a loop over juries, entries or jurors
+        if only is not None and r not in only:
+            continue
         panel = panels[r]
         codes = positions.codes[r]
         own = juries[:, codes] if len(codes) else np.zeros((len(juries), 0))
@@ -115,7 +119,8 @@ def round_results(config: FestivalConfig, lane: str, panels: dict[str, Panel], e
         for earlier, weight in config.round_weights(r).items():  # the earlier rounds' scores of the entries still in
             total = total + weight * scores_by_round[earlier][:, positions.place[(earlier, r)]]
         results[r] = round_half_up(total, config.rule(r).decimals)
-    return LaneRounds(config.round_ids, entries, scores_by_round, results, per_criterion,
+    rounds = config.round_ids if only is None else tuple(r for r in config.round_ids if r in only)
+    return LaneRounds(rounds, entries, scores_by_round, results, per_criterion,
                       panels[config.round_ids[0]].criteria, tiebreak)
 
 

@@ -143,17 +143,20 @@ def screen_pairs(res: Residuals, *, group: np.ndarray | None = None,
     """Screen every pair of jurors who judged at least ``min_common`` entries in common (with ``group``,
     a code per juror, only pairs within the same group) against the permutation null of the module notes.
 """
-    # each pair of ratings on an entry, a < b (the ratings of an entry are sorted by juror)
-    size = res.size[res.unit]
-    slot = np.arange(len(res.unit)) - res.start[res.unit]
-    later = size - 1 - slot
-    first = np.repeat(np.arange(len(res.unit)), later)
-    offset = np.arange(len(first)) - np.repeat(np.cumsum(later) - later, later)
-    second = first + 1 + offset
-    a, b = res.rater[first], res.rater[second]
+    # each pair of ratings in a cell (an entry, or with groups an entry's jurors of one group), a < b: the
+    # ratings sorted by cell then juror, so that pairs across groups are never made (Σ cell² pairs, not Σ entry²)
+    cell = res.unit.astype(np.int64)
     if group is not None:
-        same = group[a] == group[b]
-        first, second, a, b = first[same], second[same], a[same], b[same]
+        cell = cell * (int(group.max(initial=0)) + 2) + (group[res.rater] + 1)
+    by_cell = np.lexsort((res.rater, cell))
+    cells, cell_start, cell_size = np.unique(cell[by_cell], return_index=True, return_counts=True)
+    where = np.searchsorted(cells, cell[by_cell])
+    slot = np.arange(len(by_cell)) - cell_start[where]
+    later = cell_size[where] - 1 - slot
+    first = np.repeat(np.arange(len(by_cell)), later)
+    offset = np.arange(len(first)) - np.repeat(np.cumsum(later) - later, later)
+    first, second = by_cell[first], by_cell[first + 1 + offset]
+    a, b = res.rater[first], res.rater[second]
     n_r = int(res.rater.max(initial=-1)) + 1
     key = a.astype(np.int64) * max(n_r, 1) + b
     order = np.argsort(key, kind="stable")
