@@ -94,7 +94,9 @@ def leave_one_out(config: FestivalConfig, lane: str, panels: dict[str, Panel], o
 #: a rule over places that breaks ties is left out juror by juror over the whole round (its tie keys move with
 #: the juror left out) while jurors × the round's entries stays within this; beyond it (a field of thousands
 #: ranked in parts), per entry as any rule, the tie-break left to the official ranks and the resampled juries
-WHOLE_MAX = 20_000_000
+WHOLE_MAX = 1_000_000
+#: and computes it a block of units at a time, each block's arrays about this many numbers
+BLOCK_VALUES = 1_000_000
 
 
 def _left_out_each(config: FestivalConfig, panels: dict[str, Panel], official: LaneRounds, jurors: pd.Index,
@@ -180,10 +182,10 @@ def _left_out_whole(config: FestivalConfig, lane: str, panels: dict[str, Panel],
     """:func:`leave_one_out` of ``rounds`` (and only the rounds their results weigh), where one juror's (or
     jury's) absence changes more than the entries they scored (:func:`whole_lane`): the rounds under each
     unit left out (``left(start, stop)``: a block of units × jurors multiplicities), computed whole a block of units at a time
-    (:data:`WHOLE_MAX` numbers), kept as the pairs whose result (with a tie-break: whose place) changes."""
+    (:data:`BLOCK_VALUES` numbers), kept as the pairs whose result (with a tie-break: whose place) changes."""
     needed = {q for r in rounds for q in config.round_weights(r)}
     width = max(1, sum(len(official.entries[q]) for q in needed))
-    step = max(1, WHOLE_MAX // (4 * max(width, len(jurors))))
+    step = max(1, BLOCK_VALUES // max(width, len(jurors)))
     pairs = {r: [] for r in rounds}
     base = {}
     for r in rounds:
