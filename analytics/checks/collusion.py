@@ -34,6 +34,7 @@ from analytics.checks.flags import Flag, FlagKind, in_round
 from analytics.checks.residuals import MAD_TO_SD
 from analytics.checks.shared import Shared, lane_rng
 from analytics.load.festival import Festival
+from analytics.rules.ranked import juries_of
 from analytics.rules.scoring import WEIGHTED_TOTAL
 from analytics.stats.collusion import residuals, screen_groups, screen_pairs
 from analytics.stats.multiple_testing import adjust
@@ -69,16 +70,6 @@ def _robust_z(values: np.ndarray, others: np.ndarray | None = None) -> tuple[np.
     return z, typical
 
 
-def _juries(shared: Shared, lane: str, raters: pd.Index) -> tuple[np.ndarray, pd.Index] | None:
-    """Each rater's jury (a code, -1 for none) where the lane's scores carry ``jury``."""
-    scores = shared.lane_scores(lane)
-    if col.JURY not in scores.columns:
-        return None
-    jury_of = scores.drop_duplicates(col.JUROR_ID).set_index(col.JUROR_ID)[col.JURY]
-    codes, names = pd.factorize(jury_of.reindex(raters), sort=True)
-    return codes, pd.Index(names)
-
-
 def collusion(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
     """The screen of every lane and round (see the module notes): one row per screened pair and jury."""
     shared = Shared.of(data, lanes)
@@ -90,7 +81,7 @@ def collusion(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.
             continue
         rng = lane_rng(checks.seed, f"collusion:{lane}:{rnd}")
         res = residuals(ratings.unit, ratings.rater, ratings.value)
-        juries = _juries(shared, lane, ratings.raters)
+        juries = juries_of(shared.panels(lane).values(), ratings.raters)
         group = juries[0] if juries is not None else None
         pairs = screen_pairs(res, group=group, min_common=checks.collusion_min_common,
                              permutations=checks.collusion_permutations, rng=rng)

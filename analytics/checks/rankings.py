@@ -57,7 +57,7 @@ from analytics.checks.rasch import ENTRY, rasch_table
 from analytics.checks.shared import LaneFit, Shared, lane_rng
 from analytics.load.festival import Festival
 from analytics.rules.official import kept_count
-from analytics.rules.ranked import shown
+from analytics.rules.ranked import juries_of, shown
 from analytics.rules.leave_one_out import DIGITS, LeaveOneOut, leave_one_out, whole_lane
 from analytics.rules.rounds import (LaneRounds, RoundPositions, going_on, lane_panels, official_result, ranks,
                                     round_results)
@@ -128,7 +128,9 @@ class LaneStandings:
         widest = max([n_j, *(len(e) for e in self.official.entries.values()), 1])
         positions = RoundPositions.of(config, self.panels, self.official.entries, self.jurors)  # once, not per chunk
         own = _OwnJurors.of(self.own) if self.own is not None else None
-        juries = _juries_of(config, self.panels, self.jurors)
+        seated = [p for r, p in self.panels.items() if config.rule(r).juries is not None]
+        found = juries_of(seated, self.jurors)
+        juries = None if found is None else np.where(found[0] >= 0, found[0], len(found[1]))  # no jury: one of its own
         within = _OwnJurors.of(juries) if juries is not None else None
         step = max(1, CHUNK_VALUES // widest)
         for start in range(0, n_boot, step):  # chunks of resamples, not resamples
@@ -173,18 +175,6 @@ def _lane(shared: Shared, lane: str, scope: str) -> LaneStandings:
         return LaneStandings(jurors, official, leave_one_out(config, lane, panels, official, jurors, factors), panels,
                              factors, own)
     return shared.memo(("ranking_lane", lane, scope), compute)
-
-
-def _juries_of(config, panels: dict, jurors: pd.Index) -> np.ndarray | None:
-    """Each juror's jury (a code per juror of ``jurors``) where a round's rule has juries of juries
-    (design section 15), else None."""
-    codes: dict = {}
-    for r, panel in panels.items():
-        if config.rule(r).juries is not None and panel.jury_codes is not None:
-            codes.update(zip(panel.jurors_index, panel.jury_index[panel.jury_codes]))
-    if not codes:
-        return None
-    return pd.factorize(pd.Series([codes.get(j, "") for j in jurors]), sort=True)[0]
 
 
 def _own_entry(scores: pd.DataFrame, jurors: pd.Index) -> np.ndarray:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from analytics.load.config import FestivalConfig
 from analytics.rules.official import Panel, entry_results_without_each, round_half_up
+from analytics.rules.ranked import juries_of
 from analytics.rules.rounds import LaneRounds, ranks, round_results
 
 
@@ -157,19 +158,14 @@ def left_out_units(panels: dict[str, Panel], jurors: pd.Index, rules):
     """Who is left out in turn: each juror, or where a round's rule has juries, each jury (labelled
     ``jury <id>``); and ``left(start, stop)``: the juries of multiplicities over ``jurors`` that leave out the
     units ``start … stop - 1`` (a block of units × jurors, never every unit at once)."""
-    with_juries = [p for p, rule in zip(panels.values(), rules) if rule.juries is not None and p.jury_codes is not None]
-    if not with_juries:
+    found = juries_of([p for p, rule in zip(panels.values(), rules) if rule.juries is not None], jurors)
+    if found is None:
         def left_juror(start: int, stop: int) -> np.ndarray:
             block = np.ones((stop - start, len(jurors)))
             block[np.arange(stop - start), np.arange(start, stop)] = 0.0
             return block
         return jurors, left_juror
-    codes = {}
-    for panel in with_juries:
-        for juror, jury in zip(panel.jurors_index, panel.jury_index[panel.jury_codes]):
-            codes[juror] = jury
-    names = pd.Index(sorted(set(codes.values())))
-    member = names.get_indexer([codes.get(j) for j in jurors])
+    member, names = found
 
     def left_jury(start: int, stop: int) -> np.ndarray:
         return (member[None, :] != np.arange(start, stop)[:, None]).astype(float)

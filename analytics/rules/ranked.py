@@ -125,6 +125,21 @@ def results(panel, n_juries: int, weights, rule, tie_values: np.ndarray | None =
     return out
 
 
+def juries_of(panels, jurors: pd.Index) -> tuple[np.ndarray, pd.Index] | None:
+    """Each of ``jurors``' jury within the lane (juries of juries, design section 15), read from the lane's
+    panels (:class:`~analytics.rules.official.Panel` s, which carry ``jury`` where the festival has juries):
+    a code per juror into the juries' ids (-1: in no jury), or None where the lane has no juries. The one
+    reading of who sits on which jury, for the resampled juries, the juries left out and the collusion screen."""
+    named = {}
+    for panel in panels:
+        if panel.jury_codes is not None:
+            named.update(zip(panel.jurors_index, panel.jury_index[panel.jury_codes]))
+    if not named:
+        return None
+    ids = pd.Index(sorted(set(named.values())))
+    return ids.get_indexer([named.get(j) for j in jurors]), ids
+
+
 def _juries_in_chunks(panel, n_juries: int, weights, rule):
     """The juries a chunk at a time: ``(part, multiplicities laid out like the panel, the jury cells)``
     (cells: :class:`JuryCells`, found once, where the rule has juries of juries); none where nobody ranked."""
