@@ -53,6 +53,13 @@ PERFORMANCE_ORDER = "performance_order"
 #: performances (the larger on a tie); a performance judged by fewer has a short panel
 USUAL_PANEL = "usual_panel"
 
+# participation_assessments.csv (design section 17)
+ASSESSOR_ID = "assessor_id"  # a juror or a verifier of jurors.csv who assessed the entry's AI participation
+DIMENSION = "dimension"  # a dimension of [participation] weights
+SHARE = "share"  # the AI share of that dimension, 0 to 100
+#: jurors.csv role of a verifier: assesses AI participation, never scores
+VERIFIER = "verifier"
+
 # conflicts.csv
 REASON = "reason"
 

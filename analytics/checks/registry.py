@@ -26,6 +26,7 @@ from analytics.base.progress import Reporter, silent
 from analytics.checks import (
     affiliation,
     agreement,
+    assessed,
     behaviour,
     collusion,
     coverage,
@@ -49,6 +50,7 @@ from analytics.load.festival import Festival
 REGISTRY: tuple[CheckFamily, ...] = (
     coverage.FAMILY,
     eligibility.FAMILY,
+    assessed.FAMILY,
     score_effects.FAMILY,
     agreement.FAMILY,
     severity.FAMILY,

@@ -70,6 +70,14 @@ class Festival:
     #: performance_order, scored, n_jurors, usual_panel`` (``n_jurors``: who judged it; ``usual_panel``: its round's), one row per performance of an entry in a round that ``scores.csv`` or
     #: ``performances.csv`` names (``scored``: it has a score); ``None`` in a festival whose scores name none
     performances: pd.DataFrame | None = None
+    #: assessed AI participation (design section 17): ``assessor_id, entry_id, dimension, share`` and the entry's
+    #: ``lane``; ``None`` where the festival has no ``participation_assessments.csv``
+    assessments: pd.DataFrame | None = None
+
+    @property
+    def has_assessments(self) -> bool:
+        """Whether the festival's AI participation is assessed (``participation_assessments.csv``)."""
+        return self.assessments is not None
 
     @property
     def has_performances(self) -> bool:
@@ -252,8 +260,11 @@ def read_festival(folder: Path, *, progress: Callable[[int, int, str], None] | N
             sources[name] = f"(no {name}.csv: none declared)"
     if performances is not None and "performances" not in sources:
         sources["performances"] = "(no performances.csv: every performance scored counts once, with no base points)"
+    assessments = tables.get("participation_assessments")
+    if assessments is not None:
+        assessments[col.LANE] = assessments[col.ENTRY_ID].map(lane_of_entry).astype("str")
     return Festival(folder, config, entries, jurors, scores, assignments, tables["conflicts"], tables["decisions"],
-                    sources, performances=performances), log
+                    sources, performances=performances, assessments=assessments), log
 
 
 def _performances(scores: pd.DataFrame, listed: pd.DataFrame | None, lane_of_entry: pd.Series,
@@ -357,6 +368,10 @@ def _scored_pairs(scores: pd.DataFrame, within: list[str] | None = None) -> pd.D
 
 
 def _default_assignments(entries: pd.DataFrame, jurors: pd.DataFrame) -> pd.DataFrame:
+    """Every panel member × every entry of their lane; a verifier (role ``verifier``: assesses AI participation,
+    design section 17) scores nothing and is expected to score nothing."""
+    if col.ROLE in jurors.columns:
+        jurors = jurors[jurors[col.ROLE].fillna("").astype("str").str.strip().str.lower() != col.VERIFIER]
     pairs = juror_lanes(jurors).merge(entries[[col.ENTRY_ID, col.CATEGORY]], left_on=col.LANE, right_on=col.CATEGORY)
     out = pairs[[col.JUROR_ID, col.ENTRY_ID, col.LANE]].assign(**{col.ROUND: ""})
     out.insert(0, col.SOURCE_ROW, pd.array([pd.NA] * len(out), dtype="Int64"))

@@ -190,7 +190,19 @@ def table_specs(config: FestivalConfig | None) -> dict[str, TableSpec]:
         required=False,
         description="optional, append-only; the chair's decisions on flags",
     )
-    return {t.name: t for t in (entries, jurors, scores, assignments, performances, conflicts, decisions)}
+    assessments = TableSpec(
+        "participation_assessments",
+        (
+            ColumnSpec(col.ASSESSOR_ID, "id", description="a juror_id of jurors.csv (a juror, or a verifier: role verifier)"),
+            ColumnSpec(col.ENTRY_ID, "id", description="an entry_id of entries.csv"),
+            ColumnSpec(col.DIMENSION, "id", description="a dimension of [participation] weights"),
+            ColumnSpec(col.SHARE, "share", description="the assessed AI share of the dimension, 0 to 100"),
+        ),
+        key=(col.ASSESSOR_ID, col.ENTRY_ID, col.DIMENSION),
+        required=False,
+        description="optional; assessors' shares of AI participation per entry and dimension (design section 17)",
+    )
+    return {t.name: t for t in (entries, jurors, scores, assignments, performances, conflicts, decisions, assessments)}
 
 
 TABLE_NAMES = tuple(table_specs(None))

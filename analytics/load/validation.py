@@ -132,6 +132,27 @@ def _rasch_facets_named(tables: dict[str, pd.DataFrame], sources: dict[str, str]
                     "names it as a facet of the model; add the column or remove the facet)")
 
 
+def _assessments_valid(tables: dict[str, pd.DataFrame], sources: dict[str, str], config: FestivalConfig,
+                       entries: pd.DataFrame, jurors: pd.DataFrame, log: ProblemLog) -> None:
+    """``participation_assessments.csv`` (design section 17): it needs ``[participation]`` (its dimensions);
+    each row names an entry of entries.csv, an assessor of jurors.csv and a dimension of the weights."""
+    table = tables.get("participation_assessments")
+    if table is None:
+        return
+    source = sources["participation_assessments"]
+    if config.participation is None:
+        log.add("festival.toml", None, "participation", None,
+                f"a [participation] section with the dimensions' weights: {source} assesses AI participation per "
+                "dimension (add [participation] weights, or remove the assessments)")
+        return
+    dimensions = list(config.participation.dimensions)
+    _unknown(table, col.DIMENSION, dimensions, source,
+             "a dimension of festival.toml [participation] weights: " + ", ".join(dimensions), log)
+    _unknown(table, col.ENTRY_ID, list(entries[col.ENTRY_ID]), source, "an entry_id listed in entries", log)
+    _unknown(table, col.ASSESSOR_ID, list(jurors[col.JUROR_ID]), source,
+             "a juror_id listed in jurors (a juror, or a verifier: role verifier)", log)
+
+
 #: the tie-breaks ``[aggregation] tie_break`` knows by name; any other name is a column of entries.csv
 TIE_BREAKS = ("none", "best_rank", "more_first")
 
@@ -200,6 +221,7 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
                         f"jurors.csv and entries.csv)")
     _rasch_facets_named(tables, sources, config, log)
     _tie_breaks_named(entries, jurors, sources, config, log)
+    _assessments_valid(tables, sources, config, entries, jurors, log)
     _performances_named(tables, sources, log)
     lane_of_entry = pd.Series(entries[col.CATEGORY].to_numpy(), index=entries[col.ENTRY_ID]).groupby(level=0).first()
     panel_of_juror = pd.Series(jurors[col.PANEL].to_numpy(), index=jurors[col.JUROR_ID]).groupby(level=0).first()

@@ -28,8 +28,8 @@ SHOWN_STANDINGS = 5
 def output_tables(gate: GateResult) -> dict[str, pd.DataFrame]:
     """The tables ``jury check --out`` writes, by file name (without ``.csv``); all after the decisions."""
     after = gate.after
-    checks = {name: after[name] for name in output_names()
-              if name in after and not (name == "score_effects" and after[name].empty)}
+    checks = {name: after[name] for name in output_names()  # (a table a festival has nothing for is not written)
+              if name in after and not (name in ("score_effects", "participation_assessed") and after[name].empty)}
     for name in list(checks):
         checks.update(after.companions(name))
     return {"flags": gate.flags, **checks, "lanes": after.lane_summary, "missing_scores": after.missing_scores,

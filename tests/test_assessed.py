@@ -1,0 +1,176 @@
+"""Assessed AI participation (design section 17, issue 25 items 1 to 4): the assessments table at load, the
+assessed shares with their intervals and p_eligible, the assessors' agreement and lean, and the four flags.
+
+A small festival written here: one lane whose minimum is 51%, two dimensions weighted 50/50, three verifiers
+(jurors.csv role verifier: they assess and never score) and two jurors who score.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analytics import load_festival
+from analytics.checks.assessed import assessed, assessed_flags, assessment_companions
+from analytics.checks.shared import Shared
+from analytics.load.festival import FestivalDataError
+
+TOML = """\
+[festival]
+name = "Assessed"
+synthetic = true
+[scale]
+min = 1
+max = 10
+[[criteria]]
+id = "overall"
+label = "Overall"
+[[lanes]]
+id = "gc"
+name = "Generative Cinema"
+ai_share_min = 51
+[participation]
+weights = { writing = 50, generation = 50 }
+[checks]
+bootstrap_resamples = 4000
+seed = 7
+"""
+
+#: entry -> declared ai_share and per assessor (writing, generation): E1 well above the line (declared 74 within
+#: its assessed blends 68-76), E2 across it,
+#: E3 wholly below it, E4 declared 80 where the assessors see about 60; E5 has no assessment
+ENTRIES = {"E1": 74.0, "E2": 52.0, "E3": 58.0, "E4": 80.0, "E5": 70.0}
+SHARES = {
+    "E1": {"V1": (80, 70), "V2": (78, 74), "V3": (70, 66)},
+    "E2": {"V1": (56, 52), "V2": (50, 54), "V3": (44, 48)},
+    "E3": {"V1": (40, 44), "V2": (42, 38), "V3": (36, 34)},
+    "E4": {"V1": (62, 60), "V2": (64, 58), "V3": (56, 54)},
+}
+
+
+def write(folder: Path, *, shares=SHARES, extra_rows: list[str] | None = None, toml: str = TOML) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "festival.toml").write_text(toml, encoding="utf-8")
+    (folder / "entries.csv").write_text("entry_id,title,category,ai_share,share_writing,share_generation\n" + "".join(
+        f"{e},Film {e},gc,{s},{s},{s}\n" for e, s in ENTRIES.items()), encoding="utf-8")
+    (folder / "jurors.csv").write_text(
+        "juror_id,name,panel,role\nJ1,Juror One,gc,member\nJ2,Juror Two,gc,member\n"
+        "V1,Verifier One,gc,verifier\nV2,Verifier Two,gc,verifier\nV3,Verifier Three,gc,verifier\n", encoding="utf-8")
+    (folder / "scores.csv").write_text("entry_id,juror_id,criterion,score\n" + "".join(
+        f"{e},{j},overall,{5 + i % 3}\n" for i, e in enumerate(ENTRIES) for j in ("J1", "J2")), encoding="utf-8")
+    rows = [f"{a},{e},{d},{v}" for e, by in shares.items() for a, pair in by.items()
+            for d, v in zip(("writing", "generation"), pair)]
+    (folder / "participation_assessments.csv").write_text(
+        "assessor_id,entry_id,dimension,share\n" + "\n".join(rows + (extra_rows or [])) + "\n", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def festival(tmp_path_factory):
+    return load_festival(write(tmp_path_factory.mktemp("assessed") / "f"))
+
+
+@pytest.fixture(scope="module")
+def table(festival):
+    return assessed(festival)
+
+
+# --- 1. the table at load ---------------------------------------------------------------------
+
+def problems(folder: Path) -> list[tuple]:
+    with pytest.raises(FestivalDataError) as caught:
+        load_festival(folder)
+    return [(p.file, p.row, p.column, p.value) for p in caught.value.problems]
+
+
+def test_every_bad_assessment_is_listed_at_once(tmp_path):
+    bad = ["V1,E1,sound,50", "V2,E1,writing,120", "X9,E1,writing,50", "V1,E1,writing,80", "V1,E9,writing,50"]
+    found = problems(write(tmp_path / "f", extra_rows=bad))
+    rows = {(f, c, v) for f, r, c, v in found}
+    assert ("participation_assessments.csv", "dimension", "sound") in rows  # not a dimension of the weights
+    assert ("participation_assessments.csv", "share", "120") in rows  # off 0-100
+    assert ("participation_assessments.csv", "assessor_id", "X9") in rows  # not in jurors.csv
+    assert ("participation_assessments.csv", "entry_id", "E9") in rows  # not in entries.csv
+    # V1 × E1 × writing twice (rows 2 and 29); V2's row 27 both off the scale and a second V2 × E1 × writing
+    assert ("participation_assessments.csv", 29, "(assessor_id, entry_id, dimension)", "V1 × E1 × writing") in found
+    assert ("participation_assessments.csv", 27, "(assessor_id, entry_id, dimension)", "V2 × E1 × writing") in found
+    assert len(found) == 6
+
+
+def test_assessments_without_participation_name_both(tmp_path):
+    toml = TOML.replace("[participation]\nweights = { writing = 50, generation = 50 }\n", "")
+    found = problems(write(tmp_path / "f", toml=toml))
+    assert ("festival.toml", None, "participation", None) in found
+
+
+def test_a_verifier_is_expected_to_score_nothing(festival):
+    from analytics.checks.registry import run_checks
+
+    result = run_checks(festival)
+    assert result.missing_scores.empty  # V1-V3 score nothing and nothing is missing
+    assert not set(result["juror_behaviour"]["juror_id"]) & {"V1", "V2", "V3"}
+
+
+# --- 2. the assessed shares ----------------------------------------------------------------------
+
+def test_means_and_blends_are_the_assessors_means(table):
+    blended = table[table["dimension"] == "blended"].set_index("entry_id")
+    for e, by in SHARES.items():
+        expected = np.mean([0.5 * w + 0.5 * g for w, g in by.values()])
+        assert blended.loc[e, "assessed"] == pytest.approx(expected)
+        rows = table[(table["entry_id"] == e) & (table["dimension"] == "writing")]
+        assert rows["assessed"].iloc[0] == pytest.approx(np.mean([w for w, _ in by.values()]))
+    assert blended.loc["E1", "declared"] == 74.0 and "E5" not in blended.index
+
+
+def test_p_eligible_matches_the_exact_bootstrap_of_three_assessors(table):
+    """Three assessors: the 27 ordered panels drawn with replacement are equally likely; p_eligible is the
+    share of 4,000 draws whose blend reaches 51, within 4 binomial standard errors of the exact share."""
+    blended = table[table["dimension"] == "blended"].set_index("entry_id")
+    for e, by in SHARES.items():
+        blends = [0.5 * w + 0.5 * g for w, g in by.values()]
+        exact = np.mean([np.mean(panel) >= 51 for panel in itertools.product(blends, repeat=3)])
+        got = blended.loc[e, "p_eligible"]
+        assert got == pytest.approx(exact, abs=4 * np.sqrt(exact * (1 - exact) / 4000) + 1e-12), e
+        # the interval is from the same panels: within the range of the three blends
+        assert min(blends) - 1e-9 <= blended.loc[e, "ci_low"] <= blended.loc[e, "ci_high"] <= max(blends) + 1e-9
+
+
+# --- 3. agreement and lean of assessors ----------------------------------------------------------
+
+def test_lean_is_each_assessors_mean_against_the_others_on_a_complete_design(festival):
+    """Every assessor assessed every entry and dimension: the additive model's assessor effect is the assessor's
+    mean minus the mean of the assessors' means."""
+    lean = assessment_companions(Shared(festival))["assessor_lean"].set_index("assessor_id")
+    means = {a: np.mean([v for by in SHARES.values() for v in by[a]]) for a in ("V1", "V2", "V3")}
+    centre = np.mean(list(means.values()))
+    for a, m in means.items():
+        assert lean.loc[a, "lean"] == pytest.approx(m - centre, abs=1e-9)
+        assert lean.loc[a, "ci_low"] < lean.loc[a, "lean"] < lean.loc[a, "ci_high"]
+    assert lean.loc["V3", "lean"] < 0  # V3 rates AI participation lowest
+
+
+def test_agreement_per_dimension_is_krippendorffs_alpha_of_the_peer_library(festival):
+    krippendorff = pytest.importorskip("krippendorff")
+    agreement = assessment_companions(Shared(festival))["assessment_agreement"].set_index("dimension")
+    for k, dimension in enumerate(("writing", "generation")):
+        matrix = np.array([[by[a][k] for e, by in SHARES.items()] for a in ("V1", "V2", "V3")], dtype=float)
+        expected = krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval")
+        assert agreement.loc[dimension, "alpha_interval"] == pytest.approx(expected, abs=1e-9)
+
+
+# --- 4. flags ------------------------------------------------------------------------------------
+
+def test_the_four_flags(festival, table):
+    flags = {(f.check, f.entry_id) for f in assessed_flags(festival, table)}
+    assert ("ai_share_assessed_below", "E3") in flags  # blends 42, 40, 35: wholly below 51
+    assert ("ai_share_uncertain", "E2") in flags  # blends 54, 52, 46: across 51
+    assert ("disclosure_disputed", "E4") in flags  # declared 80, assessed about 59
+    assert ("assessment_missing", "") in flags  # E5
+    assert not {c for c, e in flags if e == "E1"}  # blends 75, 76, 68: well above the line, its declared 74 within
+    missing = [f for f in assessed_flags(festival, table) if f.check == "assessment_missing"]
+    assert "E5" in missing[0].message
