@@ -37,7 +37,8 @@ def test_readme_documents_every_table_and_column():
         assert f"`{spec.file}`" in readme, spec.file
         for column in spec.columns:
             assert re.search(rf"`{column.name}`", readme), f"{spec.file}: {column.name}"
-    assert TABLE_NAMES == ("entries", "jurors", "scores", "assignments", "performances", "conflicts", "decisions")
+    assert TABLE_NAMES == ("entries", "jurors", "scores", "assignments", "performances", "conflicts", "decisions",
+                           "participation_assessments")
 
 
 def test_readme_quick_start_is_two_commands():

@@ -97,8 +97,16 @@ class Festival:
 
     @property
     def juror_lanes(self) -> pd.DataFrame:
-        """One row per juror × lane they judge: ``juror_id, lane`` (a juror on several panels has several)."""
-        return juror_lanes(self.jurors)[[col.JUROR_ID, col.LANE]]
+        """One row per juror × lane they judge: ``juror_id, lane`` (a juror on several panels has several); a
+        verifier (role ``verifier``, design section 17) judges nothing and has none."""
+        return juror_lanes(self.jurors[~self.is_verifier])[[col.JUROR_ID, col.LANE]]
+
+    @property
+    def is_verifier(self) -> pd.Series:
+        """Per row of ``jurors``: a verifier, who assesses AI participation and never scores (design section 17)."""
+        if col.ROLE not in self.jurors.columns:
+            return pd.Series(False, index=self.jurors.index)
+        return self.jurors[col.ROLE].fillna("").astype("str").str.strip().str.lower() == col.VERIFIER
 
     @property
     def assignments_declared(self) -> bool:
