@@ -2,13 +2,16 @@
 
 Where the festival has ``participation_assessments.csv``, assessors (jurors, or verifiers: ``jurors.csv`` role
 ``verifier``, who assess and never score) give each entry's AI share per dimension of ``[participation]
-weights``. Per lane, entry and dimension: the assessors' mean share; and the blended share, ``Σ weight ×
-share`` of each assessor who assessed every dimension, their mean. Each with a 95% interval from the same
-``[checks] bootstrap_resamples`` panels of assessors, drawn with replacement from the entry's own (percentile
-interval; with three assessors it is close to the range of their values, which is what three assessors can
-tell); ``p_eligible``: the share of those panels whose blend reaches the lane's ``ai_share_min``, so the
-interval and the probability never disagree. An entry with no assessor who assessed every dimension has no
-blend. ``declared`` beside: the entry's ``share_<dimension>``, and ``ai_share`` for the blend.
+weights``. An assessor who rates AI participation higher or lower than the others on every entry (their
+*lean*: the assessor effect of the additive model share = entry × dimension + assessor, as a juror's severity)
+would move every entry their way, so each share is read with the assessor's lean taken off, the leans centred
+on the median assessor's (one assessor far from the others does not move the rest). Per lane, entry and
+dimension: the assessors' mean (so adjusted) share with a 95% interval, ``mean ± t(n − 1) · sd / √n`` over the
+assessors; and the blended share, ``Σ weight × share`` of each assessor who assessed every dimension, their mean
+with its interval the same way. ``p_eligible``: the share of ``[checks] bootstrap_resamples`` panels of the
+entry's assessors, drawn with replacement, whose blend reaches the lane's ``ai_share_min``. ``assessed_raw``:
+the plain mean, before the leans. ``declared`` beside: the entry's ``share_<dimension>``, and ``ai_share`` for the
+blend. An entry with no assessor who assessed every dimension has no blend.
 
 ``participation_assessed.csv``: ``lane, entry_id, dimension`` (``blended`` for the blend), ``n_assessors,
 assessed, ci_low, ci_high, declared, minimum, p_eligible``. Companions: ``assessment_agreement.csv`` (per lane
@@ -20,7 +23,8 @@ Flags, in a lane with a minimum (``ai_share_min``) for entries in competition:
 
 - ``ai_share_assessed_below`` (blocker): the blend's interval lies wholly below the minimum;
 - ``ai_share_uncertain`` (blocker, until the chair decides): the interval straddles the minimum;
-- ``disclosure_disputed`` (warning): the declared share lies outside the assessed interval;
+- ``disclosure_disputed`` (warning): the declared share lies outside the assessed interval by more than
+  ``[participation] dispute_margin`` points;
 - ``assessment_missing`` (warning, one per lane): entries of a lane with assessments that have none, listed.
 
 Cost: O(assessments) for the means, O(resamples × the entries' assessors) for ``p_eligible``, in chunks.
@@ -30,6 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from analytics.base import columns as col
 from analytics.checks.family import CheckFamily
@@ -38,10 +43,9 @@ from analytics.checks.severity import _severity_one
 from analytics.checks.shared import LaneFit, Shared, lane_rng
 from analytics.load.config import FestivalConfig
 from analytics.load.festival import Festival
-from analytics.stats.streaming import Tails, tail_size
 
-ASSESSED_COLUMNS = [col.LANE, col.ENTRY_ID, col.DIMENSION, "n_assessors", "assessed", "ci_low", "ci_high", "declared",
-                    "minimum", "p_eligible"]
+ASSESSED_COLUMNS = [col.LANE, col.ENTRY_ID, col.DIMENSION, "n_assessors", "assessed", "ci_low", "ci_high",
+                    "assessed_raw", "declared", "minimum", "p_eligible"]
 BLENDED = "blended"
 
 AI_SHARE_ASSESSED_BELOW = FlagKind("ai_share_assessed_below", "blocker")
@@ -58,36 +62,49 @@ def configured(config: FestivalConfig) -> bool:
     return config.participation is not None
 
 
-QS = (0.025, 0.975)
+def _owner_means(values: np.ndarray, owner: np.ndarray, n_owners: int) -> tuple[np.ndarray, ...]:
+    """Per owner (an entry and dimension, or an entry's blend): the number of values, their mean and the 95%
+    interval ``mean ± t(n − 1, 0.975) · sd / √n`` (NaN for fewer than two). O(values)."""
+    n = np.bincount(owner, minlength=n_owners).astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(owner, values, minlength=n_owners) / n
+        sd = np.sqrt(np.bincount(owner, (values - mean[owner]) ** 2, minlength=n_owners) / (n - 1))
+        half = np.where(n >= 2, special.stdtrit(np.maximum(n - 1, 1), 0.975), np.nan) * sd / np.sqrt(n)
+    return n.astype(int), mean, mean - half, mean + half
 
 
-def _resampled(values: np.ndarray, owner: np.ndarray, n_owners: int, resamples: int, rng: np.random.Generator,
-               minimum: float | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each owner's mean of ``values`` (one per assessor, grouped by ``owner``) over ``resamples`` panels of its
-    assessors drawn with replacement: the 95% percentile interval (low, high) and the share of panels whose mean
-    reaches ``minimum`` (NaN without one, or for an owner with no value). A chunk of panels at a time, the
-    intervals kept as tails (:class:`~analytics.stats.streaming.Tails`): memory O(owners)."""
+def _p_reaching(values: np.ndarray, owner: np.ndarray, n_owners: int, resamples: int, rng: np.random.Generator,
+                minimum: float) -> np.ndarray:
+    """Per owner, the share of ``resamples`` panels of its values drawn with replacement whose mean reaches
+    ``minimum`` (NaN for an owner with none). A chunk of panels at a time: memory O(values)."""
     order = np.argsort(owner, kind="stable")
     values, owner = values[order], owner[order]
     size = np.bincount(owner, minlength=n_owners)
     start = np.r_[0, np.cumsum(size)[:-1]]
     have = np.flatnonzero(size)
-    tails = Tails(len(have), tail_size(resamples, QS))
     reached = np.zeros(len(have))
     step = max(1, CHUNK_VALUES // max(len(values), 1))
     for done in range(0, resamples if len(values) else 0, step):  # chunks of panels, not panels
         b = min(step, resamples - done)
         pick = start[owner] + np.minimum((rng.random((b, len(values))) * size[owner]).astype(np.int64), size[owner] - 1)
-        means = np.add.reduceat(values[pick], start[have], axis=1) / size[have]
-        tails.add(means)
-        if minimum is not None:
-            reached += (means >= minimum - 1e-9).sum(axis=0)
-    low, high, p = np.full(n_owners, np.nan), np.full(n_owners, np.nan), np.full(n_owners, np.nan)
-    if len(values):
-        low[have], high[have] = tails.quantiles(QS)
-        if minimum is not None:
-            p[have] = reached / resamples
-    return low, high, p
+        reached += (np.add.reduceat(values[pick], start[have], axis=1) / size[have] >= minimum - 1e-9).sum(axis=0)
+    p = np.full(n_owners, np.nan)
+    p[have] = reached / max(resamples, 1)
+    return p
+
+
+def assessor_leans(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each assessor's lean in one lane's assessments (``assessor_id, lean, ci_low, ci_high, n_assessments``): the
+    assessor effect of the additive model share = entry × dimension + assessor, with its 95% interval, as a juror's
+    severity (:func:`analytics.checks.severity._severity_one`); empty with fewer than two assessors."""
+    columns = [col.ASSESSOR_ID, "lean", "ci_low", "ci_high", "n_assessments"]
+    if rows[col.ASSESSOR_ID].nunique() < 2:
+        return pd.DataFrame(columns=columns)
+    units = pd.DataFrame({col.ENTRY_ID: rows[col.ENTRY_ID] + "\x1f" + rows[col.DIMENSION],
+                          col.JUROR_ID: rows[col.ASSESSOR_ID], col.SCORE: rows[col.SHARE].astype(float)})
+    one = _severity_one(LaneFit.of(units))
+    return pd.DataFrame({col.ASSESSOR_ID: one[col.JUROR_ID], "lean": one["severity"], "ci_low": one["ci_low"],
+                         "ci_high": one["ci_high"], "n_assessments": one["n_scores"]})[columns]
 
 
 def assessed(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
@@ -104,15 +121,19 @@ def assessed(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.D
         minimum = config.lane(lane).ai_share_min
         checks = config.checks
         rng = lane_rng(checks.seed, f"assessed:{lane}")
+        leans = assessor_leans(rows).set_index(col.ASSESSOR_ID)["lean"]
+        leans = leans - leans.median() if len(leans) else leans  # centred on the median assessor's
+        rows = rows.assign(raw=rows[col.SHARE].astype(float),
+                           **{col.SHARE: rows[col.SHARE].astype(float) - rows[col.ASSESSOR_ID].map(leans).fillna(0.0)})
         cell, cells = pd.MultiIndex.from_frame(rows[[col.ENTRY_ID, col.DIMENSION]]).factorize(sort=True)
         cells = pd.MultiIndex.from_tuples(list(cells), names=[col.ENTRY_ID, col.DIMENSION])
-        per = rows.groupby([col.ENTRY_ID, col.DIMENSION])[col.SHARE].agg(["size", "mean"]).reindex(cells).reset_index()
-        low, high, _ = _resampled(rows[col.SHARE].to_numpy(dtype=float), cell, len(cells), checks.bootstrap_resamples, rng)
+        n, mean, low, high = _owner_means(rows[col.SHARE].to_numpy(dtype=float), cell, len(cells))
+        raw = np.bincount(cell, rows["raw"].to_numpy(), minlength=len(cells)) / np.maximum(n, 1)
+        ids, dims_of = cells.get_level_values(0), cells.get_level_values(1)
         declared_of = {d: entries[col.share_column(d)] if col.share_column(d) in entries else None for d in weights}
-        declared = [declared_of[d].get(e, np.nan) if declared_of[d] is not None else np.nan
-                    for e, d in zip(per[col.ENTRY_ID], per[col.DIMENSION])]
-        frames.append(pd.DataFrame({col.LANE: lane, col.ENTRY_ID: per[col.ENTRY_ID], col.DIMENSION: per[col.DIMENSION],
-                                    "n_assessors": per["size"], "assessed": per["mean"], "ci_low": low, "ci_high": high,
+        declared = [declared_of[d].get(e, np.nan) if declared_of[d] is not None else np.nan for e, d in zip(ids, dims_of)]
+        frames.append(pd.DataFrame({col.LANE: lane, col.ENTRY_ID: ids, col.DIMENSION: dims_of, "n_assessors": n,
+                                    "assessed": mean, "ci_low": low, "ci_high": high, "assessed_raw": raw,
                                     "declared": declared, "minimum": np.nan, "p_eligible": np.nan}))
         frames.append(_blended(shared, lane, rows, weights, entries, minimum, rng))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ASSESSED_COLUMNS)
@@ -124,21 +145,24 @@ def assessed(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.D
 def _blended(shared: Shared, lane: str, rows: pd.DataFrame, weights: dict[str, float], entries: pd.DataFrame,
              minimum: float | None, rng: np.random.Generator) -> pd.DataFrame:
     """The blend per entry: each complete assessor's weighted share, their mean, the interval and
-    ``p_eligible`` from resampled panels of the entry's complete assessors."""
+    ``p_eligible`` from resampled panels of the entry's complete assessors (the shares with the leans taken off)."""
     dims = list(weights)
     wide = rows.pivot_table(index=[col.ENTRY_ID, col.ASSESSOR_ID], columns=col.DIMENSION, values=col.SHARE,
                             aggfunc="first").reindex(columns=dims)
     complete = wide.dropna()
-    blend = complete.to_numpy() @ np.array([weights[d] for d in dims])
+    factor = np.array([weights[d] for d in dims])
+    blend = complete.to_numpy() @ factor
+    raw_wide = rows.pivot_table(index=[col.ENTRY_ID, col.ASSESSOR_ID], columns=col.DIMENSION, values="raw",
+                                aggfunc="first").reindex(columns=dims).reindex(complete.index)
     entry_ids = pd.Index(sorted(rows[col.ENTRY_ID].unique()))
     owner = entry_ids.get_indexer(complete.index.get_level_values(0))
-    n = np.bincount(owner, minlength=len(entry_ids))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.bincount(owner, blend, minlength=len(entry_ids)) / n
-    low, high, p = _resampled(blend, owner, len(entry_ids), shared.config.checks.bootstrap_resamples, rng, minimum)
+    n, mean, low, high = _owner_means(blend, owner, len(entry_ids))
+    raw = np.bincount(owner, raw_wide.to_numpy() @ factor, minlength=len(entry_ids)) / np.maximum(n, 1)
+    p = (np.full(len(entry_ids), np.nan) if minimum is None else
+         _p_reaching(blend, owner, len(entry_ids), shared.config.checks.bootstrap_resamples, rng, minimum))
     declared = entries[col.AI_SHARE].reindex(entry_ids).to_numpy(dtype=float) if col.AI_SHARE in entries else np.nan
     return pd.DataFrame({col.LANE: lane, col.ENTRY_ID: entry_ids, col.DIMENSION: BLENDED, "n_assessors": n,
-                         "assessed": mean, "ci_low": low, "ci_high": high, "declared": declared,
+                         "assessed": mean, "ci_low": low, "ci_high": high, "assessed_raw": raw, "declared": declared,
                          "minimum": np.nan if minimum is None else minimum, "p_eligible": p})
 
 
@@ -162,17 +186,11 @@ def assessment_companions(data: Festival | Shared) -> dict[str, pd.DataFrame]:
                 agreement_rows.append({col.LANE: lane, col.DIMENSION: dimension, "alpha_interval": alpha,
                                        "icc_a1": coefficient, "n_entries": part[col.ENTRY_ID].nunique(),
                                        "n_assessors": part[col.ASSESSOR_ID].nunique()})
-            units = rows.assign(**{col.ENTRY_ID: rows[col.ENTRY_ID] + "\x1f" + rows[col.DIMENSION],
-                                   col.JUROR_ID: rows[col.ASSESSOR_ID], col.SCORE: rows[col.SHARE]})
-            if units[col.JUROR_ID].nunique() >= 2:
-                one = _severity_one(LaneFit.of(units[[col.ENTRY_ID, col.JUROR_ID, col.SCORE]]))
-                lean_parts.append(pd.DataFrame({col.LANE: lane, col.ASSESSOR_ID: one[col.JUROR_ID], "lean": one["severity"],
-                                                "ci_low": one["ci_low"], "ci_high": one["ci_high"],
-                                                "n_assessments": one["n_scores"]}))
+            lean_parts.append(assessor_leans(rows).assign(**{col.LANE: lane}))
     agreement = pd.DataFrame(agreement_rows, columns=[col.LANE, col.DIMENSION, "alpha_interval", "icc_a1", "n_entries",
                                                       "n_assessors"])
-    lean = (pd.concat(lean_parts, ignore_index=True) if lean_parts else
-            pd.DataFrame(columns=[col.LANE, col.ASSESSOR_ID, "lean", "ci_low", "ci_high", "n_assessments"]))
+    columns = [col.LANE, col.ASSESSOR_ID, "lean", "ci_low", "ci_high", "n_assessments"]
+    lean = pd.concat(lean_parts, ignore_index=True)[columns] if lean_parts else pd.DataFrame(columns=columns)
     return {"assessment_agreement": agreement, "assessor_lean": lean}
 
 
@@ -188,8 +206,8 @@ def assessed_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
     for row in blended.itertuples(index=False):
         lane = config.lane(row.lane)
         what = f"{names[row.lane]}: {row.entry_id} ({titles.get(row.entry_id, '')})"
-        interval = (f"{row.assessed:.1f}% (95% interval over resampled assessors {row.ci_low:.1f} to {row.ci_high:.1f}, "
-                    f"{row.n_assessors} assessors)")
+        interval = (f"{row.assessed:.1f}% (95% interval {row.ci_low:.1f} to {row.ci_high:.1f}, {row.n_assessors} "
+                    "assessors, each assessor's lean taken off)")
         if lane.ai_share_min is not None and lane.in_competition and not np.isnan(row.ci_high):
             minimum = lane.ai_share_min
             if row.ci_high < minimum:
@@ -203,9 +221,12 @@ def assessed_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
                     f"{minimum:g}% (it reaches it in {row.p_eligible:.0%} of resampled assessor panels): the chair "
                     "decides whether it stays in competition.",
                     entry_id=row.entry_id, value=row.p_eligible, threshold=minimum))
-        if not np.isnan(row.declared) and not np.isnan(row.ci_low) and not row.ci_low <= row.declared <= row.ci_high:
+        margin = config.participation.dispute_margin
+        if not np.isnan(row.declared) and not np.isnan(row.ci_low) and not (
+                row.ci_low - margin <= row.declared <= row.ci_high + margin):
             flags.append(DISCLOSURE_DISPUTED.flag(row.lane,
-                f"{what}: it declares {row.declared:g}% AI participation, outside the assessors' {interval}.",
+                f"{what}: it declares {row.declared:g}% AI participation, more than {margin:g} points outside the "
+                f"assessors' {interval}.",
                 entry_id=row.entry_id, value=row.declared, threshold=row.assessed))
     assessed_lanes = set(festival.assessments[col.LANE])
     have = set(festival.assessments[col.ENTRY_ID])

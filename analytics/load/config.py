@@ -190,6 +190,8 @@ class Participation(_Section):
     weights: dict[Identifier, Positive]
     disclosure_tolerance: Share = 10.0
     near_threshold_margin: Share = 3.0
+    #: points by which a declared share may lie outside the assessors' interval before it is disputed (design section 17)
+    dispute_margin: Share = 3.0
 
     @field_validator("weights")
     @classmethod
