@@ -30,6 +30,14 @@ Changes since:
   column is unchanged.
 - ``collusion.csv`` (issue 24: the collusion screen runs on every festival): the pairs of jurors who judged
   eight entries or more in common, none flagged in these folders; every other table is unchanged.
+- The demo gains assessed AI participation (issue 25): three verifiers (``jurors.csv`` role ``verifier``, who
+  score nothing) assess every Generative Cinema entry in ``participation_assessments.csv``; GC-16 now declares 58%
+  (its dimension shares with it), which the verifiers put at 45-50%. ``jury check --out`` on the demo also writes
+  ``participation_assessed.csv``, ``assessment_agreement.csv`` and ``assessor_lean.csv``; ``eligibility.csv`` and
+  ``score_effects.csv`` follow GC-16's new declaration; ``flags.csv`` gains the assessed-participation flags (GC-16
+  and GC-21 assessed below the line, GC-14 across it, GC-16 disputed, VF03's lean). With the chair's decisions
+  (``demo-decisions.csv`` disqualifies GC-16 and keeps GC-14) every table of ``demo-decided`` follows GC-16 leaving
+  the lane; ``demo``'s other tables are unchanged.
 - ``juror_severity.csv`` gains a ``reason`` column (issue 21: why a juror has no severity where
   each juror scored one entry), empty in every folder here; every number is unchanged.
 """

@@ -55,8 +55,10 @@ def test_labelled_synthetic(demo):
 def test_shape_of_the_demo(demo):
     lanes = demo.entries["category"].value_counts()
     assert len(demo.entries) == 60 and lanes["generative_cinema"] == 25 and len(lanes) == 4
-    gc_panel = demo.jurors[demo.jurors["panel"] == "generative_cinema"]
+    gc_panel = demo.jurors[(demo.jurors["panel"] == "generative_cinema") & ~demo.is_verifier]
     assert len(gc_panel) == 9 and set(gc_panel["faction"]) == {"art", "technology", "ethics", "community"}
+    assert demo.jurors.loc[demo.is_verifier, "juror_id"].tolist() == ["VF01", "VF02", "VF03"]  # they assess, never score
+    assert not demo.scores["juror_id"].isin(["VF01", "VF02", "VF03"]).any()
     titles = demo.entries["title"]
     assert titles.str.contains(r"[\u4e00-\u9fff]").sum() >= 15 and titles.str.contains(r"^[A-Z]").sum() >= 15
     assert demo.entries["tools"].str.contains("Veo 3|runway gen-4|in-house").any()
@@ -104,7 +106,7 @@ def test_near_tie_is_one_ninetieth_of_a_point(demo, planted):
 
 def test_nothing_else_is_anomalous(demo, planted):
     entries = demo.entries.set_index("entry_id")
-    planted_entries = {"GC-21", "GC-08", "GC-14"}
+    planted_entries = {"GC-21", "GC-08", "GC-14", "GC-16"}
     others = entries.drop(index=list(planted_entries))
     gc = others[others["category"] == "generative_cinema"]
     assert gc["ai_share"].min() > 51 + demo.config.participation.near_threshold_margin
@@ -120,7 +122,7 @@ def test_nothing_else_is_anomalous(demo, planted):
         assert lane.iloc[0] - lane.iloc[1] > 1
     assert set(planted) == {"lenient_juror", "straight_liner", "counted_conflict", "missing_score", "below_band",
                             "inconsistent_disclosure", "near_threshold", "near_tie", "low_agreement", "harsh_juror",
-                            "affiliation_bias"}
+                            "affiliation_bias", "ai_share_assessed_below", "ai_share_uncertain", "assessor_lean"}
     assert {a["severity"] for a in planted.values()} == {"blocker", "warning", "info"}
 
 

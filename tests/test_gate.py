@@ -18,7 +18,9 @@ from .conftest import DEMO, REPO
 CHECK_OF = {"lenient_juror": "juror_severity", "harsh_juror": "juror_severity", "straight_liner": "straight_lining",
             "counted_conflict": "conflict_scored", "missing_score": "score_missing", "below_band": "ai_share_below_band",
             "inconsistent_disclosure": "disclosure_inconsistent", "near_threshold": "ai_share_near_threshold",
-            "near_tie": "first_place_tie", "low_agreement": "agreement_low", "affiliation_bias": "affiliation_bias"}
+            "near_tie": "first_place_tie", "low_agreement": "agreement_low", "affiliation_bias": "affiliation_bias",
+            "ai_share_assessed_below": "ai_share_assessed_below", "ai_share_uncertain": "ai_share_uncertain",
+            "assessor_lean": "assessor_lean"}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +59,10 @@ def test_every_planted_anomaly_is_flagged_with_its_intended_severity(gate):
 def test_nothing_unplanted_is_a_blocker(gate):
     blockers = gate.flags[gate.flags["severity"] == "blocker"]
     found = set(blockers[["check", "juror_id", "entry_id", "criterion"]].itertuples(index=False, name=None))
+    # (the assessed participation, design section 17: GC-16 and GC-21 assessed below the line, GC-14 across it)
     assert found == {("ai_share_below_band", "", "GC-21", ""), ("conflict_scored", "JR02", "GC-11", ""),
+                     ("ai_share_assessed_below", "", "GC-16", ""), ("ai_share_assessed_below", "", "GC-21", ""),
+                     ("ai_share_uncertain", "", "GC-14", ""),
                      ("score_missing", "JR06", "GC-17", "ethics"), ("first_place_tie", "", "GC-06", ""),
                      ("first_place_uncertain", "", "GC-06", ""), ("first_place_unstable", "", "GC-06", "")}  # the last three: the near-tie
     assert not gate.publishable and list(gate.flags.columns) == GATE_COLUMNS

@@ -19,10 +19,13 @@ def test_every_juror_gets_one_pseudonym_numbered_lane_by_lane():
     festival = load_festival(DEMO)
     names = pseudonyms(festival)
     assert set(names) == set(festival.jurors["juror_id"])
-    assert sorted(names.values(), key=lambda p: int(p[1:])) == [f"J{i}" for i in range(1, 25)]
+    assert sorted(names.values(), key=lambda p: int(p[1:])) == [f"J{i}" for i in range(1, 28)]
     panel = festival.jurors.set_index("juror_id")["panel"]
     lanes = [lane.id for lane in festival.config.lanes]
     by_number = sorted(names, key=lambda j: int(names[j][1:]))
+    verifiers = set(festival.jurors.loc[festival.is_verifier, "juror_id"])
+    assert set(by_number[-3:]) == verifiers == {"VF01", "VF02", "VF03"}  # the verifiers after every juror
+    by_number = [j for j in by_number if j not in verifiers]
     assert [panel[j] for j in by_number] == sorted((panel[j] for j in by_number), key=lanes.index)
 
 

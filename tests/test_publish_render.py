@@ -187,7 +187,7 @@ def test_the_first_page_of_the_demo(rendered):
     assert first_page.count("A robust result") == 3
     # the AI headline: GC-21 below the band and GC-14 near the line (data/demo/planted.json)
     assert "1 entry within 3 points above the lane&#39;s 51% minimum and 1 below it" in first_page
-    assert "<strong>15</strong> countries" in first_page and "Not publishable: 6 blockers" in first_page
+    assert "<strong>15</strong> countries" in first_page and "Not publishable: 9 blockers" in first_page
 
 
 def test_the_ai_headline_only_where_the_festival_configures_ai_shares(rendered):

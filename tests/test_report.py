@@ -497,7 +497,7 @@ def test_jury_report_exits_1_on_a_draft_unless_draft_is_given(tmp_path: Path, mo
     monkeypatch.setattr(report_module, "NOTEBOOKS_DIR", only_report_notebook(tmp_path))
     assert main(["report", str(DEMO), "--out", str(tmp_path / "a"), "--no-pdf"]) == 1
     out = capsys.readouterr().out
-    assert "DRAFT — NOT FOR PUBLICATION: 6 blocker(s) open" in out and "pass --draft" in out
+    assert "DRAFT — NOT FOR PUBLICATION: 9 blocker(s) open" in out and "pass --draft" in out
     assert (tmp_path / "a" / "report.html").exists()  # written, and marked
     decisions = REPO / "data" / "examples" / "demo-decisions.csv"
     assert main(["report", str(DEMO), "--out", str(tmp_path / "b"), "--no-pdf", "--decisions", str(decisions)]) == 0

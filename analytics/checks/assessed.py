@@ -25,7 +25,9 @@ Flags, in a lane with a minimum (``ai_share_min``) for entries in competition:
 - ``ai_share_uncertain`` (blocker, until the chair decides): the interval straddles the minimum;
 - ``disclosure_disputed`` (warning): the declared share lies outside the assessed interval by more than
   ``[participation] dispute_margin`` points;
-- ``assessment_missing`` (warning, one per lane): entries of a lane with assessments that have none, listed.
+- ``assessment_missing`` (warning, one per lane): entries of a lane with assessments that have none, listed;
+- ``assessor_lean`` (information): an assessor whose lean lies :data:`LEAN_MAX` (5) points of share or more from
+  the median assessor's (the shares are read with it taken off, so it moves no entry).
 
 Cost: O(assessments) for the means, O(resamples × the entries' assessors) for ``p_eligible``, in chunks.
 """
@@ -52,6 +54,9 @@ AI_SHARE_ASSESSED_BELOW = FlagKind("ai_share_assessed_below", "blocker")
 AI_SHARE_UNCERTAIN = FlagKind("ai_share_uncertain", "blocker")
 DISCLOSURE_DISPUTED = FlagKind("disclosure_disputed", "warning")
 ASSESSMENT_MISSING = FlagKind("assessment_missing", "warning")
+#: information: an assessor whose lean (from the median assessor's) is at least :data:`LEAN_MAX` points of share
+ASSESSOR_LEAN = FlagKind("assessor_lean", "info")
+LEAN_MAX = 5.0
 
 #: resampled assessor panels are drawn in chunks whose arrays hold about this many numbers
 CHUNK_VALUES = 2_000_000
@@ -107,13 +112,19 @@ def assessor_leans(rows: pd.DataFrame) -> pd.DataFrame:
                          "ci_high": one["ci_high"], "n_assessments": one["n_scores"]})[columns]
 
 
+def _in_competition(festival: Festival, lanes) -> pd.DataFrame:
+    """The assessments of the run's lanes, of entries still in the festival (one the chair disqualified is not)."""
+    a = festival.assessments
+    return a[a[col.LANE].isin(lanes) & a[col.ENTRY_ID].isin(festival.entries[col.ENTRY_ID])]
+
+
 def assessed(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.DataFrame:
     """``participation_assessed.csv`` (see the module notes)."""
     shared = Shared.of(data, lanes)
     festival, config = shared.festival, shared.config
     if not festival.has_assessments or config.participation is None:
         return pd.DataFrame(columns=ASSESSED_COLUMNS)
-    a = festival.assessments[festival.assessments[col.LANE].isin(shared.lanes)]
+    a = _in_competition(festival, shared.lanes)
     weights = config.participation.weights
     entries = festival.entries.set_index(col.ENTRY_ID)
     frames = []
@@ -174,8 +185,7 @@ def assessment_companions(data: Festival | Shared) -> dict[str, pd.DataFrame]:
     if festival.has_assessments:
         from analytics.stats.agreement import icc, krippendorff_alpha  # (the statistics, where there are assessments)
 
-        a = festival.assessments[festival.assessments[col.LANE].isin(shared.lanes)]
-        for lane, rows in a.groupby(col.LANE, sort=False):
+        for lane, rows in _in_competition(festival, shared.lanes).groupby(col.LANE, sort=False):
             for dimension, part in rows.groupby(col.DIMENSION, sort=False):  # a few dimensions
                 data_ = part.rename(columns={col.ASSESSOR_ID: col.JUROR_ID, col.SHARE: col.SCORE})
                 alpha = krippendorff_alpha(data_).estimate if part[col.ENTRY_ID].nunique() > 1 else np.nan
@@ -218,8 +228,7 @@ def assessed_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
             elif row.ci_low < minimum <= row.ci_high:
                 flags.append(AI_SHARE_UNCERTAIN.flag(row.lane,
                     f"{what}: the assessors put its AI participation at {interval}, an interval across the lane's "
-                    f"{minimum:g}% (it reaches it in {row.p_eligible:.0%} of resampled assessor panels): the chair "
-                    "decides whether it stays in competition.",
+                    f"{minimum:g}%: the chair decides whether it stays in competition.",
                     entry_id=row.entry_id, value=row.p_eligible, threshold=minimum))
         margin = config.participation.dispute_margin
         if not np.isnan(row.declared) and not np.isnan(row.ci_low) and not (
@@ -228,6 +237,15 @@ def assessed_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
                 f"{what}: it declares {row.declared:g}% AI participation, more than {margin:g} points outside the "
                 f"assessors' {interval}.",
                 entry_id=row.entry_id, value=row.declared, threshold=row.assessed))
+    leans = assessment_companions(shared)["assessor_lean"]
+    for row in leans.itertuples(index=False):
+        off = row.lean - leans.loc[leans[col.LANE] == row.lane, "lean"].median()
+        if abs(off) >= LEAN_MAX:
+            flags.append(ASSESSOR_LEAN.flag(row.lane,
+                f"{names[row.lane]}: assessor {row.assessor_id} rates AI participation {abs(off):.1f} points "
+                f"{'higher' if off > 0 else 'lower'} than the median assessor on the same entries and dimensions; the "
+                "assessed shares are read with each assessor's lean taken off.",
+                juror_id=row.assessor_id, value=off, threshold=LEAN_MAX))
     assessed_lanes = set(festival.assessments[col.LANE])
     have = set(festival.assessments[col.ENTRY_ID])
     for lane in shared.lanes:
@@ -244,6 +262,7 @@ def assessed_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
 
 
 FAMILY = CheckFamily("participation_assessed", assessed, assessed_flags,
-                     kinds=(AI_SHARE_ASSESSED_BELOW, AI_SHARE_UNCERTAIN, DISCLOSURE_DISPUTED, ASSESSMENT_MISSING),
+                     kinds=(AI_SHARE_ASSESSED_BELOW, AI_SHARE_UNCERTAIN, DISCLOSURE_DISPUTED, ASSESSMENT_MISSING,
+                            ASSESSOR_LEAN),
                      configured=configured, output=True, columns=tuple(ASSESSED_COLUMNS),
                      companions=assessment_companions, shows="sections/participation.html.j2")

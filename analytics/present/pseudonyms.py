@@ -31,18 +31,21 @@ def _key(festival: Festival) -> bytes:
 
 
 def pseudonyms(festival: Festival) -> dict[str, str]:
-    """``juror_id -> "J1"`` … ``"Jn"`` for every juror of the festival.
+    """``juror_id -> "J1"`` … ``"Jn"`` for every juror of the festival (its verifiers last).
 
     >>> from analytics import load_festival
     >>> names = pseudonyms(load_festival("data/demo"))
     >>> len(names), sorted(names.values(), key=lambda p: int(p[1:]))[:3]
-    (24, ['J1', 'J2', 'J3'])
+    (27, ['J1', 'J2', 'J3'])
     """
     key = _key(festival)
     lanes = {lane.id: i for i, lane in enumerate(festival.config.lanes)}
     jurors = festival.juror_lanes.drop_duplicates(col.JUROR_ID)  # one pseudonym per person: their first lane
     order = sorted(zip(jurors[col.JUROR_ID], jurors[col.LANE]),
                    key=lambda row: (lanes.get(row[1], len(lanes)), hmac.new(key, str(row[0]).encode("utf-8"), "sha256").digest()))
+    # verifiers (design section 17: they assess AI participation and judge nothing) after every juror
+    verifiers = festival.jurors.loc[festival.is_verifier, col.JUROR_ID]
+    order += sorted(((v, "") for v in verifiers), key=lambda row: hmac.new(key, str(row[0]).encode("utf-8"), "sha256").digest())
     ids = {str(j).strip().lower() for j, _ in order}
     prefix = PREFIX if not ids & {f"{PREFIX}{i}".lower() for i in range(1, len(order) + 1)} else FALLBACK_PREFIX
     return {juror: f"{prefix}{i}" for i, (juror, _) in enumerate(order, start=1)}

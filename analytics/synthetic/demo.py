@@ -251,6 +251,24 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
         shares.loc[entry, col.AI_SHARE] = declared_share
     entries = shares.reset_index()
 
+    # assessed AI participation (design section 17): three verifiers assess every Generative Cinema entry on each
+    # dimension, from streams of their own (the rest of the demo is as before); planted: an entry declared 58% (its
+    # dimensions with it) that the verifiers put at 45-50%, the near-line entry assessed around 51%, and a verifier
+    # who rates AI participation about 10 points lower than the other two
+    disputed, low_verifier = "GC-16", "VF03"
+    shares = entries.set_index(col.ENTRY_ID)
+    share_columns = [col.share_column(d) for d in DIMENSIONS]
+    own = shares.loc[disputed, share_columns].to_numpy(dtype=float)
+    for i, name in enumerate(share_columns):
+        shares.loc[disputed, name] = float(np.clip(np.round(own[i] - _blend(own[None, :])[0] + 58.0, 1), 0.0, 100.0))
+    shares.loc[disputed, col.AI_SHARE] = 58.0
+    entries = shares.reset_index()
+    verifiers = pd.DataFrame({col.JUROR_ID: ["VF01", "VF02", "VF03"], col.NAME: _names(np.random.default_rng([seed, 17]), 3),
+                              col.PANEL: "generative_cinema", col.FACTION: "", col.ROLE: "verifier", col.COUNTRY: ""})
+    # (the share each entry truly has, where it is not its declared dimensions' blend)
+    assessments = _assessments(np.random.default_rng([seed, 18]), entries,
+                               {disputed: 47.5, near: 51.0, inconsistent: 76.0}, {low_verifier: -10.0})
+
     submitted = pd.Timestamp("2026-10-05T09:00:00") + pd.to_timedelta(rng.integers(0, 14 * 24 * 60, len(scores)), unit="min")
     scores[col.SUBMITTED_AT] = submitted.strftime("%Y-%m-%dT%H:%M")
     scores[col.COMMENT] = rng.choice(COMMENTS, size=len(scores))
@@ -279,13 +297,44 @@ def demo_tables(seed: int = DEMO_SEED) -> tuple[dict[str, pd.DataFrame], list[An
                 f"{affiliated} comes from {home}, like {len(home_entries)} of the lane's entries "
                 f"({', '.join(sorted(home_entries))}), declares no conflict with them, and scores them about 1.5 points "
                 "higher than their other entries, against the other jurors", juror_id=affiliated),
+        Anomaly("ai_share_assessed_below", "blocker", "generative_cinema",
+                "declares 58% AI participation (its dimensions blend to 58%); the three verifiers put it at 45-50%, "
+                "below the lane's 51% (and more than 3 points from its declaration: disclosure_disputed too)",
+                entry_id=disputed),
+        Anomaly("ai_share_uncertain", "blocker", "generative_cinema",
+                "the verifiers put its AI participation around the 51% line", entry_id=near),
+        Anomaly("assessor_lean", "info", "generative_cinema",
+                "a verifier who rates AI participation about 10 points lower than the other two on every entry",
+                juror_id=low_verifier),
         Anomaly("low_agreement", "warning", "generative_cinema",
                 f"a consequence of {harsh}, {lenient} and {straight_liner}: every criterion's alpha falls below 0.667, "
                 "and rises above it when the three are left out"),
     ]
-    tables = {"entries": entries, "jurors": jurors, "scores": scores,
-              "conflicts": conflicts.sort_values([col.JUROR_ID, col.ENTRY_ID]).reset_index(drop=True)}
+    tables = {"entries": entries, "jurors": pd.concat([jurors, verifiers], ignore_index=True), "scores": scores,
+              "conflicts": conflicts.sort_values([col.JUROR_ID, col.ENTRY_ID]).reset_index(drop=True),
+              "participation_assessments": assessments}
     return tables, anomalies
+
+
+def _assessments(rng: np.random.Generator, entries: pd.DataFrame, truth: dict[str, float],
+                 lean: dict[str, float]) -> pd.DataFrame:
+    """Three verifiers' shares of each Generative Cinema entry's dimensions: the entry's declared dimension
+    shares moved to blend to its true share (its declared ``ai_share``, or for the entries of ``truth`` that
+    share), plus the verifier's ``lean``, plus noise of 3 points, to one decimal within 0–100."""
+    gc = entries[entries[col.CATEGORY] == "generative_cinema"].set_index(col.ENTRY_ID)
+    dims = gc[[col.share_column(d) for d in DIMENSIONS]].to_numpy(dtype=float)
+    true_share = gc[col.AI_SHARE].astype(float).copy()
+    for entry, share in truth.items():
+        true_share[entry] = share
+    dims = dims - _blend(dims)[:, None] + true_share.to_numpy()[:, None]
+    rows = []
+    for verifier in ("VF01", "VF02", "VF03"):
+        seen = np.clip(np.round(dims + lean.get(verifier, 0.0) + rng.normal(0, 3.0, dims.shape), 1), 0.0, 100.0)
+        rows.append(pd.DataFrame({col.ASSESSOR_ID: verifier, col.ENTRY_ID: np.repeat(gc.index.to_numpy(), len(DIMENSIONS)),
+                                  col.DIMENSION: np.tile(DIMENSIONS, len(gc)), col.SHARE: seen.ravel()}))
+    out = pd.concat(rows, ignore_index=True)
+    out[col.SHARE] = out[col.SHARE].map(lambda v: f"{v:.1f}")
+    return out
 
 
 def _format_entries(entries: pd.DataFrame) -> pd.DataFrame:
@@ -303,7 +352,7 @@ def write_demo(out: str | Path, seed: int = DEMO_SEED) -> Path:
     tables, anomalies = demo_tables(seed)
     _write(folder, "festival.toml", CONFIG_TEXT)
     _write(folder, "entries.csv", _csv_text(_format_entries(tables["entries"])))
-    for name in ("jurors", "scores", "conflicts"):
+    for name in ("jurors", "scores", "conflicts", "participation_assessments"):
         _write(folder, f"{name}.csv", _csv_text(tables[name]))
     planted = {"synthetic": True, "generator": "jury demo", "seed": seed,
                "anomalies": [asdict(a) for a in anomalies]}
@@ -328,8 +377,10 @@ Everything in this folder is invented by `jury demo --out data/demo --seed {seed
 film, person or score is described. Regenerate it with that command; `tests/test_demo.py`
 checks that the committed files are exactly what the generator writes.
 
-- {len(tables["entries"])} entries ({lanes}), {len(tables["jurors"])} jurors
+- {len(tables["entries"])} entries ({lanes}), {len(tables["jurors"]) - 3} jurors
   (9 on the Generative Cinema panel, from the factions art, technology, ethics, community),
+  and three verifiers (`jurors.csv` role `verifier`: they score nothing), whose assessments of each
+  Generative Cinema entry's AI participation per dimension are in `participation_assessments.csv`;
   {len(tables["scores"])} scores on six criteria, 1–10.
 - Titles and names in English and Traditional Chinese; tools spelled as entry forms spell them.
 - No `assignments.csv`: every panel member is expected to score every entry of their lane,
