@@ -44,7 +44,8 @@ from analytics.present.manifest import input_fingerprint
 from analytics.rules.scoring import WEIGHTED_TOTAL
 from analytics.present.viz.agreement_charts import alpha_forest_chart
 from analytics.present.viz.juror_charts import juror_severity_chart
-from analytics.present.viz.participation_charts import ai_share_chart, dimension_chart, tool_usage_chart
+from analytics.present.viz.participation_charts import (ai_share_chart, assessed_share_chart, dimension_chart,
+                                                       tool_usage_chart)
 from analytics.checks.rankings import cuts
 from analytics.present.viz.ranking_charts import standings_chart
 from analytics.present.viz.rasch_charts import wright_map_chart, wright_map_description
@@ -282,7 +283,32 @@ class Report:
                 "text": (f"The holistic share blends {len(dims)} dimensions with the festival's weights ({weights}); a "
                          f"declared share more than {participation.disclosure_tolerance:g} points from the blend is "
                          "checked with the entrant.")}
-        return Section(render("sections/participation.html.j2", shares=shares, chart=band_chart, dimensions=dimensions))
+        return Section(render("sections/participation.html.j2", shares=shares, chart=band_chart, dimensions=dimensions,
+                              assessed=self._assessed_parts()))
+
+    def _assessed_parts(self) -> list[dict]:
+        """Per lane with assessments (design section 17): the assessed against the declared shares (a chart naming
+        entries, never an assessor) and how many entries the evidence puts below, across or above the line."""
+        f = self.festival
+        if not f.has_assessments:
+            return []
+        table = self.gate.before["participation_assessed"]
+        parts = []
+        for lane in f.config.lanes:
+            rows = table[(table[col.LANE] == lane.id) & (table[col.DIMENSION] == "blended")]
+            if rows.empty:
+                continue
+            minimum = lane.ai_share_min
+            text = (f"{len(rows)} entries were assessed by {int(rows['n_assessors'].median())} assessors each (median), "
+                    "each assessor's lean taken off before the shares are read.")
+            if minimum is not None:
+                below = int((rows["ci_high"] < minimum).sum())
+                across = int(((rows["ci_low"] < minimum) & (rows["ci_high"] >= minimum)).sum())
+                text += (f" On the evidence, {below} lie below the lane's {minimum:g}%, {across} across it (each a blocker "
+                         f"the chair decides on), and {len(rows) - below - across} above it.")
+            parts.append({"text": text, "chart": self._figure(
+                assessed_share_chart(f, table, lane.id), f"Declared against assessed AI participation, {lane.name}")})
+        return parts
 
     def tools(self) -> Section:
         f = self.festival

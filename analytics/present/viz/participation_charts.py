@@ -79,6 +79,48 @@ def declared_vs_blend_chart(festival: Festival, eligibility: pd.DataFrame) -> al
     return (band + diagonal + points).properties(width=380, height=380, title=f"Declared against blended share (±{tolerance:g} points)")
 
 
+NO_ASSESSMENTS = ("No participation_assessments.csv: the AI shares are as declared, and no assessor weighed the "
+                  "evidence (design section 17).")
+
+
+def assessed_share_chart(festival: Festival, assessed: pd.DataFrame, lane: str) -> alt.LayerChart:
+    """One lane's entries, declared against assessed (design section 17): per entry, the assessors' blended share
+    (dot) with its 95% interval (bar) and the declared share (hollow diamond), the lane's minimum as a line; the
+    entries in order of their assessed share. ``assessed``: :func:`analytics.checks.assessed.assessed`.
+
+    >>> import pandas as pd
+    >>> from analytics import load_festival
+    >>> t = pd.DataFrame({"lane": "generative_cinema", "entry_id": ["GC-01"], "dimension": "blended", "n_assessors": 3,
+    ...                   "assessed": [60.0], "ci_low": [55.0], "ci_high": [65.0], "declared": [62.0], "minimum": 51.0})
+    >>> len(assessed_share_chart(load_festival("data/demo"), t, "generative_cinema").to_dict()["layer"])
+    4
+    """
+    rows = assessed[(assessed[col.LANE] == lane) & (assessed[col.DIMENSION] == "blended")] if len(assessed) else assessed
+    if not festival.has_assessments or rows.empty:
+        return note_chart(NO_ASSESSMENTS)
+    titles = festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
+    data = rows.assign(film=rows[col.ENTRY_ID] + " " + rows[col.ENTRY_ID].map(titles).fillna(""))
+    order = list(data.sort_values("assessed", ascending=False)["film"])
+    y = alt.Y("film:N", sort=order, title=None)
+    axis_title = "AI participation (%): assessed (dot, 95% interval) and declared (diamond)"
+    scale = alt.Scale(domain=[0, 100])
+    tooltip = ["film:N", alt.Tooltip("assessed:Q", format=".1f"), alt.Tooltip("ci_low:Q", format=".1f"),
+               alt.Tooltip("ci_high:Q", format=".1f"), alt.Tooltip("declared:Q", format=".1f"), "n_assessors:Q"]
+    base = alt.Chart(data).properties(height=alt.Step(16), width=420)
+    interval = base.mark_rule(strokeWidth=3, color="#b8c7d9").encode(
+        x=alt.X("ci_low:Q", scale=scale, title=axis_title), x2="ci_high:Q", y=y, tooltip=tooltip)
+    dot = base.mark_point(filled=True, color="#1d2430", size=40).encode(x=alt.X("assessed:Q", scale=scale), y=y,
+                                                                         tooltip=tooltip)
+    declared = base.mark_point(shape="diamond", filled=False, color="#d1495b", size=50).encode(
+        x=alt.X("declared:Q", scale=scale), y=y, tooltip=tooltip)
+    minimum = festival.config.lane(lane).ai_share_min
+    line = alt.Chart(pd.DataFrame({"m": [minimum if minimum is not None else float("nan")]})).mark_rule(
+        color="#b00020", strokeDash=[4, 3]).encode(x="m:Q")
+    name = festival.lane_names().get(lane, lane)
+    return alt.layer(interval, dot, declared, line).properties(
+        title=f"{name}: declared against assessed AI participation" + (f" (the line: {minimum:g}%)" if minimum else ""))
+
+
 def dimension_chart(festival: Festival) -> alt.FacetChart:
     """The dimension shares as distributions, one box per dimension, one panel per lane."""
     if festival.config.participation is None:
