@@ -196,3 +196,28 @@ def test_the_four_flags(festival, table):
     assert not {c for c, e in flags if e == "E1"}  # blends 75, 76, 68: well above the line, its declared 74 within
     missing = [f for f in assessed_flags(festival, table) if f.check == "assessment_missing"]
     assert "E5" in missing[0].message
+
+
+# --- 5. where it shows (begun) and 6. the demo ------------------------------------------------------
+
+def test_the_demo_plants_are_found_and_the_explorer_shows_an_entrys_panel():
+    """data/demo (planted.json): GC-16 declares 58% and the verifiers put it at 45-50%; GC-14 lies across the
+    line; VF03 rates about 10 points low. The explorer lists GC-16's three assessors, the assessed and the
+    declared shares."""
+    from analytics.apps.explorer import Explorer
+    from analytics.checks.registry import run_checks
+
+    from .conftest import DEMO
+
+    demo = load_festival(DEMO)
+    result = run_checks(demo)
+    blended = result["participation_assessed"]
+    blended = blended[blended["dimension"] == "blended"].set_index("entry_id")
+    assert 45 <= blended.loc["GC-16", "assessed"] <= 50 and blended.loc["GC-16", "declared"] == 58.0
+    assert blended.loc["GC-14", "ci_low"] < 51 <= blended.loc["GC-14", "ci_high"]
+    flags = set(zip(result.flags["check"], result.flags["entry_id"], result.flags["juror_id"]))
+    assert {("ai_share_assessed_below", "GC-16", ""), ("disclosure_disputed", "GC-16", ""),
+            ("ai_share_uncertain", "GC-14", ""), ("assessor_lean", "", "VF03")} <= flags
+    panel = Explorer(demo, n_boot=100).assessments("GC-16")
+    assert len(panel) == 5 and panel["assessor"].iloc[-1] == "declared" and panel["blended"].iloc[-1] == 58.0
+    assert panel["assessor"].str.startswith("VF0").sum() == 3

@@ -438,6 +438,30 @@ class Explorer:
         return own[[*judged, col.SCORE, "panel_mean"]].assign(
             difference=own[col.SCORE] - own["panel_mean"]).reset_index(drop=True)
 
+    def assessments(self, entry_id: str) -> pd.DataFrame:
+        """An entry's panel of assessments of its AI participation (design section 17): one row per assessor
+        (their share on each dimension of ``[participation] weights`` and their blend), then the assessed row
+        (each assessor's lean taken off: :mod:`analytics.checks.assessed`) and the declared row. Empty where the
+        festival has no assessments of the entry."""
+        festival = self.festival
+        if not festival.has_assessments or festival.config.participation is None:
+            return pd.DataFrame()
+        dims = list(festival.config.participation.weights)
+        weights = pd.Series(festival.config.participation.weights)
+        a = festival.assessments[festival.assessments[col.ENTRY_ID] == entry_id]
+        if a.empty:
+            return pd.DataFrame()
+        wide = a.pivot_table(index=col.ASSESSOR_ID, columns=col.DIMENSION, values=col.SHARE, aggfunc="first").reindex(
+            columns=dims)
+        wide["blended"] = (wide[dims] * weights[dims]).sum(axis=1, min_count=len(dims))
+        table = self.gate_result().after["participation_assessed"]
+        mine = table[table[col.ENTRY_ID] == entry_id].set_index(col.DIMENSION)
+        assessed = mine["assessed"].reindex([*dims, "blended"]).rename("assessed (leans taken off)")
+        declared = mine["declared"].reindex([*dims, "blended"]).rename("declared")
+        labels = festival.juror_labels()
+        out = pd.concat([wide.rename(index=lambda j: labels.get(j, j)), assessed.to_frame().T, declared.to_frame().T])
+        return out.rename_axis("assessor").reset_index()
+
     def decision_rows(self, *, decided_by: str = "jury chair", reason: str = "") -> pd.DataFrame:
         """The current what-ifs (every lane) as rows for ``decisions.csv``. Each must answer a
         flag of the data as loaded: the flag on exactly the what-if's subject. What-ifs that
