@@ -221,3 +221,24 @@ def test_the_demo_plants_are_found_and_the_explorer_shows_an_entrys_panel():
     panel = Explorer(demo, n_boot=100).assessments("GC-16")
     assert len(panel) == 5 and panel["assessor"].iloc[-1] == "declared" and panel["blended"].iloc[-1] == 58.0
     assert panel["assessor"].str.startswith("VF0").sum() == 3
+
+
+def test_an_assessors_feedback_page_shows_their_lean_and_names_no_other_assessor(tmp_path):
+    """data/demo: VF03 rates about 10 points low; their page says so (in points from the median assessor, with
+    its interval around that figure) and names no other assessor or juror."""
+    import re
+
+    from analytics.present.feedback import write_feedback
+
+    from .conftest import DEMO
+
+    demo = load_festival(DEMO)
+    pages = {p.stem: p for p in write_feedback(demo, tmp_path / "pages")}
+    assert {"VF01", "VF02", "VF03"} <= set(pages)
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", pages["VF03"].read_text(encoding="utf-8"), flags=re.S))
+    found = re.search(r"([+-]\d+\.\d+) points of share from the typical assessor .*?95% interval ([+-]\d+\.\d+) to "
+                      r"([+-]\d+\.\d+)", text)
+    lean, low, high = (float(v) for v in found.groups())
+    assert -12 < lean < -8 and low <= lean <= high
+    others = demo.jurors[demo.jurors["juror_id"] != "VF03"]
+    assert not [n for n in [*others["juror_id"], *others["name"]] if re.search(rf"\b{re.escape(str(n))}\b", text)]

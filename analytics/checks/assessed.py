@@ -55,7 +55,7 @@ AI_SHARE_UNCERTAIN = FlagKind("ai_share_uncertain", "blocker")
 DISCLOSURE_DISPUTED = FlagKind("disclosure_disputed", "warning")
 ASSESSMENT_MISSING = FlagKind("assessment_missing", "warning")
 #: information: an assessor whose lean (from the median assessor's) is at least :data:`LEAN_MAX` points of share
-ASSESSOR_LEAN = FlagKind("assessor_lean", "info")
+ASSESSOR_LEAN = FlagKind("assessor_lean", "info", about_juror=True)
 LEAN_MAX = 5.0
 
 #: resampled assessor panels are drawn in chunks whose arrays hold about this many numbers

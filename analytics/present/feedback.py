@@ -31,6 +31,7 @@ import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analytics.base import columns as col
@@ -340,6 +341,48 @@ def _person_items(gate: GateResult, juror: str) -> list[dict]:
                         if timed else "Your marks minus what the performance and your own generosity lead one to expect, in the "
                         "order the performances were given, round by round. A trend can come from a long competition "
                         "or from anchoring on the first performances.")})
+    items += _assessor_items(after, juror)
+    return items
+
+
+def _assessor_items(after: CheckResult, juror: str) -> list[dict]:
+    """What an assessor of AI participation (design section 17: a verifier, or a juror who also assesses) reads
+    of their own assessments: their lean against the other assessors, and how closely their shares follow the
+    others' on the same entries and dimensions. No other assessor is named."""
+    festival = after.festival
+    if not festival.has_assessments or "participation_assessed" not in after:
+        return []
+    a = festival.assessments
+    mine = a[a[col.ASSESSOR_ID] == juror]
+    if mine.empty:
+        return []
+    items = []
+    leans = after.companions("participation_assessed")["assessor_lean"]
+    names = festival.lane_names()
+    for row in leans[leans[col.ASSESSOR_ID] == juror].itertuples(index=False):
+        median = leans.loc[leans[col.LANE] == row.lane, "lean"].median()
+        off = row.lean - median
+        items.append({
+            "title": f"How you assessed AI participation ({names.get(row.lane, row.lane)})",
+            "figure": f"{_points(off)} points of share from the typical assessor ({row.n_assessments} assessments; "
+                      f"95% interval {_points(row.ci_low - median)} to {_points(row.ci_high - median)})",
+            "reading": ("You rate AI participation higher than the other assessors on the same entries." if off >= 2 else
+                        "You rate AI participation lower than the other assessors on the same entries." if off <= -2 else
+                        "You rate AI participation about as the other assessors do."),
+            "how": "Your shares minus the other assessors' on the same entries and dimensions (an additive model, as "
+                   "for jurors' severity), measured from the median assessor. The festival reads every assessment with "
+                   "its assessor's lean taken off, so a lean moves no entry; what matters is telling the entries apart."})
+    others = a[a[col.ASSESSOR_ID] != juror].groupby([col.ENTRY_ID, col.DIMENSION])[col.SHARE].mean()
+    pairs = mine.join(others.rename("others"), on=[col.ENTRY_ID, col.DIMENSION]).dropna(subset=["others"])
+    if len(pairs) >= 3 and pairs[col.SHARE].std() > 0 and pairs["others"].std() > 0:
+        r = float(np.corrcoef(pairs[col.SHARE].astype(float), pairs["others"].astype(float))[0, 1])
+        items.append({
+            "title": "How closely your assessments follow the other assessors'",
+            "figure": f"correlation {r:.2f} over {len(pairs)} assessments",
+            "reading": ("Your shares rise and fall with the other assessors' on the same entries and dimensions."
+                        if r >= 0.7 else "Your shares follow the other assessors' only in part." if r >= 0.3 else
+                        "Your shares follow the other assessors' little: worth a word with the chair about the evidence."),
+            "how": "1: your shares order the entries and dimensions as the others' mean does; 0: no relation."})
     return items
 
 
@@ -369,6 +412,8 @@ def write_feedback(festival: Festival, out: str | Path, *, gate: GateResult | No
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     scored = set(gate.after.festival.scores[col.JUROR_ID])
+    if festival.has_assessments:  # an assessor of AI participation (a verifier scores nothing) reads their own page
+        scored |= set(festival.assessments[col.ASSESSOR_ID])
     jurors = [j for j in festival.jurors[col.JUROR_ID] if j in scored]
     written = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
