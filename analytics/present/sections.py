@@ -306,8 +306,28 @@ class Report:
                 across = int(((rows["ci_low"] < minimum) & (rows["ci_high"] >= minimum)).sum())
                 text += (f" On the evidence, {below} lie below the lane's {minimum:g}%, {across} across it (each a blocker "
                          f"the chair decides on), and {len(rows) - below - across} above it.")
-            parts.append({"text": text, "chart": self._figure(
-                assessed_share_chart(f, table, lane.id), f"Declared against assessed AI participation, {lane.name}")})
+            part = {"text": text, "chart": self._figure(
+                assessed_share_chart(f, table, lane.id), f"Declared against assessed AI participation, {lane.name}")}
+            if not self.public:  # the chair: the assessors by name, their lean and their agreement per dimension
+                more = self.gate.before.companions("participation_assessed")
+                labels = f.juror_labels()
+                lean = more["assessor_lean"]
+                lean = lean[lean[col.LANE] == lane.id]
+                lean = lean.assign(assessor=lean[col.ASSESSOR_ID].map(labels),
+                                   off=lean["lean"] - lean["lean"].median(),
+                                   interval=[_ci(lo - lean["lean"].median(), hi - lean["lean"].median(), "+.1f")
+                                             for lo, hi in zip(lean["ci_low"], lean["ci_high"])])
+                agreement = more["assessment_agreement"]
+                part["tables"] = [
+                    tabulate(lean, [("assessor", "Assessor", None), ("off", "Lean from the median assessor (points)",
+                                                                       "+.1f"), ("interval", "95% interval", None),
+                                    ("n_assessments", "Assessments", None)],
+                             caption="Each assessor's lean (taken off before the shares are read)"),
+                    tabulate(agreement[agreement[col.LANE] == lane.id], [
+                        (col.DIMENSION, "Dimension", None), ("alpha_interval", "Krippendorff's alpha", ".2f"),
+                        ("icc_a1", "ICC(A,1)", ".2f"), ("n_entries", "Entries", None), ("n_assessors", "Assessors", None)],
+                        caption="Agreement among the assessors per dimension")]
+            parts.append(part)
         return parts
 
     def tools(self) -> Section:
