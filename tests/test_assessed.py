@@ -242,3 +242,26 @@ def test_an_assessors_feedback_page_shows_their_lean_and_names_no_other_assessor
     assert -12 < lean < -8 and low <= lean <= high
     others = demo.jurors[demo.jurors["juror_id"] != "VF03"]
     assert not [n for n in [*others["juror_id"], *others["name"]] if re.search(rf"\b{re.escape(str(n))}\b", text)]
+
+
+def test_partial_and_thin_assessments_give_numbers_or_say_nothing_without_an_error(tmp_path):
+    """Shapes beyond the tidy one: an assessor who skips a dimension (no blend of theirs, their shares still in
+    the dimension rows), an entry assessed by one assessor (no interval, so no flag on it), and a juror who both
+    scores and assesses."""
+    shares = {**SHARES, "E5": {"V1": (60, 62)}}  # E5: one assessor
+    folder = write(tmp_path / "f", shares=shares, extra_rows=["J1,E1,writing,75", "J1,E1,generation,70",
+                                                              "J2,E2,writing,50"])  # J2: writing only
+    festival = load_festival(folder)
+    table = assessed(festival)
+    blended = table[table["dimension"] == "blended"].set_index("entry_id")
+    assert blended.loc["E1", "n_assessors"] == 4 and blended.loc["E2", "n_assessors"] == 3  # J2 has no blend
+    writing = table[(table["dimension"] == "writing")].set_index("entry_id")
+    assert writing.loc["E2", "n_assessors"] == 4
+    assert blended.loc["E5", "n_assessors"] == 1 and np.isnan(blended.loc["E5", "ci_low"])
+    flags = assessed_flags(festival, table)
+    assert not [f for f in flags if f.entry_id == "E5"]  # one assessor: nothing to say with confidence
+    assert "assessment_missing" not in {f.check for f in flags}  # every entry has an assessment now
+    from analytics.present.feedback import write_feedback
+
+    pages = {p.stem for p in write_feedback(festival, tmp_path / "pages")}
+    assert {"J1", "J2", "V1", "V2", "V3"} <= pages
