@@ -221,6 +221,10 @@ def test_the_demo_plants_are_found_and_the_explorer_shows_an_entrys_panel():
     panel = Explorer(demo, n_boot=100).assessments("GC-16")
     assert len(panel) == 5 and panel["assessor"].iloc[-1] == "declared" and panel["blended"].iloc[-1] == 58.0
     assert panel["assessor"].str.startswith("VF0").sum() == 3
+    from analytics.present.explorer_tables import assessments_html
+
+    shown = assessments_html(panel)  # the chair's table, not a programmer's DataFrame
+    assert "dataframe" not in shown and "58.0" in shown and "Assessor" in shown
 
 
 def test_an_assessors_feedback_page_shows_their_lean_and_names_no_other_assessor(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from analytics.checks import severity as severity_module
 from analytics import load_festival
-from analytics.checks.severity import _severity_one, juror_severity, severity_flags
+from analytics.checks.severity import rater_effects, juror_severity, severity_flags
 from analytics.checks.behaviour import behaviour_flags, juror_behaviour
 from analytics.checks.design_parts import design_parts, parts_flags
 from analytics.checks.shared import LaneFit
@@ -34,7 +34,7 @@ def test_severity_and_se_equal_ols_with_sum_to_zero_juror_effects(seed, share, d
     if dense_max is not None:
         monkeypatch.setattr(severity_module, "DENSE_CROSS_MAX", dense_max)
     data, _ = synthetic(seed, share=share)
-    ours = pd.DataFrame(_severity_one(LaneFit.of(data))).set_index("juror_id")
+    ours = pd.DataFrame(rater_effects(LaneFit.of(data))).set_index("juror_id")
     fit = smf.ols("score ~ C(entry_id) + C(juror_id, Sum)", data=data).fit()
     jurors = sorted(data["juror_id"].unique())
     names = [f"C(juror_id, Sum)[S.{j}]" for j in jurors[:-1]]

@@ -41,7 +41,7 @@ from scipy import special
 from analytics.base import columns as col
 from analytics.checks.family import CheckFamily
 from analytics.checks.flags import Flag, FlagKind
-from analytics.checks.severity import _severity_one
+from analytics.checks.severity import rater_effects
 from analytics.checks.shared import LaneFit, Shared, lane_rng
 from analytics.load.config import FestivalConfig
 from analytics.load.festival import Festival
@@ -101,13 +101,13 @@ def _p_reaching(values: np.ndarray, owner: np.ndarray, n_owners: int, resamples:
 def assessor_leans(rows: pd.DataFrame) -> pd.DataFrame:
     """Each assessor's lean in one lane's assessments (``assessor_id, lean, ci_low, ci_high, n_assessments``): the
     assessor effect of the additive model share = entry × dimension + assessor, with its 95% interval, as a juror's
-    severity (:func:`analytics.checks.severity._severity_one`); empty with fewer than two assessors."""
+    severity (:func:`analytics.checks.severity.rater_effects`); empty with fewer than two assessors."""
     columns = [col.ASSESSOR_ID, "lean", "ci_low", "ci_high", "n_assessments"]
     if rows[col.ASSESSOR_ID].nunique() < 2:
         return pd.DataFrame(columns=columns)
     units = pd.DataFrame({col.ENTRY_ID: rows[col.ENTRY_ID] + "\x1f" + rows[col.DIMENSION],
                           col.JUROR_ID: rows[col.ASSESSOR_ID], col.SCORE: rows[col.SHARE].astype(float)})
-    one = _severity_one(LaneFit.of(units))
+    one = rater_effects(LaneFit.of(units))
     return pd.DataFrame({col.ASSESSOR_ID: one[col.JUROR_ID], "lean": one["severity"], "ci_low": one["ci_low"],
                          "ci_high": one["ci_high"], "n_assessments": one["n_scores"]})[columns]
 

@@ -46,9 +46,10 @@ Z95 = float(special.ndtri(0.975))  # the normal quantile, as scipy.stats.norm.pp
 DENSE_CROSS_MAX = 1_000_000
 
 
-def _severity_one(lane_fit: LaneFit) -> dict[str, np.ndarray]:
+def rater_effects(lane_fit: LaneFit) -> dict[str, np.ndarray]:
     """One lane and scope: the columns of :data:`SEVERITY_COLUMNS` from ``juror_id`` to ``part``,
-    as arrays. Cost: O(scores) plus a dense pseudo-inverse of the juror system (O(jurors³))."""
+    as arrays: each rater's effect in the additive model (a juror's severity; an assessor's lean,
+    :mod:`analytics.checks.assessed`). Cost: O(scores) plus a dense pseudo-inverse of the juror system (O(jurors³))."""
     unit, rater, raters, fit = lane_fit.unit, lane_fit.rater, lane_fit.raters, lane_fit.fit
     n_units, n_raters = len(lane_fit.units), len(raters)
     y = lane_fit.data[col.SCORE].to_numpy(dtype=float)
@@ -111,7 +112,7 @@ def juror_severity(data: Festival | Shared, *, lanes: list[str] | None = None,
                               "reason": np.full(n, ONE_EACH_NO_SEVERITY, dtype=object), "lane": np.full(n, lane, dtype=object),
                               "round": np.full(n, rnd, dtype=object), "scope": np.full(n, scope, dtype=object)})
                 continue
-            one = _severity_one(shared.fit(lane, scope, rnd))
+            one = rater_effects(shared.fit(lane, scope, rnd))
             one["reason"] = np.full(len(one[col.JUROR_ID]), "", dtype=object)
             if scope == WEIGHTED_TOTAL:  # in points of the scale: a weighted sum's total counts each point sum(factors) times
                 points = sum(shared.config.criterion_weights(lane).values())

@@ -170,6 +170,15 @@ def juror_scores_html(scores: pd.DataFrame, scale: Scale) -> str:
         ("panel_mean", "Panel mean", f".{mean_decimals(scale)}f"), ("difference", "Difference", f"+.{mean_decimals(scale)}f")])))
 
 
+def assessments_html(panel: pd.DataFrame) -> str:
+    """An entry's panel of assessments (:meth:`analytics.apps.explorer.Explorer.assessments`): each assessor's share
+    per dimension and blend, the assessed shares (leans taken off) and the declared ones, to one decimal."""
+    if panel.empty:
+        return str(render("explorer/assessments.html.j2", table=None))
+    columns = [("assessor", "Assessor", None)] + [(c, c, ".1f") for c in panel.columns if c != "assessor"]
+    return str(render("explorer/assessments.html.j2", table=table_of(panel, columns)))
+
+
 def decisions_html(rows: pd.DataFrame) -> str:
     """The what-ifs as decisions: which flag each answers, or why it cannot be recorded."""
     table = rows.assign(action_words=rows["action"].map(lambda a: ACTION_WORDS.get(a, a)),
