@@ -199,11 +199,9 @@ def majority_places(ranks: np.ndarray, w: np.ndarray) -> np.ndarray:
     majority = count > marks[..., None] / 2
     decisive = np.where(majority.any(axis=-1), np.argmax(majority, axis=-1), n)  # the first column with a majority
     from_there = columns[None, None, :] - 1 >= decisive[..., None]
-    key = np.concatenate([-decisive[..., None].astype(float),
-                          np.where(from_there, count, 0.0), np.where(from_there, -total, 0.0)], axis=-1)
-    # interleave count and -total column by column: (count_c, -total_c) for c = decisive ...
-    key = np.concatenate([key[..., :1], np.stack([key[..., 1:n + 1], key[..., n + 1:]], axis=-1).reshape(
-        *key.shape[:-1], 2 * n)], axis=-1)
+    # (count_c, -total_c) column by column from the decisive column on, interleaved
+    steps = np.stack([np.where(from_there, count, 0.0), np.where(from_there, -total, 0.0)], axis=-1)
+    key = np.concatenate([-decisive[..., None].astype(float), steps.reshape(*steps.shape[:-2], 2 * n)], axis=-1)
     return places(key, marks > 0)
 
 
