@@ -64,3 +64,30 @@ def test_linked_chart_links_juror_and_entry_selections():
     assert test == {"or": [{"param": "juror", "empty": False}, {"param": "entry", "empty": False}]}
     rows = [r for d in spec["datasets"].values() for r in d if "juror" in r and "difference" in r]
     assert any("周曉彤" in r["juror"] or "吳俊傑" in r["juror"] for r in rows)
+
+
+def test_an_entrys_panel_of_assessments(app):
+    """Design section 17: the lane's entries named by a participation flag come first (the demo's planted GC-16,
+    assessed at 45–50 against 58 declared), and choosing one shows each assessor's shares, the assessed row and
+    the declared one with the flags on it."""
+    assert app.assessment_box.layout.display == ""
+    options = list(app.assessed_entry.options)
+    assert options[0] == "GC-16" and {"GC-14", "GC-16"} <= set(options[:3]) and len(options) == len(set(options))
+    page = app.assessment_page.value
+    assert page.count("VF0") == 3 and "assessed (leans taken off)" in page and "declared" in page
+    assert "ai share assessed below" in page and "58.0" in page
+    app.assessed_entry.value = "GC-14"
+    assert "ai share uncertain" in app.assessment_page.value and "ai share assessed below" not in app.assessment_page.value
+    app.assessed_entry.value = "GC-06"  # no participation flag: the panel alone
+    assert "VF01" in app.assessment_page.value and "Check" not in app.assessment_page.value
+    app.lane.value = "digital_being"  # a lane nobody assessed
+    assert app.assessed_entry.value.startswith("DB-") and "No assessment of this entry" in app.assessment_page.value
+    app.lane.value = "generative_cinema"
+    assert app.assessed_entry.value == "GC-16"
+
+
+def test_no_assessments_no_panel(tmp_path):
+    from .conftest import REPO
+
+    app = ExplorerApp(load_festival(REPO / "data" / "examples" / "contest"), n_boot=100, decisions_path=tmp_path / "decisions.csv")
+    assert app.assessment_box.layout.display == "none" and app.assessment_page.value == ""

@@ -5,7 +5,9 @@ standings with p(first) and rank intervals; the juror panel, with ``[rasch]`` th
 map beside it (jurors by id: the chair's view, fitted again after each what-if); a linked chart
 (select a juror in the severity view or an entry in the standings view and the heatmap of scores
 highlights it; the juror selection reaches Python and lists that juror's scores against the panel);
-what-if buttons to leave a juror or one score out, undo and reset; and the current
+with assessments of AI participation, an entry's panel of assessments (each assessor's shares, the
+assessed shares with the leans taken off, the declared ones and the flags on them), the entries the
+participation flags name listed first; what-if buttons to leave a juror or one score out, undo and reset; and the current
 exclusions as rows for ``decisions.csv``, shown for copying or appended on confirmation.
 
 The notebook creates one :class:`ExplorerApp` and displays it; every callback is a method
@@ -21,8 +23,10 @@ from IPython.display import display
 
 from analytics.base import columns as col
 from analytics.apps.explorer import Explorer
+from analytics.checks import assessed
 from analytics.checks.rasch import why_unfitted
 from analytics.present.explorer_tables import (
+    assessments_html,
     decisions_html,
     flags_html,
     juror_scores_html,
@@ -43,6 +47,9 @@ SHOWN_ROWS = 100
 CHART_ENTRIES = 40
 CHART_JURORS = 40
 SELECTED = "#d1495b"
+#: the flags on an entry's AI participation, shown under its panel of assessments
+PARTICIPATION_FLAGS = [kind.name for kind in (assessed.AI_SHARE_ASSESSED_BELOW, assessed.AI_SHARE_UNCERTAIN,
+                                              assessed.DISCLOSURE_DISPUTED)]
 #: a heatmap cell in the selected juror's row or the selected entry's column (an empty selection selects nothing)
 SELECTED_CELL = {"or": [{"param": "juror", "empty": False}, {"param": "entry", "empty": False}]}
 
@@ -181,6 +188,14 @@ class ExplorerApp:
         self.gate_out = widgets.Output()
         self.selection_out = widgets.Output()
         self.decisions_out = widgets.Output()
+        # with assessments (design section 17): an entry's panel of assessments of its AI participation, the
+        # entry chosen here (the lane's entries, those the participation flags name first)
+        self.assessed_entry = widgets.Dropdown(description="entry")
+        self.assessment_page = widgets.HTML()
+        self.assessment_box = widgets.VBox(
+            [widgets.HTML(_words("heading")("AI participation: the entry's assessments")), self.assessed_entry,
+             self.assessment_page],
+            layout=widgets.Layout(display="" if self.festival_has_assessments else "none"))
         alt.JupyterChart.enable_offline()  # bundle vega into the notebook: no network, also when reopened
         self.chart = alt.JupyterChart(linked_chart(self.explorer))
         # with [rasch]: the lane's Wright map beside the juror table, drawn as the linked chart is (a JupyterChart,
@@ -199,6 +214,7 @@ class ExplorerApp:
         self.to_decisions.on_click(self._on_to_decisions)
         self.confirm.observe(lambda change: setattr(self.append_button, "disabled", not change["new"]), names="value")
         self.append_button.on_click(self._on_append)
+        self.assessed_entry.observe(self._show_assessments, names="value")
         self.widget = widgets.VBox([
             widgets.HBox([self.lane, self.round, self.scope, self.method]),
             self.status,
@@ -209,6 +225,7 @@ class ExplorerApp:
                         layout=widgets.Layout(flex_flow="row wrap", grid_gap="8px 32px")),  # side by side when they fit
             self.chart,
             self.selection_out,
+            self.assessment_box,
             widgets.HTML(_words("heading")("What if…")),
             widgets.HBox([self.juror, self.leave_juror]),
             widgets.HBox([self.entry, self.criterion, self.leave_score]),
@@ -323,6 +340,7 @@ class ExplorerApp:
         self._show(self.panel_out, jurors_html(ex.juror_panel(), limit=SHOWN_ROWS))
         self._show_wright()
         self._show(self.gate_out, flags_html(ex.gate(), limit=SHOWN_ROWS))
+        self._assessed_options()
         self.chart.chart = linked_chart(ex)
         # a new chart gets a new ``selections`` object (altair's JupyterChart): observe it again
         self.chart.selections.observe(self._on_selection, ["juror"])
@@ -330,6 +348,41 @@ class ExplorerApp:
     @property
     def festival_has_rasch(self) -> bool:
         return self.explorer.festival.config.rasch is not None
+
+    @property
+    def festival_has_assessments(self) -> bool:
+        festival = self.explorer.festival
+        return festival.has_assessments and festival.config.participation is not None
+
+    def _assessed_options(self) -> None:
+        """The lane's entries for the assessments panel: those a participation flag names first (in the gate's
+        order, blockers first), then the rest by id; the entry in view kept where it is still the lane's."""
+        if not self.festival_has_assessments:
+            return
+        ex = self.explorer
+        flags = ex.gate()
+        named = flags.loc[flags["check"].isin(PARTICIPATION_FLAGS) & (flags[col.ENTRY_ID] != ""), col.ENTRY_ID]
+        lane = sorted(ex.standings()[col.ENTRY_ID].unique())
+        options = list(dict.fromkeys([*named, *lane]))
+        if list(self.assessed_entry.options) != options:
+            keep = self.assessed_entry.value if self.assessed_entry.value in options else None
+            self.assessed_entry.options = options
+            self.assessed_entry.value = keep or (options[0] if options else None)
+        self._show_assessments()
+
+    def _show_assessments(self, _=None) -> None:
+        """The chosen entry's panel: each assessor's shares (named as the juror panel names them), the assessed row with the
+        leans taken off and the declared row (:meth:`~analytics.apps.explorer.Explorer.assessments`), with the
+        participation flags on the entry."""
+        entry = self.assessed_entry.value
+        if not entry:
+            self.assessment_page.value = _words("message")("No entry in this lane.")
+            return
+        ex = self.explorer
+        flags = ex.gate()
+        mine = flags[flags["check"].isin(PARTICIPATION_FLAGS) & (flags[col.ENTRY_ID] == entry)]
+        self.assessment_page.value = assessments_html(ex.assessments(entry)) + (
+            flags_html(mine, limit=SHOWN_ROWS) if not mine.empty else "")
 
     def _show_wright(self) -> None:
         """The Wright map of the lane in view after the what-ifs (:func:`wright_chart`) with its words; hidden
