@@ -27,7 +27,8 @@ Flags, in a lane with a minimum (``ai_share_min``) for entries in competition:
   ``[participation] dispute_margin`` points;
 - ``assessment_missing`` (warning, one per lane): entries of a lane with assessments that have none, listed;
 - ``assessor_lean`` (information): an assessor whose lean lies :data:`LEAN_MAX` (5) points of share or more from
-  the median assessor's (the shares are read with it taken off, so it moves no entry).
+  the median assessor's, with its 95% interval clear of the median's (the shares are read with it taken off, so
+  it moves no entry).
 
 Cost: O(assessments) for the means, O(resamples × the entries' assessors) for ``p_eligible``, in chunks.
 """
@@ -112,6 +113,12 @@ def assessor_leans(rows: pd.DataFrame) -> pd.DataFrame:
                          "ci_high": one["ci_high"], "n_assessments": one["n_scores"]})[columns]
 
 
+def _lane_leans(shared: Shared, lane: str, rows: pd.DataFrame) -> pd.DataFrame:
+    """:func:`assessor_leans` of one lane's assessments, once per run (the table, its flags and the companions
+    read it)."""
+    return shared.memo(("assessed", "leans", lane), lambda: assessor_leans(rows))
+
+
 def _in_competition(festival: Festival, lanes) -> pd.DataFrame:
     """The assessments of the run's lanes, of entries still in the festival (one the chair disqualified is not)."""
     a = festival.assessments
@@ -132,17 +139,23 @@ def assessed(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.D
         minimum = config.lane(lane).ai_share_min
         checks = config.checks
         rng = lane_rng(checks.seed, f"assessed:{lane}")
-        leans = assessor_leans(rows).set_index(col.ASSESSOR_ID)["lean"]
+        leans = _lane_leans(shared, lane, rows).set_index(col.ASSESSOR_ID)["lean"]
         leans = leans - leans.median() if len(leans) else leans  # centred on the median assessor's
         rows = rows.assign(raw=rows[col.SHARE].astype(float),
                            **{col.SHARE: rows[col.SHARE].astype(float) - rows[col.ASSESSOR_ID].map(leans).fillna(0.0)})
-        cell, cells = pd.MultiIndex.from_frame(rows[[col.ENTRY_ID, col.DIMENSION]]).factorize(sort=True)
-        cells = pd.MultiIndex.from_tuples(list(cells), names=[col.ENTRY_ID, col.DIMENSION])
+        # each (entry, dimension) cell coded as entry code × dimensions + dimension code: no tuples
+        entry_code, entry_ids = pd.factorize(rows[col.ENTRY_ID], sort=True)
+        dims = pd.Index(list(weights))
+        cells, cell = np.unique(entry_code * len(dims) + dims.get_indexer(rows[col.DIMENSION]), return_inverse=True)
         n, mean, low, high = _owner_means(rows[col.SHARE].to_numpy(dtype=float), cell, len(cells))
         raw = np.bincount(cell, rows["raw"].to_numpy(), minlength=len(cells)) / np.maximum(n, 1)
-        ids, dims_of = cells.get_level_values(0), cells.get_level_values(1)
-        declared_of = {d: entries[col.share_column(d)] if col.share_column(d) in entries else None for d in weights}
-        declared = [declared_of[d].get(e, np.nan) if declared_of[d] is not None else np.nan for e, d in zip(ids, dims_of)]
+        ids, dim_code = entry_ids[cells // len(dims)], cells % len(dims)
+        declared = np.full(len(cells), np.nan)
+        for k, d in enumerate(dims):  # a few dimensions: each one's declared share read at once
+            if col.share_column(d) in entries:
+                at = dim_code == k
+                declared[at] = entries[col.share_column(d)].reindex(ids[at]).to_numpy(dtype=float)
+        dims_of = dims[dim_code]
         frames.append(pd.DataFrame({col.LANE: lane, col.ENTRY_ID: ids, col.DIMENSION: dims_of, "n_assessors": n,
                                     "assessed": mean, "ci_low": low, "ci_high": high, "assessed_raw": raw,
                                     "declared": declared, "minimum": np.nan, "p_eligible": np.nan}))
@@ -196,7 +209,7 @@ def assessment_companions(data: Festival | Shared) -> dict[str, pd.DataFrame]:
                 agreement_rows.append({col.LANE: lane, col.DIMENSION: dimension, "alpha_interval": alpha,
                                        "icc_a1": coefficient, "n_entries": part[col.ENTRY_ID].nunique(),
                                        "n_assessors": part[col.ASSESSOR_ID].nunique()})
-            lean_parts.append(assessor_leans(rows).assign(**{col.LANE: lane}))
+            lean_parts.append(_lane_leans(shared, lane, rows).assign(**{col.LANE: lane}))
     agreement = pd.DataFrame(agreement_rows, columns=[col.LANE, col.DIMENSION, "alpha_interval", "icc_a1", "n_entries",
                                                       "n_assessors"])
     columns = [col.LANE, col.ASSESSOR_ID, "lean", "ci_low", "ci_high", "n_assessments"]
@@ -212,42 +225,54 @@ def assessed_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
     if not festival.has_assessments:
         return flags
     blended = table[table[col.DIMENSION] == BLENDED]
+    minimum = blended[col.LANE].map({lane: config.lane(lane).ai_share_min for lane in blended[col.LANE].unique()})
+    judged = blended[col.LANE].map({lane: config.lane(lane).in_competition for lane in blended[col.LANE].unique()})
+    has_line = minimum.notna() & judged.astype(bool) & blended["ci_high"].notna()
+    below = has_line & (blended["ci_high"] < minimum)
+    across = has_line & ~below & (blended["ci_low"] < minimum) & (minimum <= blended["ci_high"])
+    margin = config.participation.dispute_margin
+    disputed = (blended["declared"].notna() & blended["ci_low"].notna()
+                & ((blended["declared"] < blended["ci_low"] - margin) | (blended["declared"] > blended["ci_high"] + margin)))
     titles = festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
-    for row in blended.itertuples(index=False):
-        lane = config.lane(row.lane)
+    for row in blended[below | across | disputed].itertuples(index=False):  # only the entries flagged
         what = f"{names[row.lane]}: {row.entry_id} ({titles.get(row.entry_id, '')})"
         interval = (f"{row.assessed:.1f}% (95% interval {row.ci_low:.1f} to {row.ci_high:.1f}, {row.n_assessors} "
                     "assessors, each assessor's lean taken off)")
-        if lane.ai_share_min is not None and lane.in_competition and not np.isnan(row.ci_high):
-            minimum = lane.ai_share_min
-            if row.ci_high < minimum:
+        line = config.lane(row.lane).ai_share_min
+        if line is not None and config.lane(row.lane).in_competition and not np.isnan(row.ci_high):
+            if row.ci_high < line:
                 flags.append(AI_SHARE_ASSESSED_BELOW.flag(row.lane,
                     f"{what}: the assessors put its AI participation at {interval}, wholly below the lane's "
-                    f"{minimum:g}%: on the evidence it does not meet the lane's standard.",
-                    entry_id=row.entry_id, value=row.assessed, threshold=minimum))
-            elif row.ci_low < minimum <= row.ci_high:
+                    f"{line:g}%: on the evidence it does not meet the lane's standard.",
+                    entry_id=row.entry_id, value=row.assessed, threshold=line))
+            elif row.ci_low < line <= row.ci_high:
                 flags.append(AI_SHARE_UNCERTAIN.flag(row.lane,
                     f"{what}: the assessors put its AI participation at {interval}, an interval across the lane's "
-                    f"{minimum:g}%: the chair decides whether it stays in competition.",
-                    entry_id=row.entry_id, value=row.p_eligible, threshold=minimum))
-        margin = config.participation.dispute_margin
+                    f"{line:g}%: the chair decides whether it stays in competition.",
+                    entry_id=row.entry_id, value=row.p_eligible, threshold=line))
         if not np.isnan(row.declared) and not np.isnan(row.ci_low) and not (
                 row.ci_low - margin <= row.declared <= row.ci_high + margin):
             flags.append(DISCLOSURE_DISPUTED.flag(row.lane,
                 f"{what}: it declares {row.declared:g}% AI participation, more than {margin:g} points outside the "
                 f"assessors' {interval}.",
                 entry_id=row.entry_id, value=row.declared, threshold=row.assessed))
-    leans = assessment_companions(shared)["assessor_lean"]
-    for row in leans.itertuples(index=False):
-        off = row.lean - leans.loc[leans[col.LANE] == row.lane, "lean"].median()
-        if abs(off) >= LEAN_MAX:
+    lean_parts = [_lane_leans(shared, lane, rows).assign(**{col.LANE: lane})
+                  for lane, rows in _in_competition(festival, shared.lanes).groupby(col.LANE, sort=False)]
+    for leans in lean_parts:
+        median = leans["lean"].median()
+        offs = leans["lean"] - median
+        # 5 points or more from the median assessor, and the interval clear of it (an assessor of a few entries
+        # whose noise alone puts them there is not named; beyond the dense covariance's reach no interval: the lean)
+        clear = ~((leans["ci_low"] <= median) & (median <= leans["ci_high"]))
+        lean_out = (offs.abs() >= LEAN_MAX) & clear
+        for row, off in zip(leans[lean_out].itertuples(index=False), offs[lean_out]):
             flags.append(ASSESSOR_LEAN.flag(row.lane,
                 f"{names[row.lane]}: assessor {row.assessor_id} rates AI participation {abs(off):.1f} points "
                 f"{'higher' if off > 0 else 'lower'} than the median assessor on the same entries and dimensions; the "
                 "assessed shares are read with each assessor's lean taken off.",
                 juror_id=row.assessor_id, value=off, threshold=LEAN_MAX))
-    assessed_lanes = set(festival.assessments[col.LANE])
-    have = set(festival.assessments[col.ENTRY_ID])
+    assessed_lanes = set(festival.assessments[col.LANE].unique())
+    have = set(festival.assessments[col.ENTRY_ID].unique())
     for lane in shared.lanes:
         if lane not in assessed_lanes:
             continue
