@@ -8,6 +8,7 @@ A small festival written here: one lane whose minimum is 51%, two dimensions wei
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import numpy as np
@@ -166,10 +167,11 @@ def test_p_eligible_matches_the_exact_bootstrap_of_three_assessors(table):
 
 def test_lean_is_each_assessors_mean_against_the_others_on_a_complete_design(festival):
     """Every assessor assessed every entry and dimension: the additive model's assessor effect is the assessor's
-    mean minus the mean of the assessors' means."""
+    mean minus the mean of the assessors' means, and ``assessor_lean.csv`` gives it from the median assessor's:
+    the assessor's mean minus the median of the assessors' means."""
     lean = assessment_companions(Shared(festival))["assessor_lean"].set_index("assessor_id")
     means = {a: np.mean([v for by in SHARES.values() for v in by[a]]) for a in ("V1", "V2", "V3")}
-    centre = np.mean(list(means.values()))
+    centre = np.median(list(means.values()))
     for a, m in means.items():
         assert lean.loc[a, "lean"] == pytest.approx(m - centre, abs=1e-9)
         assert lean.loc[a, "ci_low"] < lean.loc[a, "lean"] < lean.loc[a, "ci_high"]
@@ -250,8 +252,8 @@ def test_an_assessors_feedback_page_shows_their_lean_and_names_no_other_assessor
 
 def test_partial_and_thin_assessments_give_numbers_or_say_nothing_without_an_error(tmp_path):
     """Shapes beyond the tidy one: an assessor who skips a dimension (no blend of theirs, their shares still in
-    the dimension rows), an entry assessed by one assessor (no interval, so no flag on it), and a juror who both
-    scores and assesses."""
+    the dimension rows), an entry assessed by one assessor (no interval, so no blocker on it, but never silently
+    eligible: assessment_missing lists it), and a juror who both scores and assesses."""
     shares = {**SHARES, "E5": {"V1": (60, 62)}}  # E5: one assessor
     folder = write(tmp_path / "f", shares=shares, extra_rows=["J1,E1,writing,75", "J1,E1,generation,70",
                                                               "J2,E2,writing,50"])  # J2: writing only
@@ -263,9 +265,116 @@ def test_partial_and_thin_assessments_give_numbers_or_say_nothing_without_an_err
     assert writing.loc["E2", "n_assessors"] == 4
     assert blended.loc["E5", "n_assessors"] == 1 and np.isnan(blended.loc["E5", "ci_low"])
     flags = assessed_flags(festival, table)
-    assert not [f for f in flags if f.entry_id == "E5"]  # one assessor: nothing to say with confidence
-    assert "assessment_missing" not in {f.check for f in flags}  # every entry has an assessment now
+    assert not [f for f in flags if f.entry_id == "E5"]  # one assessor: no interval, no blocker on the entry
+    missing = [f for f in flags if f.check == "assessment_missing"]  # but the lane's warning lists it, and why
+    assert len(missing) == 1 and "a single assessor of every dimension: E5" in missing[0].message
+    assert "no assessment:" not in missing[0].message  # every entry has an assessment now
     from analytics.present.feedback import write_feedback
 
     pages = {p.stem for p in write_feedback(festival, tmp_path / "pages")}
     assert {"J1", "J2", "V1", "V2", "V3"} <= pages
+
+
+# --- the review's cases: never silently eligible, verifiers judge nothing, the reports ----------------------
+
+def test_thin_assessments_are_listed_by_why(tmp_path):
+    """An entry whose assessors each skipped a dimension has no blend; one with a single assessor has no interval;
+    one with none has nothing: each is listed in the lane's assessment_missing, none silently eligible."""
+    shares = {k: v for k, v in SHARES.items() if k != "E4"}
+    shares["E2"] = {"V1": (56, 52)}  # a single assessor
+    folder = write(tmp_path / "f", shares=shares, extra_rows=["V1,E4,writing,20", "V2,E4,generation,25"])
+    festival = load_festival(folder)
+    flags = assessed_flags(festival, assessed(festival))
+    (missing,) = [f for f in flags if f.check == "assessment_missing"]
+    assert missing.value == 3
+    assert "no assessment: E5" in missing.message and "a single assessor of every dimension: E2" in missing.message
+    assert "no assessor of every dimension: E4" in missing.message
+    table = assessed(festival)
+    e4 = table[(table["entry_id"] == "E4") & (table["dimension"] == "blended")].iloc[0]
+    assert e4["n_assessors"] == 0 and np.isnan(e4["assessed_raw"]) and np.isnan(e4["assessed"])  # not 0.0
+
+
+def test_an_empty_assessments_file_and_a_lane_nobody_assessed_are_reported(tmp_path):
+    """A header-only participation_assessments.csv assesses nothing: every entry of the lane with a minimum is
+    listed. A second lane with a minimum and no assessment is listed too; a lane without a minimum is not."""
+    toml = TOML.replace('[participation]', '[[lanes]]\nid = "db"\nname = "Digital Being"\nai_share_min = 40\n\n'
+                        '[[lanes]]\nid = "ps"\nname = "Procedural"\n\n[participation]')
+    folder = write(tmp_path / "f", toml=toml)
+    with open(folder / "entries.csv", "a", encoding="utf-8") as handle:
+        handle.write("D1,Film D1,db,60,60,60\nP1,Film P1,ps,60,60,60\n")
+    with open(folder / "jurors.csv", "a", encoding="utf-8") as handle:
+        handle.write("J3,Juror Three,db;ps,member\n")
+    with open(folder / "scores.csv", "a", encoding="utf-8") as handle:
+        handle.write("D1,J3,overall,6\nP1,J3,overall,6\n")
+    festival = load_festival(folder)
+    flags = {f.lane: f for f in assessed_flags(festival, assessed(festival)) if f.check == "assessment_missing"}
+    assert set(flags) == {"gc", "db"} and "no assessment: D1" in flags["db"].message
+    (folder / "participation_assessments.csv").write_text("assessor_id,entry_id,dimension,share\n", encoding="utf-8")
+    festival = load_festival(folder)
+    flags = {f.lane: f for f in assessed_flags(festival, assessed(festival)) if f.check == "assessment_missing"}
+    assert set(flags) == {"gc", "db"} and flags["gc"].value == 5
+
+
+def test_a_verifier_who_scores_is_a_load_error_naming_them(tmp_path):
+    folder = write(tmp_path / "f")
+    with open(folder / "scores.csv", "a", encoding="utf-8") as handle:
+        handle.write("E1,V2,overall,7\n")
+    with pytest.raises(FestivalDataError) as error:
+        load_festival(folder)
+    (problem,) = error.value.problems
+    assert (problem.file, problem.column, problem.value) == ("scores.csv", "juror_id", "V2")
+    assert "role verifier" in problem.expected
+
+
+def test_verifiers_are_no_panel_members_anywhere(tmp_path):
+    """Verifiers count in no panel: not in the full-panel plausibility count (a festival of a few jurors and many
+    verifiers loads), and not among the report's jurors."""
+    from analytics.load.festival import _implausible_full_panels
+
+    entries = pd.DataFrame({"entry_id": [f"E{i}" for i in range(5000)], "category": "gc"})
+    jurors = pd.DataFrame({"juror_id": ["J1", "J2", *(f"V{i}" for i in range(200))], "panel": "gc",
+                           "role": ["member", "member", *["verifier"] * 200], "source_row": range(2, 204)})
+    scores = pd.DataFrame({"entry_id": [f"E{i}" for i in range(5000)] * 2, "juror_id": ["J1"] * 5000 + ["J2"] * 5000})
+    assert _implausible_full_panels(entries, jurors, scores) == ""
+    assert "only 10,000" in _implausible_full_panels(entries, jurors.assign(role="member"), scores)
+
+
+def test_the_demo_report_counts_jurors_not_verifiers_and_reads_the_decisions(tmp_path):
+    from analytics.apps.cli import main
+
+    from .conftest import DEMO, DEMO_DECISIONS
+
+    assert main(["report", str(DEMO), "--decisions", str(DEMO_DECISIONS), "--out", str(tmp_path / "out"),
+                 "--no-pdf", "--quiet"]) == 0
+    public = re.sub(r"<[^>]+>", " ", (tmp_path / "out" / "report.html").read_text(encoding="utf-8"))
+    assert "24 jurors gave" in public  # 27 in jurors.csv, three of them verifiers who score nothing
+    assert ("Of the 3 below or across the line, the chair's decisions took 2 out of competition and kept 1 in."
+            in public.replace("&#39;", "'"))
+    assert "VF0" not in public and "Kwame" not in public
+    chair = (tmp_path / "out" / "chair.html").read_text(encoding="utf-8")
+    assert "Lean from the median assessor" in chair and "VF03" in chair
+
+
+def test_two_assessors_see_no_figure_that_gives_the_other_away(tmp_path):
+    """With one other assessor, a lean from the median or a correlation with 'the others' is that assessor's own
+    figure: an assessor's page then shows neither."""
+    from analytics.present.feedback import write_feedback
+
+    shares = {e: {a: by[a] for a in ("V1", "V2")} for e, by in SHARES.items()}
+    festival = load_festival(write(tmp_path / "f", shares=shares))
+    page = {p.stem: p for p in write_feedback(festival, tmp_path / "pages")}["V1"].read_text(encoding="utf-8")
+    assert "Your assessments at a glance" in page and "typical assessor" not in page and "correlation" not in page
+    festival = load_festival(write(tmp_path / "g"))
+    page = {p.stem: p for p in write_feedback(festival, tmp_path / "pages3")}["V1"].read_text(encoding="utf-8")
+    assert "typical assessor" in page and "correlation" in page and "compares your scores" not in page
+
+
+def test_the_summary_says_what_the_evidence_puts_where(festival):
+    from analytics.gate.decisions import run_gate
+    from analytics.present.summary import summary_text
+
+    text = summary_text(run_gate(festival))
+    assert "Generative Cinema: 5 of 5 entries eligible on their declarations" in text
+    line = next(t for t in text.splitlines() if t.startswith("  Generative Cinema: 4 entries assessed"))
+    assert "1 below the 51% line, 1 across it, 2 above" in line and "2 declarations disputed" in line  # E3, E4
+    assert "1 without an assessed share" in line

@@ -38,6 +38,12 @@ Changes since:
   and GC-21 assessed below the line, GC-14 across it, GC-16 disputed, VF03's lean). With the chair's decisions
   (``demo-decisions.csv`` disqualifies GC-16 and keeps GC-14) every table of ``demo-decided`` follows GC-16 leaving
   the lane; ``demo``'s other tables are unchanged.
+- Assessed participation after its review (issue 25): ``assessor_lean.csv`` gives each assessor's lean from the
+  median assessor's, as the flag, the report and the feedback pages read it (VF03 -9.84 where the model's mean-centred
+  effect was -6.80; the median assessor VF02 0); ``participation_assessed.csv`` holds intervals within 0-100 (a
+  share cannot pass 100: GC-04's editing, GC-06's sound and GC-09's writing end at 100.0); ``flags.csv``: GC-14's
+  ``ai_share_uncertain`` message adds how often resampled panels of its assessors reach the line (0%, of 10
+  distinct panels). Every other table is unchanged.
 - ``juror_severity.csv`` gains a ``reason`` column (issue 21: why a juror has no severity where
   each juror scored one entry), empty in every folder here; every number is unchanged.
 """

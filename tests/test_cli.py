@@ -31,7 +31,7 @@ def test_check_demo_prints_the_summary_and_exits_1_with_its_planted_blockers(tmp
     assert pd.read_csv(tmp_path / "lanes.csv")["n_entries"].tolist() == [25, 12, 12, 11]
     assert len(pd.read_csv(tmp_path / "missing_scores.csv")) == 1
     assert "agreement (Krippendorff's alpha, interval" in out and "GATE: NOT PUBLISHABLE: 9 blockers open" in out
-    assert "Generative Cinema: 24 of 25 entries eligible (AI share band 51%+)" in out
+    assert "Generative Cinema: 24 of 25 entries eligible on their declarations (AI share band 51%+)" in out
     eligibility = pd.read_csv(tmp_path / "eligibility.csv")
     assert len(eligibility) == 60 and eligibility.loc[eligibility["entry_id"] == "GC-21", "eligible"].item() == False  # noqa: E712
     agreement = pd.read_csv(tmp_path / "agreement.csv")

@@ -16,8 +16,10 @@ blend. An entry with no assessor who assessed every dimension has no blend.
 ``participation_assessed.csv``: ``lane, entry_id, dimension`` (``blended`` for the blend), ``n_assessors,
 assessed, ci_low, ci_high, declared, minimum, p_eligible``. Companions: ``assessment_agreement.csv`` (per lane
 and dimension, Krippendorff's alpha, interval, and ICC(A,1) among the assessors) and ``assessor_lean.csv`` (per
-lane and assessor, their lean in points of share from the additive model share = entry × dimension + assessor,
-with its 95% interval, as a juror's severity: positive, they rate AI participation higher than the others).
+lane and assessor, their lean in points of share from the median assessor's: the additive model share = entry ×
+dimension + assessor, as a juror's severity, its assessor effect less the median assessor's, with the effect's 95%
+interval so shifted (the median assessor's own uncertainty not added); positive, they rate AI participation
+higher than the others).
 
 Flags, in a lane with a minimum (``ai_share_min``) for entries in competition:
 
@@ -25,7 +27,9 @@ Flags, in a lane with a minimum (``ai_share_min``) for entries in competition:
 - ``ai_share_uncertain`` (blocker, until the chair decides): the interval straddles the minimum;
 - ``disclosure_disputed`` (warning): the declared share lies outside the assessed interval by more than
   ``[participation] dispute_margin`` points;
-- ``assessment_missing`` (warning, one per lane): entries of a lane with assessments that have none, listed;
+- ``assessment_missing`` (warning, one per lane with assessments or a minimum): its entries with no assessed blend
+  with an interval, listed by why: no assessment, a single assessor of every dimension, or none of every dimension
+  (never silently eligible);
 - ``assessor_lean`` (information): an assessor whose lean lies :data:`LEAN_MAX` (5) points of share or more from
   the median assessor's, with its 95% interval clear of the median's (the shares are read with it taken off, so
   it moves no entry).
@@ -76,7 +80,7 @@ def _owner_means(values: np.ndarray, owner: np.ndarray, n_owners: int) -> tuple[
         mean = np.bincount(owner, values, minlength=n_owners) / n
         sd = np.sqrt(np.bincount(owner, (values - mean[owner]) ** 2, minlength=n_owners) / (n - 1))
         half = np.where(n >= 2, special.stdtrit(np.maximum(n - 1, 1), 0.975), np.nan) * sd / np.sqrt(n)
-    return n.astype(int), mean, mean - half, mean + half
+    return n.astype(int), mean, np.maximum(mean - half, 0.0), np.minimum(mean + half, 100.0)  # a share is 0-100
 
 
 def _p_reaching(values: np.ndarray, owner: np.ndarray, n_owners: int, resamples: int, rng: np.random.Generator,
@@ -97,6 +101,17 @@ def _p_reaching(values: np.ndarray, owner: np.ndarray, n_owners: int, resamples:
     p = np.full(n_owners, np.nan)
     p[have] = reached / max(resamples, 1)
     return p
+
+
+def _reached(p: float, n: int) -> str:
+    """``p_eligible`` in words, with how few distinct panels a handful of assessors allows.
+
+    >>> _reached(0.0, 3)
+    'resampled panels of its assessors reach the line in 0% (3 assessors allow only 10 distinct panels)'
+    """
+    distinct = int(special.comb(2 * n - 1, n, exact=True))  # multisets of n of the n assessors
+    return (f"resampled panels of its assessors reach the line in {p:.0%}"
+            + (f" ({n} assessors allow only {distinct} distinct panels)" if distinct < 100 else ""))
 
 
 def assessor_leans(rows: pd.DataFrame) -> pd.DataFrame:
@@ -148,7 +163,8 @@ def assessed(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.D
         dims = pd.Index(list(weights))
         cells, cell = np.unique(entry_code * len(dims) + dims.get_indexer(rows[col.DIMENSION]), return_inverse=True)
         n, mean, low, high = _owner_means(rows[col.SHARE].to_numpy(dtype=float), cell, len(cells))
-        raw = np.bincount(cell, rows["raw"].to_numpy(), minlength=len(cells)) / np.maximum(n, 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            raw = np.bincount(cell, rows["raw"].to_numpy(), minlength=len(cells)) / n
         ids, dim_code = entry_ids[cells // len(dims)], cells % len(dims)
         declared = np.full(len(cells), np.nan)
         for k, d in enumerate(dims):  # a few dimensions: each one's declared share read at once
@@ -181,7 +197,8 @@ def _blended(shared: Shared, lane: str, rows: pd.DataFrame, weights: dict[str, f
     entry_ids = pd.Index(sorted(rows[col.ENTRY_ID].unique()))
     owner = entry_ids.get_indexer(complete.index.get_level_values(0))
     n, mean, low, high = _owner_means(blend, owner, len(entry_ids))
-    raw = np.bincount(owner, raw_wide.to_numpy() @ factor, minlength=len(entry_ids)) / np.maximum(n, 1)
+    with np.errstate(invalid="ignore", divide="ignore"):  # NaN for an entry with no assessor of every dimension
+        raw = np.bincount(owner, raw_wide.to_numpy() @ factor, minlength=len(entry_ids)) / n
     p = (np.full(len(entry_ids), np.nan) if minimum is None else
          _p_reaching(blend, owner, len(entry_ids), shared.config.checks.bootstrap_resamples, rng, minimum))
     declared = entries[col.AI_SHARE].reindex(entry_ids).to_numpy(dtype=float) if col.AI_SHARE in entries else np.nan
@@ -209,7 +226,10 @@ def assessment_companions(data: Festival | Shared) -> dict[str, pd.DataFrame]:
                 agreement_rows.append({col.LANE: lane, col.DIMENSION: dimension, "alpha_interval": alpha,
                                        "icc_a1": coefficient, "n_entries": part[col.ENTRY_ID].nunique(),
                                        "n_assessors": part[col.ASSESSOR_ID].nunique()})
-            lean_parts.append(_lane_leans(shared, lane, rows).assign(**{col.LANE: lane}))
+            leans = _lane_leans(shared, lane, rows)
+            median = leans["lean"].median() if len(leans) else 0.0  # from the median assessor, as the flag reads it
+            lean_parts.append(leans.assign(**{col.LANE: lane, "lean": leans["lean"] - median,
+                                              "ci_low": leans["ci_low"] - median, "ci_high": leans["ci_high"] - median}))
     agreement = pd.DataFrame(agreement_rows, columns=[col.LANE, col.DIMENSION, "alpha_interval", "icc_a1", "n_entries",
                                                       "n_assessors"])
     columns = [col.LANE, col.ASSESSOR_ID, "lean", "ci_low", "ci_high", "n_assessments"]
@@ -248,7 +268,8 @@ def assessed_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
             elif row.ci_low < line <= row.ci_high:
                 flags.append(AI_SHARE_UNCERTAIN.flag(row.lane,
                     f"{what}: the assessors put its AI participation at {interval}, an interval across the lane's "
-                    f"{line:g}%: the chair decides whether it stays in competition.",
+                    f"{line:g}%; {_reached(row.p_eligible, row.n_assessors)}: the chair decides whether it stays in "
+                    "competition.",
                     entry_id=row.entry_id, value=row.p_eligible, threshold=line))
         if not np.isnan(row.declared) and not np.isnan(row.ci_low) and not (
                 row.ci_low - margin <= row.declared <= row.ci_high + margin):
@@ -273,16 +294,24 @@ def assessed_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
                 juror_id=row.assessor_id, value=off, threshold=LEAN_MAX))
     assessed_lanes = set(festival.assessments[col.LANE].unique())
     have = set(festival.assessments[col.ENTRY_ID].unique())
-    for lane in shared.lanes:
-        if lane not in assessed_lanes:
+    complete = blended.set_index(col.ENTRY_ID)["n_assessors"]  # per assessed entry: assessors of every dimension
+    for lane in shared.lanes:  # a few lanes
+        spec = config.lane(lane)
+        if lane not in assessed_lanes and (spec.ai_share_min is None or not spec.in_competition):
             continue
-        missing = sorted(set(festival.entries.loc[festival.entries[col.CATEGORY] == lane, col.ENTRY_ID]) - have)
-        if missing:
-            shown = ", ".join(missing[:20]) + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
+        ids = festival.entries.loc[festival.entries[col.CATEGORY] == lane, col.ENTRY_ID]
+        n = complete.reindex(ids).to_numpy(dtype=float)
+        groups = [("no assessment", sorted(set(ids) - have)),
+                  ("a single assessor of every dimension", sorted(ids[n == 1])),
+                  ("no assessor of every dimension", sorted(ids[(n == 0) & ids.isin(have)]))]
+        total = sum(len(g) for _, g in groups)
+        if total:
+            listed = "; ".join(f"{what}: " + ", ".join(g[:20]) + (f" and {len(g) - 20} more" if len(g) > 20 else "")
+                               for what, g in groups if g)
             flags.append(ASSESSMENT_MISSING.flag(lane,
-                f"{names[lane]}: {len(missing)} entr{'y has' if len(missing) == 1 else 'ies have'} no assessment of AI "
-                f"participation, so nothing but the entrant's declaration stands for their share: {shown}.",
-                value=len(missing), threshold=0))
+                f"{names[lane]}: {total} entr{'y has' if total == 1 else 'ies have'} no assessed AI participation "
+                f"with an interval, so nothing but the entrant's declaration stands for their share ({listed}).",
+                value=total, threshold=0))
     return flags
 
 

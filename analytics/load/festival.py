@@ -104,9 +104,7 @@ class Festival:
     @property
     def is_verifier(self) -> pd.Series:
         """Per row of ``jurors``: a verifier, who assesses AI participation and never scores (design section 17)."""
-        if col.ROLE not in self.jurors.columns:
-            return pd.Series(False, index=self.jurors.index)
-        return self.jurors[col.ROLE].fillna("").astype("str").str.strip().str.lower() == col.VERIFIER
+        return is_verifier(self.jurors)
 
     @property
     def assignments_declared(self) -> bool:
@@ -321,6 +319,19 @@ FULL_PANEL_MAX_UNSCORED = 100_000
 FULL_PANEL_MIN_SHARE = 0.1
 
 
+def is_verifier(jurors: pd.DataFrame) -> pd.Series:
+    """Per row of ``jurors``: a verifier (role ``verifier``), who assesses AI participation and scores nothing
+    (design section 17)."""
+    if col.ROLE not in jurors.columns:
+        return pd.Series(False, index=jurors.index)
+    return jurors[col.ROLE].fillna("").astype("str").str.strip().str.lower() == col.VERIFIER
+
+
+def judging(jurors: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``jurors`` who judge: all but the verifiers."""
+    return jurors[~is_verifier(jurors)]
+
+
 def _implausible_full_panels(entries: pd.DataFrame, jurors: pd.DataFrame, scores: pd.DataFrame) -> str:
     """Why every panel member scoring every entry of its lane cannot be the design, or "".
     Counts only (entries per lane × members per panel): the pairs are never listed.
@@ -332,7 +343,7 @@ def _implausible_full_panels(entries: pd.DataFrame, jurors: pd.DataFrame, scores
     >>> print(_implausible_full_panels(e, j, s))
     assignments.csv, or panels = "as_scored" under [jury] (each entry's panel is then the jurors who scored it): without either, every panel member is expected to score every entry of their lane, 2,000,000 juror-entry pairs, and only 2,000 (0.10%) have scores
     """
-    members = juror_lanes(jurors)[col.LANE].value_counts()
+    members = juror_lanes(judging(jurors))[col.LANE].value_counts()
     sizes = entries[col.CATEGORY].value_counts()
     expected = int((members.reindex(sizes.index).fillna(0) * sizes).sum())
     scored = len(scores[[col.JUROR_ID, col.ENTRY_ID]].drop_duplicates())
@@ -378,9 +389,7 @@ def _scored_pairs(scores: pd.DataFrame, within: list[str] | None = None) -> pd.D
 def _default_assignments(entries: pd.DataFrame, jurors: pd.DataFrame) -> pd.DataFrame:
     """Every panel member × every entry of their lane; a verifier (role ``verifier``: assesses AI participation,
     design section 17) scores nothing and is expected to score nothing."""
-    if col.ROLE in jurors.columns:
-        jurors = jurors[jurors[col.ROLE].fillna("").astype("str").str.strip().str.lower() != col.VERIFIER]
-    pairs = juror_lanes(jurors).merge(entries[[col.ENTRY_ID, col.CATEGORY]], left_on=col.LANE, right_on=col.CATEGORY)
+    pairs = juror_lanes(judging(jurors)).merge(entries[[col.ENTRY_ID, col.CATEGORY]], left_on=col.LANE, right_on=col.CATEGORY)
     out = pairs[[col.JUROR_ID, col.ENTRY_ID, col.LANE]].assign(**{col.ROUND: ""})
     out.insert(0, col.SOURCE_ROW, pd.array([pd.NA] * len(out), dtype="Int64"))
     return out.reset_index(drop=True)

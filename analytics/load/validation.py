@@ -227,6 +227,8 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
     panel_of_juror = pd.Series(jurors[col.PANEL].to_numpy(), index=jurors[col.JUROR_ID]).groupby(level=0).first()
     panels = juror_lanes(jurors)
     sits = pd.MultiIndex.from_frame(panels[[col.JUROR_ID, col.LANE]])
+    verifiers = (jurors.loc[strip(jurors[col.ROLE].astype("string")).str.lower() == col.VERIFIER, col.JUROR_ID].unique()
+                 if col.ROLE in jurors.columns else [])
     for name in ("scores", "assignments", "conflicts", "performances"):
         table = tables.get(name)
         if table is None:
@@ -243,6 +245,12 @@ def check_references(tables: dict[str, pd.DataFrame], sources: dict[str, str], c
                              "no round: festival.toml declares no [[rounds]] (declare them, or leave the column empty)")
             continue
         known_juror = _unknown(table, col.JUROR_ID, panel_of_juror.index, source, "a juror_id listed in jurors", log)
+        if name in ("scores", "assignments") and len(verifiers):  # design section 17: a verifier never scores
+            named = known_juror & table[col.JUROR_ID].isin(verifiers)
+            log.add_rows(source, table.loc[named, col.SOURCE_ROW], col.JUROR_ID, table.loc[named, col.JUROR_ID],
+                         "a juror who judges: jurors.csv gives this one the role verifier, who assesses AI "
+                         "participation (participation_assessments.csv) and scores nothing (give them another role "
+                         "to let them score)")
         if name in ("scores", "assignments") and config.rounds:
             rounds = ", ".join(config.round_ids)
             _unknown(table, col.ROUND, list(config.round_ids), source, f"a round id of festival.toml [[rounds]]: {rounds}", log)

@@ -345,10 +345,15 @@ def _person_items(gate: GateResult, juror: str) -> list[dict]:
     return items
 
 
+#: an assessor's page compares them with at least this many other assessors (one other's figures could be read off)
+MIN_OTHERS = 2
+
+
 def _assessor_items(after: CheckResult, juror: str) -> list[dict]:
     """What an assessor of AI participation (design section 17: a verifier, or a juror who also assesses) reads
     of their own assessments: their lean against the other assessors, and how closely their shares follow the
-    others' on the same entries and dimensions. No other assessor is named."""
+    others' on the same entries and dimensions, each against at least :data:`MIN_OTHERS` others. No other assessor
+    is named."""
     festival = after.festival
     if not festival.has_assessments or "participation_assessed" not in after:
         return []
@@ -359,20 +364,23 @@ def _assessor_items(after: CheckResult, juror: str) -> list[dict]:
     items = []
     leans = after.companions("participation_assessed")["assessor_lean"]
     names = festival.lane_names()
+    assessors = leans.groupby(col.LANE)[col.ASSESSOR_ID].nunique()
     for row in leans[leans[col.ASSESSOR_ID] == juror].itertuples(index=False):
-        median = leans.loc[leans[col.LANE] == row.lane, "lean"].median()
-        off = row.lean - median
+        if assessors[row.lane] < MIN_OTHERS + 1:  # with one other assessor, a lean from the median reveals theirs
+            continue
+        off = row.lean  # from the median assessor's (assessor_lean.csv)
         items.append({
             "title": f"How you assessed AI participation ({names.get(row.lane, row.lane)})",
             "figure": f"{_points(off)} points of share from the typical assessor ({row.n_assessments} assessments; "
-                      f"95% interval {_points(row.ci_low - median)} to {_points(row.ci_high - median)})",
+                      f"95% interval {_points(row.ci_low)} to {_points(row.ci_high)})",
             "reading": ("You rate AI participation higher than the other assessors on the same entries." if off >= 2 else
                         "You rate AI participation lower than the other assessors on the same entries." if off <= -2 else
                         "You rate AI participation about as the other assessors do."),
             "how": "Your shares minus the other assessors' on the same entries and dimensions (an additive model, as "
                    "for jurors' severity), measured from the median assessor. The festival reads every assessment with "
                    "its assessor's lean taken off, so a lean moves no entry; what matters is telling the entries apart."})
-    others = a[a[col.ASSESSOR_ID] != juror].groupby([col.ENTRY_ID, col.DIMENSION])[col.SHARE].mean()
+    others = a[a[col.ASSESSOR_ID] != juror].groupby([col.ENTRY_ID, col.DIMENSION])[col.SHARE].agg(["mean", "size"])
+    others = others.loc[others["size"] >= MIN_OTHERS, "mean"]  # never one other assessor's shares
     pairs = mine.join(others.rename("others"), on=[col.ENTRY_ID, col.DIMENSION]).dropna(subset=["others"])
     if len(pairs) >= 3 and pairs[col.SHARE].std() > 0 and pairs["others"].std() > 0:
         r = float(np.corrcoef(pairs[col.SHARE].astype(float), pairs["others"].astype(float))[0, 1])

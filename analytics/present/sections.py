@@ -44,8 +44,8 @@ from analytics.present.manifest import input_fingerprint
 from analytics.rules.scoring import WEIGHTED_TOTAL
 from analytics.present.viz.agreement_charts import alpha_forest_chart
 from analytics.present.viz.juror_charts import juror_severity_chart
-from analytics.present.viz.participation_charts import (ai_share_chart, assessed_share_chart, dimension_chart,
-                                                       tool_usage_chart)
+from analytics.present.viz.participation_charts import (ai_share_chart, assessed_distribution_chart,
+                                                       assessed_share_chart, dimension_chart, tool_usage_chart)
 from analytics.checks.rankings import cuts
 from analytics.present.viz.ranking_charts import standings_chart
 from analytics.present.viz.rasch_charts import wright_map_chart, wright_map_description
@@ -171,7 +171,7 @@ class Report:
                                                                      unit=self._left_out())}
             winners.append(winner)
         numbers = [(len(f.entries), "entry", "entries"), (len(config.lanes), "lane", "lanes"),
-                   (len(f.jurors), "juror", "jurors"), (len(f.scores), "score", "scores")]
+                   (int((~f.is_verifier).sum()), "juror", "jurors"), (len(f.scores), "score", "scores")]
         if f.entries[col.COUNTRY].notna().any():
             numbers.append((int(f.entries[col.COUNTRY].dropna().nunique()), "country", "countries"))
         return Section(render("sections/first_page.html.j2", winners=winners,
@@ -217,7 +217,7 @@ class Report:
         per_lane = pd.DataFrame(rows)
         if eligibility is None:  # no entry rule is configured: every entry competes
             per_lane = per_lane.drop(columns="eligible")
-        text = (f"{len(f.entries)} entries competed in {len(f.config.lanes)} lanes. {len(f.jurors)} jurors gave "
+        text = (f"{len(f.entries)} entries competed in {len(f.config.lanes)} lanes. {int((~f.is_verifier).sum())} jurors gave "
                 f"{len(f.scores):,} scores on {len(f.config.criteria)} criteria, on a scale of "
                 f"{f.config.scale.minimum:g} to {f.config.scale.maximum:g}.")
         lane_table = tabulate(per_lane, [("lane", "Lane", None), ("honour", "Honour", None), ("entries", "Entries", None),
@@ -287,12 +287,18 @@ class Report:
                               assessed=self._assessed_parts()))
 
     def _assessed_parts(self) -> list[dict]:
-        """Per lane with assessments (design section 17): the assessed against the declared shares (a chart naming
-        entries, never an assessor) and how many entries the evidence puts below, across or above the line."""
+        """Per lane with assessments (design section 17): how many entries the evidence put below, across or above
+        the line and what the chair decided on them; in public the distribution of the assessed shares (no entry,
+        no assessor named), for the chair each entry's assessed against declared share, each assessor's lean and
+        the agreement per dimension."""
         f = self.festival
         if not f.has_assessments:
             return []
-        table = self.gate.before["participation_assessed"]
+        table = self.gate.before["participation_assessed"]  # the evidence, before the chair's decisions
+        still_in = set(self.gate.after["participation_assessed"][col.ENTRY_ID])
+        flags = self.gate.flags
+        open_ids = set(flags.loc[flags["check"].isin(["ai_share_assessed_below", "ai_share_uncertain"])
+                                 & (flags["status"] == "open"), col.ENTRY_ID])
         parts = []
         for lane in f.config.lanes:
             rows = table[(table[col.LANE] == lane.id) & (table[col.DIMENSION] == "blended")]
@@ -301,26 +307,33 @@ class Report:
             minimum = lane.ai_share_min
             text = (f"{len(rows)} entries were assessed by {int(rows['n_assessors'].median())} assessors each (median), "
                     "each assessor's lean taken off before the shares are read.")
-            if minimum is not None:
-                below = int((rows["ci_high"] < minimum).sum())
-                across = int(((rows["ci_low"] < minimum) & (rows["ci_high"] >= minimum)).sum())
-                text += (f" On the evidence, {below} lie below the lane's {minimum:g}%, {across} across it (each a blocker "
-                         f"the chair decides on), and {len(rows) - below - across} above it.")
-            part = {"text": text, "chart": self._figure(
-                assessed_share_chart(f, table, lane.id), f"Declared against assessed AI participation, {lane.name}")}
+            if minimum is not None and lane.in_competition:
+                below = rows["ci_high"] < minimum
+                across = (rows["ci_low"] < minimum) & (rows["ci_high"] >= minimum)
+                text += (f" On the evidence, {int(below.sum())} lie below the lane's {minimum:g}%, {int(across.sum())} "
+                         f"across it, and {int((rows['ci_high'].notna() & ~below & ~across).sum())} above it.")
+                at_issue = rows.loc[below | across, col.ENTRY_ID]
+                if len(at_issue):
+                    out = int((~at_issue.isin(still_in)).sum())
+                    waiting = int(at_issue.isin(open_ids).sum())
+                    text += (f" Of the {len(at_issue)} below or across the line, the chair's decisions took {out} out of "
+                             f"competition and kept {len(at_issue) - out - waiting} in"
+                             + (f"; {waiting} await a decision." if waiting else "."))
+            chart = (assessed_distribution_chart(f, table, lane.id) if self.public else
+                     assessed_share_chart(f, table, lane.id))
+            part = {"text": text, "chart": self._figure(chart, f"Assessed AI participation, {lane.name}" if self.public
+                                                        else f"Declared against assessed AI participation, {lane.name}")}
             if not self.public:  # the chair: the assessors by name, their lean and their agreement per dimension
                 more = self.gate.before.companions("participation_assessed")
                 labels = f.juror_labels()
                 lean = more["assessor_lean"]
                 lean = lean[lean[col.LANE] == lane.id]
                 lean = lean.assign(assessor=lean[col.ASSESSOR_ID].map(labels),
-                                   off=lean["lean"] - lean["lean"].median(),
-                                   interval=[_ci(lo - lean["lean"].median(), hi - lean["lean"].median(), "+.1f")
-                                             for lo, hi in zip(lean["ci_low"], lean["ci_high"])])
+                                   interval=[_ci(lo, hi, "+.1f") for lo, hi in zip(lean["ci_low"], lean["ci_high"])])
                 agreement = more["assessment_agreement"]
                 part["tables"] = [
-                    tabulate(lean, [("assessor", "Assessor", None), ("off", "Lean from the median assessor (points)",
-                                                                       "+.1f"), ("interval", "95% interval", None),
+                    tabulate(lean, [("assessor", "Assessor", None), ("lean", "Lean from the median assessor (points)",
+                                                                        "+.1f"), ("interval", "95% interval", None),
                                     ("n_assessments", "Assessments", None)],
                              caption="Each assessor's lean (taken off before the shares are read)"),
                     tabulate(agreement[agreement[col.LANE] == lane.id], [

@@ -76,6 +76,8 @@ def summary_text(gate: GateResult) -> str:
     lines.append("")
     if "eligibility" in result:
         lines.append(_eligibility_text(result))
+    if "participation_assessed" in result and festival.has_assessments:
+        lines.append(_assessed_text(result))
     lines.append(_agreement_text(result))
     if "affiliation" in result:
         lines.append(_affiliation_text(result))
@@ -100,6 +102,8 @@ def _eligibility_text(result: CheckResult) -> str:
         if "band" in rows:
             parts.append(f"AI share band {lane.ai_share_min:g}%+" if lane.ai_share_min is not None else "no AI-share band")
         text = f"  {lane.name}: {int(rows['eligible'].sum())} of {len(rows)} entries eligible"
+        if result.festival.has_assessments:  # the declarations; what the evidence says follows (_assessed_text)
+            text += " on their declarations"
         text += f" ({'; '.join(parts)})" if parts else ""
         notes = []
         if "near_threshold" in rows and lane.ai_share_min is not None:
@@ -107,6 +111,42 @@ def _eligibility_text(result: CheckResult) -> str:
         if "disclosure" in rows:
             notes.append(f"{int((rows['disclosure'] != 'consistent').sum())} with a disclosure to check")
         lines.append(text + (f"; {', '.join(notes)}" if notes else ""))
+    return "\n".join(lines) + "\n"
+
+
+def _assessed_text(result: CheckResult) -> str:
+    """Per lane with assessments (design section 17): how many entries the evidence puts below, across and above
+    the lane's minimum, the declarations it disputes, the assessors' agreement and who leans (counts only)."""
+    table, config = result["participation_assessed"], result.festival.config
+    more = result.companions("participation_assessed")
+    agreement, flags = more["assessment_agreement"], result.flags
+    lines = ["assessed AI participation (each assessor's lean taken off; 95% intervals over the assessors; "
+             "participation_assessed.csv with --out):"]
+    for lane in config.lanes:
+        rows = table[(table[col.LANE] == lane.id) & (table[col.DIMENSION] == "blended")]
+        missing = flags[(flags["check"] == "assessment_missing") & (flags[col.LANE] == lane.id)]
+        if rows.empty and missing.empty:
+            continue
+        text = f"  {lane.name}: {len(rows)} entries assessed"
+        if len(rows):
+            text += f" by {int(rows['n_assessors'].median())} assessors each (median)"
+        minimum = lane.ai_share_min
+        if minimum is not None and len(rows):
+            below = rows["ci_high"] < minimum
+            across = (rows["ci_low"] < minimum) & (rows["ci_high"] >= minimum)
+            text += (f"; on the evidence {int(below.sum())} below the {minimum:g}% line, {int(across.sum())} across it, "
+                     f"{int((rows['ci_high'].notna() & ~below & ~across).sum())} above")
+        disputed = int(((flags["check"] == "disclosure_disputed") & (flags[col.LANE] == lane.id)).sum())
+        text += f"; {disputed} declaration{'s' * (disputed != 1)} disputed"
+        if len(missing):
+            text += f"; {int(missing['value'].iloc[0])} without an assessed share (assessment_missing)"
+        lines.append(text)
+        alphas = agreement.loc[agreement[col.LANE] == lane.id, "alpha_interval"].dropna()
+        leaning = int(((flags["check"] == "assessor_lean") & (flags[col.LANE] == lane.id)).sum())
+        if len(alphas):
+            lines.append(f"    assessors' agreement (Krippendorff's alpha) {alphas.min():.2f} to {alphas.max():.2f} "
+                         f"across the dimensions; {leaning} assessor{'s' * (leaning != 1)} leaning 5 points or more "
+                         "from the median assessor")
     return "\n".join(lines) + "\n"
 
 

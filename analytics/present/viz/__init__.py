@@ -23,6 +23,7 @@ from analytics.present.viz.juror_charts import (
 )
 from analytics.present.viz.participation_charts import (
     ai_share_chart,
+    assessed_distribution_chart,
     assessed_share_chart,
     declared_vs_blend_chart,
     dimension_chart,
@@ -45,7 +46,7 @@ from analytics.present.viz.theme import (
     mimebundle,
 )
 
-__all__ = ["alt", "ai_share_chart", "assessed_share_chart", "note_chart", "declared_vs_blend_chart", "dimension_chart", "dimension_profile_chart",
+__all__ = ["alt", "ai_share_chart", "assessed_distribution_chart", "assessed_share_chart", "note_chart", "declared_vs_blend_chart", "dimension_chart", "dimension_profile_chart",
            "score_effect_chart", "tool_usage_chart", "tools_per_film_chart", "CJK_FONT", "FONT", "RENDERER", "THEME", "VEGALITE_MIME", "alpha_forest_chart", "alpha_if_removed_chart",
            "cjk_font_file", "coverage_chart", "enable", "faction_chart", "mimebundle", "rank_correlation_chart",
            "affiliation_chart", "disagreement_chart", "drift_chart", "juror_behaviour_chart", "juror_severity_chart",

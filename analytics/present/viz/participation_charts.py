@@ -79,46 +79,105 @@ def declared_vs_blend_chart(festival: Festival, eligibility: pd.DataFrame) -> al
     return (band + diagonal + points).properties(width=380, height=380, title=f"Declared against blended share (±{tolerance:g} points)")
 
 
+BLENDED = "blended"  # the blend's rows of participation_assessed (analytics.checks.assessed.BLENDED)
+#: where the evidence puts an entry's blend against its lane's minimum
+EVIDENCE_COLOURS = {"below the line": "#b00020", "across the line": "#e0a030", "above the line": "#4c9a6a",
+                    "assessed": "#4a7fb5"}
 NO_ASSESSMENTS = ("No participation_assessments.csv: the AI shares are as declared, and no assessor weighed the "
                   "evidence (design section 17).")
 
 
-def assessed_share_chart(festival: Festival, assessed: pd.DataFrame, lane: str) -> alt.LayerChart:
+def assessed_share_chart(festival: Festival, assessed: pd.DataFrame, lane: str, *,
+                         dimensions: bool = False) -> alt.LayerChart | alt.FacetChart:
     """One lane's entries, declared against assessed (design section 17): per entry, the assessors' blended share
     (dot) with its 95% interval (bar) and the declared share (hollow diamond), the lane's minimum as a line; the
-    entries in order of their assessed share. ``assessed``: :func:`analytics.checks.assessed.assessed`.
+    entries in order of their assessed share. ``dimensions``: one panel per dimension of ``[participation]
+    weights`` beside the blend (the line drawn on the blend only: the standard is the blend's). ``assessed``:
+    :func:`analytics.checks.assessed.assessed`. The chair's chart: it names entries, never an assessor.
 
     >>> import pandas as pd
     >>> from analytics import load_festival
     >>> t = pd.DataFrame({"lane": "generative_cinema", "entry_id": ["GC-01"], "dimension": "blended", "n_assessors": 3,
-    ...                   "assessed": [60.0], "ci_low": [55.0], "ci_high": [65.0], "declared": [62.0], "minimum": 51.0})
+    ...                   "assessed": [60.0], "ci_low": [55.0], "ci_high": [65.0], "declared": [62.0], "minimum": 51.0,
+    ...                   "p_eligible": 1.0})
     >>> len(assessed_share_chart(load_festival("data/demo"), t, "generative_cinema").to_dict()["layer"])
     4
     """
-    rows = assessed[(assessed[col.LANE] == lane) & (assessed[col.DIMENSION] == "blended")] if len(assessed) else assessed
-    if not festival.has_assessments or rows.empty:
+    rows = assessed[assessed[col.LANE] == lane] if len(assessed) else assessed
+    blend = rows[rows[col.DIMENSION] == BLENDED] if len(rows) else rows
+    if not festival.has_assessments or blend.empty:
         return note_chart(NO_ASSESSMENTS)
+    if not dimensions:
+        rows = blend
     titles = festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
-    data = rows.assign(film=rows[col.ENTRY_ID] + " " + rows[col.ENTRY_ID].map(titles).fillna(""))
-    order = list(data.sort_values("assessed", ascending=False)["film"])
+    data = rows.assign(film=rows[col.ENTRY_ID] + " " + rows[col.ENTRY_ID].map(titles).fillna(""),
+                       line=rows["minimum"].where(rows[col.DIMENSION] == BLENDED))
+    order = list(data[data[col.DIMENSION] == BLENDED].sort_values("assessed", ascending=False)["film"])
     y = alt.Y("film:N", sort=order, title=None)
-    axis_title = "AI participation (%): assessed (dot, 95% interval) and declared (diamond)"
+    axis_title = ("AI participation (%): assessed (dot, 95% interval) and declared (diamond)" if not dimensions else
+                  "AI participation (%)")
     scale = alt.Scale(domain=[0, 100])
-    tooltip = ["film:N", alt.Tooltip("assessed:Q", format=".1f"), alt.Tooltip("ci_low:Q", format=".1f"),
-               alt.Tooltip("ci_high:Q", format=".1f"), alt.Tooltip("declared:Q", format=".1f"), "n_assessors:Q"]
-    base = alt.Chart(data).properties(height=alt.Step(16), width=420)
+    tooltip = ["film:N", f"{col.DIMENSION}:N", alt.Tooltip("assessed:Q", format=".1f"),
+               alt.Tooltip("ci_low:Q", format=".1f"), alt.Tooltip("ci_high:Q", format=".1f"),
+               alt.Tooltip("declared:Q", format=".1f"), "n_assessors:Q",
+               alt.Tooltip("p_eligible:Q", format=".0%", title="resampled panels reaching the line")]
+    base = alt.Chart().properties(height=alt.Step(16), width=420 if not dimensions else 200)
     interval = base.mark_rule(strokeWidth=3, color="#b8c7d9").encode(
         x=alt.X("ci_low:Q", scale=scale, title=axis_title), x2="ci_high:Q", y=y, tooltip=tooltip)
     dot = base.mark_point(filled=True, color="#1d2430", size=40).encode(x=alt.X("assessed:Q", scale=scale), y=y,
                                                                          tooltip=tooltip)
     declared = base.mark_point(shape="diamond", filled=False, color="#d1495b", size=50).encode(
         x=alt.X("declared:Q", scale=scale), y=y, tooltip=tooltip)
+    line = base.mark_rule(color="#b00020", strokeDash=[4, 3]).encode(x="mean(line):Q")
     minimum = festival.config.lane(lane).ai_share_min
-    line = alt.Chart(pd.DataFrame({"m": [minimum if minimum is not None else float("nan")]})).mark_rule(
-        color="#b00020", strokeDash=[4, 3]).encode(x="m:Q")
     name = festival.lane_names().get(lane, lane)
-    return alt.layer(interval, dot, declared, line).properties(
-        title=f"{name}: declared against assessed AI participation" + (f" (the line: {minimum:g}%)" if minimum else ""))
+    title = f"{name}: declared against assessed AI participation" + (f" (the line: {minimum:g}%)" if minimum else "")
+    layered = alt.layer(interval, dot, declared, line, data=data)
+    if not dimensions:
+        return layered.properties(title=title)
+    panels = [*festival.config.participation.weights, BLENDED]
+    return layered.facet(facet=alt.Facet(f"{col.DIMENSION}:N", sort=panels, title=None), columns=4).properties(
+        title=alt.TitleParams(title + ", per dimension and blended", subtitle=(
+            "dot and bar: assessed, each assessor's lean taken off, with its 95% interval; diamond: declared")))
+
+
+def assessed_distribution_chart(festival: Festival, assessed: pd.DataFrame, lane: str) -> alt.Chart:
+    """The public view of one lane's assessed shares (design section 17): how many entries' blends fall in each
+    band of 2.5 points, coloured by where the evidence puts them against the lane's minimum (interval wholly
+    below, across, wholly above); the line as a rule. It names no entry and no assessor.
+
+    >>> import pandas as pd
+    >>> from analytics import load_festival
+    >>> t = pd.DataFrame({"lane": "generative_cinema", "entry_id": ["GC-01", "GC-02"], "dimension": "blended",
+    ...                   "assessed": [60.0, 50.0], "ci_low": [55.0, 47.0], "ci_high": [65.0, 53.0], "minimum": 51.0})
+    >>> spec = assessed_distribution_chart(load_festival("data/demo"), t, "generative_cinema").to_dict()
+    >>> sorted(r["evidence"] for d in spec["datasets"].values() for r in d if "evidence" in r)
+    ['above the line', 'across the line']
+    """
+    rows = assessed[(assessed[col.LANE] == lane) & (assessed[col.DIMENSION] == BLENDED)] if len(assessed) else assessed
+    rows = rows.dropna(subset=["assessed"]) if len(rows) else rows
+    if not festival.has_assessments or rows.empty:
+        return note_chart(NO_ASSESSMENTS)
+    minimum = festival.config.lane(lane).ai_share_min
+    where = pd.Series("assessed", index=rows.index)
+    if minimum is not None:
+        where = pd.Series("above the line", index=rows.index).mask(rows["ci_high"] < minimum, "below the line").mask(
+            (rows["ci_low"] < minimum) & (rows["ci_high"] >= minimum), "across the line")
+    data = pd.DataFrame({"assessed": rows["assessed"].to_numpy(), "evidence": where.to_numpy()})
+    shown = [k for k in EVIDENCE_COLOURS if k in set(data["evidence"])]
+    colours = alt.Scale(domain=shown, range=[EVIDENCE_COLOURS[k] for k in shown])
+    bars = alt.Chart(data).mark_bar().encode(
+        x=alt.X("assessed:Q", bin=alt.Bin(step=2.5, extent=[0, 100]), scale=alt.Scale(domain=[0, 100]),
+                title="assessed AI participation (%), each assessor's lean taken off"),
+        y=alt.Y("count():Q", title="entries"), color=alt.Color("evidence:N", scale=colours, title=None),
+        tooltip=["evidence:N", alt.Tooltip("count():Q", title="entries")])
+    name = festival.lane_names().get(lane, lane)
+    chart = bars
+    if minimum is not None:
+        chart = alt.layer(bars, alt.Chart(pd.DataFrame({"m": [minimum]})).mark_rule(
+            color="#b00020", strokeDash=[4, 3]).encode(x="m:Q"))
+    return chart.properties(width=420, height=160, title=f"{name}: assessed AI participation"
+                            + (f" (the line: {minimum:g}%)" if minimum is not None else ""))
 
 
 def dimension_chart(festival: Festival) -> alt.FacetChart:
