@@ -39,6 +39,8 @@ Cost: O(assessments) for the means, O(resamples × the entries' assessors) for `
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import special
@@ -121,8 +123,10 @@ def assessor_leans(rows: pd.DataFrame) -> pd.DataFrame:
     columns = [col.ASSESSOR_ID, "lean", "ci_low", "ci_high", "n_assessments"]
     if rows[col.ASSESSOR_ID].nunique() < 2:
         return pd.DataFrame(columns=columns)
-    units = pd.DataFrame({col.ENTRY_ID: rows[col.ENTRY_ID] + "\x1f" + rows[col.DIMENSION],
-                          col.JUROR_ID: rows[col.ASSESSOR_ID], col.SCORE: rows[col.SHARE].astype(float)})
+    dimension, dimensions = pd.factorize(rows[col.DIMENSION])
+    unit = pd.factorize(rows[col.ENTRY_ID])[0].astype(np.int64) * len(dimensions) + dimension  # (entry, dimension)
+    units = pd.DataFrame({col.ENTRY_ID: unit, col.JUROR_ID: rows[col.ASSESSOR_ID].to_numpy(),
+                          col.SCORE: rows[col.SHARE].to_numpy(dtype=float)})
     one = rater_effects(LaneFit.of(units))
     return pd.DataFrame({col.ASSESSOR_ID: one[col.JUROR_ID], "lean": one["severity"], "ci_low": one["ci_low"],
                          "ci_high": one["ci_high"], "n_assessments": one["n_scores"]})[columns]
@@ -156,49 +160,66 @@ def assessed(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.D
         rng = lane_rng(checks.seed, f"assessed:{lane}")
         leans = _lane_leans(shared, lane, rows).set_index(col.ASSESSOR_ID)["lean"]
         leans = leans - leans.median() if len(leans) else leans  # centred on the median assessor's
-        rows = rows.assign(raw=rows[col.SHARE].astype(float),
-                           **{col.SHARE: rows[col.SHARE].astype(float) - rows[col.ASSESSOR_ID].map(leans).fillna(0.0)})
-        # each (entry, dimension) cell coded as entry code × dimensions + dimension code: no tuples
+        raw = rows[col.SHARE].to_numpy(dtype=float)
+        share = raw - rows[col.ASSESSOR_ID].map(leans).fillna(0.0).to_numpy(dtype=float)
+        # the lane's assessments coded once: entry (sorted ids), dimension (the weights' order), assessor (sorted ids)
         entry_code, entry_ids = pd.factorize(rows[col.ENTRY_ID], sort=True)
         dims = pd.Index(list(weights))
-        cells, cell = np.unique(entry_code * len(dims) + dims.get_indexer(rows[col.DIMENSION]), return_inverse=True)
-        n, mean, low, high = _owner_means(rows[col.SHARE].to_numpy(dtype=float), cell, len(cells))
+        dim_code = dims.get_indexer(rows[col.DIMENSION])
+        assessor_code = pd.factorize(rows[col.ASSESSOR_ID], sort=True)[0]
+        # each (entry, dimension) cell: entry code × dimensions + dimension code
+        cells, cell = np.unique(entry_code.astype(np.int64) * len(dims) + dim_code, return_inverse=True)
+        n, mean, low, high = _owner_means(share, cell, len(cells))
         with np.errstate(invalid="ignore", divide="ignore"):
-            raw = np.bincount(cell, rows["raw"].to_numpy(), minlength=len(cells)) / n
-        ids, dim_code = entry_ids[cells // len(dims)], cells % len(dims)
+            raw_mean = np.bincount(cell, raw, minlength=len(cells)) / n
+        ids, cell_dim = entry_ids[cells // len(dims)], cells % len(dims)
         declared = np.full(len(cells), np.nan)
         for k, d in enumerate(dims):  # a few dimensions: each one's declared share read at once
             if col.share_column(d) in entries:
-                at = dim_code == k
+                at = cell_dim == k
                 declared[at] = entries[col.share_column(d)].reindex(ids[at]).to_numpy(dtype=float)
-        dims_of = dims[dim_code]
-        frames.append(pd.DataFrame({col.LANE: lane, col.ENTRY_ID: ids, col.DIMENSION: dims_of, "n_assessors": n,
-                                    "assessed": mean, "ci_low": low, "ci_high": high, "assessed_raw": raw,
+        frames.append(pd.DataFrame({col.LANE: lane, col.ENTRY_ID: ids, col.DIMENSION: dims[cell_dim], "n_assessors": n,
+                                    "assessed": mean, "ci_low": low, "ci_high": high, "assessed_raw": raw_mean,
                                     "declared": declared, "minimum": np.nan, "p_eligible": np.nan}))
-        frames.append(_blended(shared, lane, rows, weights, entries, minimum, rng))
+        factor = np.array([weights[d] for d in dims], dtype=float)
+        frames.append(_blended(shared, lane, Coded(share, raw, entry_code, pd.Index(entry_ids), assessor_code, dim_code),
+                               factor, entries, minimum, rng))
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ASSESSED_COLUMNS)
     order = {d: i for i, d in enumerate([*weights, BLENDED])}
     return out.sort_values([col.LANE, col.ENTRY_ID, col.DIMENSION], key=lambda s: s.map(order) if s.name == col.DIMENSION
                            else s, kind="stable", ignore_index=True)[ASSESSED_COLUMNS]
 
 
-def _blended(shared: Shared, lane: str, rows: pd.DataFrame, weights: dict[str, float], entries: pd.DataFrame,
+@dataclass(frozen=True)
+class Coded:
+    """One lane's assessments as arrays: the shares with the leans taken off and as given, and integer codes of the
+    entry (into ``entries``, sorted ids), the assessor (sorted ids) and the dimension (the weights' order)."""
+
+    share: np.ndarray
+    raw: np.ndarray
+    entry: np.ndarray
+    entries: pd.Index
+    assessor: np.ndarray
+    dimension: np.ndarray
+
+
+def _blended(shared: Shared, lane: str, coded: Coded, factor: np.ndarray, entries: pd.DataFrame,
              minimum: float | None, rng: np.random.Generator) -> pd.DataFrame:
-    """The blend per entry: each complete assessor's weighted share, their mean, the interval and
-    ``p_eligible`` from resampled panels of the entry's complete assessors (the shares with the leans taken off)."""
-    dims = list(weights)
-    wide = rows.pivot_table(index=[col.ENTRY_ID, col.ASSESSOR_ID], columns=col.DIMENSION, values=col.SHARE,
-                            aggfunc="first").reindex(columns=dims)
-    complete = wide.dropna()
-    factor = np.array([weights[d] for d in dims])
-    blend = complete.to_numpy() @ factor
-    raw_wide = rows.pivot_table(index=[col.ENTRY_ID, col.ASSESSOR_ID], columns=col.DIMENSION, values="raw",
-                                aggfunc="first").reindex(columns=dims).reindex(complete.index)
-    entry_ids = pd.Index(sorted(rows[col.ENTRY_ID].unique()))
-    owner = entry_ids.get_indexer(complete.index.get_level_values(0))
+    """The blend per entry: each complete assessor's weighted share (an assessor who assessed every dimension: the
+    load refuses a repeated one), their mean, the interval and ``p_eligible`` from resampled panels of the entry's
+    complete assessors (the shares with the leans taken off). O(assessments log assessments): a sort of the
+    (entry, assessor) keys, never a table of entries × assessors."""
+    n_assessors = int(coded.assessor.max()) + 1 if len(coded.assessor) else 1
+    keys, key = np.unique(coded.entry.astype(np.int64) * n_assessors + coded.assessor, return_inverse=True)
+    weight = factor[coded.dimension]
+    complete = np.bincount(key, minlength=len(keys)) == len(factor)
+    blend = np.bincount(key, weight * coded.share, minlength=len(keys))[complete]
+    raw_blend = np.bincount(key, weight * coded.raw, minlength=len(keys))[complete]
+    owner = keys[complete] // n_assessors  # sorted by entry, then assessor id
+    entry_ids = coded.entries
     n, mean, low, high = _owner_means(blend, owner, len(entry_ids))
     with np.errstate(invalid="ignore", divide="ignore"):  # NaN for an entry with no assessor of every dimension
-        raw = np.bincount(owner, raw_wide.to_numpy() @ factor, minlength=len(entry_ids)) / n
+        raw = np.bincount(owner, raw_blend, minlength=len(entry_ids)) / n
     p = (np.full(len(entry_ids), np.nan) if minimum is None else
          _p_reaching(blend, owner, len(entry_ids), shared.config.checks.bootstrap_resamples, rng, minimum))
     declared = entries[col.AI_SHARE].reindex(entry_ids).to_numpy(dtype=float) if col.AI_SHARE in entries else np.nan
