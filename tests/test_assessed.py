@@ -378,3 +378,11 @@ def test_the_summary_says_what_the_evidence_puts_where(festival):
     line = next(t for t in text.splitlines() if t.startswith("  Generative Cinema: 4 entries assessed"))
     assert "1 below the 51% line, 1 across it, 2 above" in line and "2 declarations disputed" in line  # E3, E4
     assert "1 without an assessed share" in line
+
+
+def test_a_dimension_in_the_wrong_case_says_which_was_meant(tmp_path):
+    folder = write(tmp_path / "f", extra_rows=["V1,E5,Writing,70"])
+    with pytest.raises(FestivalDataError) as error:
+        load_festival(folder)
+    (problem,) = error.value.problems
+    assert problem.value == "Writing" and "'writing' differs only in case" in problem.expected

@@ -388,8 +388,19 @@ def _criteria_of_lane(scores: pd.DataFrame, usable: pd.Series, lane_of_entry: pd
 
 
 def _unknown(table: pd.DataFrame, column: str, allowed, source: str, expected: str, log: ProblemLog) -> pd.Series:
-    """Report values of ``column`` not in ``allowed``; return the mask of rows that are fine."""
+    """Report values of ``column`` not in ``allowed`` (one that differs from an allowed one only in case or
+    spaces says which: ids are compared exactly); return the mask of rows that are fine."""
     value = table[column]
     ok = value.isin(allowed) | value.isna()
-    log.add_rows(source, table.loc[~ok, col.SOURCE_ROW], column, value[~ok], expected)
+    if ok.all():
+        return ok & value.notna()
+    bad = value[~ok]
+    folded = {str(a).strip().casefold(): str(a) for a in allowed}
+    meant = pd.Series([folded.get(str(v).strip().casefold(), "") for v in bad.unique()], index=bad.unique())
+    near = bad.map(meant)  # the bad rows only
+    plain = near == ""
+    log.add_rows(source, table.loc[bad.index[plain], col.SOURCE_ROW], column, bad[plain], expected)
+    for v, rows in bad[~plain].groupby(bad[~plain], sort=True).groups.items():  # a few distinct misspellings
+        log.add_rows(source, table.loc[rows, col.SOURCE_ROW], column, bad[rows],
+                     f"{expected} ('{meant[v]}' differs only in case or spaces: ids are matched exactly)")
     return ok & value.notna()
