@@ -5,7 +5,9 @@ Where the festival has ``participation_assessments.csv``, assessors (jurors, or 
 weights``. An assessor who rates AI participation higher or lower than the others on every entry (their
 *lean*: the assessor effect of the additive model share = entry × dimension + assessor, as a juror's severity)
 would move every entry their way, so each share is read with the assessor's lean taken off, the leans centred
-on the median assessor's (one assessor far from the others does not move the rest). Per lane, entry and
+on the median assessor's of their connected part of the design (one assessor far from the others does not move
+the rest; assessors who share no entry with the others are compared among themselves). The shares and their
+intervals are kept within 0–100 and read to :data:`DECIMALS` decimals. Per lane, entry and
 dimension: the assessors' mean (so adjusted) share with a 95% interval, ``mean ± t(n − 1) · sd / √n`` over the
 assessors; and the blended share, ``Σ weight × share`` of each assessor who assessed every dimension, their mean
 with its interval the same way. ``p_eligible``: the share of ``[checks] bootstrap_resamples`` panels of the
@@ -65,6 +67,8 @@ ASSESSMENT_MISSING = FlagKind("assessment_missing", "warning")
 ASSESSOR_LEAN = FlagKind("assessor_lean", "info", about_juror=True)
 LEAN_MAX = 5.0
 
+#: the assessed shares and their intervals are read to this many decimals (module notes)
+DECIMALS = 9
 #: resampled assessor panels are drawn in chunks whose arrays hold about this many numbers
 CHUNK_VALUES = 2_000_000
 
@@ -82,7 +86,9 @@ def _owner_means(values: np.ndarray, owner: np.ndarray, n_owners: int) -> tuple[
         mean = np.bincount(owner, values, minlength=n_owners) / n
         sd = np.sqrt(np.bincount(owner, (values - mean[owner]) ** 2, minlength=n_owners) / (n - 1))
         half = np.where(n >= 2, special.stdtrit(np.maximum(n - 1, 1), 0.975), np.nan) * sd / np.sqrt(n)
-    return n.astype(int), mean, np.maximum(mean - half, 0.0), np.minimum(mean + half, 100.0)  # a share is 0-100
+    # a share is 0-100 (an assessor's lean taken off can carry a mean past either end), and read to 9 decimals: a
+    # blend of shares given to a tenth, Σ weight × share in floating point, lands on the line, not 1e-14 below it
+    return (n.astype(int), *(np.round(np.clip(v, 0.0, 100.0), DECIMALS) for v in (mean, mean - half, mean + half)))
 
 
 def _p_reaching(values: np.ndarray, owner: np.ndarray, n_owners: int, resamples: int, rng: np.random.Generator,
@@ -119,8 +125,9 @@ def _reached(p: float, n: int) -> str:
 def assessor_leans(rows: pd.DataFrame) -> pd.DataFrame:
     """Each assessor's lean in one lane's assessments (``assessor_id, lean, ci_low, ci_high, n_assessments``): the
     assessor effect of the additive model share = entry × dimension + assessor, with its 95% interval, as a juror's
-    severity (:func:`analytics.checks.severity.rater_effects`); empty with fewer than two assessors."""
-    columns = [col.ASSESSOR_ID, "lean", "ci_low", "ci_high", "n_assessments"]
+    severity (:func:`analytics.checks.severity.rater_effects`), and the connected ``part`` of the design it is
+    measured in; empty with fewer than two assessors."""
+    columns = [col.ASSESSOR_ID, "lean", "ci_low", "ci_high", "n_assessments", "part"]
     if rows[col.ASSESSOR_ID].nunique() < 2:
         return pd.DataFrame(columns=columns)
     dimension, dimensions = pd.factorize(rows[col.DIMENSION])
@@ -129,13 +136,23 @@ def assessor_leans(rows: pd.DataFrame) -> pd.DataFrame:
                           col.SCORE: rows[col.SHARE].to_numpy(dtype=float)})
     one = rater_effects(LaneFit.of(units))
     return pd.DataFrame({col.ASSESSOR_ID: one[col.JUROR_ID], "lean": one["severity"], "ci_low": one["ci_low"],
-                         "ci_high": one["ci_high"], "n_assessments": one["n_scores"]})[columns]
+                         "ci_high": one["ci_high"], "n_assessments": one["n_scores"], "part": one["part"]})[columns]
 
 
 def _lane_leans(shared: Shared, lane: str, rows: pd.DataFrame) -> pd.DataFrame:
-    """:func:`assessor_leans` of one lane's assessments, once per run (the table, its flags and the companions
+    """:func:`assessor_leans` of one lane's assessments measured from the median assessor's of their part of the
+    design (lean and interval shifted alike: assessors who share no entry with the others are compared only among
+    themselves, an assessor alone on their entries is at 0), once per run (the table, its flags and the companions
     read it)."""
-    return shared.memo(("assessed", "leans", lane), lambda: assessor_leans(rows))
+    def compute() -> pd.DataFrame:
+        leans = assessor_leans(rows)
+        if leans.empty:
+            return leans.drop(columns="part")
+        median = leans.groupby("part")["lean"].transform("median")
+        return leans.assign(lean=leans["lean"] - median, ci_low=leans["ci_low"] - median,
+                            ci_high=leans["ci_high"] - median).drop(columns="part")
+
+    return shared.memo(("assessed", "leans", lane), compute)
 
 
 def _in_competition(festival: Festival, lanes) -> pd.DataFrame:
@@ -158,8 +175,7 @@ def assessed(data: Festival | Shared, *, lanes: list[str] | None = None) -> pd.D
         minimum = config.lane(lane).ai_share_min
         checks = config.checks
         rng = lane_rng(checks.seed, f"assessed:{lane}")
-        leans = _lane_leans(shared, lane, rows).set_index(col.ASSESSOR_ID)["lean"]
-        leans = leans - leans.median() if len(leans) else leans  # centred on the median assessor's
+        leans = _lane_leans(shared, lane, rows).set_index(col.ASSESSOR_ID)["lean"]  # from the median assessor
         raw = rows[col.SHARE].to_numpy(dtype=float)
         share = raw - rows[col.ASSESSOR_ID].map(leans).fillna(0.0).to_numpy(dtype=float)
         # the lane's assessments coded once: entry (sorted ids), dimension (the weights' order), assessor (sorted ids)
@@ -247,10 +263,7 @@ def assessment_companions(data: Festival | Shared) -> dict[str, pd.DataFrame]:
                 agreement_rows.append({col.LANE: lane, col.DIMENSION: dimension, "alpha_interval": alpha,
                                        "icc_a1": coefficient, "n_entries": part[col.ENTRY_ID].nunique(),
                                        "n_assessors": part[col.ASSESSOR_ID].nunique()})
-            leans = _lane_leans(shared, lane, rows)
-            median = leans["lean"].median() if len(leans) else 0.0  # from the median assessor, as the flag reads it
-            lean_parts.append(leans.assign(**{col.LANE: lane, "lean": leans["lean"] - median,
-                                              "ci_low": leans["ci_low"] - median, "ci_high": leans["ci_high"] - median}))
+            lean_parts.append(_lane_leans(shared, lane, rows).assign(**{col.LANE: lane}))  # from the median assessor
     agreement = pd.DataFrame(agreement_rows, columns=[col.LANE, col.DIMENSION, "alpha_interval", "icc_a1", "n_entries",
                                                       "n_assessors"])
     columns = [col.LANE, col.ASSESSOR_ID, "lean", "ci_low", "ci_high", "n_assessments"]
@@ -266,7 +279,8 @@ def assessed_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
     if not festival.has_assessments:
         return flags
     blended = table[table[col.DIMENSION] == BLENDED]
-    minimum = blended[col.LANE].map({lane: config.lane(lane).ai_share_min for lane in blended[col.LANE].unique()})
+    minimum = blended[col.LANE].map({lane: config.lane(lane).ai_share_min for lane in blended[col.LANE].unique()}
+                                    ).astype(float)  # NaN where a lane has no minimum
     judged = blended[col.LANE].map({lane: config.lane(lane).in_competition for lane in blended[col.LANE].unique()})
     has_line = minimum.notna() & judged.astype(bool) & blended["ci_high"].notna()
     below = has_line & (blended["ci_high"] < minimum)
@@ -301,11 +315,10 @@ def assessed_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:
     lean_parts = [_lane_leans(shared, lane, rows).assign(**{col.LANE: lane})
                   for lane, rows in _in_competition(festival, shared.lanes).groupby(col.LANE, sort=False)]
     for leans in lean_parts:
-        median = leans["lean"].median()
-        offs = leans["lean"] - median
+        offs = leans["lean"]  # from the median assessor of their part of the design
         # 5 points or more from the median assessor, and the interval clear of it (an assessor of a few entries
         # whose noise alone puts them there is not named; beyond the dense covariance's reach no interval: the lean)
-        clear = ~((leans["ci_low"] <= median) & (median <= leans["ci_high"]))
+        clear = ~((leans["ci_low"] <= 0) & (0 <= leans["ci_high"]))
         lean_out = (offs.abs() >= LEAN_MAX) & clear
         for row, off in zip(leans[lean_out].itertuples(index=False), offs[lean_out]):
             flags.append(ASSESSOR_LEAN.flag(row.lane,

@@ -24,6 +24,7 @@ shown as text.
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import re
 import shutil
@@ -438,8 +439,17 @@ def write_feedback(festival: Festival, out: str | Path, *, gate: GateResult | No
 
 
 def _file_name(juror: str) -> str:
-    """A juror id as a file name: characters outside letters, digits, ``-`` and ``_`` as ``_``."""
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in juror) or "juror"
+    """A juror id as a file name: the id itself where it is letters, digits, ``-`` and ``_`` only; otherwise those
+    characters kept, the others as ``_``, and the first 8 hex digits of the id's SHA-256 appended, so that two
+    ids differing only in punctuation (``A:0``, ``A 0``) never share a page.
+
+    >>> _file_name("JR01"), _file_name("A:0"), _file_name("A 0")
+    ('JR01', 'A_0-bc5d0fcc', 'A_0-4306e970')
+    """
+    kept = "".join(c if c.isalnum() or c in "-_" else "_" for c in juror)
+    if kept == juror and juror:
+        return juror
+    return f"{kept or 'juror'}-{hashlib.sha256(juror.encode('utf-8')).hexdigest()[:8]}"
 
 
 __all__ = ["juror_page", "write_feedback"]
