@@ -50,7 +50,7 @@ dashboard: install
 	$(BIN)/voila notebooks/10-chair-explorer.ipynb --port 8866 --no-browser --Voila.ip=127.0.0.1
 
 bench: install
-	$(BIN)/python benchmarks/bench_commands.py --report && $(BIN)/python benchmarks/bench_load.py && $(BIN)/python benchmarks/bench_agreement.py && $(BIN)/python benchmarks/bench_explorer.py && $(BIN)/python benchmarks/bench_rules.py && $(BIN)/python benchmarks/bench_affiliation.py && $(BIN)/python benchmarks/bench_scaling.py && $(BIN)/python benchmarks/bench_rasch.py && $(BIN)/python benchmarks/bench_ranks.py
+	$(BIN)/python benchmarks/bench_commands.py --report && $(BIN)/python benchmarks/bench_load.py && $(BIN)/python benchmarks/bench_agreement.py && $(BIN)/python benchmarks/bench_explorer.py && $(BIN)/python benchmarks/bench_rules.py && $(BIN)/python benchmarks/bench_affiliation.py && $(BIN)/python benchmarks/bench_scaling.py && $(BIN)/python benchmarks/bench_rasch.py && $(BIN)/python benchmarks/bench_ranks.py && $(BIN)/python benchmarks/bench_assessed.py
 
 demo: install
 	$(BIN)/jury demo --out data/demo --seed 2026

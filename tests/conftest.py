@@ -130,3 +130,17 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.nodeid.startswith("notebooks/"):
             item.add_marker(pytest.mark.slow)
+
+
+def write_folder(folder: Path, files: dict) -> Path:
+    """A festival folder from ``{file name: text or DataFrame}`` (keys starting with ``_`` are the test's own notes,
+    not files): what the random-shape tests write."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        if name.startswith("_"):
+            continue
+        if isinstance(content, str):
+            (folder / name).write_text(content, encoding="utf-8")
+        else:
+            content.to_csv(folder / name, index=False)
+    return folder

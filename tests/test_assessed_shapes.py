@@ -66,6 +66,8 @@ from analytics.gate.decisions import run_gate
 from analytics.present.feedback import write_feedback
 from analytics.present.summary import summary_text
 
+from .conftest import write_folder as write
+
 DIMENSIONS = ("writing", "direction", "generation", "editing", "sound", "finishing")
 MODES = ("spread", "near_min", "clustered", "equal")
 LEAN_MAX = 5.0  # points of share from the median assessor (analytics.checks.assessed's notes)
@@ -210,16 +212,6 @@ def build(seed: int, weights: dict[str, int], lanes: list[dict], *, disqualify: 
             "_weights": weights, "_lanes": lanes, "_planted": planted, "_disqualify": disqualify}
 
 
-def write(folder: Path, files: dict) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        if name.startswith("_"):
-            continue
-        if isinstance(content, str):
-            (folder / name).write_text(content, encoding="utf-8")
-        else:
-            content.to_csv(folder / name, index=False)
-    return folder
 
 
 # --- the expected values, recomputed here ------------------------------------------------------------------------

@@ -25,6 +25,8 @@ from analytics.apps.explorer import Explorer
 from analytics.gate.decisions import run_gate
 from analytics.present.summary import summary_text
 
+from .conftest import write_folder as _write
+
 RULES = ("rank_sum", "rank_sum_total", "borda", "rank_points", "majority")
 
 
@@ -85,16 +87,6 @@ def rank_competitions(draw):
             "_rounds": rounds, "_rule": rule}
 
 
-def _write(folder: Path, files: dict) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in files.items():
-        if name.startswith("_"):
-            continue
-        if isinstance(content, str):
-            (folder / name).write_text(content, encoding="utf-8")
-        else:
-            content.to_csv(folder / name, index=False)
-    return folder
 
 
 def _final_round(folder: Path) -> None:
