@@ -359,6 +359,7 @@ def _assessor_items(after: CheckResult, juror: str) -> list[dict]:
     if not festival.has_assessments or "participation_assessed" not in after:
         return []
     a = festival.assessments
+    a = a[a[col.ENTRY_ID].isin(festival.entries[col.ENTRY_ID])]  # of entries still in competition, as the leans
     mine = a[a[col.ASSESSOR_ID] == juror]
     if mine.empty:
         return []
