@@ -74,7 +74,7 @@ LEAN_MAX = 5.0  # points of share from the median assessor (analytics.checks.ass
 DISPUTE_MARGIN = 3.0  # [participation] dispute_margin, default
 BOOT = 200  # [checks] bootstrap_resamples
 #: examples of the random test (a fixed few, for about a minute on two cores; more to hunt: the environment variable)
-EXAMPLES = int(os.environ.get("ASSESSED_SHAPES_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("ASSESSED_SHAPES_EXAMPLES", "5"))
 
 
 def quarter(x) -> float:
