@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from analytics import FestivalDataError, load_festival
 from analytics.rules.stages import with_stages
@@ -144,3 +145,8 @@ def write_folder(folder: Path, files: dict) -> Path:
         else:
             content.to_csv(folder / name, index=False)
     return folder
+
+
+# hypothesis: ``--hypothesis-profile=long`` runs the property tests with thousands of examples (before a release:
+# tests/test_property_folders.py reads the profile's name); the default profile is hypothesis's own
+settings.register_profile("long", max_examples=1500, deadline=None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -189,6 +190,18 @@ def read_decisions(path: str | Path) -> pd.DataFrame:
     return table
 
 
+def _declared_layout(text: str | None) -> tuple[str, tuple[str, ...]]:
+    """Where festival.toml has problems: the scores layout and criteria ids it declares, as far as they can be read,
+    so that a wide sheet is still read as one (its problems, not a long table's missing columns, are listed)."""
+    try:
+        raw = tomllib.loads(text or "")
+    except tomllib.TOMLDecodeError:
+        return "long", ()
+    layout = raw.get("layout", {}).get("scores", "long") if isinstance(raw.get("layout"), dict) else "long"
+    criteria = tuple(str(c["id"]) for c in raw.get("criteria", []) if isinstance(c, dict) and "id" in c)
+    return (layout if layout in ("long", "wide_jurors", "wide_criteria") else "long"), criteria
+
+
 def read_festival(folder: Path, *, progress: Callable[[int, int, str], None] | None = None
                   ) -> tuple[Festival | None, ProblemLog]:
     """The festival in ``folder`` and every problem found loading it (``None`` when there are problems);
@@ -202,8 +215,8 @@ def read_festival(folder: Path, *, progress: Callable[[int, int, str], None] | N
     config = parse_config(text, log) if text is not None else None
     specs = table_specs(config)
     told(0, 3, "reading the tables")
-    raw = read_tables(folder, specs, config.column_mapping if config else {}, log,
-                      layout=config.layout.scores if config else "long", criteria=config.criterion_ids if config else ())
+    layout, criteria = ((config.layout.scores, config.criterion_ids) if config else _declared_layout(text))
+    raw = read_tables(folder, specs, config.column_mapping if config else {}, log, layout=layout, criteria=criteria)
     sources = {name: table.source for name, table in raw.items()}
     told(1, 3, "checking each cell")
     tables = {name: typed_table(table, specs[name], config, log) for name, table in raw.items()}

@@ -285,6 +285,11 @@ def wide_to_long(grid: pd.DataFrame, spec: TableSpec, source: str, mapping: dict
     ids = [c for c in (col.SOURCE_ROW, *keys, *_KEPT) if c in body.columns]
     long = body.melt(id_vars=ids, value_vars=value_columns, var_name="_column", value_name=col.SCORE)
     long = long[long[col.SCORE].str.strip() != ""]  # an empty cell: not scored
+    if long.empty:  # as the long layout's header without rows: a festival with no score is not one to check
+        log.add(source, None, None, None, f"the {layout} sheet has {'no rows' if len(body) == 0 else 'no score'}: "
+                f"every cell under its {'juror' if layout == 'wide_jurors' else 'criterion'} columns is empty; expected "
+                "at least one score")
+        return None
     spread_as = col.JUROR_ID if layout == "wide_jurors" else col.CRITERION
     long[spread_as] = long["_column"]
     if col.CRITERION not in long:
