@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -53,23 +51,3 @@ def test_a_failed_write_leaves_the_previous_folder_intact(tmp_path, monkeypatch)
     assert [p.name for p in tmp_path.iterdir()] == ["out"]  # no staging folder left behind
 
 
-def test_a_failed_swap_puts_the_old_folder_back(tmp_path, monkeypatch):
-    import analytics.present.exports as exports
-
-    out = tmp_path / "out"
-    out.mkdir()
-    (out / "old.csv").write_text("old", encoding="utf-8")
-    staging = exports.staging_folder(out)
-    (staging / "new.csv").write_text("new", encoding="utf-8")
-    real = os.replace
-
-    def failing(src, dst):
-        if Path(src) == staging:
-            raise OSError("disk full")
-        real(src, dst)
-
-    monkeypatch.setattr(exports.os, "replace", failing)
-    with pytest.raises(OSError, match="disk full"):
-        exports.swap_in(staging, out)
-    assert [p.name for p in out.iterdir()] == ["old.csv"]
-    assert not out.with_name(".out.previous").exists()

@@ -16,7 +16,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analytics.present.manifest import MANIFEST, build_manifest, previous_outputs, verify
+from analytics.present.manifest import MANIFEST, build_manifest, verify
 from analytics.base.problems import FestivalDataError
 from analytics.base.progress import Progress, Reporter
 
@@ -69,7 +69,8 @@ def _parser() -> argparse.ArgumentParser:
                                    description="Check DIR as `jury check` does (the chair's decisions applied) and write "
                                                "OUT/<juror_id>.html for every juror: their own severity, spread, agreement "
                                                "with the rest of the panel, affiliation preference and drift, each with a "
-                                               "sentence on how to read it. A page names no other juror.")
+                                               "sentence on how to read it. A page names no other juror. OUT/manifest.json "
+                                               "records the pages (jury verify); other files in OUT are left alone.")
     _festival_arguments(feedback, "output folder (default: build/<festival folder name>-feedback, beside the report)")
 
     verify = commands.add_parser("verify", help="check an output folder against its manifest.json",
@@ -160,18 +161,23 @@ PROBLEMS = "problems.csv"
 
 
 def _stale(out: Path) -> set[str]:
-    """What an earlier ``jury check --out`` left in ``out``: removed before this run writes."""
-    return previous_outputs(out) | {PROBLEMS}
+    """What an earlier run of the workbench wrote into ``out`` (its manifest's ``written``) and
+    problems.csv: removed after this run has written its outputs, where it did not write them.
+    Nothing else in ``out`` is touched (:mod:`analytics.present.exports`)."""
+    from analytics.present.exports import written_before
+
+    return written_before(out) | {PROBLEMS}
 
 
 def _report_problems(error: FestivalDataError, out: Path | None) -> None:
     """Print every problem; with ``--out``, write them to problems.csv there, in place of an
-    earlier run's results (which would no longer be this run's)."""
+    earlier run's results (which would no longer be this run's): its outputs are removed, and
+    its manifest last, which no longer describes the folder."""
     print(error, file=sys.stderr)
     if out is not None:
         from analytics.present.exports import write_tables
 
-        write_tables(out, {PROBLEMS.removesuffix(".csv"): error.to_frame()}, drop=_stale(out))
+        write_tables(out, {PROBLEMS.removesuffix(".csv"): error.to_frame()}, drop=_stale(out) | {MANIFEST})
         print(f"the full list is in {out / PROBLEMS}", file=sys.stderr)
 
 
@@ -220,7 +226,7 @@ def _feedback(folder: Path, out: Path, decisions_file: Path | None, *, progress:
     except FestivalDataError as error:
         _report_problems(error, None)
         return EXIT_BAD_INPUT
-    pages = write_feedback(festival, out, gate=gate)
+    pages = write_feedback(festival, out, gate=gate, decisions_file=decisions_file)
     print(f"wrote {len(pages)} confidential feedback page{'s' * (len(pages) != 1)} to {out} (one per juror: "
           "hand each juror their own file only)")
     return EXIT_OK
@@ -249,11 +255,12 @@ def _check(folder: Path, out: Path | None, decisions_file: Path | None = None, *
 
 def _write_manifest(folder: Path, out: Path, seed: int, publishable: bool, decisions_file: Path | None,
                     written: list[str]) -> None:
+    """manifest.json, written last (atomically): the folder's files then are this run's."""
+    from analytics.present.exports import replace_file
+
     text = build_manifest(folder, out, seed=seed, gate="publishable" if publishable else "blockers open",
                           decisions_file=decisions_file, written=written)
-    staging = out / f".{MANIFEST}.tmp"
-    staging.write_text(text, encoding="utf-8")
-    os.replace(staging, out / MANIFEST)
+    replace_file(out / MANIFEST, text)
 
 
 def _verify(out: Path) -> int:

@@ -1,4 +1,4 @@
-"""``jury report``: the output folder of a festival, written atomically.
+"""``jury report``: the output folder of a festival, written in place file by file, each file atomically.
 
 The folder (default ``build/<festival>/``)::
 
@@ -21,11 +21,17 @@ as in JupyterLab, but run in IPython in processes forked from this one once the 
 charts are drawn by the page in the reader's browser, from their Vega-Lite specs, with the
 vega-embed script the page carries (nothing is loaded from the network).
 
-Everything is written into a staging folder beside ``out`` and swapped in at the end, so a
-failed run leaves the previous report untouched; an ``out`` that is (or holds, or sits in)
-the festival folder, or that holds other files, is refused. Before the folder is swapped in,
-every public file (with the spec or text of each chart and the cells of the workbook) is searched for
-juror ids and names (:func:`~analytics.present.pseudonyms.identity_leaks`); one found stops the run.
+Everything is built in a hidden work folder inside ``out`` (``.jury-work.<random>``), then put
+in place file by file, each by one rename (:class:`~analytics.present.exports.OutFolder`): a
+failed build leaves the previous report untouched, every file is either the old one or the new
+one, and the files of the previous report this one does not have (``report.pdf`` after a run
+with ``--no-pdf``, the appendix's notebooks) are removed. Nothing else in ``out`` is touched (a
+chair's notes there stay), and ``out`` itself is not replaced; manifest.json is written last
+(see :mod:`analytics.present.exports` for what a failure while the files are put in place
+leaves). An ``out`` that is (or holds, or sits in) the festival folder, or that holds files but
+no earlier report, is refused. Before anything is put in place, every public file (with the
+spec or text of each chart and the cells of the workbook) is searched for juror ids and names
+(:func:`~analytics.present.pseudonyms.identity_leaks`); one found stops the run.
 """
 
 from __future__ import annotations
@@ -34,7 +40,6 @@ import base64
 import html
 import os
 import re
-import shutil
 import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from collections.abc import Callable
@@ -51,7 +56,7 @@ from nbconvert import HTMLExporter, TemplateExporter
 from nbformat import NotebookNode
 from traitlets.config import Config
 
-from analytics.present.exports import staging_folder, swap_in, write_csvs, xlsx_bytes
+from analytics.present.exports import OutFolder, replace_file, write_csvs, written_before, xlsx_bytes
 from analytics.gate.decisions import GateResult
 from analytics.present.manifest import MANIFEST, build_manifest
 from analytics.base.processes import forking, workers
@@ -119,14 +124,15 @@ class UnsafeOut(ValueError):
 
 def check_out(festival_dir: Path, out: Path) -> None:
     """Refuse an output folder that is, holds or sits inside the festival folder, or that
-    holds files but no earlier report (its ``manifest.json``): the run replaces it whole."""
+    holds files but no earlier report (its ``manifest.json``): the run writes a dozen files
+    and folders into it."""
     festival, target = Path(festival_dir).resolve(), Path(out).resolve()
     if target == festival or festival.is_relative_to(target) or target.is_relative_to(festival):
         raise UnsafeOut(f"the output folder {out} is, holds or sits inside the festival folder {festival_dir}; "
                         "choose another --out (the default is build/<festival folder name>)")
     if target.is_dir() and any(target.iterdir()) and not (target / MANIFEST).is_file():
-        raise UnsafeOut(f"the output folder {out} holds files but no earlier report ({MANIFEST}); a report replaces "
-                        "its folder whole, so choose an empty or new --out")
+        raise UnsafeOut(f"the output folder {out} holds files but no earlier report ({MANIFEST}); a report writes "
+                        "report.html, public/, confidential/ and more into it, so choose an empty or new --out")
 
 
 @dataclass(frozen=True)
@@ -458,9 +464,10 @@ def build_report(festival_dir: str | Path, out: str | Path, gate: GateResult, *,
     notebooks_dir = Path(notebooks_dir) if notebooks_dir is not None else NOTEBOOKS_DIR
     out = Path(out)
     check_out(Path(festival_dir), out)
-    staging = staging_folder(out)
+    stale = written_before(out)  # the files of the previous report, as its manifest lists them
     progress = progress or Progress(len(PAGES) + appendix * len(report_notebooks(notebooks_dir)), "notebooks", quiet=True)
-    try:
+    with OutFolder(out) as folder:  # on an exception before the commit: the work folder removed, ``out`` as it was
+        staging = folder.work_folder()
         festival = gate.before.festival
 
         leaks = []
@@ -483,13 +490,12 @@ def build_report(festival_dir: str | Path, out: str | Path, gate: GateResult, *,
                 print_pdf(staging / PAGES["public"], staging / "report.pdf")
             except PdfUnavailable as error:
                 pdf_problem = str(error)
-        manifest = build_manifest(festival_dir, staging, seed=festival.config.checks.seed,
-                                  gate="publishable" if gate.publishable else "blockers open", decisions_file=decisions_file)
-        (staging / MANIFEST).write_text(manifest, encoding="utf-8")
-        swap_in(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        folder.adopt(staging)
+        written = folder.commit(stale=stale)  # each file renamed into place; the previous report's others removed
+        manifest = build_manifest(festival_dir, out, seed=festival.config.checks.seed,
+                                  gate="publishable" if gate.publishable else "blockers open", decisions_file=decisions_file,
+                                  written=written)
+        replace_file(out / MANIFEST, manifest)  # last: a folder matching its manifest is complete
     return ReportOutcome(out, not gate.publishable, pdf_problem)
 
 

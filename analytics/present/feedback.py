@@ -19,16 +19,17 @@ the Wright map is drawn by vl-convert when the page is written, as the report dr
 and shown as an image inside an inline ``<svg>``), rendered by the workbench's one renderer (:mod:`analytics.present.render`: jinja2 with
 autoescaping, the report's style sheet), so a name or a title from the festival's files is
 shown as text.
+
+The pages are written in place, each atomically, and ``manifest.json`` last, as ``jury check
+--out`` writes its tables (:mod:`analytics.present.exports`): the chair's other files in ``OUT``
+stay, and the page of a juror who no longer scores, written by an earlier run, is removed.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import re
-import shutil
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -42,7 +43,9 @@ from analytics.checks.rasch import JUROR as JUROR_FACET
 from analytics.checks.rasch import MISFIT_RANGE, MISFIT_Z, UNEXPECTED_Z
 from analytics.checks.registry import CheckResult, juror_kinds
 from analytics.gate.decisions import GateResult, run_gate
+from analytics.present.exports import OutFolder, replace_file, written_before
 from analytics.present.html import Figure, figure
+from analytics.present.manifest import MANIFEST, build_manifest
 from analytics.present.render import render
 from analytics.present.viz import alt  # altair, loaded the quick way (analytics.present.viz)
 from analytics.present.viz.rasch_charts import MAX_LABELS, wright_map_chart, wright_map_description
@@ -415,27 +418,29 @@ def juror_page(gate: GateResult, juror: str, *, written: str | None = None) -> s
         notes=[f"{row.message} ({'decided: ' + row.decision if row.decision else row.status})" for row in own.itertuples()]))
 
 
-def write_feedback(festival: Festival, out: str | Path, *, gate: GateResult | None = None) -> list[Path]:
-    """Write ``out/<juror_id>.html`` for every juror with scores (see the module notes), atomically:
-    the pages are written to a temporary folder beside ``out`` and moved into place together."""
+def write_feedback(festival: Festival, out: str | Path, *, gate: GateResult | None = None,
+                   decisions_file: str | Path | None = None) -> list[Path]:
+    """Write ``out/<juror_id>.html`` for every juror with scores (see the module notes), and
+    ``out/manifest.json`` last (as ``jury check --out`` does; ``decisions_file``: a decisions
+    file used instead of the festival folder's own, recorded there). Each page is written in
+    place (:mod:`analytics.present.exports`): all pages into temporary files beside their names
+    first, then each renamed onto its name; then the pages an earlier run wrote (its manifest's
+    ``written``) for jurors no longer there are removed. Nothing else in ``out`` is touched."""
     gate = gate or run_gate(festival)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     scored = set(gate.after.festival.scores[col.JUROR_ID])
     if festival.has_assessments:  # an assessor of AI participation (a verifier scores nothing) reads their own page
         scored |= set(festival.assessments[col.ASSESSOR_ID])
     jurors = [j for j in festival.jurors[col.JUROR_ID] if j in scored]
     written = datetime.now(timezone.utc).strftime("%Y-%m-%d")
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    try:
+    stale = written_before(out)
+    with OutFolder(out) as folder:
         for juror in jurors:
-            (staging / f"{_file_name(juror)}.html").write_text(juror_page(gate, juror, written=written), encoding="utf-8")
-        if out.exists():
-            shutil.rmtree(out)
-        os.replace(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            folder.write_text(f"{_file_name(juror)}.html", juror_page(gate, juror, written=written))
+        pages = folder.commit(stale=stale)
+        replace_file(out / MANIFEST, build_manifest(
+            festival.folder, out, seed=festival.config.checks.seed,
+            gate="publishable" if gate.publishable else "blockers open", decisions_file=decisions_file, written=pages))
     return [out / f"{_file_name(j)}.html" for j in jurors]
 
 

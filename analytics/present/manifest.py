@@ -48,7 +48,7 @@ def build_manifest(festival_dir: str | Path, out: str | Path, *, seed: int, gate
     """The manifest text for the outputs already in ``out`` (the manifest itself excluded);
     ``decisions_file``: a decisions file used instead of the folder's own, hashed too;
     ``written``: the files this run wrote (default: every output), which the next run into
-    the same folder removes before it writes its own (:func:`previous_outputs`)."""
+    the same folder removes once it has written its own (:func:`analytics.present.exports.written_before`)."""
     festival_dir, out = Path(festival_dir).resolve(), Path(out)
     versions = {}
     for name in PACKAGES:
@@ -64,17 +64,6 @@ def build_manifest(festival_dir: str | Path, out: str | Path, *, seed: int, gate
         "seed": seed, "gate": gate, "versions": versions,
         "created_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }, indent=2, ensure_ascii=False) + "\n"
-
-
-def previous_outputs(out: str | Path) -> set[str]:
-    """The files an earlier run of the workbench wrote into ``out`` (its manifest's ``written``,
-    and the manifest itself); empty when there is no readable manifest."""
-    path = Path(out) / MANIFEST
-    try:
-        recorded = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return set()
-    return {name.split("/")[0] for name in recorded.get("written", recorded.get("outputs", {}))} | {MANIFEST}
 
 
 def verify(out: str | Path) -> list[str]:
