@@ -134,7 +134,8 @@ class LaneRasch:
         mean, variance = _mean_variance(self.eta, self.tau[self.step_index])
         self.expected = np.interp(mean, np.arange(m + 1), self.categories)
         self.residual = (self.x - mean) * (np.diff(self.categories).mean())
-        self.z = (self.x - mean) / np.sqrt(variance)
+        with np.errstate(divide="ignore", invalid="ignore"):  # a rating the model is sure of (variance 0): no z
+            self.z = (self.x - mean) / np.sqrt(variance)
 
     # -- the tables ----------------------------------------------------------------------------------------------
     def measures(self) -> pd.DataFrame:

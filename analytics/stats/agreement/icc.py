@@ -100,7 +100,9 @@ def _complete_table(r: Ratings, confidence: float) -> pd.DataFrame:
     mse = (ss_total - ss_rows - ss_cols) / ((n - 1) * (k - 1))
     msw = (ss_total - ss_rows) / (n * (k - 1))
     alpha = 1 - confidence
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # degenerate tables (no error variance: every rater alike) give infinite F quantiles: the intervals are then
+    # NaN or infinite, as the statistics say, and no warning reaches the user
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         icc1 = (msr - msw) / (msr + (k - 1) * msw)
         icc2 = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n)
         icc3 = (msr - mse) / (msr + (k - 1) * mse)
