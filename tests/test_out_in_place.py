@@ -306,3 +306,23 @@ def test_jury_report_writes_in_place_keeping_the_chairs_files(tmp_path, monkeypa
     kept = files(out)
     assert report() == cli.EXIT_INTERNAL
     assert files(out) == kept and hidden(out) == []  # the work folder removed, every output as it was
+
+
+def test_the_manifest_lists_the_outputs_not_the_users_files(tmp_path):
+    """A user's file beside the outputs is theirs: not hashed into manifest.json, so editing it leaves `jury verify`
+    content; an output changed after the run is still reported."""
+    from analytics.apps.cli import main
+    from analytics.present.manifest import verify
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes\n", encoding="utf-8")
+    assert main(["check", "data/examples/one-score", "--out", str(out), "--quiet"]) in (0, 1)
+    recorded = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert "notes.txt" not in recorded["outputs"] and "rankings.csv" in recorded["outputs"]
+    with open(out / "notes.txt", "a", encoding="utf-8") as handle:
+        handle.write("more\n")
+    assert verify(out) == []
+    with open(out / "rankings.csv", "a", encoding="utf-8") as handle:
+        handle.write("x\n")
+    assert verify(out) == ["output rankings.csv: changed since the manifest (SHA-256 differs)"]

@@ -43,6 +43,13 @@ def _hashes(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
             if p.is_file() and p.name not in skip and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
 
 
+def _outputs(out: Path, written: list[str] | None) -> dict[str, str]:
+    """The hashes of this run's outputs in ``out``: the files it wrote (every file but the manifest where it does not
+    say), never the user's own files beside them."""
+    hashes = _hashes(out, (MANIFEST,))
+    return hashes if written is None else {name: h for name, h in hashes.items() if name in set(written)}
+
+
 def build_manifest(festival_dir: str | Path, out: str | Path, *, seed: int, gate: str,
                    decisions_file: str | Path | None = None, written: list[str] | None = None) -> str:
     """The manifest text for the outputs already in ``out`` (the manifest itself excluded);
@@ -57,7 +64,8 @@ def build_manifest(festival_dir: str | Path, out: str | Path, *, seed: int, gate
         except metadata.PackageNotFoundError:
             versions[name] = None
     return json.dumps({
-        "festival_dir": str(festival_dir), "inputs": _hashes(festival_dir), "outputs": (outputs := _hashes(out, (MANIFEST,))),
+        "festival_dir": str(festival_dir), "inputs": _hashes(festival_dir), "outputs": (outputs := _outputs(out, written)),
+        "beside": sorted(set(_hashes(out, (MANIFEST,))) - set(outputs)),
         "written": sorted(written) if written is not None else sorted(outputs),
         "decisions_file": None if decisions_file is None else {
             "path": str(Path(decisions_file).resolve()), "sha256": sha256(Path(decisions_file))},
@@ -67,7 +75,8 @@ def build_manifest(festival_dir: str | Path, out: str | Path, *, seed: int, gate
 
 
 def verify(out: str | Path) -> list[str]:
-    """Every difference between the files now and the manifest of ``out``; empty when nothing changed.
+    """Every difference between the files now and the manifest of ``out`` (the inputs, and the outputs it lists);
+    empty when nothing changed.
 
     Raises FileNotFoundError when there is no manifest.
     """
@@ -84,7 +93,10 @@ def verify(out: str | Path) -> list[str]:
     for kind, folder, skip in (("input", Path(recorded["festival_dir"]), ()), ("output", out, (MANIFEST,))):
         then = recorded[f"{kind}s"]
         now = _hashes(folder, skip) if folder.is_dir() else {}
-        for name in sorted(then.keys() | now.keys()):
+        # in the output folder a user's own files beside the outputs are theirs (``beside``: present when the run
+        # wrote its outputs; their content is not recorded): a file added since is reported, theirs are not
+        beside = set(recorded.get("beside", [])) if kind == "output" else set()
+        for name in sorted(then.keys() | (now.keys() - beside)):
             if name not in now:
                 problems.append(f"{kind} {name}: missing (it was in the manifest)")
             elif name not in then:
