@@ -470,6 +470,19 @@ def test_a_problem_in_festival_toml_leaves_a_wide_sheet_read_as_wide(tmp_path, c
     assert "expected a column named" not in printed
 
 
+def test_a_lane_nobody_scored_lists_its_entries_unranked(tmp_path, capfd):
+    """Found by the property test: the one juror of a lane declared a conflict with each of its entries, and the
+    lane was missing from rankings.csv; its entries are listed, with no score and no rank."""
+    folder = tiny(tmp_path / "f", "long", TINY_SCORES["long"].replace("F1,K1,a,5\nF1,K1,b,5\nF2,K2,a,6\nF2,K2,b,6\n", ""))
+    (folder / "conflicts.csv").write_text("juror_id,entry_id,reason\nK1,F1,own student\nK1,F2,own student\n"
+                                          "K2,F1,own student\nK2,F2,own student\n", encoding="utf-8")
+    code, printed = run_check(folder, tmp_path / "out", capfd)
+    assert code in (0, 1) and "Warning" not in printed and "Traceback" not in printed, printed
+    rankings = pd.read_csv(tmp_path / "out" / "rankings.csv", dtype={"entry_id": str})
+    lane = rankings[rankings["lane"] == "y"]
+    assert sorted(lane["entry_id"]) == ["F1", "F2"] and lane["score"].isna().all() and lane["rank"].isna().all()
+
+
 FOUND = Path(__file__).parent / "fixtures" / "property"
 
 

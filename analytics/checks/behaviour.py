@@ -75,7 +75,9 @@ def juror_behaviour(data: Festival | Shared, *, lanes: list[str] | None = None) 
     stage = [col.LANE, col.ROUND, col.JUROR_ID]
     spread = _spread(s, stage, judgement)
     # halo: the juror's criteria against each other, lanes with the same criteria together
-    wide = s.pivot_table(index=[*stage, *judgement], columns=col.CRITERION, values=col.SCORE, aggfunc="first")
+    # (every criterion a column even where the run has no score of it: a lane nobody scored, a run of such lanes)
+    wide = s.pivot_table(index=[*stage, *judgement], columns=col.CRITERION, values=col.SCORE, aggfunc="first"
+                         ).reindex(columns=list(config.criterion_ids))
     halos = []
     by_criteria: dict[tuple[str, ...], list[str]] = {}
     for lane in shared.lanes:

@@ -438,7 +438,11 @@ def rankings(data: Festival | Shared, *, lanes: list[str] | None = None, scope: 
     titles = shared.festival.entries.set_index(col.ENTRY_ID)[col.TITLE]
     frames = []
     for done, lane in enumerate(shared.lanes):
-        if not (shared.scores[col.LANE] == lane).any():
+        if not (shared.scores[col.LANE] == lane).any():  # nobody scored (every juror abstained): listed, unranked
+            first = shared.config.round_ids[0]
+            ids = shared.round_entries(lane)[first]
+            frames.append(pd.DataFrame({col.ENTRY_ID: ids, col.LANE: lane, col.ROUND: first, col.TITLE: ids.map(titles),
+                                        col.N_JURORS: 0}))
             continue
         n_boot = shared.config.checks.bootstrap_resamples  # the parts: each lane's resampled juries
         shared.part(done * n_boot, len(shared.lanes) * n_boot, lane)
@@ -464,7 +468,7 @@ def _ranking_table(frames: list[pd.DataFrame], *, fair: bool = False) -> pd.Data
     """The rows of :func:`rankings` in its columns (:func:`ranking_columns`)."""
     columns = ranking_columns(fair=fair)
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
-    return table[columns]
+    return table.reindex(columns=columns)  # (a lane nobody scored has its entries and nothing more)
 
 
 def ranking_columns(*, fair: bool = False) -> list[str]:

@@ -161,7 +161,7 @@ class Report:
         final = rankings[rankings[col.ROUND] == config.round_ids[-1]]
         winners = []
         for lane in config.lanes:
-            rows = final[final[col.LANE] == lane.id].sort_values(["rank", col.ENTRY_ID])
+            rows = final[final[col.LANE] == lane.id].dropna(subset=["rank"]).sort_values(["rank", col.ENTRY_ID])  # ranked
             winner = {"honour": lane.honour or lane.name, "first": None}
             if not rows.empty:
                 first = rows.iloc[0]
@@ -725,7 +725,7 @@ class Report:
         final = rankings[rankings[col.ROUND] == config.round_ids[-1]]
         lanes = []
         for lane in config.lanes:
-            rows = final[final[col.LANE] == lane.id].sort_values(["rank", col.ENTRY_ID])
+            rows = final[final[col.LANE] == lane.id].dropna(subset=["rank"]).sort_values(["rank", col.ENTRY_ID])  # ranked
             shown = {"heading": lane.honour or lane.name, "rounds": self._rounds_of(rankings, lane), "first": None}
             lanes.append(shown)
             if rows.empty:
