@@ -244,11 +244,36 @@ def _blended(shared: Shared, lane: str, coded: Coded, factor: np.ndarray, entrie
                          "minimum": np.nan if minimum is None else minimum, "p_eligible": p})
 
 
+def lean_table(data: Festival | Shared) -> pd.DataFrame:
+    """``assessor_lean.csv`` alone (the leans fitted once per lane and run): what an assessor's feedback page reads,
+    without the agreement statistics."""
+    shared = Shared.of(data)
+    columns = [col.LANE, col.ASSESSOR_ID, "lean", "ci_low", "ci_high", "n_assessments"]
+    if not shared.festival.has_assessments:
+        return pd.DataFrame(columns=columns)
+    parts = [_lane_leans(shared, lane, rows).assign(**{col.LANE: lane})  # from the median assessor
+             for lane, rows in _in_competition(shared.festival, shared.lanes).groupby(col.LANE, sort=False)]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
+def cell_totals(data: Festival | Shared) -> pd.DataFrame:
+    """Per (entry, dimension) of the entries still in competition: the sum and number of the shares given, once
+    per run (an assessor's page reads the others' mean as the total less their own)."""
+    shared = Shared.of(data)
+
+    def compute() -> pd.DataFrame:
+        a = _in_competition(shared.festival, shared.lanes)
+        return a.assign(**{col.SHARE: a[col.SHARE].astype(float)}).groupby(
+            [col.ENTRY_ID, col.DIMENSION])[col.SHARE].agg(["sum", "size"])
+
+    return shared.memo(("assessed", "cell totals"), compute)
+
+
 def assessment_companions(data: Festival | Shared) -> dict[str, pd.DataFrame]:
     """``assessment_agreement`` and ``assessor_lean`` (see the module notes)."""
     shared = Shared.of(data)
     festival = shared.festival
-    agreement_rows, lean_parts = [], []
+    agreement_rows = []
     if festival.has_assessments:
         from analytics.stats.agreement import icc, krippendorff_alpha  # (the statistics, where there are assessments)
 
@@ -263,12 +288,9 @@ def assessment_companions(data: Festival | Shared) -> dict[str, pd.DataFrame]:
                 agreement_rows.append({col.LANE: lane, col.DIMENSION: dimension, "alpha_interval": alpha,
                                        "icc_a1": coefficient, "n_entries": part[col.ENTRY_ID].nunique(),
                                        "n_assessors": part[col.ASSESSOR_ID].nunique()})
-            lean_parts.append(_lane_leans(shared, lane, rows).assign(**{col.LANE: lane}))  # from the median assessor
     agreement = pd.DataFrame(agreement_rows, columns=[col.LANE, col.DIMENSION, "alpha_interval", "icc_a1", "n_entries",
                                                       "n_assessors"])
-    columns = [col.LANE, col.ASSESSOR_ID, "lean", "ci_low", "ci_high", "n_assessments"]
-    lean = pd.concat(lean_parts, ignore_index=True)[columns] if lean_parts else pd.DataFrame(columns=columns)
-    return {"assessment_agreement": agreement, "assessor_lean": lean}
+    return {"assessment_agreement": agreement, "assessor_lean": lean_table(shared)}
 
 
 def assessed_flags(data: Festival | Shared, table: pd.DataFrame) -> list[Flag]:

@@ -39,6 +39,7 @@ import pandas as pd
 from analytics.base import columns as col
 from analytics.base.columns import ALL_LANES
 from analytics.load.festival import Festival
+from analytics.checks.assessed import cell_totals, lean_table
 from analytics.checks.rasch import JUROR as JUROR_FACET
 from analytics.checks.rasch import MISFIT_RANGE, MISFIT_Z, UNEXPECTED_Z
 from analytics.checks.registry import CheckResult, juror_kinds
@@ -362,12 +363,11 @@ def _assessor_items(after: CheckResult, juror: str) -> list[dict]:
     if not festival.has_assessments or "participation_assessed" not in after:
         return []
     a = festival.assessments
-    a = a[a[col.ENTRY_ID].isin(festival.entries[col.ENTRY_ID])]  # of entries still in competition, as the leans
-    mine = a[a[col.ASSESSOR_ID] == juror]
+    mine = a[(a[col.ASSESSOR_ID] == juror) & a[col.ENTRY_ID].isin(festival.entries[col.ENTRY_ID])]  # as the leans
     if mine.empty:
         return []
     items = []
-    leans = after.companions("participation_assessed")["assessor_lean"]
+    leans = lean_table(after.shared)  # fitted once per run, whatever the number of pages
     names = festival.lane_names()
     assessors = leans.groupby(col.LANE)[col.ASSESSOR_ID].nunique()
     for row in leans[leans[col.ASSESSOR_ID] == juror].itertuples(index=False):
@@ -384,9 +384,12 @@ def _assessor_items(after: CheckResult, juror: str) -> list[dict]:
             "how": "Your shares minus the other assessors' on the same entries and dimensions (an additive model, as "
                    "for jurors' severity), measured from the median assessor. The festival reads every assessment with "
                    "its assessor's lean taken off, so a lean moves no entry; what matters is telling the entries apart."})
-    others = a[a[col.ASSESSOR_ID] != juror].groupby([col.ENTRY_ID, col.DIMENSION])[col.SHARE].agg(["mean", "size"])
-    others = others.loc[others["size"] >= MIN_OTHERS, "mean"]  # never one other assessor's shares
-    pairs = mine.join(others.rename("others"), on=[col.ENTRY_ID, col.DIMENSION]).dropna(subset=["others"])
+    totals = cell_totals(after.shared).reindex(pd.MultiIndex.from_frame(mine[[col.ENTRY_ID, col.DIMENSION]]))
+    own = mine[col.SHARE].astype(float).to_numpy()
+    n_others = totals["size"].to_numpy() - 1  # the others' mean: the cell's total less this assessor's share
+    with np.errstate(invalid="ignore", divide="ignore"):
+        others = np.where(n_others >= MIN_OTHERS, (totals["sum"].to_numpy() - own) / n_others, np.nan)
+    pairs = mine.assign(others=others).dropna(subset=["others"])  # never one other assessor's shares
     if len(pairs) >= 3 and pairs[col.SHARE].std() > 0 and pairs["others"].std() > 0:
         r = float(np.corrcoef(pairs[col.SHARE].astype(float), pairs["others"].astype(float))[0, 1])
         items.append({
